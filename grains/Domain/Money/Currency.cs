@@ -1,0 +1,44 @@
+namespace Subscriptions.Domain.Money;
+
+/// <summary>A supported account currency (ACC-1) and its minor unit.</summary>
+public sealed record Currency
+{
+    public static readonly Currency Usd = new("USD", 2);
+    public static readonly Currency Cad = new("CAD", 2);
+    public static readonly Currency Gbp = new("GBP", 2);
+    public static readonly Currency Aud = new("AUD", 2);
+    public static readonly Currency Eur = new("EUR", 2);
+    public static readonly Currency Jpy = new("JPY", 0);
+    public static readonly Currency Chf = new("CHF", 2);
+
+    /// <summary>Every currency an account may be created in.</summary>
+    public static IReadOnlyList<Currency> All { get; } = [Usd, Cad, Gbp, Aud, Eur, Jpy, Chf];
+
+    private Currency(string code, int minorUnits)
+    {
+        Code = code;
+        MinorUnits = minorUnits;
+    }
+
+    /// <summary>ISO 4217 code, e.g. "USD".</summary>
+    public string Code { get; }
+
+    /// <summary>Digits after the decimal point (JPY has none).</summary>
+    public int MinorUnits { get; }
+
+    /// <summary>Finds a supported currency by ISO code (case-insensitive).</summary>
+    public static bool TryParse(string? code, out Currency currency)
+    {
+        currency = All.FirstOrDefault(c => string.Equals(c.Code, code?.Trim(), StringComparison.OrdinalIgnoreCase))!;
+        return currency is not null;
+    }
+
+    /// <summary>Finds a supported currency by ISO code or throws naming the supported ones.</summary>
+    public static Currency Parse(string? code) =>
+        TryParse(code, out var currency)
+            ? currency
+            : throw new ArgumentException(
+                $"Currency \"{code}\" is not supported; use one of {string.Join(", ", All.Select(c => c.Code))}.", nameof(code));
+
+    public override string ToString() => Code;
+}
