@@ -1,0 +1,46 @@
+namespace Subscriptions.Grpc.Transport.Server;
+
+/// <summary>The call's cancellation: the deadline timer, the client's stream reset and server shutdown, and which one fired.</summary>
+internal sealed class CallCancellation : IDisposable
+{
+    // TimeProvider timers accept at most uint.MaxValue - 1 milliseconds (about 49 days); a longer deadline is not armed.
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    private readonly CancellationTokenSource? _deadline;
+    private readonly CancellationTokenSource _linked;
+    private readonly CancellationToken _clientGone;
+    private readonly CancellationToken _serverStopping;
+
+    public CallCancellation(TimeProvider timeProvider, TimeSpan? timeout, CancellationToken clientGone, CancellationToken serverStopping)
+    {
+        _clientGone = clientGone;
+        _serverStopping = serverStopping;
+        if (timeout is { } delay && delay <= MaxTimer)
+        {
+            _deadline = new CancellationTokenSource(delay, timeProvider);
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(_deadline.Token, clientGone, serverStopping);
+        }
+        else
+        {
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(clientGone, serverStopping);
+        }
+    }
+
+    /// <summary>The token handed to the handler.</summary>
+    public CancellationToken Token => _linked.Token;
+
+    /// <summary>The deadline passed.</summary>
+    public bool DeadlineExceeded => _deadline?.IsCancellationRequested == true;
+
+    /// <summary>The client reset the stream or the connection dropped.</summary>
+    public bool ClientGone => _clientGone.IsCancellationRequested;
+
+    /// <summary>The application is stopping.</summary>
+    public bool ServerStopping => _serverStopping.IsCancellationRequested;
+
+    public void Dispose()
+    {
+        _linked.Dispose();
+        _deadline?.Dispose();
+    }
+}

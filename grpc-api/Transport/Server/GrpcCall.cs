@@ -1,0 +1,108 @@
+using Google.Protobuf;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Subscriptions.Grpc.Transport.Framing;
+
+namespace Subscriptions.Grpc.Transport.Server;
+
+/// <summary>One call in progress: reads request messages, writes response messages, and ends with the status.</summary>
+internal sealed partial class GrpcCall(
+    HttpContext http,
+    ServerCallContext context,
+    CallCancellation cancellation,
+    MessageReader requestReader,
+    int maxSendMessageSize,
+    bool gzipResponses)
+{
+    private bool _messagesSent;
+    private int _writing;
+
+    public ServerCallContext Context { get; } = context;
+
+    /// <summary>Reads the single request message of a unary or server-streaming call.</summary>
+    public async ValueTask<T> ReadSingleRequestAsync<T>(MessageParser<T> parser)
+        where T : IMessage<T>
+    {
+        var request = await requestReader.ReadAsync(parser, cancellation.Token)
+            ?? throw new RpcException(StatusCode.Internal, "Request message not received: a unary request carries exactly one message.");
+        await requestReader.ExpectEndAsync(cancellation.Token);
+        return request;
+    }
+
+    /// <summary>Reads the next message of a request stream, or default at its end.</summary>
+    public async ValueTask<T?> ReadRequestAsync<T>(MessageParser<T> parser, CancellationToken cancellationToken)
+        where T : IMessage<T>
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, cancellationToken);
+        return await requestReader.ReadAsync(parser, linked.Token);
+    }
+
+    /// <summary>Writes one response message; the first write sends the response headers.</summary>
+    public async Task WriteMessageAsync(IMessage message, bool flush, CancellationToken cancellationToken)
+    {
+        cancellation.Token.ThrowIfCancellationRequested();
+        if (Interlocked.Exchange(ref _writing, 1) == 1)
+        {
+            throw new InvalidOperationException($"A write on {Context.Method} is still in progress: await each WriteAsync before the next.");
+        }
+
+        try
+        {
+            var size = MessageWriter.Measure(message, maxSendMessageSize);
+            if (!_messagesSent)
+            {
+                GrpcResponse.SetHeaders(http.Response, gzipResponses ? GrpcEncodings.Gzip : null, Context.ResponseHeaders);
+            }
+
+            MessageWriter.Write(http.Response.BodyWriter, message, size, gzipResponses);
+            _messagesSent = true;
+            if (flush)
+            {
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, cancellationToken);
+                await http.Response.BodyWriter.FlushAsync(linked.Token);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
+        }
+    }
+
+    /// <summary>Runs the handler and ends the call with the resulting status.</summary>
+    public async Task RunAsync(MethodHandler handler, CallStatusMapper statusMapper, ILogger logger)
+    {
+        RpcException? failure = null;
+        try
+        {
+            await handler.HandleAsync(this);
+
+            // A handler that ignored its token still ends with the status of the deadline, reset or shutdown.
+            cancellation.Token.ThrowIfCancellationRequested();
+        }
+        catch (Exception exception)
+        {
+            failure = statusMapper.Map(exception, Context, cancellation);
+            if (failure.StatusCode == StatusCode.Unknown && failure.Detail == CallStatusMapper.UnhandledDetail)
+            {
+                LogUnhandled(logger, exception, Context.Method);
+            }
+        }
+
+        var status = failure?.StatusCode ?? StatusCode.OK;
+        if (cancellation.ClientGone)
+        {
+            // The stream is reset: nothing more can reach the client.
+            LogFinished(logger, Context.Method, StatusCode.Cancelled);
+            return;
+        }
+
+        GrpcResponse.WriteStatus(http.Response, _messagesSent, failure, Context);
+        LogFinished(logger, Context.Method, status);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "gRPC call {Method} failed with an unhandled exception; answered UNKNOWN.")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "gRPC call {Method} finished with status {Status}.")]
+    private static partial void LogFinished(ILogger logger, string method, StatusCode status);
+}
