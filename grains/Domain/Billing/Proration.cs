@@ -1,0 +1,35 @@
+namespace Subscriptions.Domain.Billing;
+
+/// <summary>
+/// Day-count rules for prorating (SUB-4, SUB-12). Days are whole local days in the account's time zone; the time
+/// of day never matters.
+/// <list type="bullet">
+/// <item>Anniversary model: the unused part of a period on a change date is (local end date − local change date)
+/// days out of (local end date − local start date). The change day itself is credited, because the new period that
+/// starts at the change instant covers it; a change on the last local day of a period credits 1 day, a change on the
+/// local date of the period end credits 0.</item>
+/// <item>Calendar model (SUB-12, exactly as the seed): days charged for a month = days in month − day of month of the
+/// start or change date, so the start day itself is not charged (15 July → 16/31). A start on the 1st is a full month
+/// billed that day, not a prorated one.</item>
+/// </list>
+/// </summary>
+public static class Proration
+{
+    /// <summary>The unused part of an anniversary period at the change instant (SUB-4).</summary>
+    public static ProrationFactor UnusedPart(BillingPeriod period, DateTimeOffset changeAt, TimeZoneInfo zone)
+    {
+        var start = AccountTimeZone.LocalDate(period.Start, zone);
+        var end = AccountTimeZone.LocalDate(period.End, zone);
+        var change = AccountTimeZone.LocalDate(changeAt, zone);
+        var total = Math.Max(1, AccountTimeZone.DaysBetween(start, end));
+        var unused = Math.Clamp(AccountTimeZone.DaysBetween(change, end), 0, total);
+        return new ProrationFactor(unused, total);
+    }
+
+    /// <summary>The rest of a calendar month after the given local date: days in month − day (SUB-12).</summary>
+    public static ProrationFactor RestOfMonth(DateOnly date)
+    {
+        var daysInMonth = DateTime.DaysInMonth(date.Year, date.Month);
+        return new ProrationFactor(daysInMonth - date.Day, daysInMonth);
+    }
+}
