@@ -1,0 +1,44 @@
+namespace Subscriptions.Domain.Accounts;
+
+/// <summary>What an actor wants to do on an account; <see cref="Account.Authorize"/> decides who may (ACC-2).</summary>
+public enum AccountAction
+{
+    /// <summary>Read the account's billing details (addresses, payment methods, recipients, taxes).</summary>
+    ViewBillingInfo = 1,
+
+    /// <summary>Read invoices and the balance.</summary>
+    ViewInvoices,
+
+    /// <summary>Pay an invoice.</summary>
+    PayInvoices,
+
+    /// <summary>Change company name, primary contact, time zone, billing or shipping address.</summary>
+    ChangeBillingInfo,
+
+    /// <summary>Add, remove or choose the default payment method; switch autopay.</summary>
+    ManagePaymentMethods,
+
+    /// <summary>Start, change or cancel subscriptions, accept quotes.</summary>
+    ManageSubscriptions,
+
+    /// <summary>Add or remove members and change their roles.</summary>
+    ManageMembers,
+
+    /// <summary>Hand the primary-holder role (the billing contact) to another member.</summary>
+    ChangeBillingContact,
+
+    /// <summary>Change invoice recipients and the receipt recipient (ACC-4).</summary>
+    ManageRecipients,
+
+    /// <summary>Record a VAT id or request a US tax exemption (ACC-5).</summary>
+    ManageTaxSettings,
+
+    /// <summary>Approve or reject a tax exemption request (billing ops only, ACC-5).</summary>
+    DecideTaxExemption,
+
+    /// <summary>List the account's audit trail (billing ops only, ACC-7).</summary>
+    ViewAuditTrail,
+
+    /// <summary>Attach a test clock to a sandbox account (CLOCK-1).</summary>
+    ManageTestClock,
+}
