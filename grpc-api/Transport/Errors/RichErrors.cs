@@ -73,7 +73,9 @@ public static class RichErrors
     {
         var status = new Google.Rpc.Status { Code = (int)code, Message = message };
         status.Details.AddRange(details.Select(Any.Pack));
-        var trailers = new Metadata { { StatusDetailsTrailer, status.ToByteArray() } };
+        var trailers = new Metadata();
+        // Metadata.Add refuses the reserved "grpc-" prefix; this protocol trailer is added the way received trailers are.
+        trailers.AddReceived(StatusDetailsTrailer, Convert.ToBase64String(status.ToByteArray()));
         return new RpcException(code, message, trailers);
     }
 
