@@ -11,7 +11,7 @@ public static class HealthService
     public static void Register(GrpcServiceRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        var service = HealthReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.ServiceDescriptor>("grpc.health.v1.Health");
+        var service = HealthReflection.Descriptor.Services.Single(s => s.Name == "Health");
         registry.AddUnary<HealthCheckRequest, HealthCheckResponse>(service.FindMethodByName("Check"), CallAuthorization.Public, CheckAsync);
         registry.AddServerStreaming<HealthCheckRequest, HealthCheckResponse>(service.FindMethodByName("Watch"), CallAuthorization.Public, WatchAsync);
     }
