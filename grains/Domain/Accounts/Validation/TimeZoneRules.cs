@@ -12,7 +12,7 @@ internal static class TimeZoneRules
             ? null
             : $"\"{timeZoneId.Trim()}\" is not a known IANA time zone id (e.g. UTC, Europe/Paris, America/New_York)";
 
-    /// <summary>The id as stored: trimmed, or "UTC" when blank.</summary>
+    /// <summary>The id as stored: the time zone database's own spelling (e.g. "utc" → "UTC"), or "UTC" when blank.</summary>
     public static string Normalize(string? timeZoneId) =>
-        string.IsNullOrWhiteSpace(timeZoneId) ? Default : timeZoneId.Trim();
+        string.IsNullOrWhiteSpace(timeZoneId) ? Default : TimeZoneInfo.FindSystemTimeZoneById(timeZoneId.Trim()).Id;
 }
