@@ -91,6 +91,9 @@ public sealed class GrainRuntime : IGrainFactory
         return collected;
     }
 
+    /// <summary>Raised when a write by another silo is noted (grain, version), after the activation was marked stale.</summary>
+    public event Action<GrainId, long>? WriteNoted;
+
     /// <summary>Another silo committed <paramref name="version"/> of <paramref name="grain"/>: our activation reloads before its next turn.</summary>
     public void NoteWrittenElsewhere(GrainId grain, long version)
     {
@@ -98,6 +101,8 @@ public sealed class GrainRuntime : IGrainFactory
         {
             activation.NoteWrittenElsewhere(version);
         }
+
+        WriteNoted?.Invoke(grain, version);
     }
 
     internal Task<object?> DeliverReminderAsync(GrainId grain, ReminderTick tick, CancellationToken cancellationToken)

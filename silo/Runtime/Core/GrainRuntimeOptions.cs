@@ -7,7 +7,7 @@ public sealed class GrainRuntimeOptions
     public string ConnectionString { get; set; } = "";
 
     /// <summary>This silo's name in leases and write notifications; unique per process by default.</summary>
-    public string SiloId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48];
+    public string SiloId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>Idle activations older than this are collected (Orleans' default collection age is 15 minutes).</summary>
     public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);

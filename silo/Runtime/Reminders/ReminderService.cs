@@ -5,7 +5,9 @@ namespace Subscriptions.Runtime;
 
 /// <summary>
 /// Delivers durable reminders. Reminders on the silo clock are claimed with FOR UPDATE SKIP LOCKED plus a lease,
-/// so with several silos each due tick goes to one of them; a tick is acknowledged (rescheduled or removed) in the
+/// so with several silos each due tick goes to one of them. Claims keep a grain's due reminders on one silo while its
+/// leases last (an advisory lock per grain during the claim, and no claim on a grain another silo holds leases on),
+/// so two silos do not activate the same grain for its reminders and conflict on its version. A tick is acknowledged (rescheduled or removed) in the
 /// transaction of the turn that handled it, so a failed turn leaves it due (at least once). Reminders on a test clock
 /// fire only when that clock is advanced, in due-time order.
 /// </summary>
@@ -28,7 +30,7 @@ public sealed class ReminderService(
         {
             try
             {
-                await runtime.DeliverReminderAsync(due.Grain, due.Tick, cancellationToken);
+                await DeliverAsync(due, cancellationToken);
                 return true;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -67,7 +69,7 @@ public sealed class ReminderService(
                     await clocks.SetAsync(clockId, now, cancellationToken);
                 }
 
-                await runtime.DeliverReminderAsync(due.Grain, due.Tick, cancellationToken);
+                await DeliverAsync(due, cancellationToken);
                 delivered++;
             }
 
@@ -98,15 +100,39 @@ public sealed class ReminderService(
         while (await timer.WaitForNextTickAsync(cancellationToken));
     }
 
+    /// <summary>
+    /// Delivers one tick. A version conflict means our activation was stale and nothing was applied; the activation
+    /// reloads, so the tick is delivered again at once (up to three attempts) instead of waiting for its lease to expire.
+    /// </summary>
+    private async Task DeliverAsync(DueReminder due, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await runtime.DeliverReminderAsync(due.Grain, due.Tick, cancellationToken);
+                return;
+            }
+            catch (GrainVersionConflictException) when (attempt < 3)
+            {
+                logger.LogDebug("Reminder {Reminder} of {Grain} met a stale activation; delivering again", due.Tick.Name, due.Grain);
+            }
+        }
+    }
+
     private Task<IReadOnlyList<DueReminder>> ClaimAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         StorageErrors.GuardAsync<IReadOnlyList<DueReminder>>("claiming due reminders", async () =>
         {
             await using var command = storage.DataSource.CreateCommand(
                 """
                 UPDATE reminders r SET lease_owner = $1, lease_until = $2
-                FROM (SELECT grain_type, grain_key, name FROM reminders
-                      WHERE clock_id IS NULL AND due_at <= $3 AND (lease_until IS NULL OR lease_until < $3)
-                      ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
+                FROM (SELECT c.grain_type, c.grain_key, c.name FROM reminders c
+                      WHERE c.clock_id IS NULL AND c.due_at <= $3 AND (c.lease_until IS NULL OR c.lease_until < $3)
+                        AND NOT EXISTS (SELECT 1 FROM reminders o
+                                        WHERE o.grain_type = c.grain_type AND o.grain_key = c.grain_key
+                                          AND o.lease_owner <> $1 AND o.lease_until >= $3)
+                        AND pg_try_advisory_xact_lock(hashtextextended(c.grain_type || '/' || c.grain_key, 0))
+                      ORDER BY c.due_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
                 WHERE r.grain_type = due.grain_type AND r.grain_key = due.grain_key AND r.name = due.name
                 RETURNING r.grain_type, r.grain_key, r.name, r.due_at, r.period_ticks
                 """);

@@ -9,6 +9,11 @@ namespace Subscriptions.Runtime;
 /// </summary>
 public sealed class WriteListener(GrainRuntime runtime, GrainStorage storage, GrainRuntimeOptions options, TimeProvider timeProvider, ILogger<WriteListener> logger)
 {
+    private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the first LISTEN is in place.</summary>
+    public Task Listening => listening.Task;
+
     /// <summary>Listens until <paramref name="cancellationToken"/> fires, reconnecting after a lost connection.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -22,6 +27,8 @@ public sealed class WriteListener(GrainRuntime runtime, GrainStorage storage, Gr
                 {
                     await listen.ExecuteNonQueryAsync(cancellationToken);
                 }
+
+                listening.TrySetResult();
 
                 while (true)
                 {
