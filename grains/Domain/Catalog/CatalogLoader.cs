@@ -1,8 +1,8 @@
-namespace Subscriptions.Domain.Catalog;
-
 using System.Text.Json;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Money;
+
+namespace Subscriptions.Domain.Catalog;
 
 /// <summary>Loads and validates the product catalog from JSON (CAT); the default catalog ships embedded in this assembly.</summary>
 public static class CatalogLoader

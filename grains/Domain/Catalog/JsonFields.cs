@@ -1,6 +1,6 @@
-namespace Subscriptions.Domain.Catalog;
-
 using System.Text.Json;
+
+namespace Subscriptions.Domain.Catalog;
 
 /// <summary>Reads typed fields from a JSON object, recording a problem (naming where and which field) instead of throwing.</summary>
 internal sealed class JsonFields(List<string> problems)

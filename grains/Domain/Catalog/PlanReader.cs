@@ -1,8 +1,8 @@
-namespace Subscriptions.Domain.Catalog;
-
 using System.Text.Json;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Money;
+
+namespace Subscriptions.Domain.Catalog;
 
 /// <summary>Reads and validates the plans of one catalog product: ids, ranks and a price for every frequency and currency.</summary>
 internal static class PlanReader

@@ -1,7 +1,9 @@
-namespace Subscriptions.Domain.Invoices;
-
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Money;
+
+namespace Subscriptions.Domain.Invoices;
+
+using Money = Money.Money;
 
 /// <summary>
 /// A charge or credit a subscription decision wants on an invoice, still exact (not rounded).

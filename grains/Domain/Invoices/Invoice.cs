@@ -1,6 +1,8 @@
+using Subscriptions.Domain.Money;
+
 namespace Subscriptions.Domain.Invoices;
 
-using Subscriptions.Domain.Money;
+using Money = Money.Money;
 
 /// <summary>An issued invoice (INV-1): lines, subtotal, tax, total, amount paid and balance in the account's currency.</summary>
 public sealed record Invoice

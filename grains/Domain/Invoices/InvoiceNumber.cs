@@ -1,6 +1,6 @@
-namespace Subscriptions.Domain.Invoices;
-
 using Subscriptions.Domain.Errors;
+
+namespace Subscriptions.Domain.Invoices;
 
 /// <summary>Invoice numbers unique per account sequence (INV-1): "&lt;prefix&gt;-000042".</summary>
 public static class InvoiceNumber

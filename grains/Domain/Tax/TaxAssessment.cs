@@ -1,6 +1,8 @@
+using Subscriptions.Domain.Money;
+
 namespace Subscriptions.Domain.Tax;
 
-using Subscriptions.Domain.Money;
+using Money = Money.Money;
 
 /// <summary>One tax amount on an invoice, rounded to the currency's minor unit.</summary>
 public sealed record TaxAmount(string Name, decimal Rate, Money Amount);

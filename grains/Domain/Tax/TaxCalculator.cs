@@ -1,6 +1,8 @@
+using Subscriptions.Domain.Money;
+
 namespace Subscriptions.Domain.Tax;
 
-using Subscriptions.Domain.Money;
+using Money = Money.Money;
 
 /// <summary>
 /// Computes tax on an invoice subtotal from the billing address (INV-2, TAX-1). Each component is applied to the

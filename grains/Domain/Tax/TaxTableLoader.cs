@@ -1,7 +1,7 @@
-namespace Subscriptions.Domain.Tax;
-
 using System.Text.Json;
 using Subscriptions.Domain.Catalog;
+
+namespace Subscriptions.Domain.Tax;
 
 /// <summary>Loads and validates tax rates from JSON (TAX-3); the default table ships embedded in this assembly.</summary>
 public static class TaxTableLoader

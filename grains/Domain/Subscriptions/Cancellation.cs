@@ -1,0 +1,132 @@
+using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Catalog;
+using Subscriptions.Domain.Errors;
+using Subscriptions.Domain.Invoices;
+
+namespace Subscriptions.Domain.Subscriptions;
+
+/// <summary>Cancellation (SUB-6): refusals, effective date, remaining contract months, withdrawal and the effective end.</summary>
+internal static class Cancellation
+{
+    /// <summary>A calendar-model request needs at least this many days before month end to end that month.</summary>
+    public const int CalendarNoticeDays = 10;
+
+    public static SubscriptionDecision Cancel(SubscriptionState state, SubscriptionContext context)
+    {
+        Authority.RequireHolderOrOps(context, "SUB-6", "cancel a subscription");
+        var product = Pricing.Product(state, context);
+        if (product.Cancellation == CancellationPolicy.SupportOnly && context.Caller != CallerAuthority.BillingOps)
+        {
+            throw new RuleViolationException("SUB-6", $"{product.Name} cannot be cancelled online: please contact support to cancel.");
+        }
+
+        if (context.Account.HasOverdueBalance)
+        {
+            throw new RuleViolationException("SUB-6", "Cancellation is not possible while the account has unpaid past-due invoices; pay them first.");
+        }
+
+        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.CancellationRequested);
+        if (to == SubscriptionStatus.Cancelled)
+        {
+            var ended = state with { Status = to, EndedAt = context.Now, NextRenewal = null };
+            return Outcome.Of(state, ended, SubscriptionEvent.CancellationRequested, context, $"Free {product.Name} cancelled at once.");
+        }
+
+        var effective = EndOfPaidService(state, context);
+        if (state.ContractEnd is { } contractEnd && contractEnd > effective)
+        {
+            return CancelUnderContract(state, to, contractEnd, context);
+        }
+
+        var pending = state with
+        {
+            Status = to,
+            CancellationEffectiveAt = effective,
+            NextRenewal = state.NextRenewal is { } renewal && renewal < effective ? renewal : null,
+        };
+        return Outcome.Of(
+            state, pending, SubscriptionEvent.CancellationRequested, context, $"Cancellation requested; usable until {Pricing.Date(effective, context.Zone)}, not renewed, no refund.");
+    }
+
+    public static SubscriptionDecision Withdraw(SubscriptionState state, SubscriptionContext context)
+    {
+        Authority.RequireHolderOrOps(context, "SUB-6", "withdraw a cancellation");
+        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.CancellationWithdrawn);
+        if (state.CancellationEffectiveAt is { } effective && effective <= context.Now)
+        {
+            throw new RuleViolationException("SUB-6", $"The cancellation took effect on {Pricing.Date(effective, context.Zone)}; reactivate the subscription instead.");
+        }
+
+        var resumed = state with
+        {
+            Status = to,
+            CancellationEffectiveAt = null,
+            NextRenewal = state.NextRenewal ?? state.PrepaidUntil ?? state.CurrentPeriod?.End,
+            PrepaidUntil = null,
+        };
+        return Outcome.Of(state, resumed, SubscriptionEvent.CancellationWithdrawn, context, "Cancellation withdrawn; the subscription renews again.");
+    }
+
+    public static SubscriptionDecision Apply(SubscriptionState state, SubscriptionContext context)
+    {
+        Authority.RequireSystemOrOps(context, "SUB-6", "apply a cancellation");
+        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.CancellationEffective);
+        var effective = state.CancellationEffectiveAt ?? context.Now;
+        if (effective > context.Now)
+        {
+            throw new RuleViolationException("SUB-6", $"The cancellation of subscription \"{state.Id}\" takes effect on {effective:O}, not before.");
+        }
+
+        var cancelled = state with { Status = to, EndedAt = effective, NextRenewal = null, DeferredCharges = [] };
+        return Outcome.Of(
+            state, cancelled, SubscriptionEvent.CancellationEffective, context, "Cancellation effective; service ended.", state.DeferredCharges);
+    }
+
+    private static DateTimeOffset EndOfPaidService(SubscriptionState state, SubscriptionContext context)
+    {
+        if (state.BillingModel == BillingModel.Anniversary)
+        {
+            return state.NextRenewal ?? state.CurrentPeriod?.End ?? context.Now;
+        }
+
+        var today = AccountTimeZone.LocalDate(context.Now, context.Zone);
+        var daysBeforeMonthEnd = DateTime.DaysInMonth(today.Year, today.Month) - today.Day;
+        var nextMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(1);
+        return AccountTimeZone.StartOfDay(daysBeforeMonthEnd >= CalendarNoticeDays ? nextMonth : nextMonth.AddMonths(1), context.Zone);
+    }
+
+    private static SubscriptionDecision CancelUnderContract(SubscriptionState state, SubscriptionStatus to, DateTimeOffset contractEnd, SubscriptionContext context)
+    {
+        var firstUnbilled = state.NextRenewal ?? state.CurrentPeriod?.End ?? context.Now;
+        var periods = state.Schedule(context.Zone).PeriodsFrom(firstUnbilled, contractEnd);
+        var charges = new List<ChargeLine>();
+        if (periods.Count > 0)
+        {
+            var unit = Pricing.SeatPrice(context, state.ProductId, state.PlanId, state.Frequency);
+            var span = new BillingPeriod(periods[0].Start, periods[^1].End);
+            charges.Add(new ChargeLine(
+                InvoiceLineKind.SubscriptionCharge,
+                $"Remaining contract term: {periods.Count} {state.Frequency.ToWireName()} periods × {Pricing.Seats(state.Seats)}, {Pricing.Describe(span, context.Zone)}",
+                (decimal)periods.Count * state.Seats,
+                unit,
+                Proration: null,
+                span,
+                state.Id));
+        }
+
+        var pending = state with
+        {
+            Status = to,
+            CancellationEffectiveAt = contractEnd,
+            NextRenewal = null,
+            PrepaidUntil = periods.Count > 0 ? periods[^1].End : null,
+        };
+        return Outcome.Of(
+            state,
+            pending,
+            SubscriptionEvent.CancellationRequested,
+            context,
+            $"Cancellation requested under contract; {periods.Count} remaining periods billed, usable until the contract end {Pricing.Date(contractEnd, context.Zone)}.",
+            charges);
+    }
+}

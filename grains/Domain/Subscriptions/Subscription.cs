@@ -1,0 +1,38 @@
+namespace Subscriptions.Domain.Subscriptions;
+
+/// <summary>
+/// The subscription aggregate's decision functions: pure, given the current state, a command and a context (catalog,
+/// account facts, caller, now). Refusals throw <see cref="Errors.RuleViolationException"/> (rule id + sentence),
+/// <see cref="Errors.PermissionDeniedException"/> (caller lacks authority) or <see cref="Errors.ValidationException"/> (bad field).
+/// </summary>
+public static class Subscription
+{
+    /// <summary>Starts a trial (SUB-1).</summary>
+    public static SubscriptionDecision StartTrial(StartTrial command, SubscriptionContext context) => Creation.StartTrial(command, context);
+
+    /// <summary>Buys a product (SUB-3, SUB-11, SUB-12).</summary>
+    public static SubscriptionDecision CreatePaid(CreatePaid command, SubscriptionContext context) => Creation.CreatePaid(command, context);
+
+    /// <summary>Decides a command on an existing subscription.</summary>
+    public static SubscriptionDecision Decide(SubscriptionState state, SubscriptionCommand command, SubscriptionContext context) => command switch
+    {
+        EndTrial => Purchase.EndTrial(state, context),
+        UpgradeToPaid c => Purchase.UpgradeToPaid(state, c, context),
+        Reactivate => Purchase.Reactivate(state, context),
+        UpgradePlan c => Changes.UpgradePlan(state, c, context),
+        DowngradePlan c => Changes.DowngradePlan(state, c, context),
+        AddSeats c => Changes.AddSeats(state, c, context),
+        RemoveSeats c => Changes.RemoveSeats(state, c, context),
+        ChangeFrequency c => Changes.ChangeFrequency(state, c, context),
+        AssignLicence c => Licences.Assign(state, c, context),
+        UnassignLicence c => Licences.Unassign(state, c, context),
+        Cancel => Cancellation.Cancel(state, context),
+        WithdrawCancellation => Cancellation.Withdraw(state, context),
+        ApplyCancellation => Cancellation.Apply(state, context),
+        Renew => Renewal.Renew(state, context),
+        MarkRenewalOverdue => Dunning.MarkOverdue(state, context),
+        ElapseGracePeriod => Dunning.ElapseGracePeriod(state, context),
+        SettleOverdue => Dunning.Settle(state, context),
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command, $"Unknown subscription command {command.GetType().Name}."),
+    };
+}

@@ -1,0 +1,183 @@
+using System.Text;
+using Subscriptions.Domain.Errors;
+using static Subscriptions.Domain.Subscriptions.SubscriptionEvent;
+using static Subscriptions.Domain.Subscriptions.SubscriptionStatus;
+
+namespace Subscriptions.Domain.Subscriptions;
+
+/// <summary>
+/// The one lifecycle table of a subscription: every (state, event) pair is either an allowed transition or a refusal
+/// carrying a rule id and a sentence for the customer. Decisions consult it before doing anything else.
+/// </summary>
+public static class SubscriptionTransitions
+{
+    private static readonly SubscriptionEvent[] Changes = [PlanUpgraded, PlanDowngraded, SeatsAdded, SeatsRemoved, FrequencyChangeScheduled];
+
+    /// <summary>The allowed transitions.</summary>
+    public static IReadOnlyList<Transition> Allowed { get; } =
+    [
+        new(Trial, TrialEndedToFree, Free),
+        new(Trial, TrialEndedToPaid, Active),
+        new(Trial, TrialEndedUnpaid, Expired),
+        new(Trial, UpgradedToPaid, Active),
+        new(Trial, LicenceAssigned, Trial),
+        new(Trial, LicenceUnassigned, Trial),
+        new(Free, UpgradedToPaid, Active),
+        new(Free, LicenceAssigned, Free),
+        new(Free, LicenceUnassigned, Free),
+        new(Free, CancellationRequested, Cancelled),
+        new(Active, PlanUpgraded, Active),
+        new(Active, PlanDowngraded, Active),
+        new(Active, SeatsAdded, Active),
+        new(Active, SeatsRemoved, Active),
+        new(Active, LicenceAssigned, Active),
+        new(Active, LicenceUnassigned, Active),
+        new(Active, FrequencyChangeScheduled, Active),
+        new(Active, Renewed, Active),
+        new(Active, CancellationRequested, PendingCancellation),
+        new(Active, RenewalOverdue, Limited),
+        new(PendingCancellation, LicenceAssigned, PendingCancellation),
+        new(PendingCancellation, LicenceUnassigned, PendingCancellation),
+        new(PendingCancellation, Renewed, PendingCancellation),
+        new(PendingCancellation, CancellationWithdrawn, Active),
+        new(PendingCancellation, CancellationEffective, Cancelled),
+        new(PendingCancellation, RenewalOverdue, PendingCancellation),
+        new(Limited, SeatsRemoved, Limited),
+        new(Limited, LicenceAssigned, Limited),
+        new(Limited, LicenceUnassigned, Limited),
+        new(Limited, Renewed, Limited),
+        new(Limited, RenewalOverdue, Limited),
+        new(Limited, GracePeriodElapsed, Suspended),
+        new(Limited, OverdueSettled, Active),
+        new(Suspended, RenewalOverdue, Suspended),
+        new(Suspended, OverdueSettled, Active),
+        new(Cancelled, Reactivated, Active),
+        new(Expired, Reactivated, Active),
+    ];
+
+    /// <summary>Refusals that tell the customer what to do instead (every other refused pair gets a generic sentence).</summary>
+    public static IReadOnlyList<TransitionRefusal> ExplainedRefusals { get; } = BuildExplainedRefusals();
+
+    private static readonly Dictionary<(SubscriptionStatus, SubscriptionEvent), Transition> AllowedByKey =
+        Allowed.ToDictionary(t => (t.From, t.Event));
+
+    private static readonly Dictionary<(SubscriptionStatus, SubscriptionEvent), TransitionRefusal> RefusalsByKey =
+        ExplainedRefusals.ToDictionary(r => (r.From, r.Event));
+
+    /// <summary>The allowed transition for the pair, or null when the pair is refused.</summary>
+    public static Transition? Find(SubscriptionStatus from, SubscriptionEvent subscriptionEvent) =>
+        AllowedByKey.GetValueOrDefault((from, subscriptionEvent));
+
+    /// <summary>The target state, or a <see cref="RuleViolationException"/> with the pair's rule id and reason.</summary>
+    public static SubscriptionStatus Require(SubscriptionStatus from, SubscriptionEvent subscriptionEvent)
+    {
+        if (Find(from, subscriptionEvent) is { } transition)
+        {
+            return transition.To;
+        }
+
+        var refusal = RefusalFor(from, subscriptionEvent);
+        throw new RuleViolationException(refusal.RuleId, refusal.Reason);
+    }
+
+    /// <summary>Why the pair is refused: its explained refusal, else a generic one under the event's rule.</summary>
+    public static TransitionRefusal RefusalFor(SubscriptionStatus from, SubscriptionEvent subscriptionEvent) =>
+        RefusalsByKey.GetValueOrDefault((from, subscriptionEvent))
+        ?? new TransitionRefusal(
+            from, subscriptionEvent, RuleOf(subscriptionEvent), $"It is not possible to {Verb(subscriptionEvent)} a subscription that is {from.ToWireName()}.");
+
+    /// <summary>The SPEC rule that governs an event.</summary>
+    public static string RuleOf(SubscriptionEvent subscriptionEvent) => subscriptionEvent switch
+    {
+        TrialEndedToFree or TrialEndedToPaid or TrialEndedUnpaid => "SUB-1",
+        UpgradedToPaid => "SUB-2",
+        Renewed => "SUB-3",
+        PlanUpgraded or PlanDowngraded or SeatsAdded or SeatsRemoved => "SUB-4",
+        LicenceAssigned or LicenceUnassigned => "SUB-5",
+        CancellationRequested or CancellationWithdrawn or CancellationEffective => "SUB-6",
+        Reactivated => "SUB-7",
+        RenewalOverdue => "SUB-8",
+        GracePeriodElapsed or OverdueSettled => "SUB-9",
+        FrequencyChangeScheduled => "SUB-10",
+        _ => throw new ArgumentOutOfRangeException(nameof(subscriptionEvent), subscriptionEvent, "Unknown subscription event."),
+    };
+
+    /// <summary>The whole table as text for ops: allowed transitions, then explained refusals.</summary>
+    public static string Describe()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("Subscription lifecycle: (state, event) -> next state");
+        text.AppendLine($"{"state",-22}{"event",-28}{"next state",-22}rule");
+        foreach (var t in Allowed)
+        {
+            text.AppendLine($"{t.From.ToWireName(),-22}{t.Event.ToWireName(),-28}{t.To.ToWireName(),-22}{RuleOf(t.Event)}");
+        }
+
+        text.AppendLine();
+        text.AppendLine("Refused with an explanation:");
+        text.AppendLine($"{"state",-22}{"event",-28}{"rule",-8}reason");
+        foreach (var r in ExplainedRefusals)
+        {
+            text.AppendLine($"{r.From.ToWireName(),-22}{r.Event.ToWireName(),-28}{r.RuleId,-8}{r.Reason}");
+        }
+
+        text.AppendLine();
+        text.AppendLine("Every other (state, event) pair is refused under the event's rule: \"It is not possible to <action> a subscription that is <state>.\"");
+        return text.ToString();
+    }
+
+    private static List<TransitionRefusal> BuildExplainedRefusals()
+    {
+        var refusals = new List<TransitionRefusal>
+        {
+            new(Trial, CancellationRequested, "SUB-1", "A trial needs no cancellation: it ends by itself on its trial end date."),
+            new(Limited, CancellationRequested, "SUB-6", "Cancellation is not possible while the account has unpaid past-due invoices; pay them first."),
+            new(Suspended, CancellationRequested, "SUB-6", "Cancellation is not possible while the account has unpaid past-due invoices; pay them first."),
+            new(Suspended, Renewed, "SUB-9", "A suspended subscription is not renewed until the account's overdue balance is paid."),
+        };
+        foreach (var change in Changes)
+        {
+            refusals.Add(new(Trial, change, "SUB-1", "Buy the subscription (upgrade to paid) before changing its plan, seats or billing frequency."));
+            refusals.Add(new(Free, change, "SUB-2", "Upgrade the free subscription to paid before changing its plan, seats or billing frequency."));
+            refusals.Add(new(PendingCancellation, change, "SUB-6", "The subscription is pending cancellation: withdraw the cancellation before changing it."));
+            refusals.Add(new(Cancelled, change, "SUB-7", "The subscription has ended: reactivate it before changing it."));
+            refusals.Add(new(Expired, change, "SUB-7", "The subscription has ended: reactivate it before changing it."));
+            refusals.Add(new(Suspended, change, "SUB-9", "The subscription is suspended for non-payment: pay the overdue balance to restore it."));
+            if (change != SeatsRemoved)
+            {
+                refusals.Add(new(Limited, change, "SUB-8", "The subscription is limited because a renewal invoice is overdue: pay the overdue balance or contact support first."));
+            }
+        }
+
+        foreach (var licence in new[] { LicenceAssigned, LicenceUnassigned })
+        {
+            refusals.Add(new(Suspended, licence, "SUB-9", "The subscription is suspended for non-payment: pay the overdue balance to restore it."));
+            refusals.Add(new(Cancelled, licence, "SUB-7", "The subscription has ended: reactivate it before assigning licences."));
+            refusals.Add(new(Expired, licence, "SUB-7", "The subscription has ended: reactivate it before assigning licences."));
+        }
+
+        return refusals;
+    }
+
+    private static string Verb(SubscriptionEvent subscriptionEvent) => subscriptionEvent switch
+    {
+        TrialEndedToFree or TrialEndedToPaid or TrialEndedUnpaid => "end the trial of",
+        UpgradedToPaid => "upgrade to paid",
+        PlanUpgraded => "upgrade the plan of",
+        PlanDowngraded => "downgrade the plan of",
+        SeatsAdded => "add seats to",
+        SeatsRemoved => "remove seats from",
+        LicenceAssigned => "assign a licence of",
+        LicenceUnassigned => "unassign a licence of",
+        FrequencyChangeScheduled => "change the billing frequency of",
+        Renewed => "renew",
+        CancellationRequested => "cancel",
+        CancellationWithdrawn => "withdraw the cancellation of",
+        CancellationEffective => "apply the cancellation of",
+        Reactivated => "reactivate",
+        RenewalOverdue => "mark as overdue",
+        GracePeriodElapsed => "end the grace period of",
+        OverdueSettled => "restore",
+        _ => throw new ArgumentOutOfRangeException(nameof(subscriptionEvent), subscriptionEvent, "Unknown subscription event."),
+    };
+}
