@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Subscriptions.Domain.Accounts;
 
 /// <summary>The countries the service bills in (ISO 3166-1 alpha-2); an address outside this table is refused (ACC-5).</summary>
@@ -25,9 +27,9 @@ public static class Countries
     public static IReadOnlyList<Country> All => Table;
 
     /// <summary>Finds a country by its alpha-2 code, ignoring case and surrounding spaces.</summary>
-    public static bool TryFind(string? code, out Country country)
+    public static bool TryFind(string? code, [NotNullWhen(true)] out Country? country)
     {
-        country = code is null ? null! : ByCode.GetValueOrDefault(code.Trim())!;
+        country = code is null ? null : ByCode.GetValueOrDefault(code.Trim());
         return country is not null;
     }
 
