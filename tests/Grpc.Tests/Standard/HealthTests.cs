@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Grpc.Health.V1;
-using Microsoft.Extensions.DependencyInjection;
 using Subscriptions.Grpc.Transport;
 using Subscriptions.Grpc.Transport.Health;
 using Xunit;
@@ -8,14 +7,9 @@ using ProtoStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace Subscriptions.Grpc.Tests.Standard;
 
-public sealed class HealthTests : IDisposable
+public sealed class HealthTests
 {
     private readonly HealthStatusRegistry _statuses = new();
-    private readonly ServiceProvider _services;
-
-    public HealthTests() => _services = new ServiceCollection().AddSingleton(_statuses).BuildServiceProvider();
-
-    public void Dispose() => _services.Dispose();
 
     [Fact]
     public async Task overall_status_is_serving_until_the_host_says_otherwise()
@@ -41,7 +35,7 @@ public sealed class HealthTests : IDisposable
     {
         using var cancel = new CancellationTokenSource();
         var responses = new ChannelWriter();
-        var watch = HealthService.WatchAsync(new HealthCheckRequest(), responses, Context(cancel.Token));
+        var watch = new HealthService(_statuses).WatchAsync(new HealthCheckRequest(), responses, Context(cancel.Token));
 
         Assert.Equal(ProtoStatus.Serving, (await responses.ReadAsync()).Status);
         _statuses.SetStatus(HealthStatusRegistry.Overall, ServingStatus.NotServing);
@@ -58,7 +52,7 @@ public sealed class HealthTests : IDisposable
     {
         using var cancel = new CancellationTokenSource();
         var responses = new ChannelWriter();
-        var watch = HealthService.WatchAsync(new HealthCheckRequest { Service = "subscriptions.v1.Invoices" }, responses, Context(cancel.Token));
+        var watch = new HealthService(_statuses).WatchAsync(new HealthCheckRequest { Service = "subscriptions.v1.Invoices" }, responses, Context(cancel.Token));
 
         Assert.Equal(ProtoStatus.ServiceUnknown, (await responses.ReadAsync()).Status);
         Assert.False(watch.IsCompleted);
@@ -96,10 +90,17 @@ public sealed class HealthTests : IDisposable
     }
 
     private Task<HealthCheckResponse> Check(string service) =>
-        HealthService.CheckAsync(new HealthCheckRequest { Service = service }, Context(CancellationToken.None));
+        new HealthService(_statuses).CheckAsync(new HealthCheckRequest { Service = service }, Context(CancellationToken.None));
 
     private ServerCallContext Context(CancellationToken cancellationToken) =>
-        new("/grpc.health.v1.Health/Watch", [], deadline: null, "ipv4:127.0.0.1:50000", _services, cancellationToken);
+        new("/grpc.health.v1.Health/Watch", [], deadline: null, "ipv4:127.0.0.1:50000", EmptyServices.Instance, cancellationToken);
+
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public static readonly EmptyServices Instance = new();
+
+        public object? GetService(Type serviceType) => null;
+    }
 
     private sealed class ChannelWriter : IServerStreamWriter<HealthCheckResponse>
     {

@@ -19,7 +19,7 @@ public sealed class ReflectionTests
     public void list_services_names_every_registered_service_including_health_and_reflection()
     {
         var registry = new GrpcServiceRegistry();
-        HealthService.Register(registry);
+        HealthService.Register(registry, new HealthStatusRegistry());
         ReflectionService.Register(registry);
         var session = new ReflectionSession(new DescriptorIndex(registry.Services));
 
