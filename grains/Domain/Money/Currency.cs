@@ -1,6 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace Subscriptions.Domain.Money;
 
-/// <summary>A supported account currency (ACC-1) and its minor unit.</summary>
+/// <summary>A supported account currency (ACC-1) and its minor unit; stored and sent as its ISO code.</summary>
+[JsonConverter(typeof(CurrencyJsonConverter))]
 public sealed record Currency
 {
     public static readonly Currency Usd = new("USD", 2);
@@ -41,4 +45,20 @@ public sealed record Currency
                 $"Currency \"{code}\" is not supported; use one of {string.Join(", ", All.Select(c => c.Code))}.", nameof(code));
 
     public override string ToString() => Code;
+}
+
+/// <summary>Writes a currency as its ISO code ("EUR") and reads it back to the one supported instance.</summary>
+public sealed class CurrencyJsonConverter : JsonConverter<Currency>
+{
+    public override Currency Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Currency.TryParse(reader.GetString(), out var currency)
+            ? currency
+            : throw new JsonException($"\"{reader.GetString()}\" is not a supported currency code.");
+
+    public override void Write(Utf8JsonWriter writer, Currency value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
+        writer.WriteStringValue(value.Code);
+    }
 }
