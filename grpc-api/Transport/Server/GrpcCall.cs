@@ -88,21 +88,18 @@ internal sealed partial class GrpcCall(
             }
         }
 
-        var status = failure?.StatusCode ?? StatusCode.OK;
-        if (cancellation.ClientGone)
+        // A stream the client reset can carry nothing more.
+        if (!cancellation.ClientGone)
         {
-            // The stream is reset: nothing more can reach the client.
-            LogFinished(logger, Context.Method, StatusCode.Cancelled);
-            return;
+            GrpcResponse.WriteStatus(http.Response, _messagesSent, failure, Context);
         }
 
-        GrpcResponse.WriteStatus(http.Response, _messagesSent, failure, Context);
-        LogFinished(logger, Context.Method, status);
+        LogFinished(logger, Context.Method, Context.Peer, failure?.StatusCode ?? StatusCode.OK);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "gRPC call {Method} failed with an unhandled exception; answered UNKNOWN.")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "gRPC call {Method} finished with status {Status}.")]
-    private static partial void LogFinished(ILogger logger, string method, StatusCode status);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "gRPC call {Method} from {Peer} finished with status {Status}.")]
+    private static partial void LogFinished(ILogger logger, string method, string peer, StatusCode status);
 }

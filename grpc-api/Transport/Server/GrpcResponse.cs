@@ -50,7 +50,12 @@ internal static class GrpcResponse
     private static void AddStatus(Action<string, string> add, RpcException? failure, Metadata trailers)
     {
         add("grpc-status", ((int)(failure?.StatusCode ?? StatusCode.OK)).ToString(CultureInfo.InvariantCulture));
-        add("grpc-message", GrpcStatusMessage.Encode(failure?.Detail ?? string.Empty));
+        // Status-Message is optional (PROTOCOL-HTTP2.md); Kestrel drops empty header values anyway, so an empty detail is omitted.
+        if (failure is { Detail.Length: > 0 })
+        {
+            add("grpc-message", GrpcStatusMessage.Encode(failure.Detail));
+        }
+
         foreach (var entry in trailers.Concat(failure?.Trailers ?? []))
         {
             add(entry.Key, entry.ToHeaderValue());

@@ -1,0 +1,86 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Subscriptions.Grpc.Transport;
+using Subscriptions.Grpc.Transport.Client;
+
+namespace Subscriptions.Grpc.Tests.Transport;
+
+/// <summary>The transport serving <see cref="TestEchoService"/> in-process on 127.0.0.1: an h2c endpoint and an HTTP/1.1 one.</summary>
+public sealed class GrpcTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly List<HttpClient> _clients = [];
+
+    private GrpcTestServer(WebApplication app, CallProbe probe, CallLog log, int port, int http1Port)
+    {
+        _app = app;
+        Probe = probe;
+        Log = log;
+        Port = port;
+        Http1Port = http1Port;
+    }
+
+    public CallProbe Probe { get; }
+
+    public CallLog Log { get; }
+
+    /// <summary>The h2c port (HTTP/2 only).</summary>
+    public int Port { get; }
+
+    /// <summary>A port that speaks HTTP/1.1 only, for the 426 answer.</summary>
+    public int Http1Port { get; }
+
+    public Uri Address => new($"http://127.0.0.1:{Port}");
+
+    public IHostApplicationLifetime Lifetime => _app.Lifetime;
+
+    public static async Task<GrpcTestServer> StartAsync(TimeProvider clock, Action<GrpcTransportOptions>? configure = null)
+    {
+        var probe = new CallProbe();
+        var log = new CallLog();
+        ListenOptions? h2c = null;
+        ListenOptions? http1 = null;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(log);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0, listen => (h2c = listen).Protocols = HttpProtocols.Http2);
+            kestrel.Listen(IPAddress.Loopback, 0, listen => (http1 = listen).Protocols = HttpProtocols.Http1);
+        });
+        builder.Services.AddSingleton(clock);
+        builder.Services.AddGrpcTransport(configure);
+        var app = builder.Build();
+        new TestEchoService(probe).Register(app.Services.GetRequiredService<GrpcServiceRegistry>());
+        app.UseGrpcTransport();
+        await app.StartAsync();
+        return new GrpcTestServer(app, probe, log, h2c!.IPEndPoint!.Port, http1!.IPEndPoint!.Port);
+    }
+
+    /// <summary>A client on the h2c endpoint; disposed with the server.</summary>
+    public GrpcClient Client(GrpcClientOptions? options = null) => new(HttpClient(), options);
+
+    /// <summary>A raw HTTP/2 HttpClient on the h2c endpoint; disposed with the server.</summary>
+    public HttpClient HttpClient()
+    {
+        var client = GrpcClient.CreateHttpClient(Address);
+        _clients.Add(client);
+        return client;
+    }
+
+    public async Task StopAsync() => await _app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
+        await _app.DisposeAsync();
+    }
+}
