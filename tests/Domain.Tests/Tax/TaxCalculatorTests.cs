@@ -1,0 +1,84 @@
+using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Tax;
+
+namespace Subscriptions.Domain.Tests.Tax;
+
+using Money = Money.Money;
+
+public sealed class TaxCalculatorTests
+{
+    private static readonly TaxCalculator Calculator = new(TaxTableLoader.LoadDefault());
+
+    private static IEnumerable<(string, decimal)> Taxes(TaxProfile profile, decimal subtotal = 100m, Currency? currency = null) =>
+        Calculator.Assess(new Money(subtotal, currency ?? Currency.Usd), profile).Amounts.Select(a => (a.Name, a.Amount.Amount));
+
+    [Theory]
+    [InlineData("CA", "ON", "HST", 13.00)]
+    [InlineData("CA", "NS", "HST", 15.00)]
+    [InlineData("CA", "PE", "HST", 15.00)]
+    [InlineData("CA", "AB", "GST", 5.00)]
+    [InlineData("AU", null, "GST", 10.00)]
+    [InlineData("DE", null, "VAT", 19.00)]
+    [InlineData("FR", null, "VAT", 20.00)]
+    [InlineData("IE", null, "VAT", 23.00)]
+    [InlineData("GB", null, "VAT", 20.00)]
+    [InlineData("ES", null, "VAT", 21.00)]
+    public void TAX_1_single_rate_jurisdictions(string country, string? region, string name, decimal amount)
+    {
+        Assert.Equal([(name, amount)], Taxes(new TaxProfile(country, region)));
+    }
+
+    [Fact]
+    public void TAX_1_quebec_charges_gst_and_qst_both_on_the_price_before_gst()
+    {
+        Assert.Equal([("GST", 5.00m), ("QST", 9.98m)], Taxes(new TaxProfile("CA", "QC")));
+    }
+
+    [Fact]
+    public void TAX_1_alabama_charges_8_percent_and_other_us_states_nothing()
+    {
+        Assert.Equal([("Sales tax (Simplified Sellers Use Tax)", 8.00m)], Taxes(new TaxProfile("US", "AL")));
+        Assert.Empty(Taxes(new TaxProfile("US", "OR")));
+    }
+
+    [Fact]
+    public void TAX_2_an_eu_business_with_a_vat_id_outside_the_sellers_country_is_reverse_charged()
+    {
+        var assessment = Calculator.Assess(new Money(100m, Currency.Eur), new TaxProfile("DE", null, "DE123456789"));
+
+        Assert.True(assessment.ReverseCharge);
+        Assert.Empty(assessment.Amounts);
+        Assert.Contains("Reverse charge", assessment.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TAX_2_a_vat_id_in_the_sellers_own_country_or_outside_the_eu_still_pays_vat()
+    {
+        Assert.Equal([("VAT", 23.00m)], Taxes(new TaxProfile("IE", null, "IE1234567T")));
+        Assert.Equal([("VAT", 20.00m)], Taxes(new TaxProfile("GB", null, "GB123456789")));
+    }
+
+    [Fact]
+    public void TAX_2_an_approved_us_exemption_removes_sales_tax()
+    {
+        var assessment = Calculator.Assess(new Money(100m, Currency.Usd), new TaxProfile("US", "AL", UsExemptionApproved: true));
+
+        Assert.Empty(assessment.Amounts);
+        Assert.False(assessment.ReverseCharge);
+        Assert.NotNull(assessment.Note);
+    }
+
+    [Fact]
+    public void TAX_3_rates_are_data_and_bad_rows_are_reported()
+    {
+        var json = """
+            { "version": "t", "seller_country": "IE", "eu_countries": ["DE"],
+              "jurisdictions": [{ "country": "DEU", "components": [{ "name": "VAT", "rate": 19 }] }] }
+            """;
+
+        var error = Assert.Throws<TaxTableFormatException>(() => TaxTableLoader.Parse(json));
+
+        Assert.Contains(error.Problems, p => p.Contains("\"country\" must be an ISO 3166-1 alpha-2 country code (got \"DEU\")", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Contains("needs a \"rate\" between 0 and 1", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,41 @@
+using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Catalog;
+using Subscriptions.Domain.Invoices;
+using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Subscriptions;
+
+namespace Subscriptions.Domain.Tests;
+
+/// <summary>Builders for contexts and subscriptions used across the domain tests.</summary>
+internal static class TestKit
+{
+    public static ProductCatalog Catalog { get; } = CatalogLoader.LoadDefault();
+
+    public static DateTimeOffset Utc(int year, int month, int day, int hour = 0, int minute = 0) => new(year, month, day, hour, minute, 0, TimeSpan.Zero);
+
+    public static SubscriptionContext Context(
+        DateTimeOffset now,
+        CallerAuthority caller = CallerAuthority.PrimaryHolder,
+        Currency? currency = null,
+        string? timeZone = null,
+        bool hasPaymentMethod = true,
+        bool overdue = false,
+        AccountKind kind = AccountKind.SelfService) =>
+        new(Catalog, new AccountFacts(kind, currency ?? Currency.Usd, timeZone, hasPaymentMethod, overdue), caller, now);
+
+    public static SubscriptionContext Ops(DateTimeOffset now, Currency? currency = null, string? timeZone = null) =>
+        Context(now, CallerAuthority.BillingOps, currency, timeZone);
+
+    public static SubscriptionContext System(DateTimeOffset now, Currency? currency = null, string? timeZone = null, bool hasPaymentMethod = true, bool overdue = false) =>
+        Context(now, CallerAuthority.System, currency, timeZone, hasPaymentMethod, overdue);
+
+    public static SubscriptionDecision Paid(
+        string product, string plan, int seats, DateTimeOffset at, BillingFrequency frequency = BillingFrequency.Monthly, Currency? currency = null, string? timeZone = null) =>
+        Subscription.CreatePaid(new CreatePaid("sub-1", "acc-1", product, plan, seats, frequency), Context(at, currency: currency, timeZone: timeZone));
+
+    public static SubscriptionDecision Renew(SubscriptionState state, Currency? currency = null, string? timeZone = null) =>
+        Subscription.Decide(state, new Renew(), System(state.NextRenewal!.Value, currency, timeZone));
+
+    public static decimal Amount(ChargeLine line) => InvoiceLine.Finalise(line).Amount.Amount;
+}
