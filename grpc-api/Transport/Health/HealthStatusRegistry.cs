@@ -5,7 +5,7 @@ namespace Subscriptions.Grpc.Transport.Health;
 /// <summary>The serving status of the server ("") and of named services, as answered by grpc.health.v1.Health; a DI singleton.</summary>
 public sealed class HealthStatusRegistry
 {
-    /// <summary>The service name that stands for the whole server.</summary>
+    /// <summary>The service name that stands for the whole server; it starts as Serving.</summary>
     public const string Overall = "";
 
     private readonly Lock _lock = new();
