@@ -27,7 +27,7 @@ internal static class TestKit
     public static SubscriptionContext Ops(DateTimeOffset now, Currency? currency = null, string? timeZone = null) =>
         Context(now, CallerAuthority.BillingOps, currency, timeZone);
 
-    public static SubscriptionContext System(DateTimeOffset now, Currency? currency = null, string? timeZone = null, bool hasPaymentMethod = true, bool overdue = false) =>
+    public static SubscriptionContext Service(DateTimeOffset now, Currency? currency = null, string? timeZone = null, bool hasPaymentMethod = true, bool overdue = false) =>
         Context(now, CallerAuthority.System, currency, timeZone, hasPaymentMethod, overdue);
 
     public static SubscriptionDecision Paid(
@@ -35,7 +35,7 @@ internal static class TestKit
         Subscription.CreatePaid(new CreatePaid("sub-1", "acc-1", product, plan, seats, frequency), Context(at, currency: currency, timeZone: timeZone));
 
     public static SubscriptionDecision Renew(SubscriptionState state, Currency? currency = null, string? timeZone = null) =>
-        Subscription.Decide(state, new Renew(), System(state.NextRenewal!.Value, currency, timeZone));
+        Subscription.Decide(state, new Renew(), Service(state.NextRenewal!.Value, currency, timeZone));
 
     public static decimal Amount(ChargeLine line) => InvoiceLine.Finalise(line).Amount.Amount;
 }
