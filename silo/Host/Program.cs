@@ -1,0 +1,3 @@
+using Subscriptions.Silo;
+
+return await SiloProgram.RunAsync(args);

@@ -1,0 +1,148 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Subscriptions.Grpc.Transport;
+using Subscriptions.Grpc.Transport.Auth;
+using Subscriptions.Grpc.Transport.Health;
+using Subscriptions.Grpc.Transport.Reflection;
+using Subscriptions.Runtime;
+
+namespace Subscriptions.Silo;
+
+/// <summary>
+/// The silo process. Commands: <c>run</c> (default) serves gRPC and runs the grains; <c>migrate</c> applies pending
+/// schema migrations and exits; <c>token</c> mints a development bearer token.
+/// </summary>
+public static class SiloProgram
+{
+    /// <summary>Exit code when PostgreSQL cannot be reached at start-up.</summary>
+    public const int DatabaseUnreachable = 3;
+
+    /// <summary>Exit code when the database schema does not match this release.</summary>
+    public const int SchemaMismatch = 4;
+
+    /// <summary>Exit code for a bad command line or configuration.</summary>
+    public const int BadConfiguration = 2;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
+        var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        try
+        {
+            return command switch
+            {
+                "run" => await ServeAsync(rest),
+                "migrate" => await MigrateAsync(rest),
+                "token" => MintToken(rest),
+                "help" or "--help" => Usage(Console.Out, 0),
+                _ => Usage(Console.Error, BadConfiguration),
+            };
+        }
+        catch (StorageUnavailableException e)
+        {
+            await Console.Error.WriteLineAsync($"subscriptions-silo: {e.Message}");
+            return DatabaseUnreachable;
+        }
+        catch (SchemaMismatchException e)
+        {
+            await Console.Error.WriteLineAsync($"subscriptions-silo: {e.Message}");
+            return SchemaMismatch;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OptionsValidationException)
+        {
+            await Console.Error.WriteLineAsync($"subscriptions-silo: configuration error: {e.Message}");
+            return BadConfiguration;
+        }
+    }
+
+    /// <summary>Builds the web application that hosts the silo and the gRPC front door.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var configuration = builder.Configuration;
+        var runtime = RuntimeOptions(configuration);
+        var grpc = configuration.GetSection("Grpc");
+        var certificate = grpc["CertificatePath"] is { Length: > 0 } path ? new GrpcTlsCertificate(path, grpc["CertificatePassword"]) : null;
+        var address = IPAddress.Parse(grpc["Address"] is { Length: > 0 } a ? a : "0.0.0.0");
+        var port = grpc.GetValue("Port", 5080);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(address, port, certificate));
+
+        builder.Services.AddGrainRuntime(runtime, SiloComposition.RegisterGrains, SiloComposition.MigrationAssemblies);
+        builder.Services.AddGrpcTransport(o =>
+        {
+            o.MaxReceiveMessageSize = grpc.GetValue("MaxReceiveMessageSize", GrpcTransportOptions.DefaultMaxMessageSize);
+            o.MaxSendMessageSize = grpc.GetValue("MaxSendMessageSize", GrpcTransportOptions.DefaultMaxMessageSize);
+        });
+        builder.Services.AddBearerTokens(configuration);
+        builder.Services.AddSingleton<HealthStatusRegistry>();
+        builder.Services.AddSingleton(new DatabaseHealthOptions(configuration.GetValue("Health:DatabaseCheckInterval", TimeSpan.FromSeconds(5))));
+        builder.Services.AddHostedService<DatabaseHealthMonitor>();
+        SiloComposition.AddServices(builder.Services, configuration);
+
+        var app = builder.Build();
+        var registry = app.Services.GetRequiredService<GrpcServiceRegistry>();
+        HealthService.Register(registry, app.Services.GetRequiredService<HealthStatusRegistry>());
+        SiloComposition.MapServices(app.Services, registry);
+        ReflectionService.Register(registry);
+        app.UseGrpcTransport();
+        return app;
+    }
+
+    private static async Task<int> ServeAsync(string[] args)
+    {
+        await using var app = Build(args);
+        await app.RunAsync();
+        return 0;
+    }
+
+    private static async Task<int> MigrateAsync(string[] args)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args)
+            .Build();
+        var options = RuntimeOptions(configuration);
+        await using var dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+        var migrations = new[] { typeof(GrainRuntime).Assembly }.Concat(SiloComposition.MigrationAssemblies).Distinct().SelectMany(Migration.FromAssembly);
+        var applied = await MigrationRunner.ApplyAsync(dataSource, migrations);
+        Console.WriteLine(applied.Count == 0
+            ? "The schema is up to date."
+            : $"Applied {applied.Count} migration(s): {string.Join(", ", applied.Select(m => $"{m.Version:D4}_{m.Name}"))}.");
+        return 0;
+    }
+
+    private static int MintToken(string[] args)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile("appsettings.Development.json", optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        var options = configuration.GetSection(TokenOptions.SectionName).Get<TokenOptions>() ?? new TokenOptions();
+        return DevTokenCommand.Run(args, options, Console.Out);
+    }
+
+    private static GrainRuntimeOptions RuntimeOptions(IConfiguration configuration)
+    {
+        var options = new GrainRuntimeOptions();
+        configuration.GetSection("Runtime").Bind(options);
+        options.ConnectionString = configuration.GetConnectionString("Subscriptions") ?? "";
+        return options;
+    }
+
+    private static int Usage(TextWriter output, int exitCode)
+    {
+        output.WriteLine("""
+            usage: subscriptions-silo [run] [--Key=Value ...]     serve gRPC and run the grains (default)
+                   subscriptions-silo migrate                    apply pending schema migrations and exit
+                   subscriptions-silo token --sub ID --role ROLE [--role ROLE ...] [--ttl 8h]
+                                                                 mint a development bearer token
+            configuration: appsettings.json, environment (ConnectionStrings__Subscriptions, Grpc__Port, Auth__SigningKey, ...)
+            """);
+        return exitCode;
+    }
+}
