@@ -1,0 +1,199 @@
+using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Errors;
+using Subscriptions.Domain.Invoices;
+using Subscriptions.Domain.Tax;
+using Subscriptions.Grains.Invoices;
+using Subscriptions.Grains.TestClocks;
+using Subscriptions.Runtime;
+
+namespace Subscriptions.Grains.Accounts;
+
+/// <summary>
+/// The account grain: every command goes through the domain's <c>Decide</c>, and a decision that changed something
+/// replaces the state and records one history entry per audit entry (ACC-7) in the same turn. Calls go one way:
+/// account → invoice and account → test clock, never back.
+/// </summary>
+[GrainType(TypeName)]
+public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAccountGrain
+{
+    /// <summary>The grain type name under which accounts are stored and inspected (OPS-1).</summary>
+    public const string TypeName = "account";
+
+    /// <inheritdoc />
+    public async Task<AccountSnapshot> CreateAsync(Actor actor, CreateAccount command)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(command);
+        if (State.Account is not null)
+        {
+            throw new AlreadyExistsException("Account", GrainKey);
+        }
+
+        if (!string.Equals(command.AccountId?.Trim(), GrainKey, StringComparison.Ordinal))
+        {
+            throw new ValidationException("account_id", $"\"{command.AccountId}\" does not match the addressed account \"{GrainKey}\".");
+        }
+
+        var decision = Account.Create(actor, command, Clock.GetUtcNow());
+        if (decision.State.TestClockId is { } clockId)
+        {
+            await GrainFactory.GetGrain<ITestClockGrain>(clockId).GetAsync();
+            BindToClock(clockId);
+            decision = Account.Create(actor, command, Clock.GetUtcNow());
+        }
+
+        return Apply(decision);
+    }
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> GetAsync(Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        RequireAccount().Authorize(actor, AccountAction.ViewBillingInfo);
+        return Task.FromResult(Snapshot());
+    }
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> ReadAsync()
+    {
+        RequireAccount();
+        return Task.FromResult(Snapshot());
+    }
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> UpdateCompanyProfileAsync(Actor actor, UpdateCompanyProfile command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> ChangeBillingAddressAsync(Actor actor, ChangeBillingAddress command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> ChangeShippingAddressAsync(Actor actor, ChangeShippingAddress command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> RecordVatIdAsync(Actor actor, RecordVatId command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> RequestTaxExemptionAsync(Actor actor, RequestTaxExemption command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> ApproveTaxExemptionAsync(Actor actor, ApproveTaxExemption command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> RejectTaxExemptionAsync(Actor actor, RejectTaxExemption command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> AddCardAsync(Actor actor, AddCard command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> AddBankAccountAsync(Actor actor, AddBankAccount command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> AddPayPalWalletAsync(Actor actor, AddPayPalWallet command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> RemovePaymentMethodAsync(Actor actor, RemovePaymentMethod command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> SetDefaultPaymentMethodAsync(Actor actor, SetDefaultPaymentMethod command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> SetAutopayAsync(Actor actor, SetAutopay command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> AddInvoiceRecipientAsync(Actor actor, AddInvoiceRecipient command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> RemoveInvoiceRecipientAsync(Actor actor, RemoveInvoiceRecipient command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> SetReceiptRecipientAsync(Actor actor, SetReceiptRecipient command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> AddMemberAsync(Actor actor, AddMember command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> RemoveMemberAsync(Actor actor, RemoveMember command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> ChangeMemberRoleAsync(Actor actor, ChangeMemberRole command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> ChangeBillingContactAsync(Actor actor, ChangeBillingContact command) => Decide(a => a.Decide(actor, command, Now));
+
+    /// <inheritdoc />
+    public async Task<AccountSnapshot> AttachTestClockAsync(Actor actor, AttachTestClock command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var decision = RequireAccount().Decide(actor, command, Now);
+        if (decision.Changed)
+        {
+            var clockId = decision.State.TestClockId!;
+            await GrainFactory.GetGrain<ITestClockGrain>(clockId).GetAsync();
+            BindToClock(clockId);
+        }
+
+        return Apply(decision);
+    }
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> AddSubscriptionAsync(string subscriptionId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(subscriptionId);
+        RequireAccount();
+        if (!State.SubscriptionIds.Contains(subscriptionId))
+        {
+            State = State with { SubscriptionIds = [.. State.SubscriptionIds, subscriptionId] };
+            RecordHistory("subscription", null, subscriptionId);
+        }
+
+        return Task.FromResult(Snapshot());
+    }
+
+    /// <inheritdoc />
+    public async Task<Invoice> IssueInvoiceAsync(IssueInvoice command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var account = RequireAccount();
+        var sequence = State.NextInvoiceSequence;
+        var number = InvoiceNumber.Format(InvoicePrefix(account.Id), sequence);
+        var profile = new TaxProfile(account.BillingAddress.Country, account.BillingAddress.Region, account.VatId, account.IsTaxExempt);
+        var invoice = new InvoiceBuilder(account.Id, number, Now, account.Currency)
+            .Add(command.Charges)
+            .Build(subtotal => tax.Assess(subtotal, profile));
+        var issued = await GrainFactory.GetGrain<IInvoiceGrain>(InvoiceKey.Of(account.Id, number))
+            .CreateAsync(new CreateInvoice(invoice, account.InvoiceRecipientEmails, ClockId));
+        State = State with { NextInvoiceSequence = sequence + 1, InvoiceNumbers = [.. State.InvoiceNumbers, number] };
+        RecordHistory("invoice_issued", null, number, new { issued.Number, Total = issued.Total.ToString(), issued.DueAt });
+        return issued;
+    }
+
+    /// <summary>The invoice number prefix of an account: its id in upper case, other characters than letters and digits as '-'.</summary>
+    public static string InvoicePrefix(string accountId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(accountId);
+        var prefix = new string([.. accountId.Trim().Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '-')]).Trim('-');
+        return prefix.Length == 0 ? "INV" : prefix;
+    }
+
+    private DateTimeOffset Now => Clock.GetUtcNow();
+
+    private Task<AccountSnapshot> Decide(Func<Account, AccountDecision> decide) => Task.FromResult(Apply(decide(RequireAccount())));
+
+    private AccountSnapshot Apply(AccountDecision decision)
+    {
+        if (decision.Changed)
+        {
+            State = State with { Account = decision.State };
+            foreach (var entry in decision.Audit)
+            {
+                RecordHistory(entry.What, entry.Before, entry.After, entry);
+            }
+        }
+
+        return Snapshot();
+    }
+
+    private Account RequireAccount() => State.Account ?? throw new NotFoundException("Account", GrainKey);
+
+    private AccountSnapshot Snapshot() => new(RequireAccount(), State.SubscriptionIds, State.InvoiceNumbers);
+}

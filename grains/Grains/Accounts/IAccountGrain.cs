@@ -1,0 +1,90 @@
+using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Invoices;
+using Subscriptions.Runtime;
+
+namespace Subscriptions.Grains.Accounts;
+
+/// <summary>
+/// One account (SPEC §1), keyed by account id. Customer-facing methods take the acting <see cref="Actor"/> and enforce
+/// ACC-2 through the domain; every change is recorded in the grain's history with its audit entry (ACC-7).
+/// </summary>
+public interface IAccountGrain : IGrainWithStringKey
+{
+    /// <summary>Opens the account (ACC-1); a sandbox account naming a test clock is bound to it (CLOCK-1).</summary>
+    Task<AccountSnapshot> CreateAsync(Actor actor, CreateAccount command);
+
+    /// <summary>Reads the account; the actor needs read access (ACC-2).</summary>
+    Task<AccountSnapshot> GetAsync(Actor actor);
+
+    /// <summary>Reads the account for grains acting on its behalf (subscriptions, invoices); no caller check.</summary>
+    Task<AccountSnapshot> ReadAsync();
+
+    /// <summary>Changes company name, primary contact and time zone (ACC-1).</summary>
+    Task<AccountSnapshot> UpdateCompanyProfileAsync(Actor actor, UpdateCompanyProfile command);
+
+    /// <summary>Replaces the billing address (ACC-5).</summary>
+    Task<AccountSnapshot> ChangeBillingAddressAsync(Actor actor, ChangeBillingAddress command);
+
+    /// <summary>Sets or removes the shipping address (ACC-1).</summary>
+    Task<AccountSnapshot> ChangeShippingAddressAsync(Actor actor, ChangeShippingAddress command);
+
+    /// <summary>Records or clears the EU/UK VAT id (ACC-5).</summary>
+    Task<AccountSnapshot> RecordVatIdAsync(Actor actor, RecordVatId command);
+
+    /// <summary>Requests a US tax exemption, pending until billing ops decide (ACC-5).</summary>
+    Task<AccountSnapshot> RequestTaxExemptionAsync(Actor actor, RequestTaxExemption command);
+
+    /// <summary>Billing ops approve the pending tax exemption (ACC-5).</summary>
+    Task<AccountSnapshot> ApproveTaxExemptionAsync(Actor actor, ApproveTaxExemption command);
+
+    /// <summary>Billing ops reject the pending tax exemption (ACC-5).</summary>
+    Task<AccountSnapshot> RejectTaxExemptionAsync(Actor actor, RejectTaxExemption command);
+
+    /// <summary>Saves a card (ACC-3).</summary>
+    Task<AccountSnapshot> AddCardAsync(Actor actor, AddCard command);
+
+    /// <summary>Saves a bank account for direct debit (ACC-3).</summary>
+    Task<AccountSnapshot> AddBankAccountAsync(Actor actor, AddBankAccount command);
+
+    /// <summary>Connects a PayPal wallet (ACC-3).</summary>
+    Task<AccountSnapshot> AddPayPalWalletAsync(Actor actor, AddPayPalWallet command);
+
+    /// <summary>Removes a payment method (ACC-3).</summary>
+    Task<AccountSnapshot> RemovePaymentMethodAsync(Actor actor, RemovePaymentMethod command);
+
+    /// <summary>Chooses the default payment method (ACC-3).</summary>
+    Task<AccountSnapshot> SetDefaultPaymentMethodAsync(Actor actor, SetDefaultPaymentMethod command);
+
+    /// <summary>Turns autopay on or off (ACC-3).</summary>
+    Task<AccountSnapshot> SetAutopayAsync(Actor actor, SetAutopay command);
+
+    /// <summary>Adds an invoice recipient (ACC-4).</summary>
+    Task<AccountSnapshot> AddInvoiceRecipientAsync(Actor actor, AddInvoiceRecipient command);
+
+    /// <summary>Removes an invoice recipient (ACC-4).</summary>
+    Task<AccountSnapshot> RemoveInvoiceRecipientAsync(Actor actor, RemoveInvoiceRecipient command);
+
+    /// <summary>Sets the receipt recipient (ACC-4).</summary>
+    Task<AccountSnapshot> SetReceiptRecipientAsync(Actor actor, SetReceiptRecipient command);
+
+    /// <summary>Adds a billing viewer or user (ACC-2).</summary>
+    Task<AccountSnapshot> AddMemberAsync(Actor actor, AddMember command);
+
+    /// <summary>Removes a member (ACC-2).</summary>
+    Task<AccountSnapshot> RemoveMemberAsync(Actor actor, RemoveMember command);
+
+    /// <summary>Switches a member between billing viewer and user (ACC-2).</summary>
+    Task<AccountSnapshot> ChangeMemberRoleAsync(Actor actor, ChangeMemberRole command);
+
+    /// <summary>Hands the primary-holder role, and so the billing contact, to another member (ACC-2).</summary>
+    Task<AccountSnapshot> ChangeBillingContactAsync(Actor actor, ChangeBillingContact command);
+
+    /// <summary>Binds a sandbox account to an existing test clock (CLOCK-1).</summary>
+    Task<AccountSnapshot> AttachTestClockAsync(Actor actor, AttachTestClock command);
+
+    /// <summary>Records a subscription started for this account (called by the subscription grain).</summary>
+    Task<AccountSnapshot> AddSubscriptionAsync(string subscriptionId);
+
+    /// <summary>Numbers the charges as the account's next invoice, taxes it by the billing address and issues it (INV-1, INV-2, NOT-1).</summary>
+    Task<Invoice> IssueInvoiceAsync(IssueInvoice command);
+}
