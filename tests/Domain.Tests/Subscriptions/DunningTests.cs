@@ -1,0 +1,75 @@
+using Subscriptions.Domain.Errors;
+using Subscriptions.Domain.Subscriptions;
+using static Subscriptions.Domain.Tests.TestKit;
+
+namespace Subscriptions.Domain.Tests.Subscriptions;
+
+public sealed class DunningTests
+{
+    private static SubscriptionState Limited(string plan = "business")
+    {
+        var renewed = Renew(Paid("meeting", plan, 5, Utc(2025, 3, 1)).State).State;
+        return Subscription.Decide(renewed, new MarkRenewalOverdue(), Service(Utc(2025, 4, 15), overdue: true)).State;
+    }
+
+    [Fact]
+    public void SUB_8_an_overdue_renewal_invoice_limits_the_subscription_and_starts_the_grace_period()
+    {
+        var limited = Limited();
+
+        Assert.Equal(SubscriptionStatus.Limited, limited.Status);
+        Assert.Equal(Utc(2025, 4, 30), limited.GracePeriodEndsAt);
+        Assert.Contains(new ReminderRequest(ReminderRequest.GracePeriodEnd, Utc(2025, 4, 30)), limited.WantedReminders());
+        Assert.Contains(new ReminderRequest(ReminderRequest.Renewal, Utc(2025, 4, 30)), limited.WantedReminders());
+    }
+
+    [Fact]
+    public void SUB_8_limited_refuses_plan_upgrades_and_seat_additions()
+    {
+        var limited = Limited("professional");
+
+        var upgrade = Assert.Throws<RuleViolationException>(() => Subscription.Decide(limited, new UpgradePlan("business"), Context(Utc(2025, 4, 16))));
+        var seats = Assert.Throws<RuleViolationException>(() => Subscription.Decide(limited, new AddSeats(1), Context(Utc(2025, 4, 16))));
+
+        Assert.Equal("SUB-8", upgrade.RuleId);
+        Assert.Equal("SUB-8", seats.RuleId);
+        Assert.Contains("pay the overdue balance or contact support", seats.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SUB_9_limited_past_the_grace_period_is_suspended()
+    {
+        var limited = Limited();
+
+        var early = Assert.Throws<RuleViolationException>(() => Subscription.Decide(limited, new ElapseGracePeriod(), Service(Utc(2025, 4, 29))));
+        var suspended = Subscription.Decide(limited, new ElapseGracePeriod(), Service(Utc(2025, 4, 30)));
+
+        Assert.Equal("SUB-9", early.RuleId);
+        Assert.Equal(SubscriptionStatus.Suspended, suspended.State.Status);
+        Assert.Empty(suspended.Reminders);
+    }
+
+    [Fact]
+    public void SUB_9_paying_the_overdue_balance_restores_the_subscription_without_a_new_invoice()
+    {
+        var suspended = Subscription.Decide(Limited(), new ElapseGracePeriod(), Service(Utc(2025, 4, 30))).State;
+
+        var stillOwing = Assert.Throws<RuleViolationException>(() => Subscription.Decide(suspended, new SettleOverdue(), Service(Utc(2025, 5, 2), overdue: true)));
+        var restored = Subscription.Decide(suspended, new SettleOverdue(), Service(Utc(2025, 5, 2)));
+
+        Assert.Equal("SUB-9", stillOwing.RuleId);
+        Assert.Equal(SubscriptionStatus.Active, restored.State.Status);
+        Assert.Empty(restored.Charges);
+        Assert.Equal([new ReminderRequest(ReminderRequest.Renewal, Utc(2025, 4, 30))], restored.Reminders);
+    }
+
+    [Fact]
+    public void SUB_9_a_suspended_subscription_is_not_renewed()
+    {
+        var suspended = Subscription.Decide(Limited(), new ElapseGracePeriod(), Service(Utc(2025, 4, 30))).State;
+
+        var refusal = Assert.Throws<RuleViolationException>(() => Subscription.Decide(suspended, new Renew(), Service(Utc(2025, 5, 1))));
+
+        Assert.Equal("SUB-9", refusal.RuleId);
+    }
+}
