@@ -3,6 +3,8 @@ namespace Subscriptions.Grpc.Transport;
 /// <summary>Everything a handler knows about the call it serves.</summary>
 public sealed class ServerCallContext
 {
+    private Dictionary<object, object?>? _items;
+
     /// <summary>Creates a context; the transport does this for every call (tests may too).</summary>
     public ServerCallContext(
         string method,
@@ -45,5 +47,5 @@ public sealed class ServerCallContext
     public IServiceProvider Services { get; }
 
     /// <summary>A per-call bag (the authenticated caller is stored here).</summary>
-    public IDictionary<object, object?> Items { get; } = new Dictionary<object, object?>();
+    public IDictionary<object, object?> Items => _items ??= new Dictionary<object, object?>();
 }

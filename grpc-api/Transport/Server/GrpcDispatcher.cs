@@ -54,7 +54,7 @@ internal sealed partial class GrpcDispatcher(
         }
         catch (FormatException exception)
         {
-            GrpcResponse.WriteRefusal(http.Response, StatusCodes.Status200OK, StatusCode.Internal, exception.Message);
+            Refuse(http, path, new(StatusCodes.Status200OK, StatusCode.Internal, exception.Message));
             return;
         }
 

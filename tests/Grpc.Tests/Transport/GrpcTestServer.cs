@@ -1,6 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,7 +32,7 @@ public sealed class GrpcTestServer : IAsyncDisposable
 
     public CallLog Log { get; }
 
-    /// <summary>The h2c port (HTTP/2 only).</summary>
+    /// <summary>The gRPC port: h2c (HTTP/2 only), or TLS when started with a certificate.</summary>
     public int Port { get; }
 
     /// <summary>A port that speaks HTTP/1.1 only, for the 426 answer.</summary>
@@ -39,17 +42,17 @@ public sealed class GrpcTestServer : IAsyncDisposable
 
     public IHostApplicationLifetime Lifetime => _app.Lifetime;
 
-    public static async Task<GrpcTestServer> StartAsync(TimeProvider clock, Action<GrpcTransportOptions>? configure = null)
+    /// <summary>Starts the server; the gRPC endpoint is h2c, or TLS when a certificate is given (through the product's Kestrel helper).</summary>
+    public static async Task<GrpcTestServer> StartAsync(TimeProvider clock, Action<GrpcTransportOptions>? configure = null, GrpcTlsCertificate? tls = null)
     {
         var probe = new CallProbe();
         var log = new CallLog();
-        ListenOptions? h2c = null;
         ListenOptions? http1 = null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(log);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, 0, listen => (h2c = listen).Protocols = HttpProtocols.Http2);
+            kestrel.ListenGrpc(IPAddress.Loopback, 0, tls);
             kestrel.Listen(IPAddress.Loopback, 0, listen => (http1 = listen).Protocols = HttpProtocols.Http1);
         });
         builder.Services.AddSingleton(clock);
@@ -58,7 +61,10 @@ public sealed class GrpcTestServer : IAsyncDisposable
         new TestEchoService(probe).Register(app.Services.GetRequiredService<GrpcServiceRegistry>());
         app.UseGrpcTransport();
         await app.StartAsync();
-        return new GrpcTestServer(app, probe, log, h2c!.IPEndPoint!.Port, http1!.IPEndPoint!.Port);
+        var http1Port = http1!.IPEndPoint!.Port;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        var grpcPort = addresses.Select(a => new Uri(a).Port).Single(port => port != http1Port);
+        return new GrpcTestServer(app, probe, log, grpcPort, http1Port);
     }
 
     /// <summary>A client on the h2c endpoint; disposed with the server.</summary>

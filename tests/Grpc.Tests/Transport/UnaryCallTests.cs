@@ -60,6 +60,20 @@ public sealed class UnaryCallTests(ManualClockServerFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task invalid_base64_in_binary_metadata_is_internal()
+    {
+        var response = await RawGrpc.SendAsync(
+            _server.HttpClient(),
+            TestEchoService.PathOf("Echo"),
+            new ByteArrayContent(RawGrpc.Frame(new EchoRequest())),
+            headers: new Dictionary<string, string> { ["x-broken-bin"] = "***" });
+
+        Assert.True(response.IsTrailersOnly);
+        Assert.Equal((int)StatusCode.Internal, response.GrpcStatus);
+        Assert.Equal("Binary metadata \"x-broken-bin\" is not valid base64.", response.GrpcMessage);
+    }
+
+    [Fact]
     public async Task handler_status_error_before_any_message_is_a_trailers_only_response_with_percent_encoded_message()
     {
         var detail = "prix invalide : 12 € (100% faux)";
