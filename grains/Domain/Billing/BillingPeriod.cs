@@ -21,8 +21,5 @@ public sealed record BillingPeriod
     /// <summary>First instant after the period (the next renewal).</summary>
     public DateTimeOffset End { get; }
 
-    /// <summary>True when the instant falls inside [Start, End).</summary>
-    public bool Contains(DateTimeOffset instant) => instant >= Start && instant < End;
-
     public override string ToString() => $"[{Start:O}, {End:O})";
 }
