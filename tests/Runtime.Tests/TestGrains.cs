@@ -21,6 +21,9 @@ public interface ICounterGrain : IGrainWithStringKey
 
     Task<int> CallOtherAsync(string otherKey);
 
+    /// <summary>Increments another counter twice in one turn, then records a marker or throws.</summary>
+    Task<int> IncrementOtherTwiceAsync(string otherKey, int by, bool failAfterwards);
+
     Task<int> EnterAndWaitAsync(string latch);
 }
 
@@ -67,6 +70,20 @@ public sealed class CounterGrain(Latches latches) : Grain<CounterState>, ICounte
     }
 
     public Task<int> CallOtherAsync(string otherKey) => GrainFactory.GetGrain<ICounterGrain>(otherKey).CallOtherAsync(GrainKey);
+
+    public async Task<int> IncrementOtherTwiceAsync(string otherKey, int by, bool failAfterwards)
+    {
+        var other = GrainFactory.GetGrain<ICounterGrain>(otherKey);
+        await other.IncrementAsync(by);
+        var total = await other.IncrementAsync(by);
+        if (failAfterwards)
+        {
+            throw new InvalidOperationException($"Counter \"{GrainKey}\" fails after calling \"{otherKey}\".");
+        }
+
+        State = State with { Count = State.Count + 1 };
+        return total;
+    }
 
     public async Task<int> EnterAndWaitAsync(string latch)
     {

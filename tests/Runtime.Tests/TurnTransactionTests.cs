@@ -95,4 +95,31 @@ public sealed class TurnTransactionTests : IAsyncLifetime
         Assert.Equal("request_id", error.ParamName);
         Assert.Empty(await grain.GetValuesAsync());
     }
+
+    [Fact]
+    public async Task when_a_grain_calls_another_grain_twice_under_one_request_id_then_both_calls_apply()
+    {
+        using var context = RequestContext.Push(new RequestContext("alice", "nested-1"));
+
+        Assert.Equal(6, await cluster.Grains.GetGrain<ICounterGrain>("caller").IncrementOtherTwiceAsync("callee", 3, failAfterwards: false));
+
+        Assert.Equal(6, await cluster.Grains.GetGrain<ICounterGrain>("caller").IncrementOtherTwiceAsync("callee", 3, failAfterwards: false));
+        var history = await cluster.Silos[0].Storage.ReadHistoryAsync(new GrainId("counter", "callee"), default);
+        Assert.Equal(["nested-1>counter/caller#1", "nested-1>counter/caller#2"], history.Select(h => h.Cause.RequestId));
+        Assert.All(history, h => Assert.Equal("alice", h.Cause.Caller));
+    }
+
+    [Fact]
+    public async Task when_a_request_fails_after_nested_calls_committed_then_its_retry_does_not_apply_them_twice()
+    {
+        var caller = cluster.Grains.GetGrain<ICounterGrain>("retrying");
+        using (RequestContext.Push(new RequestContext("alice", "nested-2")))
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => caller.IncrementOtherTwiceAsync("side-effect", 5, failAfterwards: true));
+            Assert.Equal(10, await caller.IncrementOtherTwiceAsync("side-effect", 5, failAfterwards: false));
+        }
+
+        Assert.Equal(10, await cluster.Grains.GetGrain<ICounterGrain>("side-effect").GetAsync());
+        Assert.Equal(1, await caller.GetAsync());
+    }
 }

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace Subscriptions.Runtime;
 
 /// <summary>
@@ -112,7 +110,7 @@ internal sealed class Activation(GrainId id, GrainTypeInfo type, GrainRuntime ru
         }
 
         RequestContext.Set(item.Context);
-        CallChain.Set(item.Chain.Add(Id));
+        CallChain.Set(item.Chain.Add(Id), null);
         try
         {
             var result = await ExecuteAsync(item);
@@ -125,7 +123,7 @@ internal sealed class Activation(GrainId id, GrainTypeInfo type, GrainRuntime ru
         finally
         {
             RequestContext.Set(null);
-            CallChain.Set(ImmutableArray<GrainId>.Empty);
+            CallChain.Set([], null);
         }
     }
 
@@ -150,6 +148,7 @@ internal sealed class Activation(GrainId id, GrainTypeInfo type, GrainRuntime ru
         var clockBefore = ClockId;
         var turn = new Turn(item.Cause) { Tick = item.Tick };
         CurrentTurn = turn;
+        CallChain.Set(item.Chain.Add(Id), turn);
         try
         {
             var result = await item.Invoke(active);

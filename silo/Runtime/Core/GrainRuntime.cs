@@ -139,6 +139,11 @@ public sealed class GrainRuntime : IGrainFactory
         }
 
         var context = RequestContext.Current;
+        if (!chain.IsEmpty && CallChain.Turn is { } callingTurn && context is not null)
+        {
+            context = context with { RequestId = callingTurn.NextNestedRequestId(chain[^1]) };
+        }
+
         var cancellationToken = method.CancellationTokenIndex is { } index && arguments[index] is CancellationToken token ? token : CancellationToken.None;
         var cause = new TurnCause(TurnCause.CallKind, method.Name, context?.Caller ?? chainCaller(chain), context?.RequestId);
         var item = new WorkItem(cause, method.Name, g => method.InvokeOnGrain(g, arguments), method.ResultType, chain, context, cancellationToken);

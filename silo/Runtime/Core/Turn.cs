@@ -4,6 +4,7 @@ namespace Subscriptions.Runtime;
 internal sealed class Turn(TurnCause cause)
 {
     private readonly Dictionary<string, ReminderRegistration?> reminders = new(StringComparer.Ordinal);
+    private int calls;
 
     public TurnCause Cause { get; } = cause;
 
@@ -20,6 +21,14 @@ internal sealed class Turn(TurnCause cause)
     public bool ClockChanged { get; set; }
 
     public bool HasWork => History.Count > 0 || Outbox.Count > 0 || reminders.Count > 0 || Tick is not null || ClockChanged;
+
+    /// <summary>
+    /// The request id of the next call this turn makes to another grain: the turn's own id plus the caller and the
+    /// call's position, so a retried request replays the same nested calls under the same ids (and they are
+    /// answered from their first results), while two calls in one request never share an id.
+    /// </summary>
+    public string? NextNestedRequestId(GrainId caller) =>
+        Cause.RequestId is { } requestId ? $"{requestId}>{caller}#{Interlocked.Increment(ref calls)}" : null;
 
     public void SetReminder(ReminderRegistration registration) => reminders[registration.Name] = registration;
 

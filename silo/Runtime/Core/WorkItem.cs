@@ -34,12 +34,22 @@ internal sealed class WorkItem(
     public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
-/// <summary>The grains waiting on each other in the current async flow, to refuse call cycles at once.</summary>
+/// <summary>
+/// The grains waiting on each other in the current async flow (to refuse call cycles at once), and the turn that is
+/// making calls (to give each nested call its own request id).
+/// </summary>
 internal static class CallChain
 {
     private static readonly AsyncLocal<ImmutableArray<GrainId>> Chain = new();
+    private static readonly AsyncLocal<Turn?> CallingTurn = new();
 
     public static ImmutableArray<GrainId> Current => Chain.Value.IsDefault ? [] : Chain.Value;
 
-    public static void Set(ImmutableArray<GrainId> chain) => Chain.Value = chain;
+    public static Turn? Turn => CallingTurn.Value;
+
+    public static void Set(ImmutableArray<GrainId> chain, Turn? turn)
+    {
+        Chain.Value = chain;
+        CallingTurn.Value = turn;
+    }
 }
