@@ -21,8 +21,14 @@ for (var i = 0; i + 1 < args.Length; i += 2)
 
 await using var server = await BenchServer.StartAsync();
 var duration = TimeSpan.FromSeconds(seconds);
-var warmUp = TimeSpan.FromSeconds(Math.Min(1, seconds));
+var warmUp = TimeSpan.FromSeconds(Math.Min(3, seconds));
 Console.WriteLine($"Empty unary call over h2c on loopback, {seconds.ToString(CultureInfo.InvariantCulture)} s per cell, one HTTP/2 connection per cell ({Environment.ProcessorCount} CPUs, .NET {Environment.Version}).");
+// Both paths are JIT-compiled and tiered up before any cell is measured.
+foreach (var path in new[] { BenchServer.GrpcPath, BenchServer.PlainPath })
+{
+    await LoadRun.RunAsync(server.Address, "warm-up", path, concurrency: 16, warmUp, TimeSpan.Zero);
+}
+
 Console.WriteLine();
 Console.WriteLine("| target | streams | requests | req/s | p50 ms | p99 ms |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|");

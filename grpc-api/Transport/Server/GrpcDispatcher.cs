@@ -141,7 +141,9 @@ internal sealed partial class GrpcDispatcher(
     // "application/grpc" or "application/grpc+proto", parameters allowed; grpc-web and +json are other protocols.
     private static bool IsProtobufGrpc(string contentType)
     {
-        var mediaType = contentType.Split(';', 2)[0].Trim();
+        var span = contentType.AsSpan();
+        var separator = span.IndexOf(';');
+        var mediaType = (separator < 0 ? span : span[..separator]).Trim();
         return mediaType.Equals(GrpcResponse.ContentType, StringComparison.OrdinalIgnoreCase)
             || mediaType.Equals(GrpcResponse.ContentType + "+proto", StringComparison.OrdinalIgnoreCase);
     }
@@ -156,13 +158,21 @@ internal sealed partial class GrpcDispatcher(
                 continue;
             }
 
-            var binary = Metadata.IsBinaryKey(key);
+            // Kestrel names known headers in Pascal case ("User-Agent"); metadata keys are lower-case, as on the wire.
+            var name = key.ToLowerInvariant();
+            var binary = Metadata.IsBinaryKey(name);
             foreach (var value in values)
             {
-                // A binary header may carry several comma-separated base64 values.
-                foreach (var part in binary ? (value ?? string.Empty).Split(',') : [value ?? string.Empty])
+                if (!binary)
                 {
-                    metadata.AddReceived(key.ToLowerInvariant(), part);
+                    metadata.AddReceived(name, value ?? string.Empty);
+                    continue;
+                }
+
+                // A binary header may carry several comma-separated base64 values.
+                foreach (var part in (value ?? string.Empty).Split(','))
+                {
+                    metadata.AddReceived(name, part);
                 }
             }
         }
