@@ -19,6 +19,8 @@ public interface ICounterGrain : IGrainWithStringKey
 
     Task RegisterReminderAsync(string name, TimeSpan dueTime, TimeSpan? period);
 
+    Task NotifyAsync(string kind);
+
     Task<int> CallOtherAsync(string otherKey);
 
     /// <summary>Increments another counter twice in one turn, then records a marker or throws.</summary>
@@ -66,6 +68,12 @@ public sealed class CounterGrain(Latches latches) : Grain<CounterState>, ICounte
     public Task RegisterReminderAsync(string name, TimeSpan dueTime, TimeSpan? period)
     {
         RegisterOrUpdateReminder(name, dueTime, period);
+        return Task.CompletedTask;
+    }
+
+    public Task NotifyAsync(string kind)
+    {
+        Notify(kind, new { Counter = GrainKey, State.Count });
         return Task.CompletedTask;
     }
 
