@@ -1,0 +1,21 @@
+using Subscriptions.Domain.Accounts;
+using Subscriptions.Grpc.Transport;
+using Subscriptions.Grpc.Transport.Auth;
+using Subscriptions.Runtime;
+
+namespace Subscriptions.Grpc.Api.Edge;
+
+/// <summary>The authenticated caller of a call as the domain sees it, and the request context grains see.</summary>
+internal static class CallScope
+{
+    /// <summary>The acting subject; billing ops and back-end services act as ops (ACC-2).</summary>
+    public static Actor ActorOf(ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        return new Actor(caller.Subject, caller.IsOps || caller.IsService);
+    }
+
+    /// <summary>Sets the caller and the client request id for the grain calls of this call (IDEM-1, history causes); dispose to end.</summary>
+    public static IDisposable Enter(ServerCallContext context, string? requestId = null) =>
+        RequestContext.Push(new RequestContext(context.GetCaller().Subject, string.IsNullOrEmpty(requestId) ? null : requestId));
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using Subscriptions.Domain.Errors;
+using Subscriptions.Grains.Accounts;
+using Subscriptions.Grains.Invoices;
+using Subscriptions.Grpc.Api.Edge;
+using Subscriptions.Grpc.Transport;
+using Subscriptions.Grpc.Transport.Auth;
+using Subscriptions.Runtime;
+using Proto = Subscriptions.Grpc.Api.V1;
+
+namespace Subscriptions.Grpc.Api.Invoices;
+
+/// <summary>subscriptions.v1.InvoiceService: reads an account's invoices after the account grain checks the reader (ACC-2).</summary>
+public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions options)
+{
+    /// <summary>Registers every method with the ACC-2 read policy.</summary>
+    public static void Register(GrpcServiceRegistry registry, InvoiceService service)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(service);
+        var read = AccountPolicy.For(AccountAccess.Read);
+        new ServiceMethods(registry, Proto.InvoicesReflection.Descriptor.Services.Single(s => s.Name == "InvoiceService"))
+            .Unary<Proto.GetInvoiceRequest, Proto.Invoice>("GetInvoice", read, service.GetInvoiceAsync)
+            .Unary<Proto.ListInvoicesRequest, Proto.ListInvoicesResponse>("ListInvoices", read, service.ListInvoicesAsync);
+    }
+
+    /// <summary>One invoice of the account; NOT_FOUND unless the account issued it.</summary>
+    public async Task<Proto.Invoice> GetInvoiceAsync(Proto.GetInvoiceRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EdgeValidation.Reading().Id("account_id", request.AccountId).Required("invoice_number", request.InvoiceNumber).ThrowIfInvalid();
+        using var scope = CallScope.Enter(context);
+        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context));
+        if (!account.InvoiceNumbers.Contains(request.InvoiceNumber, StringComparer.Ordinal))
+        {
+            throw new NotFoundException("Invoice", InvoiceKey.Of(request.AccountId, request.InvoiceNumber));
+        }
+
+        return InvoiceMapping.ToProto(await grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of(request.AccountId, request.InvoiceNumber)).GetAsync());
+    }
+
+    /// <summary>A page of the account's invoices, newest first; the page token is the offset of the next page.</summary>
+    public async Task<Proto.ListInvoicesResponse> ListInvoicesAsync(Proto.ListInvoicesRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var offset = 0;
+        EdgeValidation.Reading()
+            .Id("account_id", request.AccountId)
+            .Check("page_size", request.PageSize >= 0 && request.PageSize <= options.MaxPageSize, $"must be 0 (for {options.DefaultPageSize}) to {options.MaxPageSize}")
+            .Check("page_token", request.PageToken.Length == 0 || (int.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out offset) && offset >= 0),
+                "is not a token returned by ListInvoices")
+            .ThrowIfInvalid();
+        using var scope = CallScope.Enter(context);
+        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context));
+        var size = request.PageSize == 0 ? options.DefaultPageSize : request.PageSize;
+        var page = account.InvoiceNumbers.Reverse().Skip(offset).Take(size).ToList();
+        var response = new Proto.ListInvoicesResponse
+        {
+            NextPageToken = offset + page.Count < account.InvoiceNumbers.Count ? (offset + page.Count).ToString(CultureInfo.InvariantCulture) : "",
+        };
+        foreach (var number in page)
+        {
+            response.Invoices.Add(InvoiceMapping.ToProto(await grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of(request.AccountId, number)).GetAsync()));
+        }
+
+        return response;
+    }
+}
