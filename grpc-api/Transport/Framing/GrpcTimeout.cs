@@ -57,14 +57,14 @@ internal static class GrpcTimeout
             (TimeSpan.TicksPerMinute, 'M'),
             (TimeSpan.TicksPerHour, 'H'),
         ];
-        if (ticks * 100 <= MaxAmount)
+        if (ticks <= MaxAmount / 100)
         {
             return string.Create(CultureInfo.InvariantCulture, $"{ticks * 100}n");
         }
 
         foreach (var (perUnit, unit) in units)
         {
-            var amount = (ticks + perUnit - 1) / perUnit;
+            var amount = (ticks / perUnit) + (ticks % perUnit == 0 ? 0 : 1);
             if (amount <= MaxAmount)
             {
                 return string.Create(CultureInfo.InvariantCulture, $"{amount}{unit}");

@@ -58,22 +58,7 @@ internal sealed partial class GrpcDispatcher(
             return;
         }
 
-        TimeSpan? timeout = null;
-        var timeoutHeader = request.Headers["grpc-timeout"].ToString();
-        if (timeoutHeader.Length > 0)
-        {
-            // Like grpc-core and grpc-dotnet, a malformed grpc-timeout is ignored (no deadline), not refused.
-            if (GrpcTimeout.TryParse(timeoutHeader, out var parsed))
-            {
-                timeout = parsed;
-            }
-            else
-            {
-                LogBadTimeout(logger, path, timeoutHeader);
-            }
-        }
-
-        await RunAsync(http, handler, metadata, timeout);
+        await RunAsync(http, handler, metadata, ReadTimeout(request, path));
     }
 
     private async Task RunAsync(HttpContext http, MethodHandler handler, Metadata metadata, TimeSpan? timeout)
@@ -88,6 +73,24 @@ internal sealed partial class GrpcDispatcher(
             && GrpcEncodings.AcceptsGzip(http.Request.Headers["grpc-accept-encoding"].ToString());
         var call = new GrpcCall(http, context, cancellation, reader, settings.MaxSendMessageSize, gzipResponses);
         await call.RunAsync(handler, statusMapper, logger);
+    }
+
+    // As in grpc-dotnet, a malformed grpc-timeout is ignored (the call runs without a deadline) and logged, not refused.
+    private TimeSpan? ReadTimeout(HttpRequest request, string path)
+    {
+        var header = request.Headers["grpc-timeout"].ToString();
+        if (header.Length == 0)
+        {
+            return null;
+        }
+
+        if (GrpcTimeout.TryParse(header, out var timeout))
+        {
+            return timeout;
+        }
+
+        LogBadTimeout(logger, path, header);
+        return null;
     }
 
     private void Refuse(HttpContext http, string path, Refusal refusal)

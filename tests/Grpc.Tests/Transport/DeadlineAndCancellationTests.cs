@@ -115,4 +115,16 @@ public sealed class DeadlineAndCancellationTests(ManualClockServerFixture fixtur
         Assert.StartsWith("ipv4:127.0.0.1:", context.Peer, StringComparison.Ordinal);
         Assert.Equal(StatusCode.Cancelled, (await Assert.ThrowsAsync<RpcException>(() => call)).StatusCode);
     }
+
+    [Fact]
+    public async Task malformed_grpc_timeout_is_ignored_and_the_call_runs_without_deadline()
+    {
+        var response = await RawGrpc.SendAsync(
+            _server.HttpClient(),
+            TestEchoService.PathOf("Echo"),
+            new ByteArrayContent(RawGrpc.Frame(new EchoRequest { Text = "t" })),
+            headers: new Dictionary<string, string> { ["grpc-timeout"] = "soon" });
+
+        Assert.Equal(0, response.GrpcStatus);
+    }
 }

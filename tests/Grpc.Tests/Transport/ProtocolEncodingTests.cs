@@ -42,6 +42,7 @@ public sealed class ProtocolEncodingTests
     [InlineData(5 * TimeSpan.TicksPerSecond, "5000000u")]
     [InlineData(TimeSpan.TicksPerDay, "86400000m")]
     [InlineData(365 * TimeSpan.TicksPerDay, "31536000S")]
+    [InlineData(long.MaxValue, "99999999H")]
     public void grpc_timeout_is_formatted_in_at_most_8_digits(long ticks, string expected)
     {
         Assert.Equal(expected, GrpcTimeout.Format(TimeSpan.FromTicks(ticks)));
