@@ -9,6 +9,9 @@ public sealed class Metadata : IEnumerable<Metadata.Entry>
     /// <summary>Suffix that marks a binary entry; its value travels base64-encoded.</summary>
     public const string BinarySuffix = "-bin";
 
+    /// <summary>The one reserved key applications may set: the google.rpc.Status details of an error.</summary>
+    public const string StatusDetailsKey = "grpc-status-details-bin";
+
     private readonly List<Entry> _entries = [];
 
     /// <summary>Number of entries.</summary>
@@ -35,7 +38,7 @@ public sealed class Metadata : IEnumerable<Metadata.Entry>
         _entries.Add(new Entry(normalized, value, null));
     }
 
-    /// <summary>Adds a binary entry; the key is lower-cased and must end in "-bin".</summary>
+    /// <summary>Adds a binary entry; the key is lower-cased and must end in "-bin" ("grpc-status-details-bin" is allowed).</summary>
     public void Add(string key, byte[] value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -122,7 +125,7 @@ public sealed class Metadata : IEnumerable<Metadata.Entry>
             }
         }
 
-        if (normalized.StartsWith("grpc-", StringComparison.Ordinal))
+        if (normalized.StartsWith("grpc-", StringComparison.Ordinal) && normalized != StatusDetailsKey)
         {
             throw new ArgumentException($"Metadata key \"{key}\" is reserved: keys starting with \"grpc-\" belong to the protocol.", nameof(key));
         }

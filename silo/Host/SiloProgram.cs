@@ -24,9 +24,12 @@ public static class SiloProgram
     /// <summary>Exit code for a bad command line or configuration.</summary>
     public const int BadConfiguration = 2;
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>Runs the command in <paramref name="args"/>; messages for the operator go to <paramref name="output"/> and <paramref name="error"/> (the console by default).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         ArgumentNullException.ThrowIfNull(args);
+        output ??= Console.Out;
+        error ??= Console.Error;
         var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
         var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
         try
@@ -34,25 +37,25 @@ public static class SiloProgram
             return command switch
             {
                 "run" => await ServeAsync(rest),
-                "migrate" => await MigrateAsync(rest),
-                "token" => MintToken(rest),
-                "help" or "--help" => Usage(Console.Out, 0),
-                _ => Usage(Console.Error, BadConfiguration),
+                "migrate" => await MigrateAsync(rest, output),
+                "token" => MintToken(rest, output),
+                "help" or "--help" => Usage(output, 0),
+                _ => Usage(error, BadConfiguration),
             };
         }
         catch (StorageUnavailableException e)
         {
-            await Console.Error.WriteLineAsync($"subscriptions-silo: {e.Message}");
+            await error.WriteLineAsync($"subscriptions-silo: {e.Message}");
             return DatabaseUnreachable;
         }
         catch (SchemaMismatchException e)
         {
-            await Console.Error.WriteLineAsync($"subscriptions-silo: {e.Message}");
+            await error.WriteLineAsync($"subscriptions-silo: {e.Message}");
             return SchemaMismatch;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or OptionsValidationException)
         {
-            await Console.Error.WriteLineAsync($"subscriptions-silo: configuration error: {e.Message}");
+            await error.WriteLineAsync($"subscriptions-silo: configuration error: {e.Message}");
             return BadConfiguration;
         }
     }
@@ -98,7 +101,7 @@ public static class SiloProgram
         return 0;
     }
 
-    private static async Task<int> MigrateAsync(string[] args)
+    private static async Task<int> MigrateAsync(string[] args, TextWriter output)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile("appsettings.json", optional: true)
@@ -109,13 +112,13 @@ public static class SiloProgram
         await using var dataSource = NpgsqlDataSource.Create(options.ConnectionString);
         var migrations = new[] { typeof(GrainRuntime).Assembly }.Concat(SiloComposition.MigrationAssemblies).Distinct().SelectMany(Migration.FromAssembly);
         var applied = await MigrationRunner.ApplyAsync(dataSource, migrations);
-        Console.WriteLine(applied.Count == 0
+        await output.WriteLineAsync(applied.Count == 0
             ? "The schema is up to date."
             : $"Applied {applied.Count} migration(s): {string.Join(", ", applied.Select(m => $"{m.Version:D4}_{m.Name}"))}.");
         return 0;
     }
 
-    private static int MintToken(string[] args)
+    private static int MintToken(string[] args, TextWriter output)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile("appsettings.json", optional: true)
@@ -123,7 +126,7 @@ public static class SiloProgram
             .AddEnvironmentVariables()
             .Build();
         var options = configuration.GetSection(TokenOptions.SectionName).Get<TokenOptions>() ?? new TokenOptions();
-        return DevTokenCommand.Run(args, options, Console.Out);
+        return DevTokenCommand.Run(args, options, output);
     }
 
     private static GrainRuntimeOptions RuntimeOptions(IConfiguration configuration)

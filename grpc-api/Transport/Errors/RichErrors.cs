@@ -8,7 +8,7 @@ namespace Subscriptions.Grpc.Transport.Errors;
 public static class RichErrors
 {
     /// <summary>The trailer that carries the serialized google.rpc.Status.</summary>
-    public const string StatusDetailsTrailer = "grpc-status-details-bin";
+    public const string StatusDetailsTrailer = Metadata.StatusDetailsKey;
 
     /// <summary>The ErrorInfo domain of every rule violation this service reports.</summary>
     public const string Domain = "subscriptions";
@@ -74,8 +74,7 @@ public static class RichErrors
         var status = new Google.Rpc.Status { Code = (int)code, Message = message };
         status.Details.AddRange(details.Select(Any.Pack));
         var trailers = new Metadata();
-        // Metadata.Add refuses the reserved "grpc-" prefix; this protocol trailer is added the way received trailers are.
-        trailers.AddReceived(StatusDetailsTrailer, Convert.ToBase64String(status.ToByteArray()));
+        trailers.Add(Metadata.StatusDetailsKey, status.ToByteArray());
         return new RpcException(code, message, trailers);
     }
 

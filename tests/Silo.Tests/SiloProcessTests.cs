@@ -1,0 +1,107 @@
+using Grpc.Health.V1;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Subscriptions.Grpc.Transport.Auth;
+using Subscriptions.Grpc.Transport.Client;
+using Subscriptions.TestHost;
+
+namespace Subscriptions.Silo.Tests;
+
+/// <summary>The silo process as an operator runs it: its commands, exit codes and messages.</summary>
+public sealed class SiloProcessTests : IAsyncLifetime
+{
+    private const string SigningKey = "c2lsby1wcm9jZXNzLXRlc3RzLXNpZ25pbmcta2V5LTMyYnl0ZXM=";
+    private TestDatabase database = null!;
+
+    public async Task InitializeAsync() => database = await TestDatabase.CreateAsync(nameof(SiloProcessTests));
+
+    public async Task DisposeAsync() => await database.DisposeAsync();
+
+    private string[] Settings(string connectionString) =>
+    [
+        $"--ConnectionStrings:Subscriptions={connectionString}",
+        "--Grpc:Address=127.0.0.1",
+        "--Grpc:Port=0",
+        "--Runtime:StartupAttempts=1",
+        "--Auth:Issuer=subscriptions",
+        "--Auth:Audience=subscriptions-api",
+        $"--Auth:SigningKey={SigningKey}",
+    ];
+
+    [Fact]
+    public async Task when_the_database_is_unreachable_at_start_up_then_the_silo_exits_3_with_a_clear_message()
+    {
+        var error = new StringWriter();
+
+        var exit = await SiloProgram.RunAsync(["run", .. Settings("Host=127.0.0.1;Port=1;Username=postgres;Database=nowhere")], TextWriter.Null, error);
+
+        Assert.Equal(SiloProgram.DatabaseUnreachable, exit);
+        Assert.Contains("Cannot reach PostgreSQL at 127.0.0.1:1 (database \"nowhere\") after 1 attempt(s)", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task when_migrate_runs_twice_then_it_applies_the_schema_once_and_then_reports_it_up_to_date()
+    {
+        var first = new StringWriter();
+        var second = new StringWriter();
+
+        Assert.Equal(0, await SiloProgram.RunAsync(["migrate", .. Settings(database.ConnectionString)], first, TextWriter.Null));
+        Assert.Equal(0, await SiloProgram.RunAsync(["migrate", .. Settings(database.ConnectionString)], second, TextWriter.Null));
+
+        Assert.StartsWith("Applied ", first.ToString(), StringComparison.Ordinal);
+        Assert.Contains("0001_runtime", first.ToString(), StringComparison.Ordinal);
+        Assert.Equal("The schema is up to date.", second.ToString().Trim());
+    }
+
+    [Fact]
+    public async Task when_the_schema_is_newer_than_the_release_then_the_silo_exits_4_naming_both_versions()
+    {
+        Assert.Equal(0, await SiloProgram.RunAsync(["migrate", .. Settings(database.ConnectionString)], TextWriter.Null, TextWriter.Null));
+        await database.ScalarAsync<int>("INSERT INTO schema_version (version, name, checksum) VALUES (9000, 'future', 'x')");
+        var error = new StringWriter();
+
+        var exit = await SiloProgram.RunAsync(["migrate", .. Settings(database.ConnectionString)], TextWriter.Null, error);
+
+        Assert.Equal(SiloProgram.SchemaMismatch, exit);
+        Assert.Contains("schema is at version 9000", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task when_an_unknown_command_is_given_then_the_usage_is_printed_and_the_exit_code_is_2()
+    {
+        var error = new StringWriter();
+
+        Assert.Equal(SiloProgram.BadConfiguration, await SiloProgram.RunAsync(["frobnicate"], TextWriter.Null, error));
+        Assert.Contains("usage: subscriptions-silo", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task when_the_silo_runs_then_health_answers_serving_over_grpc_and_the_schema_is_migrated()
+    {
+        await using var app = SiloProgram.Build(Settings(database.ConnectionString));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        using var http = GrpcClient.CreateHttpClient(new Uri(address));
+        var client = new GrpcClient(http);
+
+        var response = await client.UnaryAsync<HealthCheckRequest, HealthCheckResponse>("/grpc.health.v1.Health/Check", new HealthCheckRequest());
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM schema_version WHERE version = 1"));
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public void when_a_development_token_is_minted_then_it_validates_with_the_configured_key_and_carries_the_roles()
+    {
+        var options = new TokenOptions { Issuer = "subscriptions", Audience = "subscriptions-api", SigningKey = SigningKey };
+        var output = new StringWriter();
+
+        Assert.Equal(0, DevTokenCommand.Run(["--sub", "jane", "--role", "ops", "--role", "billing-viewer:acc-1"], options, output));
+
+        var caller = new TokenValidator(options, TimeProvider.System).Validate(output.ToString().Trim());
+        Assert.Equal("jane", caller.Subject);
+        Assert.True(caller.IsOps);
+    }
+}
