@@ -1,6 +1,10 @@
 using System.Globalization;
+using Npgsql;
 
 namespace Subscriptions.Runtime.Bench;
+
+/// <summary>One client count of the writing cells: grain turns, the same transaction without the runtime, and pgbench -N.</summary>
+internal sealed record WriteCell(LoadResult Turns, LoadResult Direct, PgBenchResult PgBench);
 
 /// <summary>
 /// One full run: state-writing turns next to pgbench -N at 1, 8 and 64 clients, then read-only calls on active
@@ -17,6 +21,10 @@ internal sealed class BenchRun(BenchOptions options, string adminConnectionStrin
     private const int PgBenchScale = 10;
     private const int PgBenchThreads = 2;
 
+    private TimeSpan WarmUp => TimeSpan.FromSeconds(options.WarmUpSeconds);
+
+    private TimeSpan Duration => TimeSpan.FromSeconds(options.Seconds);
+
     public async Task<BenchReport> RunAsync()
     {
         var loadBefore = BenchReport.LoadAverage();
@@ -28,15 +36,28 @@ internal sealed class BenchRun(BenchOptions options, string adminConnectionStrin
         progress.WriteLine($"bench: PostgreSQL {server.Version} at {server.Host}:{server.Port} ({server.Durability}); pgbench -i -s {PgBenchScale} in {pgbenchDatabase.Name}");
         await pgbench.InitializeAsync(pgbenchDatabase.ConnectionString, PgBenchScale);
         await using var silo = await BenchSilo.StartAsync(grainDatabase.ConnectionString);
+        await using var directSource = NpgsqlDataSource.Create(grainDatabase.ConnectionString);
+        var direct = new DirectTransactions(directSource, TimeProvider.System);
 
-        var writes = new List<(LoadResult Turns, PgBenchResult PgBench)>();
+        var writes = new List<WriteCell>();
         foreach (var clients in WriteClients)
         {
-            progress.WriteLine($"bench: {clients} caller(s) writing {clients} grain(s), then pgbench -N -c {clients}");
+            progress.WriteLine($"bench: {clients} caller(s) writing {clients} grain(s), the same transactions without the runtime, then pgbench -N -c {clients}");
             var grains = Grains(silo, $"write-{clients}", clients);
+            await Task.WhenAll(grains.Select(g => g.ReadAsync()));
             await grainDatabase.CheckpointAsync();
-            var turns = await GrainLoad.RunAsync(grains, clients, g => g.IncrementAsync(), Seconds(options.WarmUpSeconds), Seconds(options.Seconds));
-            await VerifyCommittedAsync(grainDatabase, $"write-{clients}", turns);
+            var turns = await ClosedLoop.RunAsync([.. grains.Select(g => (Func<Task>)(() => g.IncrementAsync()))], clients, WarmUp, Duration);
+            await VerifyCommittedAsync(grainDatabase, "bench", $"write-{clients}", turns, initialVersions: 0);
+
+            var directCallers = new List<Func<Task>>();
+            for (var i = 0; i < clients; i++)
+            {
+                directCallers.Add(await direct.CreateCallerAsync(Invariant($"write-{clients}-{i}")));
+            }
+
+            await grainDatabase.CheckpointAsync();
+            var directResult = await ClosedLoop.RunAsync(directCallers, clients, WarmUp, Duration);
+            await VerifyCommittedAsync(grainDatabase, DirectTransactions.GrainType, $"write-{clients}", directResult, initialVersions: clients);
 
             await pgbenchDatabase.CheckpointAsync();
             if (options.WarmUpSeconds > 0)
@@ -44,7 +65,7 @@ internal sealed class BenchRun(BenchOptions options, string adminConnectionStrin
                 await pgbench.RunSimpleUpdateAsync(pgbenchDatabase.ConnectionString, clients, PgBenchThreads, options.WarmUpSeconds);
             }
 
-            writes.Add((turns, await pgbench.RunSimpleUpdateAsync(pgbenchDatabase.ConnectionString, clients, PgBenchThreads, options.Seconds)));
+            writes.Add(new WriteCell(turns, directResult, await pgbench.RunSimpleUpdateAsync(pgbenchDatabase.ConnectionString, clients, PgBenchThreads, options.Seconds)));
         }
 
         var reads = new List<LoadResult>();
@@ -53,27 +74,29 @@ internal sealed class BenchRun(BenchOptions options, string adminConnectionStrin
             progress.WriteLine($"bench: {callers} caller(s) reading {count} active grain(s)");
             var grains = Grains(silo, $"read-{callers}-{count}", count);
             await Task.WhenAll(grains.Select(g => g.IncrementAsync()));
-            reads.Add(await GrainLoad.RunAsync(grains, callers, g => g.ReadAsync(), Seconds(options.WarmUpSeconds), Seconds(options.Seconds)));
+            var loops = Enumerable.Range(0, callers).Select(i => grains[i % count]).Select(g => (Func<Task>)(() => g.ReadAsync()));
+            reads.Add(await ClosedLoop.RunAsync([.. loops], count, WarmUp, Duration));
         }
 
         return new BenchReport(options, server, pgbenchVersion, PgBenchScale, PgBenchThreads, writes, reads, loadBefore, BenchReport.LoadAverage());
     }
 
     private static IBenchGrain[] Grains(BenchSilo silo, string prefix, int count) =>
-        [.. Enumerable.Range(0, count).Select(i => silo.Grains.GetGrain<IBenchGrain>($"{prefix}-{i.ToString(CultureInfo.InvariantCulture)}"))];
+        [.. Enumerable.Range(0, count).Select(i => silo.Grains.GetGrain<IBenchGrain>(Invariant($"{prefix}-{i}")))];
 
-    /// <summary>Every answered increment must have committed: one state version and one history row per call.</summary>
-    private static async Task VerifyCommittedAsync(BenchDatabase database, string prefix, LoadResult turns)
+    /// <summary>Every answered write must have committed: one state version and one history row per call.</summary>
+    private static async Task VerifyCommittedAsync(BenchDatabase database, string grainType, string prefix, LoadResult load, long initialVersions)
     {
-        var expected = turns.WarmUpCalls + turns.Calls;
-        var versions = await database.ScalarAsync($"SELECT coalesce(sum(version), 0) FROM grain_state WHERE grain_type = 'bench' AND grain_key LIKE '{prefix}-%'");
-        var history = await database.ScalarAsync($"SELECT count(*) FROM grain_history WHERE grain_type = 'bench' AND grain_key LIKE '{prefix}-%'");
+        var expected = load.WarmUpCalls + load.Calls;
+        var filter = $"grain_type = '{grainType}' AND grain_key LIKE '{prefix}-%'";
+        var versions = await database.ScalarAsync($"SELECT coalesce(sum(version), 0) FROM grain_state WHERE {filter}") - initialVersions;
+        var history = await database.ScalarAsync($"SELECT count(*) FROM grain_history WHERE {filter}");
         if (versions != expected || history != expected)
         {
             throw new InvalidOperationException(
-                $"Grains \"{prefix}-*\" answered {expected} increments but the database holds {versions} state versions and {history} history rows.");
+                $"{grainType} \"{prefix}-*\" answered {expected} writes but the database holds {versions} new state versions and {history} history rows.");
         }
     }
 
-    private static TimeSpan Seconds(int seconds) => TimeSpan.FromSeconds(seconds);
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -19,40 +19,36 @@ internal sealed record LoadResult(int Callers, int Grains, long WarmUpCalls, lon
 }
 
 /// <summary>
-/// Drives N caller loops against grains for a fixed time: caller i calls grain i modulo the grain count, waiting
-/// for each answer before the next call (closed loop, as pgbench's clients).
+/// Closed-loop load, as pgbench's clients: each caller makes one call, waits for the answer, and makes the next,
+/// first for the warm-up, then for the measured window. Latencies are Stopwatch timestamps around each call.
 /// </summary>
-internal static class GrainLoad
+internal static class ClosedLoop
 {
-    /// <summary>Activates the grains, warms up for <paramref name="warmUp"/>, then measures for <paramref name="duration"/>.</summary>
-    public static async Task<LoadResult> RunAsync(
-        IReadOnlyList<IBenchGrain> grains, int callers, Func<IBenchGrain, Task<long>> call, TimeSpan warmUp, TimeSpan duration)
+    /// <summary>Runs every caller for <paramref name="warmUp"/>, then measures them for <paramref name="duration"/>.</summary>
+    public static async Task<LoadResult> RunAsync(IReadOnlyList<Func<Task>> callers, int grains, TimeSpan warmUp, TimeSpan duration)
     {
-        await Task.WhenAll(grains.Select(g => g.ReadAsync()));
-        var warmUpCalls = warmUp > TimeSpan.Zero ? (await RunLoopsAsync(grains, callers, call, warmUp)).Sum(s => (long)s.Count) : 0;
-
+        var warmUpCalls = warmUp > TimeSpan.Zero ? (await RunLoopsAsync(callers, warmUp)).Sum(s => (long)s.Count) : 0;
         var started = Stopwatch.GetTimestamp();
-        var samples = await RunLoopsAsync(grains, callers, call, duration);
+        var samples = await RunLoopsAsync(callers, duration);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var sorted = samples.SelectMany(s => s).ToArray();
         Array.Sort(sorted);
-        return new LoadResult(callers, grains.Count, warmUpCalls, sorted.Length, elapsed, sorted);
+        return new LoadResult(callers.Count, grains, warmUpCalls, sorted.Length, elapsed, sorted);
     }
 
-    private static async Task<List<long>[]> RunLoopsAsync(IReadOnlyList<IBenchGrain> grains, int callers, Func<IBenchGrain, Task<long>> call, TimeSpan duration)
+    private static async Task<List<long>[]> RunLoopsAsync(IReadOnlyList<Func<Task>> callers, TimeSpan duration)
     {
         var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var loops = Enumerable.Range(0, callers).Select(i => Task.Run(() => LoopAsync(grains[i % grains.Count], call, end)));
-        return await Task.WhenAll(loops);
+        return await Task.WhenAll(callers.Select(call => Task.Run(() => LoopAsync(call, end))));
     }
 
-    private static async Task<List<long>> LoopAsync(IBenchGrain grain, Func<IBenchGrain, Task<long>> call, long end)
+    private static async Task<List<long>> LoopAsync(Func<Task> call, long end)
     {
         var latencies = new List<long>(1 << 16);
         while (Stopwatch.GetTimestamp() < end)
         {
             var start = Stopwatch.GetTimestamp();
-            await call(grain);
+            await call();
             latencies.Add(Stopwatch.GetTimestamp() - start);
         }
 
