@@ -4,6 +4,7 @@ using Subscriptions.Domain.Catalog;
 using Subscriptions.Domain.Tax;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Invoices;
+using Subscriptions.Grains.SubscriptionLifecycle;
 using Subscriptions.Grains.TestClocks;
 using Subscriptions.Runtime;
 
@@ -19,7 +20,8 @@ public static class SubscriptionGrains
         return grains
             .Add<IAccountGrain, AccountGrain>()
             .Add<IInvoiceGrain, InvoiceGrain>()
-            .Add<ITestClockGrain, TestClockGrain>();
+            .Add<ITestClockGrain, TestClockGrain>()
+            .Add<ISubscriptionGrain, SubscriptionGrain>();
     }
 
     /// <summary>Adds the data the grains decide with: the product catalog (CAT) and the tax table (TAX-3), loaded once.</summary>

@@ -1,0 +1,46 @@
+using Subscriptions.Domain.Invoices;
+using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Subscriptions;
+using Subscriptions.Grains.Accounts;
+
+namespace Subscriptions.Grains.SubscriptionLifecycle;
+
+using Money = Subscriptions.Domain.Money.Money;
+
+/// <summary>
+/// Turns a decision's money into account effects: its charges into one invoice issued by the account (INV-1), its
+/// credits into account credits (SUB-4). Charges that net to a credit once rounded (deferred calendar-model credits at a
+/// cancellation) go to the balance too, since an invoice is never negative; charges netting to zero bill nothing.
+/// </summary>
+internal static class SubscriptionBilling
+{
+    /// <summary>Issues the invoice and records the credits of <paramref name="decision"/>; returns what was done.</summary>
+    public static async Task<SubscriptionBillingResult> SettleAsync(IAccountGrain account, SubscriptionDecision decision, Currency currency)
+    {
+        string? invoiceNumber = null;
+        var credits = decision.Credits.ToList();
+        if (decision.Charges.Count > 0)
+        {
+            var net = decision.Charges.Aggregate(Money.Zero(currency), (sum, charge) => sum + charge.ExactAmount.Round());
+            if (net.IsNegative)
+            {
+                credits.Add(new AccountCredit(-net, string.Join("; ", decision.Charges.Select(c => c.Description))));
+            }
+            else if (!net.IsZero)
+            {
+                invoiceNumber = (await account.IssueInvoiceAsync(new IssueInvoice(decision.Charges))).Number;
+            }
+        }
+
+        IReadOnlyList<AccountCredit> granted = [.. credits.Where(c => !c.Amount.IsZero)];
+        foreach (var credit in granted)
+        {
+            await account.AddCreditAsync(new AddAccountCredit(decision.State.Id, credit.Amount, credit.Description));
+        }
+
+        return new SubscriptionBillingResult(invoiceNumber, granted);
+    }
+}
+
+/// <summary>The invoice a decision issued, if any, and the credits it put on the account balance.</summary>
+internal sealed record SubscriptionBillingResult(string? InvoiceNumber, IReadOnlyList<AccountCredit> Credits);
