@@ -9,10 +9,17 @@ cd "$repo"
 command -v dotnet >/dev/null || { echo "run: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
 if [ -z "${ConnectionStrings__Subscriptions:-}" ]; then
-  conn=$("$repo/scripts/pg-local.sh" start)
-  trap '"$repo/scripts/pg-local.sh" stop' EXIT
-  export ConnectionStrings__Subscriptions="$conn"
-  echo "run: using the local PostgreSQL at $conn"
+  # Stop the local server on exit only if this run started it.
+  if ! "$repo/scripts/pg-local.sh" status >/dev/null 2>&1; then
+    trap '"$repo/scripts/pg-local.sh" stop' EXIT
+  fi
+  server=$("$repo/scripts/pg-local.sh" start)
+  port=$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$server")
+  if ! psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'subscriptions'" | grep -q 1; then
+    psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE subscriptions"
+  fi
+  export ConnectionStrings__Subscriptions="${server/Database=postgres/Database=subscriptions}"
+  echo "run: using the local PostgreSQL at $ConnectionStrings__Subscriptions"
 fi
 
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
