@@ -6,6 +6,7 @@ using Subscriptions.Grpc.Api.Accounts;
 using Subscriptions.Grpc.Api.Errors;
 using Subscriptions.Grpc.Api.Invoices;
 using Subscriptions.Grpc.Api.Ops;
+using Subscriptions.Grpc.Api.SubscriptionLifecycle;
 using Subscriptions.Grpc.Transport;
 
 namespace Subscriptions.Grpc.Api;
@@ -30,10 +31,11 @@ public static class SubscriptionsApi
         services.AddSingleton<InvoiceService>();
         services.AddSingleton<OpsService>();
         services.AddSingleton<TestClockService>();
+        services.AddSingleton<SubscriptionService>();
         return services;
     }
 
-    /// <summary>Registers every subscriptions.v1 method (AccountService, InvoiceService, OpsService, TestClockService) with its policy.</summary>
+    /// <summary>Registers every subscriptions.v1 method (AccountService, InvoiceService, OpsService, TestClockService, SubscriptionService) with its policy.</summary>
     public static IServiceProvider MapSubscriptionsApi(this IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -42,6 +44,7 @@ public static class SubscriptionsApi
         InvoiceService.Register(registry, services.GetRequiredService<InvoiceService>());
         OpsService.Register(registry, services.GetRequiredService<OpsService>());
         TestClockService.Register(registry, services.GetRequiredService<TestClockService>());
+        SubscriptionService.Register(registry, services.GetRequiredService<SubscriptionService>());
         return services;
     }
 }

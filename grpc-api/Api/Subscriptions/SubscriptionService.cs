@@ -1,0 +1,195 @@
+using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Subscriptions;
+using Subscriptions.Grains.Accounts;
+using Subscriptions.Grains.SubscriptionLifecycle;
+using Subscriptions.Grpc.Api.Edge;
+using Subscriptions.Grpc.Transport;
+using Subscriptions.Grpc.Transport.Auth;
+using Subscriptions.Runtime;
+using Proto = Subscriptions.Grpc.Api.V1;
+
+namespace Subscriptions.Grpc.Api.SubscriptionLifecycle;
+
+/// <summary>subscriptions.v1.SubscriptionService: validates at the edge, maps to domain commands and calls the subscription grain.</summary>
+public sealed class SubscriptionService(IGrainFactory grains)
+{
+    /// <summary>Registers every method with its ACC-2 policy: reads for holders, viewers and ops; changes for holders and ops.</summary>
+    public static void Register(GrpcServiceRegistry registry, SubscriptionService service)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(service);
+        var read = AccountPolicy.For(AccountAccess.Read);
+        var manage = AccountPolicy.For(AccountAccess.ManageBilling);
+        new ServiceMethods(registry, Proto.SubscriptionsReflection.Descriptor.Services.Single(s => s.Name == "SubscriptionService"))
+            .Unary<Proto.StartTrialRequest, Proto.SubscriptionChange>("StartTrial", manage, service.StartTrialAsync)
+            .Unary<Proto.CreateSubscriptionRequest, Proto.SubscriptionChange>("CreateSubscription", manage, service.CreateSubscriptionAsync)
+            .Unary<Proto.GetSubscriptionRequest, Proto.Subscription>("GetSubscription", read, service.GetSubscriptionAsync)
+            .Unary<Proto.ListSubscriptionsRequest, Proto.ListSubscriptionsResponse>("ListSubscriptions", read, service.ListSubscriptionsAsync)
+            .Unary<Proto.UpgradeToPaidRequest, Proto.SubscriptionChange>("UpgradeToPaid", manage, service.UpgradeToPaidAsync)
+            .Unary<Proto.ChangePlanRequest, Proto.SubscriptionChange>("ChangePlan", manage, service.ChangePlanAsync)
+            .Unary<Proto.AddSeatsRequest, Proto.SubscriptionChange>("AddSeats", manage, service.AddSeatsAsync)
+            .Unary<Proto.RemoveSeatsRequest, Proto.SubscriptionChange>("RemoveSeats", manage, service.RemoveSeatsAsync)
+            .Unary<Proto.AssignLicenceRequest, Proto.SubscriptionChange>("AssignLicence", manage, service.AssignLicenceAsync)
+            .Unary<Proto.UnassignLicenceRequest, Proto.SubscriptionChange>("UnassignLicence", manage, service.UnassignLicenceAsync)
+            .Unary<Proto.ChangeBillingFrequencyRequest, Proto.SubscriptionChange>("ChangeBillingFrequency", manage, service.ChangeBillingFrequencyAsync)
+            .Unary<Proto.CancelSubscriptionRequest, Proto.SubscriptionChange>("CancelSubscription", manage, service.CancelSubscriptionAsync)
+            .Unary<Proto.WithdrawCancellationRequest, Proto.SubscriptionChange>("WithdrawCancellation", manage, service.WithdrawCancellationAsync)
+            .Unary<Proto.ReactivateSubscriptionRequest, Proto.SubscriptionChange>("ReactivateSubscription", manage, service.ReactivateSubscriptionAsync);
+    }
+
+    /// <summary>Starts a trial (SUB-1).</summary>
+    public Task<Proto.SubscriptionChange> StartTrialAsync(Proto.StartTrialRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ChangeAsync(context, request, check => Product(check, request.ProductId, request.PlanId, request.Seats, request.Frequency, request.Currency), (grain, actor) =>
+            grain.StartTrialAsync(
+                actor,
+                new StartTrial(request.SubscriptionId, request.AccountId, request.ProductId, request.PlanId, request.Seats, SubscriptionMapping.ToDomain(request.Frequency)),
+                CommonMapping.Blank(request.Currency)));
+    }
+
+    /// <summary>Buys a product (SUB-3, SUB-11).</summary>
+    public Task<Proto.SubscriptionChange> CreateSubscriptionAsync(Proto.CreateSubscriptionRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ChangeAsync(
+            context,
+            request,
+            check => Product(check, request.ProductId, request.PlanId, request.Seats, request.Frequency, request.Currency)
+                .Check("contract_term_months", request.ContractTermMonths >= 0, $"must be 0 (none) or a term the product offers (got {request.ContractTermMonths})")
+                .Check("free_months", request.FreeMonths >= 0, $"must be 0 or more (got {request.FreeMonths})"),
+            (grain, actor) => grain.CreateAsync(
+                actor,
+                new CreatePaid(
+                    request.SubscriptionId,
+                    request.AccountId,
+                    request.ProductId,
+                    request.PlanId,
+                    request.Seats,
+                    SubscriptionMapping.ToDomain(request.Frequency),
+                    request.ContractTermMonths == 0 ? null : request.ContractTermMonths,
+                    request.FreeMonths,
+                    request.BillingStart?.ToDateTimeOffset()),
+                CommonMapping.Blank(request.Currency)));
+    }
+
+    /// <summary>Reads one subscription.</summary>
+    public async Task<Proto.Subscription> GetSubscriptionAsync(Proto.GetSubscriptionRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EdgeValidation.Reading().Id("account_id", request.AccountId).Id("subscription_id", request.SubscriptionId).ThrowIfInvalid();
+        using var scope = CallScope.Enter(context);
+        return SubscriptionMapping.ToProto(await Subscription(request.AccountId, request.SubscriptionId).GetAsync(CallScope.ActorOf(context)));
+    }
+
+    /// <summary>Lists the account's subscriptions in the order they were started.</summary>
+    public async Task<Proto.ListSubscriptionsResponse> ListSubscriptionsAsync(Proto.ListSubscriptionsRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EdgeValidation.Reading().Id("account_id", request.AccountId).ThrowIfInvalid();
+        using var scope = CallScope.Enter(context);
+        var actor = CallScope.ActorOf(context);
+        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(actor);
+        var response = new Proto.ListSubscriptionsResponse();
+        foreach (var subscriptionId in account.SubscriptionIds)
+        {
+            response.Subscriptions.Add(SubscriptionMapping.ToProto(await Subscription(request.AccountId, subscriptionId).GetAsync(actor)));
+        }
+
+        return response;
+    }
+
+    /// <summary>Buys a trial or free subscription (SUB-2).</summary>
+    public Task<Proto.SubscriptionChange> UpgradeToPaidAsync(Proto.UpgradeToPaidRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ChangeAsync(
+            context,
+            request,
+            check => check
+                .Check("seats", request.Seats >= 0, $"must be 0 (keep the current seats) or more (got {request.Seats})")
+                .Check("frequency", request.Frequency == Proto.BillingFrequency.Unspecified || SubscriptionMapping.IsFrequency(request.Frequency), "must be monthly, annual or unspecified (keep)"),
+            (grain, actor) => grain.UpgradeToPaidAsync(actor, new UpgradeToPaid(
+                CommonMapping.Blank(request.PlanId),
+                request.Frequency == Proto.BillingFrequency.Unspecified ? null : SubscriptionMapping.ToDomain(request.Frequency),
+                request.Seats == 0 ? null : request.Seats)));
+    }
+
+    /// <summary>Upgrades or (billing ops) downgrades the plan (SUB-4).</summary>
+    public Task<Proto.SubscriptionChange> ChangePlanAsync(Proto.ChangePlanRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ChangeAsync(context, request, check => check.Required("plan_id", request.PlanId), (grain, actor) => grain.ChangePlanAsync(actor, new ChangePlan(request.PlanId)));
+    }
+
+    /// <summary>Adds seats (SUB-4).</summary>
+    public Task<Proto.SubscriptionChange> AddSeatsAsync(Proto.AddSeatsRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ChangeAsync(context, request, check => Seats(check, request.Seats), (grain, actor) => grain.AddSeatsAsync(actor, new AddSeats(request.Seats)));
+    }
+
+    /// <summary>Removes seats with a credit to the account balance (SUB-4).</summary>
+    public Task<Proto.SubscriptionChange> RemoveSeatsAsync(Proto.RemoveSeatsRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ChangeAsync(context, request, check => Seats(check, request.Seats), (grain, actor) => grain.RemoveSeatsAsync(actor, new RemoveSeats(request.Seats)));
+    }
+
+    /// <summary>Gives a seat to a user (SUB-5).</summary>
+    public Task<Proto.SubscriptionChange> AssignLicenceAsync(Proto.AssignLicenceRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ChangeAsync(context, request, check => check.Required("user_id", request.UserId), (grain, actor) => grain.AssignLicenceAsync(actor, new AssignLicence(request.UserId)));
+    }
+
+    /// <summary>Frees a user's seat (SUB-5).</summary>
+    public Task<Proto.SubscriptionChange> UnassignLicenceAsync(Proto.UnassignLicenceRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ChangeAsync(context, request, check => check.Required("user_id", request.UserId), (grain, actor) => grain.UnassignLicenceAsync(actor, new UnassignLicence(request.UserId)));
+    }
+
+    /// <summary>Switches monthly/annual from the next renewal (SUB-10).</summary>
+    public Task<Proto.SubscriptionChange> ChangeBillingFrequencyAsync(Proto.ChangeBillingFrequencyRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ChangeAsync(context, request, check => Frequency(check, request.Frequency), (grain, actor) =>
+            grain.ChangeFrequencyAsync(actor, new ChangeFrequency(SubscriptionMapping.ToDomain(request.Frequency))));
+    }
+
+    /// <summary>Requests cancellation (SUB-6).</summary>
+    public Task<Proto.SubscriptionChange> CancelSubscriptionAsync(Proto.CancelSubscriptionRequest request, ServerCallContext context) =>
+        ChangeAsync(context, request, check => check, (grain, actor) => grain.CancelAsync(actor));
+
+    /// <summary>Withdraws a pending cancellation (SUB-6).</summary>
+    public Task<Proto.SubscriptionChange> WithdrawCancellationAsync(Proto.WithdrawCancellationRequest request, ServerCallContext context) =>
+        ChangeAsync(context, request, check => check, (grain, actor) => grain.WithdrawCancellationAsync(actor));
+
+    /// <summary>Reactivates a cancelled or expired subscription (SUB-7).</summary>
+    public Task<Proto.SubscriptionChange> ReactivateSubscriptionAsync(Proto.ReactivateSubscriptionRequest request, ServerCallContext context) =>
+        ChangeAsync(context, request, check => check, (grain, actor) => grain.ReactivateAsync(actor));
+
+    private static EdgeValidation Product(EdgeValidation check, string productId, string planId, int seats, Proto.BillingFrequency frequency, string currency) =>
+        Frequency(Seats(check.Required("product_id", productId).Required("plan_id", planId), seats), frequency)
+            .Check("currency", currency.Length == 0 || Currency.All.Any(c => c.Code == currency), $"\"{currency}\" must be empty or one of {string.Join(", ", Currency.All.Select(c => c.Code))}");
+
+    private static EdgeValidation Seats(EdgeValidation check, int seats) => check.Check("seats", seats >= 1, $"must be 1 or more (got {seats})");
+
+    private static EdgeValidation Frequency(EdgeValidation check, Proto.BillingFrequency frequency) =>
+        check.Check("frequency", SubscriptionMapping.IsFrequency(frequency), "is required: monthly or annual");
+
+    private ISubscriptionGrain Subscription(string accountId, string subscriptionId) =>
+        grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of(accountId, subscriptionId));
+
+    private async Task<Proto.SubscriptionChange> ChangeAsync<TRequest>(
+        ServerCallContext context, TRequest request, Func<EdgeValidation, EdgeValidation> fields, Func<ISubscriptionGrain, Actor, Task<SubscriptionView>> change)
+        where TRequest : Proto.ISubscriptionChangeRequest
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        fields(EdgeValidation.Mutating(request.RequestId).Id("account_id", request.AccountId).Id("subscription_id", request.SubscriptionId)).ThrowIfInvalid();
+        using var scope = CallScope.Enter(context, request.RequestId);
+        return SubscriptionMapping.ToChange(await change(Subscription(request.AccountId, request.SubscriptionId), CallScope.ActorOf(context)));
+    }
+}
