@@ -5,9 +5,10 @@ namespace Subscriptions.Runtime.Tests;
 public sealed class ReminderTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset ClockStart = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly Latches latches = new();
     private TestCluster cluster = null!;
 
-    public async Task InitializeAsync() => cluster = await Clusters.StartAsync(nameof(ReminderTests));
+    public async Task InitializeAsync() => cluster = await Clusters.StartAsync(nameof(ReminderTests), latches: latches);
 
     public async Task DisposeAsync() => await cluster.DisposeAsync();
 
@@ -123,5 +124,22 @@ public sealed class ReminderTests : IAsyncLifetime
 
         Assert.Equal(1, await grain.GetAsync());
         Assert.Empty(await cluster.Silos[0].Storage.ReadRemindersAsync(new GrainId("counter", "flaky"), default));
+    }
+
+    [Fact]
+    public async Task when_a_tick_fails_after_its_turn_called_another_grain_then_its_redelivery_does_not_apply_that_call_twice()
+    {
+        var grain = cluster.Grains.GetGrain<ICounterGrain>("forwarder");
+        await grain.RegisterReminderAsync("forward:target", TimeSpan.FromMinutes(1), null);
+        latches.FailOnce();
+        cluster.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(0, await cluster.Silos[0].Reminders.PollOnceAsync());
+        cluster.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, await cluster.Silos[0].Reminders.PollOnceAsync());
+
+        Assert.Equal(1, await cluster.Grains.GetGrain<ICounterGrain>("target").GetAsync());
+        Assert.Equal(1, await grain.GetAsync());
+        Assert.Equal(0L, await cluster.Database.ScalarAsync<long>("SELECT count(*) FROM grain_requests WHERE grain_key = 'forwarder'"));
     }
 }

@@ -100,10 +100,18 @@ public sealed class CounterGrain(Latches latches) : Grain<CounterState>, ICounte
         return State.Count;
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName.StartsWith("forward:", StringComparison.Ordinal))
+        {
+            await GrainFactory.GetGrain<ICounterGrain>(reminderName["forward:".Length..]).IncrementAsync(1);
+            if (latches.TakeFault())
+            {
+                throw new InvalidOperationException($"Counter \"{GrainKey}\" fails after forwarding its tick.");
+            }
+        }
+
         State = State with { Count = State.Count + 1 };
-        return Task.CompletedTask;
     }
 }
 
@@ -111,6 +119,12 @@ public sealed class CounterGrain(Latches latches) : Grain<CounterState>, ICounte
 public sealed class Latches
 {
     private readonly ConcurrentDictionary<string, (TaskCompletionSource Entered, TaskCompletionSource Release)> gates = new();
+    private int faults;
+
+    /// <summary>Makes the next <see cref="TakeFault"/> answer true.</summary>
+    public void FailOnce() => Interlocked.Exchange(ref faults, 1);
+
+    internal bool TakeFault() => Interlocked.Exchange(ref faults, 0) == 1;
 
     public Task Entered(string name) => Gate(name).Entered.Task;
 

@@ -122,4 +122,20 @@ public sealed class TurnTransactionTests : IAsyncLifetime
         Assert.Equal(10, await cluster.Grains.GetGrain<ICounterGrain>("side-effect").GetAsync());
         Assert.Equal(1, await caller.GetAsync());
     }
+
+    [Fact]
+    public async Task when_answered_request_ids_pass_their_retention_then_they_are_purged()
+    {
+        using (RequestContext.Push(new RequestContext("alice", "old")))
+        {
+            await cluster.Grains.GetGrain<ICounterGrain>("retained").IncrementAsync(1);
+        }
+
+        var storage = cluster.Silos[0].Storage;
+        Assert.Equal(0, await storage.PurgeAnsweredRequestsAsync(cluster.Clock.GetUtcNow() - TimeSpan.FromDays(7), default));
+        cluster.Clock.Advance(TimeSpan.FromDays(8));
+
+        Assert.Equal(1, await storage.PurgeAnsweredRequestsAsync(cluster.Clock.GetUtcNow() - TimeSpan.FromDays(7), default));
+        Assert.Equal(0L, await cluster.Database.ScalarAsync<long>("SELECT count(*) FROM grain_requests"));
+    }
 }

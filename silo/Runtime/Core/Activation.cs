@@ -135,7 +135,7 @@ internal sealed class Activation(GrainId id, GrainTypeInfo type, GrainRuntime ru
             await Runtime.Clocks.RefreshAsync(ClockId, CancellationToken.None);
         }
 
-        var requestKey = item.Cause.RequestId is { } requestId ? new RequestKey(item.Cause.Caller, requestId) : (RequestKey?)null;
+        var requestKey = item.Tick is null && item.Cause.RequestId is { } requestId ? new RequestKey(item.Cause.Caller, requestId) : (RequestKey?)null;
         if (requestKey is { } key && requests.TryGetValue(key, out var stored))
         {
             return stored.Method == item.Method

@@ -113,7 +113,10 @@ public sealed class GrainRuntime : IGrainFactory
             throw new InvalidOperationException($"Grain {grain} received reminder \"{tick.Name}\" but {info.ImplementationType.Name} is not IRemindable.");
         }
 
-        var cause = new TurnCause(TurnCause.ReminderKind, tick.Name, "reminder", null);
+        // A tick has a stable id, so the calls its turn makes get stable derived ids: a tick delivered again after its
+        // turn failed does not apply those calls twice. The tick itself needs no record: its acknowledgement commits with it.
+        var context = new RequestContext("reminder", $"{tick.Name}@{tick.DueAt.UtcDateTime:O}");
+        var cause = new TurnCause(TurnCause.ReminderKind, tick.Name, context.Caller, context.RequestId);
         var item = new WorkItem(
             cause,
             nameof(IRemindable.ReceiveReminder),
@@ -124,7 +127,7 @@ public sealed class GrainRuntime : IGrainFactory
             },
             typeof(void),
             [],
-            new RequestContext("reminder"),
+            context,
             cancellationToken,
             tick);
         return SendAsync(grain, item, "ReceiveReminder", cancellationToken);

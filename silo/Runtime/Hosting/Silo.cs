@@ -6,7 +6,7 @@ namespace Subscriptions.Runtime;
 
 /// <summary>
 /// Starts and stops one silo: waits for the database (bounded retries), applies migrations, then runs the reminder
-/// poller, the idle-activation collector, the write listener and the outbox dispatcher until stopped.
+/// poller, the idle-activation collector (which also forgets request ids past their retention), the write listener and the outbox dispatcher until stopped.
 /// </summary>
 public sealed class Silo(
     GrainRuntime runtime,
@@ -107,6 +107,15 @@ public sealed class Silo(
             if (collected > 0)
             {
                 logger.LogDebug("Collected {Count} idle activations", collected);
+            }
+
+            try
+            {
+                await storage.PurgeAnsweredRequestsAsync(timeProvider.GetUtcNow() - options.RequestIdRetention, cancellationToken);
+            }
+            catch (StorageUnavailableException exception)
+            {
+                logger.LogWarning("Purge of answered request ids skipped: {Reason}", exception.Message);
             }
         }
     }

@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS grain_requests (
     created_at  timestamptz NOT NULL,
     PRIMARY KEY (grain_type, grain_key, caller, request_id)
 );
+CREATE INDEX IF NOT EXISTS grain_requests_created ON grain_requests (created_at);
 
 -- Named test clocks (CLOCK-1): their current time, moved only by advancing them.
 CREATE TABLE IF NOT EXISTS test_clocks (

@@ -138,6 +138,15 @@ public sealed class GrainStorage(NpgsqlDataSource dataSource, GrainRuntimeOption
             await transaction.CommitAsync(cancellationToken);
         });
 
+    /// <summary>Forgets answered request ids recorded before <paramref name="before"/> (IDEM-1 retention); returns how many.</summary>
+    public Task<int> PurgeAnsweredRequestsAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        StorageErrors.GuardAsync("purging answered request ids", async () =>
+        {
+            await using var command = DataSource.CreateCommand("DELETE FROM grain_requests WHERE created_at < $1");
+            command.Parameters.Add(new() { Value = before });
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        });
+
     /// <summary>The reminders registered by <paramref name="grain"/>.</summary>
     public Task<IReadOnlyList<ReminderEntry>> ReadRemindersAsync(GrainId grain, CancellationToken cancellationToken) =>
         StorageErrors.GuardAsync<IReadOnlyList<ReminderEntry>>($"reading reminders of {grain}", async () =>
