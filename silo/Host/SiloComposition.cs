@@ -1,28 +1,31 @@
 using System.Reflection;
-using Subscriptions.Grpc.Transport;
+using Subscriptions.Domain.Catalog;
+using Subscriptions.Grains;
+using Subscriptions.Grpc.Api;
 using Subscriptions.Runtime;
 
 namespace Subscriptions.Silo;
 
-/// <summary>What this silo hosts: its grain classes, their migrations, and the gRPC services in front of them.</summary>
+/// <summary>What this silo hosts: the subscription grains, their migrations, and the subscriptions.v1 services in front of them.</summary>
 internal static class SiloComposition
 {
-    public static Assembly[] MigrationAssemblies => [];
+    public static Assembly[] MigrationAssemblies => [typeof(SubscriptionGrains).Assembly];
 
-    public static void RegisterGrains(GrainTypeRegistry grains)
-    {
-        ArgumentNullException.ThrowIfNull(grains);
-    }
+    public static void RegisterGrains(GrainTypeRegistry grains) => SubscriptionGrains.Register(grains);
 
+    /// <summary>
+    /// Adds the grains' data and the API. The catalog is the one shipped with the service unless <c>Catalog:Path</c>
+    /// names a JSON file; either way it is loaded and validated when the silo is built, so a bad catalog stops start-up.
+    /// </summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
+        var catalog = configuration["Catalog:Path"] is { Length: > 0 } path
+            ? CatalogLoader.Parse(File.ReadAllText(path))
+            : CatalogLoader.LoadDefault();
+        services.AddSingleton(catalog);
+        services.AddSubscriptionGrains();
+        services.AddSubscriptionsApi(configuration);
     }
 
-    public static void MapServices(IServiceProvider services, GrpcServiceRegistry registry)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(registry);
-    }
+    public static void MapServices(IServiceProvider services) => services.MapSubscriptionsApi();
 }

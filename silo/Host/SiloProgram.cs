@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Subscriptions.Domain.Catalog;
 using Subscriptions.Grpc.Transport;
 using Subscriptions.Grpc.Transport.Auth;
 using Subscriptions.Grpc.Transport.Health;
@@ -53,7 +54,7 @@ public static class SiloProgram
             await error.WriteLineAsync($"subscriptions-silo: {e.Message}");
             return SchemaMismatch;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OptionsValidationException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OptionsValidationException or CatalogFormatException or IOException)
         {
             await error.WriteLineAsync($"subscriptions-silo: configuration error: {e.Message}");
             return BadConfiguration;
@@ -88,7 +89,7 @@ public static class SiloProgram
         var app = builder.Build();
         var registry = app.Services.GetRequiredService<GrpcServiceRegistry>();
         HealthService.Register(registry, app.Services.GetRequiredService<HealthStatusRegistry>());
-        SiloComposition.MapServices(app.Services, registry);
+        SiloComposition.MapServices(app.Services);
         ReflectionService.Register(registry);
         app.UseGrpcTransport();
         return app;

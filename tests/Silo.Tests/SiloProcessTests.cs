@@ -104,4 +104,23 @@ public sealed class SiloProcessTests : IAsyncLifetime
         Assert.Equal("jane", caller.Subject);
         Assert.True(caller.IsOps);
     }
+
+    [Fact]
+    public async Task when_the_configured_catalog_is_invalid_then_the_silo_refuses_to_start_naming_the_problem()
+    {
+        var catalog = Path.Combine(Path.GetTempPath(), $"catalog-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(catalog, """{ "products": [ { "id": "broken" } ] }""");
+        var error = new StringWriter();
+        try
+        {
+            var exit = await SiloProgram.RunAsync(["run", .. Settings(database.ConnectionString), $"--Catalog:Path={catalog}"], TextWriter.Null, error);
+
+            Assert.Equal(SiloProgram.BadConfiguration, exit);
+            Assert.Contains("broken", error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(catalog);
+        }
+    }
 }
