@@ -18,6 +18,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 command -v dotnet >/dev/null || { echo "test: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+wire_js="$repo/tests/Grpc.Tests/wire-js"
+if [ ! -f "$wire_js/node_modules/.package-lock.json" ] || [ "$wire_js/package-lock.json" -nt "$wire_js/node_modules/.package-lock.json" ]; then
+  command -v npm >/dev/null || { echo "test: npm (Node.js 20) is required to install the grpc-js wire test packages in $wire_js" >&2; exit 1; }
+  echo "test: installing the grpc-js wire test packages (npm ci in tests/Grpc.Tests/wire-js)"
+  (cd "$wire_js" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 export PGLOCAL_DIR
 PGLOCAL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/subscriptions-test-pg.XXXXXX")
