@@ -5,6 +5,7 @@ using Subscriptions.Domain.Tax;
 using Subscriptions.Grains.Invoices;
 using Subscriptions.Grains.TestClocks;
 using Subscriptions.Runtime;
+using Money = Subscriptions.Domain.Money.Money;
 
 namespace Subscriptions.Grains.Accounts;
 
@@ -150,6 +151,50 @@ public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAcco
     }
 
     /// <inheritdoc />
+    public Task<AccountSnapshot> AddCreditAsync(AddAccountCredit command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var account = RequireAccount();
+        if (command.Amount.Currency != account.Currency || command.Amount.Amount <= 0m)
+        {
+            throw new ArgumentException(
+                $"A credit on account \"{GrainKey}\" must be a positive amount in {account.Currency.Code}; got {command.Amount} from subscription \"{command.SubscriptionId}\".",
+                nameof(command));
+        }
+
+        var before = new Money(State.UnappliedCredit, account.Currency);
+        State = State with { UnappliedCredit = State.UnappliedCredit + command.Amount.Amount };
+        RecordHistory("credit", before.ToString(), new Money(State.UnappliedCredit, account.Currency).ToString(), command);
+        return Task.FromResult(Snapshot());
+    }
+
+    /// <inheritdoc />
+    public async Task<AccountBalance> ReadBalanceAsync()
+    {
+        var account = RequireAccount();
+        var now = Now;
+        var open = Money.Zero(account.Currency);
+        var overdue = Money.Zero(account.Currency);
+        foreach (var number in State.InvoiceNumbers)
+        {
+            var invoice = await GrainFactory.GetGrain<IInvoiceGrain>(InvoiceKey.Of(account.Id, number)).GetAsync();
+            if (invoice.Status is InvoiceStatus.Paid or InvoiceStatus.Void || invoice.Balance.IsZero)
+            {
+                continue;
+            }
+
+            open += invoice.Balance;
+            if (invoice.Status == InvoiceStatus.Overdue || invoice.DueAt < now)
+            {
+                overdue += invoice.Balance;
+            }
+        }
+
+        var credit = new Money(State.UnappliedCredit, account.Currency);
+        return new AccountBalance(open - credit, overdue, credit);
+    }
+
+    /// <inheritdoc />
     public async Task<Invoice> IssueInvoiceAsync(IssueInvoice command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -195,5 +240,9 @@ public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAcco
 
     private Account RequireAccount() => State.Account ?? throw new NotFoundException("Account", GrainKey);
 
-    private AccountSnapshot Snapshot() => new(RequireAccount(), State.SubscriptionIds, State.InvoiceNumbers);
+    private AccountSnapshot Snapshot()
+    {
+        var account = RequireAccount();
+        return new(account, State.SubscriptionIds, State.InvoiceNumbers, new Money(State.UnappliedCredit, account.Currency));
+    }
 }

@@ -1,4 +1,5 @@
 using Subscriptions.Domain.Accounts;
+using Money = Subscriptions.Domain.Money.Money;
 
 namespace Subscriptions.Grains.Accounts;
 
@@ -14,9 +15,12 @@ public sealed record AccountState
     /// <summary>Numbers of the invoices issued to the account, oldest first (INV-1).</summary>
     public IReadOnlyList<string> InvoiceNumbers { get; init; } = [];
 
+    /// <summary>Credit on the account not yet applied to an invoice (ACC-6); zero amount in the account currency once created.</summary>
+    public decimal UnappliedCredit { get; init; }
+
     /// <summary>The sequence value the next invoice number takes (INV-1: unique per account sequence).</summary>
     public long NextInvoiceSequence { get; init; } = 1;
 }
 
-/// <summary>An account as callers see it: the domain account plus its subscriptions and invoices.</summary>
-public sealed record AccountSnapshot(Account Account, IReadOnlyList<string> SubscriptionIds, IReadOnlyList<string> InvoiceNumbers);
+/// <summary>An account as callers see it: the domain account plus its subscriptions, invoices and unapplied credit.</summary>
+public sealed record AccountSnapshot(Account Account, IReadOnlyList<string> SubscriptionIds, IReadOnlyList<string> InvoiceNumbers, Money UnappliedCredit);

@@ -85,6 +85,12 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Records a subscription started for this account (called by the subscription grain).</summary>
     Task<AccountSnapshot> AddSubscriptionAsync(string subscriptionId);
 
+    /// <summary>Adds a credit to the account balance (SUB-4); the amount must be positive and in the account currency.</summary>
+    Task<AccountSnapshot> AddCreditAsync(AddAccountCredit command);
+
+    /// <summary>The balance and overdue balance from the account's invoices, and its unapplied credit (ACC-6).</summary>
+    Task<AccountBalance> ReadBalanceAsync();
+
     /// <summary>Numbers the charges as the account's next invoice, taxes it by the billing address and issues it (INV-1, INV-2, NOT-1).</summary>
     Task<Invoice> IssueInvoiceAsync(IssueInvoice command);
 }

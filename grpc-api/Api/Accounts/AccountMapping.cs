@@ -31,6 +31,7 @@ internal static class AccountMapping
             VatId = account.VatId ?? "",
             TaxExemption = account.TaxExemption is null ? null : ToProto(account.TaxExemption),
             CreatedAt = CommonMapping.ToProto(account.CreatedAt),
+            UnappliedCredit = CommonMapping.ToProto(snapshot.UnappliedCredit),
         };
         proto.Members.AddRange(account.Members.Select(m => new Proto.Member { SubjectId = m.SubjectId, Email = m.Email, Role = ToProto(m.Role) }));
         proto.PaymentMethods.AddRange(account.PaymentMethods.Select(m => ToProto(m, m.Id == account.DefaultPaymentMethodId)));

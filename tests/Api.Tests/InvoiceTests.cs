@@ -1,0 +1,107 @@
+using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Invoices;
+using Subscriptions.Domain.Money;
+using Subscriptions.Grains.Accounts;
+using Subscriptions.Grains.Invoices;
+using Subscriptions.Grpc.Transport;
+using Subscriptions.Runtime;
+using Money = Subscriptions.Domain.Money.Money;
+using Proto = Subscriptions.Grpc.Api.V1;
+
+namespace Subscriptions.Api.Tests;
+
+/// <summary>Invoices issued by the account grain (INV-1, INV-2, NOT-1) and read through InvoiceService (ACC-2).</summary>
+[Collection(ApiCollection.Name)]
+public sealed class InvoiceTests(ApiServer server)
+{
+    [Fact]
+    public async Task INV_2_an_issued_invoice_is_numbered_taxed_by_billing_address_open_and_readable_through_the_api()
+    {
+        var id = await OpenAsync();
+
+        var issued = await IssueAsync(id, 5, 12.50m);
+        var invoice = await server.Client.InvoiceAsync<Proto.GetInvoiceRequest, Proto.Invoice>(
+            "GetInvoice", new Proto.GetInvoiceRequest { AccountId = id, InvoiceNumber = issued.Number }, server.Tokens.PrimaryHolder(id));
+
+        Assert.Equal($"{AccountGrain.InvoicePrefix(id)}-000001", invoice.Number);
+        Assert.Equal(Proto.InvoiceStatus.Open, invoice.Status);
+        Assert.Equal(("62.50", "5.00", "67.50", "67.50"), (invoice.Subtotal.Amount, invoice.Tax.Amount, invoice.Total.Amount, invoice.Balance.Amount));
+        Assert.Equal(invoice.IssuedAt.ToDateTimeOffset().AddDays(15), invoice.DueAt.ToDateTimeOffset());
+        Assert.Equal([Proto.InvoiceLineKind.SubscriptionCharge, Proto.InvoiceLineKind.Tax], invoice.Lines.Select(l => l.Kind));
+        Assert.Equal("sub-1", invoice.Lines[0].SubscriptionId);
+    }
+
+    [Fact]
+    public async Task NOT_1_issuing_an_invoice_writes_invoice_issued_to_the_outbox_for_the_billing_contact()
+    {
+        var id = await OpenAsync();
+
+        var issued = await IssueAsync(id, 1, 10m);
+
+        var message = Assert.Single(await server.Silo.Storage.ReadOutboxAsync(new GrainId(InvoiceGrain.TypeName, InvoiceKey.Of(id, issued.Number)), CancellationToken.None));
+        Assert.Equal("invoice-issued", message.Kind);
+        Assert.Contains("ada@acme.example", message.PayloadJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task INV_1_invoices_are_numbered_in_sequence_and_listed_newest_first_a_page_at_a_time()
+    {
+        var id = await OpenAsync();
+        var viewer = server.Tokens.BillingViewer(id);
+        await server.Client.AccountAsync("AddMember", new Proto.AddMemberRequest
+        {
+            RequestId = Requests.NewRequestId(),
+            AccountId = id,
+            SubjectId = TestTokens.ViewerOf(id),
+            Email = "viewer@acme.example",
+            Role = Proto.MemberRole.BillingViewer,
+        }, server.Tokens.PrimaryHolder(id));
+        for (var n = 1; n <= 3; n++)
+        {
+            await IssueAsync(id, n, 10m);
+        }
+
+        var first = await server.Client.InvoiceAsync<Proto.ListInvoicesRequest, Proto.ListInvoicesResponse>(
+            "ListInvoices", new Proto.ListInvoicesRequest { AccountId = id, PageSize = 2 }, viewer);
+        var second = await server.Client.InvoiceAsync<Proto.ListInvoicesRequest, Proto.ListInvoicesResponse>(
+            "ListInvoices", new Proto.ListInvoicesRequest { AccountId = id, PageSize = 2, PageToken = first.NextPageToken }, viewer);
+
+        var prefix = AccountGrain.InvoicePrefix(id);
+        Assert.Equal([$"{prefix}-000003", $"{prefix}-000002"], first.Invoices.Select(i => i.Number));
+        Assert.Equal([$"{prefix}-000001"], second.Invoices.Select(i => i.Number));
+        Assert.Equal("", second.NextPageToken);
+    }
+
+    [Fact]
+    public async Task ACC_2_an_invoice_of_another_account_is_not_found_and_a_stranger_may_not_list()
+    {
+        var id = await OpenAsync();
+        var other = await OpenAsync();
+        var issued = await IssueAsync(other, 1, 10m);
+
+        await Api.FailsWithAsync(StatusCode.NotFound, () => server.Client.InvoiceAsync<Proto.GetInvoiceRequest, Proto.Invoice>(
+            "GetInvoice", new Proto.GetInvoiceRequest { AccountId = id, InvoiceNumber = issued.Number }, server.Tokens.PrimaryHolder(id)));
+        var error = await Api.FailsWithAsync(StatusCode.PermissionDenied, () => server.Client.InvoiceAsync<Proto.ListInvoicesRequest, Proto.ListInvoicesResponse>(
+            "ListInvoices", new Proto.ListInvoicesRequest { AccountId = other }, server.Tokens.PrimaryHolder(id)));
+
+        Assert.Equal("ACC-2", error.RuleId());
+    }
+
+    /// <summary>An account billed from Alabama, so its invoices carry the 8 % Simplified Sellers Use Tax (TAX-1).</summary>
+    private async Task<string> OpenAsync()
+    {
+        var id = Requests.NewAccountId();
+        var request = Requests.CreateAccount(id);
+        request.BillingAddress = new Proto.PostalAddress { Line1 = "600 Dexter Ave", City = "Montgomery", Region = "AL", PostalCode = "36104", Country = "US" };
+        await server.Client.AccountAsync("CreateAccount", request, server.Tokens.PrimaryHolder(id));
+        return id;
+    }
+
+    private Task<Invoice> IssueAsync(string accountId, int seats, decimal unitPrice)
+    {
+        var now = server.Cluster.Clock.GetUtcNow();
+        var charge = new ChargeLine(
+            InvoiceLineKind.SubscriptionCharge, "Pro, monthly", seats, new Money(unitPrice, Currency.Usd), Period: new BillingPeriod(now, now.AddDays(30)), SubscriptionId: "sub-1");
+        return server.Grain<IAccountGrain>(accountId).IssueInvoiceAsync(new IssueInvoice([charge]));
+    }
+}

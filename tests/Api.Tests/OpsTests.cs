@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Subscriptions.Grpc.Transport;
+using Proto = Subscriptions.Grpc.Api.V1;
+
+namespace Subscriptions.Api.Tests;
+
+/// <summary>Inspecting grains as billing ops (OPS-1) and the audit trail it shows (ACC-7).</summary>
+[Collection(ApiCollection.Name)]
+public sealed class OpsTests(ApiServer server)
+{
+    [Fact]
+    public async Task OPS_1_inspect_shows_state_version_and_ordered_history_with_causes()
+    {
+        var id = Requests.NewAccountId();
+        var holder = server.Tokens.PrimaryHolder(id);
+        var create = Requests.CreateAccount(id);
+        await server.Client.AccountAsync("CreateAccount", create, holder);
+        var card = Requests.AddCard(id, 1);
+        await server.Client.AccountAsync("AddCard", card, holder);
+
+        var inspection = await server.Client.InspectAsync("account", id, server.Tokens.Ops());
+
+        Assert.Equal(2, inspection.Version);
+        using var state = JsonDocument.Parse(inspection.StateJson);
+        Assert.Equal("Acme Widgets", state.RootElement.GetProperty("account").GetProperty("companyName").GetString());
+        Assert.Equal(
+            [("account", "CreateAsync", create.RequestId), ("payment_method", "AddCardAsync", card.RequestId), ("default_payment_method", "AddCardAsync", card.RequestId)],
+            inspection.History.Select(h => (h.Change, h.Cause.Name, h.Cause.RequestId)));
+        Assert.All(inspection.History, h => Assert.Equal(("call", TestTokens.HolderOf(id)), (h.Cause.Kind, h.Cause.Caller)));
+        Assert.Equal("Visa ending 4241 (expires 12/2030)", inspection.History[1].To);
+    }
+
+    [Fact]
+    public async Task ACC_7_every_billing_change_is_recorded_with_who_and_before_and_after()
+    {
+        var id = Requests.NewAccountId();
+        var holder = server.Tokens.PrimaryHolder(id);
+        await server.Client.AccountAsync("CreateAccount", Requests.CreateAccount(id), holder);
+
+        await server.Client.AccountAsync("ChangeBillingAddress", new Proto.ChangeBillingAddressRequest
+        {
+            RequestId = Requests.NewRequestId(),
+            AccountId = id,
+            BillingAddress = new Proto.PostalAddress { Line1 = "2 Oak Ave", City = "Chicago", Region = "IL", PostalCode = "60601", Country = "US" },
+        }, holder);
+
+        var change = (await server.Client.InspectAsync("account", id, server.Tokens.Ops())).History.Last();
+        Assert.Equal(("billing_address", "1 Main St, Springfield, IL 62701, US", "2 Oak Ave, Chicago, IL 60601, US"), (change.Change, change.From, change.To));
+        using var audit = JsonDocument.Parse(change.PayloadJson);
+        Assert.Equal(TestTokens.HolderOf(id), audit.RootElement.GetProperty("actorSubjectId").GetString());
+    }
+
+    [Fact]
+    public async Task ACC_2_only_billing_ops_may_inspect()
+    {
+        var id = Requests.NewAccountId();
+        await server.Client.AccountAsync("CreateAccount", Requests.CreateAccount(id), server.Tokens.PrimaryHolder(id));
+
+        var error = await Api.FailsWithAsync(StatusCode.PermissionDenied,
+            () => server.Client.InspectAsync("account", id, server.Tokens.PrimaryHolder(id)));
+
+        Assert.Equal("ACC-2", error.RuleId());
+    }
+
+    [Fact]
+    public async Task OPS_1_inspecting_a_grain_never_written_is_not_found()
+    {
+        await Api.FailsWithAsync(StatusCode.NotFound, () => server.Client.InspectAsync("account", Requests.NewAccountId(), server.Tokens.Ops()));
+    }
+
+    [Fact]
+    public async Task ACC_5_a_tax_exemption_stays_pending_until_ops_decide_and_only_ops_may_decide()
+    {
+        var id = Requests.NewAccountId();
+        var holder = server.Tokens.PrimaryHolder(id);
+        await server.Client.AccountAsync("CreateAccount", Requests.CreateAccount(id), holder);
+        var requested = await server.Client.AccountAsync("RequestTaxExemption",
+            new Proto.RequestTaxExemptionRequest { RequestId = Requests.NewRequestId(), AccountId = id, CertificateReference = "IL-EX-2026-17" }, holder);
+        var decide = new Proto.DecideTaxExemptionRequest { RequestId = Requests.NewRequestId(), AccountId = id, Approve = true, Note = "certificate checked" };
+
+        await Api.FailsWithAsync(StatusCode.PermissionDenied, () => server.Client.AccountAsync("DecideTaxExemption", decide, holder));
+        var approved = await server.Client.AccountAsync("DecideTaxExemption", decide, server.Tokens.Ops());
+
+        Assert.Equal(Proto.TaxExemptionStatus.Pending, requested.TaxExemption.Status);
+        Assert.Equal((Proto.TaxExemptionStatus.Approved, TestTokens.OpsSubject), (approved.TaxExemption.Status, approved.TaxExemption.DecidedBy));
+    }
+}
