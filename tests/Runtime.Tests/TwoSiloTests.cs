@@ -76,6 +76,8 @@ public sealed class TwoSiloTests : IAsyncLifetime
         await cluster.Silos[1].WriteListener.Listening.WaitAsync(TimeSpan.FromSeconds(30));
 
         await onFirst.IncrementAsync(7);
+        await cluster.Grains.GetGrain<ICounterGrain>("other").IncrementAsync(1);
+        Assert.Equal(2, await cluster.Silos[0].WriteNotifier.FlushAsync());
 
         Assert.Equal(1, await noted.Task.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(7, await onSecond.GetAsync());

@@ -151,6 +151,8 @@ public sealed class TestSilo(string id, ServiceProvider services, Silo silo) : I
 
     public WriteListener WriteListener => services.GetRequiredService<WriteListener>();
 
+    public WriteNotifier WriteNotifier => services.GetRequiredService<WriteNotifier>();
+
     public async ValueTask DisposeAsync()
     {
         await silo.StopAsync(CancellationToken.None);

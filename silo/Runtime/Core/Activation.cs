@@ -205,6 +205,7 @@ internal sealed class Activation(GrainId id, GrainTypeInfo type, GrainRuntime ru
 
         Version++;
         persistedJson = stateJson;
+        Runtime.Notifier.Written(Id, Version);
         if (requestKey is { } committedKey && request is not null)
         {
             requests[committedKey] = request;

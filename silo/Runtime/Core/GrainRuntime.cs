@@ -18,6 +18,7 @@ public sealed class GrainRuntime : IGrainFactory
     public GrainRuntime(
         GrainTypeRegistry types,
         GrainStorage storage,
+        WriteNotifier notifier,
         ClockRegistry clocks,
         GrainSerializer serializer,
         GrainRuntimeOptions options,
@@ -28,6 +29,7 @@ public sealed class GrainRuntime : IGrainFactory
         this.types = types;
         this.logger = logger;
         Storage = storage;
+        Notifier = notifier;
         Clocks = clocks;
         Serializer = serializer;
         Options = options;
@@ -42,6 +44,8 @@ public sealed class GrainRuntime : IGrainFactory
     public int ActivationCount => activations.Count;
 
     internal GrainStorage Storage { get; }
+
+    internal WriteNotifier Notifier { get; }
 
     internal ClockRegistry Clocks { get; }
 

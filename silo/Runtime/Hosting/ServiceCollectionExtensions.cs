@@ -37,6 +37,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());
         services.AddSingleton<ReminderService>();
         services.AddSingleton<WriteListener>();
+        services.AddSingleton<WriteNotifier>();
         services.AddSingleton<OutboxDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxSink, LoggingOutboxSink>());
         services.AddSingleton<Silo>();

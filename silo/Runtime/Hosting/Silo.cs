@@ -6,12 +6,13 @@ namespace Subscriptions.Runtime;
 
 /// <summary>
 /// Starts and stops one silo: waits for the database (bounded retries), applies migrations, then runs the reminder
-/// poller, the idle-activation collector (which also forgets request ids past their retention), the write listener and the outbox dispatcher until stopped.
+/// poller, the idle-activation collector (which also forgets request ids past their retention), the write notifier and listener, and the outbox dispatcher until stopped.
 /// </summary>
 public sealed class Silo(
     GrainRuntime runtime,
     ReminderService reminders,
     WriteListener listener,
+    WriteNotifier notifier,
     OutboxDispatcher outbox,
     GrainStorage storage,
     MigrationSet migrations,
@@ -45,6 +46,7 @@ public sealed class Silo(
         {
             loops.Add(Task.Run(() => reminders.RunAsync(stopping.Token), CancellationToken.None));
             loops.Add(Task.Run(() => listener.RunAsync(stopping.Token), CancellationToken.None));
+            loops.Add(Task.Run(() => notifier.RunAsync(stopping.Token), CancellationToken.None));
             loops.Add(Task.Run(() => CollectAsync(stopping.Token), CancellationToken.None));
             loops.Add(Task.Run(() => outbox.RunAsync(stopping.Token), CancellationToken.None));
         }

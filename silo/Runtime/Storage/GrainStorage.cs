@@ -6,8 +6,9 @@ namespace Subscriptions.Runtime;
 /// <summary>
 /// Reads and writes grains in PostgreSQL. A turn's write is one transaction, conditional on the version the
 /// activation read: state, history, outbox, reminder changes, the reminder acknowledgement and the answered request id.
+/// Other silos hear of committed writes through <see cref="WriteNotifier"/>.
 /// </summary>
-public sealed class GrainStorage(NpgsqlDataSource dataSource, GrainRuntimeOptions options)
+public sealed class GrainStorage(NpgsqlDataSource dataSource)
 {
     /// <summary>The channel on which silos announce committed writes to each other.</summary>
     public const string WriteChannel = "grain_writes";
@@ -117,8 +118,6 @@ public sealed class GrainStorage(NpgsqlDataSource dataSource, GrainRuntimeOption
                     "INSERT INTO grain_requests (grain_type, grain_key, caller, request_id, method, result, created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)",
                     grain.Type, grain.Key, request.Caller, request.RequestId, request.Method, request.ResultJson, write.Now));
             }
-
-            batch.BatchCommands.Add(Command("SELECT pg_notify($1, $2)", WriteChannel, $"{newVersion}|{options.SiloId}|{grain.Type}|{grain.Key}"));
 
             try
             {

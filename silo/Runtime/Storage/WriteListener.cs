@@ -47,19 +47,22 @@ public sealed class WriteListener(GrainRuntime runtime, GrainStorage storage, Gr
         }
     }
 
-    /// <summary>Applies one notification payload "version|silo|type|key".</summary>
+    /// <summary>Applies one notification payload: notices "version|silo|type|key", one per line.</summary>
     internal void Handle(string payload)
     {
-        var parts = payload.Split('|', 4);
-        if (parts.Length != 4 || !long.TryParse(parts[0], out var version))
+        foreach (var notice in payload.Split('\n'))
         {
-            logger.LogWarning("Ignoring malformed write notification \"{Payload}\"", payload);
-            return;
-        }
+            var parts = notice.Split('|', 4);
+            if (parts.Length != 4 || !long.TryParse(parts[0], out var version))
+            {
+                logger.LogWarning("Ignoring malformed write notification \"{Notice}\"", notice);
+                continue;
+            }
 
-        if (parts[1] != options.SiloId)
-        {
-            runtime.NoteWrittenElsewhere(new GrainId(parts[2], parts[3]), version);
+            if (parts[1] != options.SiloId)
+            {
+                runtime.NoteWrittenElsewhere(new GrainId(parts[2], parts[3]), version);
+            }
         }
     }
 }
