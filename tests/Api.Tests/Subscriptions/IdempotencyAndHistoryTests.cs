@@ -2,7 +2,7 @@ using System.Text.Json;
 using Subscriptions.Grpc.Transport;
 using Proto = Subscriptions.Grpc.Api.V1;
 
-namespace Subscriptions.Api.Tests.Subscriptions;
+namespace Subscriptions.Api.Tests.SubscriptionLifecycle;
 
 /// <summary>Retried requests (IDEM-1), the transition history ops inspect (OPS-1) and test clocks kept apart (CLOCK-1).</summary>
 [Collection(ApiCollection.Name)]

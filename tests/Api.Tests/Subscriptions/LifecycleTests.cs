@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Proto = Subscriptions.Grpc.Api.V1;
 
-namespace Subscriptions.Api.Tests.Subscriptions;
+namespace Subscriptions.Api.Tests.SubscriptionLifecycle;
 
 /// <summary>Trials, renewals, cancellation dates, seat credits and reactivation driven through gRPC and the account's test clock.</summary>
 [Collection(ApiCollection.Name)]

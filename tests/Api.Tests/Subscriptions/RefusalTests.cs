@@ -1,7 +1,7 @@
 using Subscriptions.Grpc.Transport;
 using Proto = Subscriptions.Grpc.Api.V1;
 
-namespace Subscriptions.Api.Tests.Subscriptions;
+namespace Subscriptions.Api.Tests.SubscriptionLifecycle;
 
 /// <summary>
 /// Every refusal of SUB-4 and SUB-6 answers FAILED_PRECONDITION with its rule id in ErrorInfo.reason, or

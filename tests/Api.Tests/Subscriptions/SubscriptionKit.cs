@@ -6,7 +6,7 @@ using Subscriptions.Domain.Money;
 using Subscriptions.Grpc.Transport.Client;
 using Proto = Subscriptions.Grpc.Api.V1;
 
-namespace Subscriptions.Api.Tests.Subscriptions;
+namespace Subscriptions.Api.Tests.SubscriptionLifecycle;
 
 /// <summary>
 /// Arranges sandbox accounts on their own test clock (CLOCK-1) and calls SubscriptionService, TestClockService and

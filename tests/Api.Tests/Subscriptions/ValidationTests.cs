@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Subscriptions.Grpc.Transport;
 using Proto = Subscriptions.Grpc.Api.V1;
 
-namespace Subscriptions.Api.Tests.Subscriptions;
+namespace Subscriptions.Api.Tests.SubscriptionLifecycle;
 
 /// <summary>
 /// Bad input to every SubscriptionService method fails with INVALID_ARGUMENT and a BadRequest naming each bad field,
