@@ -286,4 +286,26 @@ public sealed class LifecycleTests(ApiServer server)
         Assert.NotEmpty(reactivated.IssuedInvoiceNumber);
         Assert.Equal([paid.IssuedInvoiceNumber, reactivated.IssuedInvoiceNumber], reactivated.Subscription.InvoiceNumbers);
     }
+
+    [Fact]
+    public async Task SUB_11_free_months_granted_by_billing_ops_bill_nothing_before_the_billing_start_and_customers_cannot_grant_them()
+    {
+        var kit = await SubscriptionKit.OpenAsync(server);
+        var request = kit.Purchase("connect-1", "connect", "standard", seats: 2);
+        request.FreeMonths = 2;
+
+        var refused = await Api.FailsWithAsync(Grpc.Transport.StatusCode.FailedPrecondition, () => kit.CallAsync("CreateSubscription", request, kit.Holder));
+        var signed = (await kit.CallAsync("CreateSubscription", request, kit.Ops)).Subscription;
+        await kit.AdvanceToAsync(Start.AddMonths(2).AddTicks(-1));
+        var beforeBilling = await kit.InvoicesAsync();
+        await kit.AdvanceToAsync(Start.AddMonths(2));
+
+        Assert.Equal("SUB-11", refused.RuleId());
+        Assert.Equal((Proto.SubscriptionStatus.Active, 2), (signed.Status, signed.FreeMonths));
+        Assert.Equal(Start.AddMonths(2), signed.BillingStart.ToDateTimeOffset());
+        Assert.Empty(beforeBilling);
+        var first = Assert.Single(await kit.InvoicesAsync());
+        Assert.Equal(Start.AddMonths(2), first.IssuedAt.ToDateTimeOffset());
+        Assert.Equal(2 * SubscriptionKit.SeatPrice("connect", "standard"), decimal.Parse(first.Subtotal.Amount, System.Globalization.CultureInfo.InvariantCulture));
+    }
 }
