@@ -157,19 +157,20 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
 
     /// <summary>
     /// Reads the account facts a decision needs; binds the grain to the account's test clock first (CLOCK-1), so "now"
-    /// is the clock's time. The overdue balance is read only for the commands that depend on it (SUB-6, SUB-9).
+    /// is the clock's time. The overdue balance (ACC-6) is read only for a cancellation, the one command that depends on it (SUB-6).
     /// </summary>
     private async Task<DecisionInputs> InputsAsync(Actor? actor, string accountId, SubscriptionCommand? command)
     {
         var account = (await Account(accountId).ReadAsync()).Account;
-        var bound = account.TestClockId is { } clockId && ClockId != clockId;
-        if (bound)
+        var bound = false;
+        if (account.TestClockId is { } clockId && clockId != ClockId)
         {
-            BindToClock(account.TestClockId!);
+            BindToClock(clockId);
+            bound = true;
         }
 
         var now = Clock.GetUtcNow();
-        var overdue = command is Cancel or SettleOverdue && (await Account(accountId).ReadBalanceAsync()).OverdueBalance.Amount > 0m;
+        var overdue = command is Cancel && (await Account(accountId).ReadBalanceAsync()).OverdueBalance.Amount > 0m;
         var facts = new AccountFacts(account.Kind, account.Currency, account.TimeZoneId, account.DefaultPaymentMethodId is not null, overdue);
         var authority = actor is null ? CallerAuthority.System : SubscriptionAuthority.Of(actor, account);
         return new DecisionInputs(account, new SubscriptionContext(catalog, facts, authority, now), bound);
