@@ -69,4 +69,18 @@ public sealed class LifecycleTests : IAsyncLifetime
         Assert.Equal([2, 3, 4, 5, 6], values);
         Assert.True(runtime.IsActive(new GrainId("counter", "queued")));
     }
+
+    [Fact]
+    public async Task when_polymorphic_state_is_reloaded_from_jsonb_then_every_subtype_comes_back()
+    {
+        var wallet = cluster.Grains.GetGrain<IWalletGrain>("w1");
+        await wallet.AddAsync(new CardInstrument("tok-1", "visa"));
+        await wallet.AddAsync(new BankInstrument("tok-2", "last key sorts after type"));
+
+        await cluster.RestartAsync();
+
+        Assert.Equal(
+            [new CardInstrument("tok-1", "visa"), new BankInstrument("tok-2", "last key sorts after type")],
+            await cluster.Grains.GetGrain<IWalletGrain>("w1").GetAsync());
+    }
 }

@@ -17,7 +17,8 @@ internal static class Clusters
             grains => grains
                 .Add<ICounterGrain, CounterGrain>()
                 .Add<IAlarmGrain, AlarmGrain>()
-                .Add<IStuckGrain, StuckGrain>(),
+                .Add<IStuckGrain, StuckGrain>()
+                .Add<IWalletGrain, WalletGrain>(),
             configure,
             services => services.AddSingleton(latches ?? new Latches()));
 }

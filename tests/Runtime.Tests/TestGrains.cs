@@ -213,3 +213,36 @@ public sealed class StuckGrain : Grain, IStuckGrain
 
     public Task WaitForeverAsync() => never.Task;
 }
+
+public interface IWalletGrain : IGrainWithStringKey
+{
+    Task AddAsync(PaymentInstrument instrument);
+
+    Task<ImmutableList<PaymentInstrument>> GetAsync();
+}
+
+/// <summary>A polymorphic record, as domain state often holds (the discriminator must survive jsonb's key order).</summary>
+[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(CardInstrument), "card")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(BankInstrument), "bank")]
+public abstract record PaymentInstrument(string Token);
+
+public sealed record CardInstrument(string Token, string Brand) : PaymentInstrument(Token);
+
+public sealed record BankInstrument(string Token, string Zzz) : PaymentInstrument(Token);
+
+public sealed record WalletState
+{
+    public ImmutableList<PaymentInstrument> Instruments { get; init; } = [];
+}
+
+public sealed class WalletGrain : Grain<WalletState>, IWalletGrain
+{
+    public Task AddAsync(PaymentInstrument instrument)
+    {
+        State = State with { Instruments = State.Instruments.Add(instrument) };
+        return Task.CompletedTask;
+    }
+
+    public Task<ImmutableList<PaymentInstrument>> GetAsync() => Task.FromResult(State.Instruments);
+}

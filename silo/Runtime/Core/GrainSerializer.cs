@@ -3,13 +3,17 @@ using System.Text.Json.Serialization;
 
 namespace Subscriptions.Runtime;
 
-/// <summary>JSON for grain state, history payloads, outbox messages and stored results (exact decimals, enums as names).</summary>
+/// <summary>
+/// JSON for grain state, history payloads, outbox messages and stored results (exact decimals, enums as names).
+/// State is stored as jsonb, which orders keys its own way, so type discriminators are accepted anywhere in an object.
+/// </summary>
 public sealed class GrainSerializer
 {
     private readonly JsonSerializerOptions options = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
         WriteIndented = false,
+        AllowOutOfOrderMetadataProperties = true,
     };
 
     public string Serialize(object value) => JsonSerializer.Serialize(value, value.GetType(), options);
