@@ -13,7 +13,7 @@ internal sealed class Activation(GrainId id, GrainTypeInfo type, GrainRuntime ru
     private Grain? grain;
     private string? persistedJson;
     private long knownNewerVersion;
-    private Dictionary<RequestKey, StoredRequest> requests = [];
+    private Dictionary<RequestKey, RequestRecord> requests = [];
 
     public GrainId Id { get; } = id;
 
@@ -136,11 +136,11 @@ internal sealed class Activation(GrainId id, GrainTypeInfo type, GrainRuntime ru
         }
 
         var requestKey = item.Tick is null && item.Cause.RequestId is { } requestId ? new RequestKey(item.Cause.Caller, requestId) : (RequestKey?)null;
-        if (requestKey is { } key && requests.TryGetValue(key, out var stored))
+        if (requestKey is { } key && requests.TryGetValue(key, out var answered))
         {
-            return stored.Method == item.Method
-                ? Runtime.Serializer.DeserializeResult(stored.ResultJson, item.ResultType)
-                : throw new RequestIdReusedException(Id, key.RequestId, stored.Method, item.Method);
+            return answered.Method == item.Method
+                ? Runtime.Serializer.DeserializeResult(answered.ResultJson, item.ResultType)
+                : throw new RequestIdReusedException(Id, key.RequestId, answered.Method, item.Method);
         }
 
         var stateful = active as IStatefulGrain;
@@ -185,13 +185,12 @@ internal sealed class Activation(GrainId id, GrainTypeInfo type, GrainRuntime ru
             ? newJson!
             : persistedJson ?? (stateful is null ? "{}" : Runtime.Serializer.Serialize(stateful.State, stateful.StateType));
         var now = Clock.GetUtcNow();
-        StoredRequest? request = requestKey is { } key
-            ? new StoredRequest(item.Method, Runtime.Serializer.SerializeResult(result, item.ResultType))
+        var request = requestKey is { } key
+            ? new RequestRecord(key.Caller, key.RequestId, item.Method, Runtime.Serializer.SerializeResult(result, item.ResultType))
             : null;
         var write = new TurnWrite(
             Id, Version, stateJson, ClockId, now, turn.Cause,
-            turn.History, turn.Outbox, turn.Reminders, turn.Tick, turn.Tick?.NextDue(now),
-            requestKey is { } k && request is not null ? new RequestRecord(k.Caller, k.RequestId, request.Method, request.ResultJson) : null);
+            turn.History, turn.Outbox, turn.Reminders, turn.Tick, turn.Tick?.NextDue(now), request);
         try
         {
             await Runtime.Storage.CommitAsync(write, CancellationToken.None);
@@ -206,9 +205,9 @@ internal sealed class Activation(GrainId id, GrainTypeInfo type, GrainRuntime ru
         Version++;
         persistedJson = stateJson;
         Runtime.Notifier.Written(Id, Version);
-        if (requestKey is { } committedKey && request is not null)
+        if (request is not null)
         {
-            requests[committedKey] = request;
+            requests[new RequestKey(request.Caller, request.RequestId)] = request;
         }
     }
 
@@ -232,7 +231,7 @@ internal sealed class Activation(GrainId id, GrainTypeInfo type, GrainRuntime ru
         Version = loaded.Version;
         ClockId = loaded.ClockId;
         persistedJson = loaded.StateJson;
-        requests = loaded.Requests.ToDictionary(r => new RequestKey(r.Caller, r.RequestId), r => new StoredRequest(r.Method, r.ResultJson));
+        requests = loaded.Requests.ToDictionary(r => new RequestKey(r.Caller, r.RequestId));
         if (created is IStatefulGrain stateful && loaded.StateJson is not null)
         {
             stateful.State = Runtime.Serializer.Deserialize(loaded.StateJson, stateful.StateType);
@@ -244,6 +243,4 @@ internal sealed class Activation(GrainId id, GrainTypeInfo type, GrainRuntime ru
     }
 
     private readonly record struct RequestKey(string Caller, string RequestId);
-
-    private sealed record StoredRequest(string Method, string ResultJson);
 }
