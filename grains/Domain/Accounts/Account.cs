@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Subscriptions.Domain.Accounts.Payments;
+using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Money;
 
 namespace Subscriptions.Domain.Accounts;
@@ -87,15 +88,18 @@ public sealed partial record Account
     [JsonIgnore]
     public bool IsTaxExempt => TaxExemption?.Status == TaxExemptionStatus.Approved && BillingAddress.Country == "US";
 
+    /// <summary>The default payment method when it can be charged at <paramref name="now"/>, else null: an expired card cannot be (ACC-3, INV-3).</summary>
+    public PaymentMethod? ChargeableDefaultPaymentMethod(DateTimeOffset now) =>
+        DefaultPaymentMethod is { } method && !method.IsExpiredOn(LocalDate(now)) ? method : null;
+
     /// <summary>True when the default payment method is a card valid at <paramref name="now"/> or a direct-debit bank account (QUO-4).</summary>
-    public bool HasAutomaticPaymentMethod(DateTimeOffset now) =>
-        DefaultPaymentMethod is { IsAutomatic: true } method && !method.IsExpiredOn(LocalDate(now));
+    public bool HasAutomaticPaymentMethod(DateTimeOffset now) => ChargeableDefaultPaymentMethod(now) is { IsAutomatic: true };
 
     /// <summary>The account's time zone.</summary>
-    public TimeZoneInfo ResolveTimeZone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
+    public TimeZoneInfo ResolveTimeZone() => AccountTimeZone.Resolve(TimeZoneId);
 
     /// <summary>The calendar date at <paramref name="now"/> in the account's time zone.</summary>
-    public DateOnly LocalDate(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, ResolveTimeZone()).DateTime);
+    public DateOnly LocalDate(DateTimeOffset now) => AccountTimeZone.LocalDate(now, ResolveTimeZone());
 
     /// <summary>The member's role, or null when the subject is not a member.</summary>
     public AccountRole? RoleOf(string subjectId) => Members.FirstOrDefault(m => m.SubjectId == subjectId)?.Role;

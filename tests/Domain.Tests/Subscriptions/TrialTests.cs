@@ -2,6 +2,7 @@ using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Subscriptions;
+using Subscriptions.Domain.Tests.Accounts;
 using static Subscriptions.Domain.Tests.TestKit;
 
 namespace Subscriptions.Domain.Tests.Subscriptions;
@@ -62,6 +63,42 @@ public sealed class TrialTests
         Assert.Equal(SubscriptionStatus.Expired, decision.State.Status);
         Assert.Empty(decision.Charges);
         Assert.Equal(Utc(2025, 5, 15, 9), decision.State.EndedAt);
+    }
+
+    [Fact]
+    public void SUB_1_an_expired_default_card_is_not_a_default_payment_method_at_the_end_of_a_to_paid_trial()
+    {
+        // The card is valid through July 2025 and still the account's default when the trial ends on 14 August.
+        var account = new AccountBuilder().WithCard("c1", expiryMonth: 7, expiryYear: 2025).Build();
+        var trial = Trial("pro", "personal", Utc(2025, 7, 31, 9));
+        var trialEnd = Utc(2025, 8, 14, 9);
+        var facts = AccountFacts.Of(account, trialEnd, hasOverdueBalance: false);
+
+        var decision = Subscription.Decide(trial, new EndTrial(), new SubscriptionContext(TestKit.Catalog, facts, CallerAuthority.System, trialEnd));
+
+        Assert.Equal("c1", account.DefaultPaymentMethodId);
+        Assert.False(facts.HasDefaultPaymentMethod);
+        Assert.Equal(SubscriptionStatus.Expired, decision.State.Status);
+        Assert.Equal("trial-ended-unpaid", Assert.Single(decision.History).Change);
+        Assert.Empty(decision.Charges);
+    }
+
+    [Fact]
+    public void SUB_1_a_default_card_expiring_at_the_end_of_the_trial_month_in_the_account_time_zone_still_bills_the_trial()
+    {
+        // The trial ends at 03:00 UTC on 1 August, still 31 July in Los Angeles: the July card is valid there.
+        var account = new AccountBuilder().WithTimeZone("America/Los_Angeles").WithCard("c1", expiryMonth: 7, expiryYear: 2025).Build();
+        var trialEnd = Utc(2025, 8, 1, 3);
+        var trial = Subscription.StartTrial(
+            new StartTrial("sub-1", "acc-1", "pro", "personal", 3, BillingFrequency.Monthly), Context(Utc(2025, 7, 18, 3), timeZone: "America/Los_Angeles")).State;
+        var facts = AccountFacts.Of(account, trialEnd, hasOverdueBalance: false);
+
+        var decision = Subscription.Decide(trial, new EndTrial(), new SubscriptionContext(TestKit.Catalog, facts, CallerAuthority.System, trialEnd));
+
+        Assert.Equal(trialEnd, trial.TrialEnd);
+        Assert.True(facts.HasDefaultPaymentMethod);
+        Assert.Equal(SubscriptionStatus.Active, decision.State.Status);
+        Assert.Equal(90.00m, Amount(Assert.Single(decision.Charges)));
     }
 
     [Fact]
