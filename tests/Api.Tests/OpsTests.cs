@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Grpc.Transport;
 using Proto = Subscriptions.Grpc.Api.V1;
 
@@ -66,6 +67,22 @@ public sealed class OpsTests(ApiServer server)
     public async Task OPS_1_inspecting_a_grain_never_written_is_not_found()
     {
         await Api.FailsWithAsync(StatusCode.NotFound, () => server.Client.InspectAsync("account", Requests.NewAccountId(), server.Tokens.Ops()));
+    }
+
+    [Fact]
+    public async Task OPS_1_ops_print_the_subscription_lifecycle_table_and_customers_may_not()
+    {
+        var id = Requests.NewAccountId();
+        var request = new Proto.DescribeSubscriptionLifecycleRequest();
+
+        var printed = await server.Client.OpsAsync<Proto.DescribeSubscriptionLifecycleRequest, Proto.SubscriptionLifecycleDescription>(
+            "DescribeSubscriptionLifecycle", request, server.Tokens.Ops());
+        var error = await Api.FailsWithAsync(StatusCode.PermissionDenied, () => server.Client.OpsAsync<Proto.DescribeSubscriptionLifecycleRequest, Proto.SubscriptionLifecycleDescription>(
+            "DescribeSubscriptionLifecycle", request, server.Tokens.PrimaryHolder(id)));
+
+        Assert.Equal(SubscriptionTransitions.Describe(), printed.Text);
+        Assert.Contains("pending-cancellation  cancellation-withdrawn      active                SUB-6", printed.Text, StringComparison.Ordinal);
+        Assert.Equal("ACC-2", error.RuleId());
     }
 
     [Fact]

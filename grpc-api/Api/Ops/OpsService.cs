@@ -5,10 +5,11 @@ using Subscriptions.Grpc.Transport;
 using Subscriptions.Grpc.Transport.Auth;
 using Subscriptions.Runtime;
 using Proto = Subscriptions.Grpc.Api.V1;
+using SubscriptionTransitions = Subscriptions.Domain.Subscriptions.SubscriptionTransitions;
 
 namespace Subscriptions.Grpc.Api.Ops;
 
-/// <summary>subscriptions.v1.OpsService: shows any grain as stored, with its reminders and ordered history (OPS-1).</summary>
+/// <summary>subscriptions.v1.OpsService: shows any grain as stored, with its reminders and ordered history (OPS-1), and prints the subscription lifecycle.</summary>
 public sealed class OpsService(GrainStorage storage)
 {
     /// <summary>Registers every method with the ops policy.</summary>
@@ -17,7 +18,9 @@ public sealed class OpsService(GrainStorage storage)
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(service);
         new ServiceMethods(registry, Proto.OpsReflection.Descriptor.Services.Single(s => s.Name == "OpsService"))
-            .Unary<Proto.InspectGrainRequest, Proto.GrainInspection>("InspectGrain", CallPolicies.Ops, service.InspectGrainAsync);
+            .Unary<Proto.InspectGrainRequest, Proto.GrainInspection>("InspectGrain", CallPolicies.Ops, service.InspectGrainAsync)
+            .Unary<Proto.DescribeSubscriptionLifecycleRequest, Proto.SubscriptionLifecycleDescription>(
+                "DescribeSubscriptionLifecycle", CallPolicies.Ops, DescribeSubscriptionLifecycleAsync);
     }
 
     /// <summary>State, version, clock, pending reminders and history with causes; NOT_FOUND for a grain never written.</summary>
@@ -48,6 +51,11 @@ public sealed class OpsService(GrainStorage storage)
         inspection.History.AddRange(history.Select(ToProto));
         return inspection;
     }
+
+    /// <summary>The lifecycle table the domain decides with, as printable text.</summary>
+    public static Task<Proto.SubscriptionLifecycleDescription> DescribeSubscriptionLifecycleAsync(
+        Proto.DescribeSubscriptionLifecycleRequest request, ServerCallContext context) =>
+        Task.FromResult(new Proto.SubscriptionLifecycleDescription { Text = SubscriptionTransitions.Describe() });
 
     private static Proto.PendingReminder ToProto(ReminderEntry reminder) => new()
     {
