@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Subscriptions.Grpc.Transport.Auth;
+using Subscriptions.TestHost;
+using Xunit.Abstractions;
+
+namespace Subscriptions.Silo.Tests.EndToEnd;
+
+/// <summary>
+/// The real silo (Kestrel, PostgreSQL, default catalog) driven by an independent client, Debian's python3-grpcio, the
+/// way a billing portal and an ops tool use it: messages built from reflection, tokens signed with the silo's key.
+/// </summary>
+public sealed class BillingPortalEndToEndTests(ITestOutputHelper log) : IAsyncLifetime
+{
+    private const string Python = "/usr/bin/python3";
+    private const string SigningKey = "ZW5kLXRvLWVuZC1iaWxsaW5nLXBvcnRhbC1zaWduaW5nLWtleQ==";
+    private const string AccountId = "acme-e2e";
+
+    // A guard against a hung client, not a timing expectation.
+    private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(3);
+
+    private TestDatabase _database = null!;
+
+    /// <inheritdoc />
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync(nameof(BillingPortalEndToEndTests));
+
+    /// <inheritdoc />
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task a_billing_portal_and_an_ops_tool_run_a_sandbox_account_from_trial_to_invoice_through_the_real_silo()
+    {
+        await using var silo = SiloProgram.Build(
+        [
+            $"--ConnectionStrings:Subscriptions={_database.ConnectionString}",
+            "--Grpc:Address=127.0.0.1",
+            "--Grpc:Port=0",
+            "--Runtime:StartupAttempts=1",
+            "--Auth:Issuer=subscriptions",
+            "--Auth:Audience=subscriptions-api",
+            $"--Auth:SigningKey={SigningKey}",
+        ]);
+        await silo.StartAsync();
+        var address = new Uri(silo.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        var issuer = new TokenIssuer(new TokenOptions { Issuer = "subscriptions", Audience = "subscriptions-api", SigningKey = SigningKey }, TimeProvider.System);
+        var ops = issuer.Issue("ops-e2e", [RoleClaims.Ops], TimeSpan.FromHours(1));
+        var holder = issuer.Issue("holder-1", [$"{RoleClaims.PrimaryHolder}:{AccountId}"], TimeSpan.FromHours(1));
+        var viewer = issuer.Issue("viewer-1", [$"{RoleClaims.BillingViewer}:{AccountId}"], TimeSpan.FromHours(1));
+
+        var (exitCode, output) = await RunScenarioAsync(address.Authority, AccountId, ops, holder, viewer);
+        await silo.StopAsync();
+        log.WriteLine(output);
+
+        Assert.True(exitCode == 0, $"the scenario exited {exitCode}:\n{output}");
+        string[] expected =
+        [
+            "reflection services: grpc.health.v1.Health,grpc.reflection.v1.ServerReflection,grpc.reflection.v1alpha.ServerReflection,"
+                + "subscriptions.v1.AccountService,subscriptions.v1.InvoiceService,subscriptions.v1.OpsService,"
+                + "subscriptions.v1.SubscriptionService,subscriptions.v1.TestClockService",
+            "CLOCK-1 test clock: clock-acme-e2e at 2026-03-01T00:00:00Z",
+            "CLOCK-1 sandbox account: acme-e2e ACCOUNT_KIND_SELF_SERVICE USD clock=clock-acme-e2e primary holder=holder-1 created 2026-03-01T00:00:00Z",
+            "ACC-3 card: card-1 CARD_BRAND_VISA ****4242 12/2030 default",
+            "SUB-1 trial: pro-1 pro/personal SUBSCRIPTION_STATUS_TRIAL until 2026-03-15T00:00:00Z",
+            "CLOCK-1 advanced: 2026-03-01T00:00:00Z -> 2026-03-16T00:00:00Z",
+            "SUB-1 trial ended: pro-1 SUBSCRIPTION_STATUS_ACTIVE from 2026-03-15T00:00:00Z",
+            "INV-1 invoice: ACME-E2E-000001 INVOICE_STATUS_OPEN issued 2026-03-15T00:00:00Z due 2026-03-30T00:00:00Z (+15 days) total 30.00 USD",
+            "IDEM-1 retried purchase: same answer, subscriptions=2 invoices=2",
+            "refusal without a token: UNAUTHENTICATED missing bearer token",
+            "refusal billing viewer adds a card: PERMISSION_DENIED reason=ACC-2 account_id=acme-e2e payment methods=1",
+            "refusal malformed email: INVALID_ARGUMENT fields=email",
+            "refusal holder cancels support-only pro-1: FAILED_PRECONDITION reason=SUB-6 violation=SUB-6 still SUBSCRIPTION_STATUS_ACTIVE",
+            "OPS-1 history: trial-started (call StartTrialAsync by holder-1) -> trial-ended-to-paid (reminder trial-end)",
+            "all checks passed",
+        ];
+        var lines = output.Split('\n', StringSplitOptions.TrimEntries);
+        Assert.All(expected, line => Assert.True(lines.Contains(line), $"missing line \"{line}\" in:\n{output}"));
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunScenarioAsync(params string[] args)
+    {
+        Assert.True(File.Exists(Python), $"The end-to-end test needs Debian's {Python} with python3-grpcio and python3-protobuf (apt-get install python3-grpcio).");
+        var script = Path.Combine(AppContext.BaseDirectory, "EndToEnd", "e2e", "billing_portal_client.py");
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(script);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{Python} {script} did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var guard = new CancellationTokenSource(HangGuard);
+        try
+        {
+            await process.WaitForExitAsync(guard.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{script} did not finish within the guard; output so far:\n{await output}{await errors}");
+        }
+
+        return (process.ExitCode, await output + await errors);
+    }
+}
