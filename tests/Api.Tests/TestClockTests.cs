@@ -72,6 +72,30 @@ public sealed class TestClockTests(ApiServer server)
     }
 
     [Fact]
+    public async Task CLOCK_1_a_sandbox_account_attaches_a_test_clock_before_its_first_subscription_and_not_after()
+    {
+        var clockId = Requests.NewAccountId("clock");
+        await CreateClockAsync(clockId);
+        var fresh = await OpenSandboxAsync();
+        var subscribed = await OpenSandboxAsync();
+        await server.Client.AccountAsync("AddCard", Requests.AddCard(subscribed, 1), server.Tokens.PrimaryHolder(subscribed));
+        await server.Client.UnaryAsync<Proto.CreateSubscriptionRequest, Proto.SubscriptionChange>("/subscriptions.v1.SubscriptionService/CreateSubscription", new Proto.CreateSubscriptionRequest
+        {
+            RequestId = Requests.NewRequestId(), AccountId = subscribed, SubscriptionId = "meeting-1", ProductId = "meeting", PlanId = "professional", Seats = 1, Frequency = Proto.BillingFrequency.Monthly,
+        }, server.Tokens.PrimaryHolder(subscribed));
+
+        var attached = await server.Client.AccountAsync("AttachTestClock", Attach(fresh, clockId), server.Tokens.PrimaryHolder(fresh));
+        var error = await Api.FailsWithAsync(StatusCode.FailedPrecondition,
+            () => server.Client.AccountAsync("AttachTestClock", Attach(subscribed, clockId), server.Tokens.PrimaryHolder(subscribed)));
+
+        Assert.Equal(clockId, attached.TestClockId);
+        Assert.Equal(clockId, (await server.Client.InspectAsync("account", fresh, server.Tokens.Ops())).ClockId);
+        Assert.Equal("CLOCK-1", error.RuleId());
+        Assert.Equal("", (await server.Client.GetAccountAsync(subscribed, server.Tokens.Ops())).TestClockId);
+        Assert.Equal("", (await server.Client.InspectAsync("account", subscribed, server.Tokens.Ops())).ClockId);
+    }
+
+    [Fact]
     public async Task CLOCK_1_a_test_clock_does_not_go_back_and_a_retried_advance_answers_the_same()
     {
         var clockId = Requests.NewAccountId("clock");
@@ -101,6 +125,18 @@ public sealed class TestClockTests(ApiServer server)
             server.Tokens.PrimaryHolder(id)));
 
         Assert.Equal("ACC-2", error.RuleId());
+    }
+
+    private static Proto.AttachTestClockRequest Attach(string accountId, string clockId) =>
+        new() { RequestId = Requests.NewRequestId(), AccountId = accountId, TestClockId = clockId };
+
+    private async Task<string> OpenSandboxAsync()
+    {
+        var id = Requests.NewAccountId();
+        var request = Requests.CreateAccount(id);
+        request.Sandbox = true;
+        await server.Client.AccountAsync("CreateAccount", request, server.Tokens.PrimaryHolder(id));
+        return id;
     }
 
     private Task<Proto.TestClock> CreateClockAsync(string clockId) =>

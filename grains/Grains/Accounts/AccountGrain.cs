@@ -126,9 +126,16 @@ public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAcco
     {
         ArgumentNullException.ThrowIfNull(command);
         var decision = RequireAccount().Decide(actor, command, Now);
-        if (decision.Changed)
+        if (decision.Changed && decision.State.TestClockId is { } clockId)
         {
-            var clockId = decision.State.TestClockId!;
+            if (State.SubscriptionIds.Count > 0)
+            {
+                throw new RuleViolationException(
+                    "CLOCK-1",
+                    $"Account \"{GrainKey}\" already has subscriptions ({string.Join(", ", State.SubscriptionIds)}) renewing on the real clock; "
+                    + $"test clock \"{clockId}\" can only be attached before the first subscription starts. Open a new sandbox account on the clock instead.");
+            }
+
             await GrainFactory.GetGrain<ITestClockGrain>(clockId).GetAsync();
             BindToClock(clockId);
         }

@@ -79,7 +79,7 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Hands the primary-holder role, and so the billing contact, to another member (ACC-2).</summary>
     Task<AccountSnapshot> ChangeBillingContactAsync(Actor actor, ChangeBillingContact command);
 
-    /// <summary>Binds a sandbox account to an existing test clock (CLOCK-1).</summary>
+    /// <summary>Binds a sandbox account to an existing test clock before its first subscription starts (CLOCK-1).</summary>
     Task<AccountSnapshot> AttachTestClockAsync(Actor actor, AttachTestClock command);
 
     /// <summary>Records a subscription started for this account (called by the subscription grain).</summary>
