@@ -1,6 +1,6 @@
 namespace Subscriptions.Grpc.Transport.Server;
 
-/// <summary>The call's cancellation: the deadline timer, the client's stream reset and server shutdown, and which one fired.</summary>
+/// <summary>The call's deadline and cancellation: the deadline timer, the client's stream reset and server shutdown, and which one fired.</summary>
 internal sealed class CallCancellation : IDisposable
 {
     // TimeProvider timers accept at most uint.MaxValue - 1 milliseconds (about 49 days); a longer deadline is not armed.
@@ -15,7 +15,16 @@ internal sealed class CallCancellation : IDisposable
     {
         _clientGone = clientGone;
         _serverStopping = serverStopping;
-        if (timeout is { } delay && delay <= MaxTimer)
+        if (timeout is not { } delay)
+        {
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(clientGone, serverStopping);
+            return;
+        }
+
+        // grpc-timeout reaches 99999999 hours, past DateTimeOffset.MaxValue: such a deadline is the end of time.
+        var now = timeProvider.GetUtcNow();
+        Deadline = delay < DateTimeOffset.MaxValue - now ? now + delay : DateTimeOffset.MaxValue;
+        if (delay <= MaxTimer)
         {
             _deadline = new CancellationTokenSource(delay, timeProvider);
             _linked = CancellationTokenSource.CreateLinkedTokenSource(_deadline.Token, clientGone, serverStopping);
@@ -25,6 +34,9 @@ internal sealed class CallCancellation : IDisposable
             _linked = CancellationTokenSource.CreateLinkedTokenSource(clientGone, serverStopping);
         }
     }
+
+    /// <summary>When the call must end, on the injected clock; null when the client sent no grpc-timeout.</summary>
+    public DateTimeOffset? Deadline { get; }
 
     /// <summary>The token handed to the handler.</summary>
     public CancellationToken Token => _linked.Token;

@@ -64,9 +64,8 @@ internal sealed partial class GrpcDispatcher(
     private async Task RunAsync(HttpContext http, MethodHandler handler, Metadata metadata, TimeSpan? timeout)
     {
         var settings = options.Value;
-        var deadline = timeout is { } delay ? timeProvider.GetUtcNow() + delay : (DateTimeOffset?)null;
         using var cancellation = new CallCancellation(timeProvider, timeout, http.RequestAborted, lifetime.ApplicationStopping);
-        var context = new ServerCallContext(handler.Path, metadata, deadline, PeerOf(http.Connection), http.RequestServices, cancellation.Token);
+        var context = new ServerCallContext(handler.Path, metadata, cancellation.Deadline, PeerOf(http.Connection), http.RequestServices, cancellation.Token);
         var requestEncoding = http.Request.Headers["grpc-encoding"].ToString();
         var reader = new MessageReader(http.Request.BodyReader, settings.MaxReceiveMessageSize, requestEncoding);
         var gzipResponses = GrpcEncodings.IsGzip(settings.ResponseCompression)

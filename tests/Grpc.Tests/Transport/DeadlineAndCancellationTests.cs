@@ -119,12 +119,35 @@ public sealed class DeadlineAndCancellationTests(ManualClockServerFixture fixtur
     [Fact]
     public async Task malformed_grpc_timeout_is_ignored_and_the_call_runs_without_deadline()
     {
-        var response = await RawGrpc.SendAsync(
-            _server.HttpClient(),
-            TestEchoService.PathOf("Echo"),
-            new ByteArrayContent(RawGrpc.Frame(new EchoRequest { Text = "t" })),
-            headers: new Dictionary<string, string> { ["grpc-timeout"] = "soon" });
+        var context = await RunningCallContextAsync("malformed-timeout", grpcTimeout: "soon");
 
-        Assert.Equal(0, response.GrpcStatus);
+        Assert.Null(context.Deadline);
+    }
+
+    [Fact]
+    public async Task grpc_timeout_of_99999999_hours_runs_the_call_with_a_deadline_at_the_end_of_time()
+    {
+        var context = await RunningCallContextAsync("longest-timeout", grpcTimeout: "99999999H");
+
+        Assert.Equal(DateTimeOffset.MaxValue, context.Deadline);
+    }
+
+    // Sends WaitForCancellation with the raw grpc-timeout header, takes the handler's context once it runs, then resets the call.
+    private async Task<ServerCallContext> RunningCallContextAsync(string key, string grpcTimeout)
+    {
+        using var cancellation = new CancellationTokenSource();
+        var call = RawGrpc.SendAsync(
+            _server.HttpClient(),
+            TestEchoService.PathOf("WaitForCancellation"),
+            new ByteArrayContent(RawGrpc.Frame(new EchoRequest { Text = key })),
+            headers: new Dictionary<string, string> { ["grpc-timeout"] = grpcTimeout },
+            cancellationToken: cancellation.Token);
+        var context = await _server.Probe.WaitStartedAsync(key);
+
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Assert.Equal(StatusCode.Cancelled, await _server.Log.FinishedAsync(TestEchoService.PathOf("WaitForCancellation"), context.Peer));
+        return context;
     }
 }

@@ -29,7 +29,8 @@ public static class RawGrpc
         HttpContent body,
         string contentType = "application/grpc",
         IReadOnlyDictionary<string, string>? headers = null,
-        Version? version = null)
+        Version? version = null,
+        CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
@@ -44,8 +45,8 @@ public static class RawGrpc
             request.Headers.TryAddWithoutValidation(key, value);
         }
 
-        using var response = await client.SendAsync(request);
-        var bytes = await response.Content.ReadAsByteArrayAsync();
+        using var response = await client.SendAsync(request, cancellationToken);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         return new RawResponse(
             response.StatusCode,
             Flatten(response.Headers, response.Content.Headers),
