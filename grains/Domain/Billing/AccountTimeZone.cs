@@ -63,6 +63,14 @@ public static class AccountTimeZone
         return new DateTimeOffset(local, offset).ToUniversalTime();
     }
 
+    /// <summary>The instant at the same local wall-clock time <paramref name="months"/> calendar months later (31 January + 1 → 28 or 29 February).</summary>
+    public static DateTimeOffset AddLocalMonths(DateTimeOffset instant, int months, TimeZoneInfo zone) =>
+        At(LocalDate(instant, zone).AddMonths(months), LocalTime(instant, zone), zone);
+
+    /// <summary>The instant at the same local wall-clock time <paramref name="days"/> local days later (across daylight-saving changes).</summary>
+    public static DateTimeOffset AddLocalDays(DateTimeOffset instant, int days, TimeZoneInfo zone) =>
+        At(LocalDate(instant, zone).AddDays(days), LocalTime(instant, zone), zone);
+
     /// <summary>Whole local days from one date to another (negative when "to" is earlier).</summary>
     public static int DaysBetween(DateOnly from, DateOnly to) => to.DayNumber - from.DayNumber;
 }

@@ -31,15 +31,10 @@ public sealed record BillingSchedule(BillingModel Model, BillingFrequency Freque
     }
 
     /// <summary>The anniversary boundary number <paramref name="index"/> (0 is the anchor itself).</summary>
-    public DateTimeOffset AnniversaryBoundary(int index)
-    {
-        var anchorDate = AccountTimeZone.LocalDate(Anchor, Zone);
-        var anchorTime = AccountTimeZone.LocalTime(Anchor, Zone);
-        var date = Frequency == BillingFrequency.Monthly
-            ? anchorDate.AddDays(MonthlyAnniversaryDays * index)
-            : anchorDate.AddYears(index);
-        return AccountTimeZone.At(date, anchorTime, Zone);
-    }
+    public DateTimeOffset AnniversaryBoundary(int index) =>
+        Frequency == BillingFrequency.Monthly
+            ? AccountTimeZone.AddLocalDays(Anchor, MonthlyAnniversaryDays * index, Zone)
+            : AccountTimeZone.AddLocalMonths(Anchor, 12 * index, Zone);
 
     private DateTimeOffset NextAnniversaryAfter(DateTimeOffset instant)
     {

@@ -10,29 +10,11 @@ internal static class Creation
     public static SubscriptionDecision StartTrial(StartTrial command, SubscriptionContext context)
     {
         Authority.RequireHolderOrOps(context, "SUB-1", "start a trial");
-        var product = context.Catalog.Product(command.ProductId);
-        var plan = product.Plan(command.PlanId);
-        var seats = Validate.Seats(command.Seats);
-        product.RequireFrequency(command.Frequency);
-        plan.SeatPrice(product.Id, command.Frequency, context.Account.Currency);
+        var (product, plan, created) = New(
+            command.SubscriptionId, command.AccountId, command.ProductId, command.PlanId, command.Seats, command.Frequency, SubscriptionStatus.Trial, context);
         var trial = product.Trial ?? throw new RuleViolationException("SUB-1", $"{product.Name} has no trial; buy it instead.");
-        var trialEnd = AccountTimeZone.At(
-            AccountTimeZone.LocalDate(context.Now, context.Zone).AddDays(trial.Days), AccountTimeZone.LocalTime(context.Now, context.Zone), context.Zone);
-        var state = new SubscriptionState
-        {
-            Id = Validate.Id(command.SubscriptionId, "subscription_id"),
-            AccountId = Validate.Id(command.AccountId, "account_id"),
-            ProductId = product.Id,
-            PlanId = plan.Id,
-            Seats = seats,
-            Frequency = command.Frequency,
-            BillingModel = product.BillingModel,
-            Status = SubscriptionStatus.Trial,
-            ServiceStart = context.Now,
-            BillingAnchor = context.Now,
-            CurrentPeriod = new BillingPeriod(context.Now, trialEnd),
-            TrialEnd = trialEnd,
-        };
+        var trialEnd = AccountTimeZone.AddLocalDays(context.Now, trial.Days, context.Zone);
+        var state = created with { CurrentPeriod = new BillingPeriod(context.Now, trialEnd), TrialEnd = trialEnd };
         var policy = trial.Policy == TrialPolicy.ToFree ? "then free" : "then billed";
         return Outcome.Created(
             state, "trial-started", context, $"Trial of {product.Name} {plan.Name} for {trial.Days} days until {Pricing.Date(trialEnd, context.Zone)} ({policy}).", []);
@@ -41,34 +23,44 @@ internal static class Creation
     public static SubscriptionDecision CreatePaid(CreatePaid command, SubscriptionContext context)
     {
         Authority.RequireHolderOrOps(context, "SUB-3", "buy a subscription");
-        var product = context.Catalog.Product(command.ProductId);
-        var plan = product.Plan(command.PlanId);
-        var seats = Validate.Seats(command.Seats);
-        product.RequireFrequency(command.Frequency);
-        plan.SeatPrice(product.Id, command.Frequency, context.Account.Currency);
+        var (product, plan, created) = New(
+            command.SubscriptionId, command.AccountId, command.ProductId, command.PlanId, command.Seats, command.Frequency, SubscriptionStatus.Active, context);
         var contractEnd = ContractEnd(product, command.ContractTermMonths, context);
         var billingStart = BillingStart(product, command, context);
-        var created = new SubscriptionState
-        {
-            Id = Validate.Id(command.SubscriptionId, "subscription_id"),
-            AccountId = Validate.Id(command.AccountId, "account_id"),
-            ProductId = product.Id,
-            PlanId = plan.Id,
-            Seats = seats,
-            Frequency = command.Frequency,
-            BillingModel = product.BillingModel,
-            Status = SubscriptionStatus.Active,
-            ServiceStart = context.Now,
-            BillingAnchor = context.Now,
-            ContractTermMonths = command.ContractTermMonths,
-            ContractEnd = contractEnd,
-            FreeMonths = command.FreeMonths,
-        };
-        var (state, charges) = PeriodBilling.Begin(created, billingStart, context);
+        var signed = created with { ContractTermMonths = command.ContractTermMonths, ContractEnd = contractEnd, FreeMonths = command.FreeMonths };
+        var (state, charges) = PeriodBilling.Begin(signed, billingStart, context);
         var terms = command.ContractTermMonths is { } months ? $", {months}-month contract until {Pricing.Date(contractEnd!.Value, context.Zone)}" : "";
         var start = billingStart > context.Now ? $", billing starts {Pricing.Date(billingStart, context.Zone)}" : "";
         return Outcome.Created(
-            state, "subscribed", context, $"Subscribed to {product.Name} {plan.Name}, {Pricing.Seats(seats)}, {command.Frequency.ToWireName()}{terms}{start}.", charges);
+            state, "subscribed", context, $"Subscribed to {product.Name} {plan.Name}, {Pricing.Seats(state.Seats)}, {command.Frequency.ToWireName()}{terms}{start}.", charges);
+    }
+
+    /// <summary>
+    /// Checks the requested product, plan, seats and frequency (priced in the account's currency) and lays out a new
+    /// subscription starting now.
+    /// </summary>
+    private static (Product Product, Plan Plan, SubscriptionState State) New(
+        string subscriptionId, string accountId, string productId, string planId, int seats, BillingFrequency frequency, SubscriptionStatus status, SubscriptionContext context)
+    {
+        var product = context.Catalog.Product(productId);
+        var plan = product.Plan(planId);
+        var validSeats = Validate.Seats(seats);
+        product.RequireFrequency(frequency);
+        plan.SeatPrice(product.Id, frequency, context.Account.Currency);
+        var state = new SubscriptionState
+        {
+            Id = Validate.Id(subscriptionId, "subscription_id"),
+            AccountId = Validate.Id(accountId, "account_id"),
+            ProductId = product.Id,
+            PlanId = plan.Id,
+            Seats = validSeats,
+            Frequency = frequency,
+            BillingModel = product.BillingModel,
+            Status = status,
+            ServiceStart = context.Now,
+            BillingAnchor = context.Now,
+        };
+        return (product, plan, state);
     }
 
     private static DateTimeOffset? ContractEnd(Product product, int? termMonths, SubscriptionContext context)
@@ -84,8 +76,7 @@ internal static class Creation
             throw new ValidationException("contract_term_months", $"{product.Name} has no {months}-month contract term; terms on offer: {offered}.");
         }
 
-        return AccountTimeZone.At(
-            AccountTimeZone.LocalDate(context.Now, context.Zone).AddMonths(months), AccountTimeZone.LocalTime(context.Now, context.Zone), context.Zone);
+        return AccountTimeZone.AddLocalMonths(context.Now, months, context.Zone);
     }
 
     private static DateTimeOffset BillingStart(Product product, CreatePaid command, SubscriptionContext context)
@@ -100,8 +91,7 @@ internal static class Creation
             throw new ValidationException("free_months", $"free_months must be between 0 and {product.MaxFreeMonths} for {product.Name} (got {command.FreeMonths}).");
         }
 
-        var freeUntil = AccountTimeZone.At(
-            AccountTimeZone.LocalDate(context.Now, context.Zone).AddMonths(command.FreeMonths), AccountTimeZone.LocalTime(context.Now, context.Zone), context.Zone);
+        var freeUntil = AccountTimeZone.AddLocalMonths(context.Now, command.FreeMonths, context.Zone);
         if (command.BillingStart is { } explicitStart && explicitStart < freeUntil)
         {
             throw new ValidationException(

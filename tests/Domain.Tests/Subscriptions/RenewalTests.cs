@@ -152,6 +152,17 @@ public sealed class RenewalTests
     }
 
     [Fact]
+    public void SUB_11_a_free_month_from_31_january_of_a_leap_year_ends_on_29_february_and_a_15_month_contract_on_30_april()
+    {
+        var created = Connect(Utc(2024, 1, 31, 10), freeMonths: 1, contractMonths: 15);
+
+        Assert.Equal(Utc(2024, 2, 29, 10), created.State.BillingStart);
+        Assert.Equal(Utc(2024, 3, 1), created.State.NextRenewal);
+        Assert.Equal(Utc(2025, 4, 30, 10), created.State.ContractEnd);
+        Assert.Equal(270.00m, Amount(Assert.Single(Renew(created.State).Charges)));
+    }
+
+    [Fact]
     public void SUB_11_free_months_are_granted_by_billing_ops_only_and_within_the_catalog_limit()
     {
         var holder = Assert.Throws<RuleViolationException>(() => Subscription.CreatePaid(
