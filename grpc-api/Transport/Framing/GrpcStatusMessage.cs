@@ -38,7 +38,7 @@ internal static class GrpcStatusMessage
         {
             if (encoded[i] == '%'
                 && i + 2 < encoded.Length
-                && byte.TryParse(encoded.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var value))
+                && byte.TryParse(encoded.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
             {
                 bytes.Add(value);
                 i += 2;

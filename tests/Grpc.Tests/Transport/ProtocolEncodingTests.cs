@@ -64,6 +64,8 @@ public sealed class ProtocolEncodingTests
     {
         Assert.Equal("50%zz", GrpcStatusMessage.Decode("50%zz"));
         Assert.Equal("%FF", GrpcStatusMessage.Decode("%FF"));
+        Assert.Equal("100% done", GrpcStatusMessage.Decode("100% done"));
+        Assert.Equal("%+1 and %1 ", GrpcStatusMessage.Decode("%+1 and %1 "));
     }
 
     [Fact]
