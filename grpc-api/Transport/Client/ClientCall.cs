@@ -17,6 +17,7 @@ internal sealed class ClientCall : IDisposable
     };
 
     private readonly HttpResponseMessage _response;
+    private readonly PipeReader _body;
     private readonly MessageReader _reader;
     private readonly CallTimer _timer;
     private readonly CancellationTokenRegistration _abortOnCancel;
@@ -27,7 +28,8 @@ internal sealed class ClientCall : IDisposable
         _response = response;
         _timer = timer;
         var encoding = response.Headers.TryGetValues("grpc-encoding", out var values) ? values.FirstOrDefault() : null;
-        _reader = new MessageReader(PipeReader.Create(body), maxReceiveMessageSize, encoding);
+        _body = PipeReader.Create(body);
+        _reader = new MessageReader(_body, maxReceiveMessageSize, encoding);
         ResponseHeaders = ToMetadata(response.Headers);
 
         // A cancelled or timed-out call resets its HTTP/2 stream (RST_STREAM CANCEL), so the server stops too.
@@ -140,6 +142,9 @@ internal sealed class ClientCall : IDisposable
     {
         _abortOnCancel.Dispose();
         _response.Dispose();
+
+        // Returns the reader's pooled buffers (and closes the body stream).
+        _body.Complete();
         _timer.Dispose();
     }
 
