@@ -14,6 +14,7 @@ internal static class Cancellation
     public static SubscriptionDecision Cancel(SubscriptionState state, SubscriptionContext context)
     {
         Authority.RequireHolderOrOps(context, "SUB-6", "cancel a subscription");
+        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.CancellationRequested);
         var product = Pricing.Product(state, context);
         if (product.Cancellation == CancellationPolicy.SupportOnly && context.Caller != CallerAuthority.BillingOps)
         {
@@ -25,7 +26,6 @@ internal static class Cancellation
             throw new RuleViolationException("SUB-6", "Cancellation is not possible while the account has unpaid past-due invoices; pay them first.");
         }
 
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.CancellationRequested);
         if (to == SubscriptionStatus.Cancelled)
         {
             var ended = state with { Status = to, EndedAt = context.Now, NextRenewal = null };

@@ -7,7 +7,7 @@ namespace Subscriptions.Domain.Subscriptions;
 
 /// <summary>
 /// The one lifecycle table of a subscription: every (state, event) pair is either an allowed transition or a refusal
-/// carrying a rule id and a sentence for the customer. Decisions consult it before doing anything else.
+/// carrying a rule id and a sentence for the customer. Every decision consults it before it changes anything.
 /// </summary>
 public static class SubscriptionTransitions
 {

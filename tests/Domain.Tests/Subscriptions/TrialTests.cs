@@ -132,6 +132,17 @@ public sealed class TrialTests
     }
 
     [Fact]
+    public void SUB_1_a_holder_is_told_a_trial_needs_no_cancellation_even_on_a_support_only_product()
+    {
+        var trial = Trial("central", "basic", Utc(2025, 5, 1, 9));
+
+        var refusal = Assert.Throws<RuleViolationException>(() => Subscription.Decide(trial, new Cancel(), Context(Utc(2025, 5, 2))));
+
+        Assert.Equal("SUB-1", refusal.RuleId);
+        Assert.Contains("ends by itself on its trial end date", refusal.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SUB_2_upgrading_a_free_subscription_to_paid_makes_it_active_with_a_first_invoice()
     {
         var free = Subscription.Decide(Trial("central", "basic", Utc(2025, 5, 1, 9)), new EndTrial(), Service(Utc(2025, 5, 15, 9))).State;
