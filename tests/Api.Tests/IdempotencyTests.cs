@@ -1,4 +1,6 @@
+using Google.Rpc;
 using Subscriptions.Grpc.Transport;
+using Subscriptions.Grpc.Transport.Errors;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;
@@ -37,6 +39,22 @@ public sealed class IdempotencyTests(ApiServer server)
 
         Assert.Equal(first, retry);
         Assert.Single((await server.Client.GetAccountAsync(id, holder)).PaymentMethods);
+    }
+
+    [Fact]
+    public async Task IDEM_1_a_new_request_for_a_taken_account_id_is_ALREADY_EXISTS_naming_it_and_changes_nothing()
+    {
+        var id = Requests.NewAccountId();
+        var holder = server.Tokens.PrimaryHolder(id);
+        await server.Client.AccountAsync("CreateAccount", Requests.CreateAccount(id), holder);
+        var again = Requests.CreateAccount(id, "EUR");
+        again.CompanyName = "Other Company";
+
+        var error = await Api.FailsWithAsync(StatusCode.AlreadyExists, () => server.Client.AccountAsync("CreateAccount", again, holder));
+
+        Assert.Equal(("Account", id), error.GetRichStatus()?.GetDetail<ResourceInfo>() is { } info ? (info.ResourceType, info.ResourceName) : default);
+        var account = await server.Client.GetAccountAsync(id, holder);
+        Assert.Equal(("Acme Widgets", "USD"), (account.CompanyName, account.Currency));
     }
 
     [Fact]
