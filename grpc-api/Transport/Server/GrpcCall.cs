@@ -33,8 +33,8 @@ internal sealed partial class GrpcCall(
     public async ValueTask<T?> ReadRequestAsync<T>(MessageParser<T> parser, CancellationToken cancellationToken)
         where T : IMessage<T>
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, cancellationToken);
-        return await requestReader.ReadAsync(parser, linked.Token);
+        using var linked = LinkWithCall(cancellationToken);
+        return await requestReader.ReadAsync(parser, linked?.Token ?? cancellation.Token);
     }
 
     /// <summary>Writes one response message; the first write sends the response headers.</summary>
@@ -58,8 +58,8 @@ internal sealed partial class GrpcCall(
             _messagesSent = true;
             if (flush)
             {
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, cancellationToken);
-                await http.Response.BodyWriter.FlushAsync(linked.Token);
+                using var linked = LinkWithCall(cancellationToken);
+                await http.Response.BodyWriter.FlushAsync(linked?.Token ?? cancellation.Token);
             }
         }
         finally
@@ -96,6 +96,12 @@ internal sealed partial class GrpcCall(
 
         LogFinished(logger, Context.Method, Context.Peer, failure?.StatusCode ?? StatusCode.OK);
     }
+
+    // Handlers mostly pass the call's own token (context.CancellationToken) or none: only another token needs a linked source.
+    private CancellationTokenSource? LinkWithCall(CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled && cancellationToken != cancellation.Token
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, cancellationToken)
+            : null;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "gRPC call {Method} failed with an unhandled exception; answered UNKNOWN.")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method);
