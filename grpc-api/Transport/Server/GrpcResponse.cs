@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Subscriptions.Grpc.Transport.Framing;
 
 namespace Subscriptions.Grpc.Transport.Server;
@@ -20,23 +21,24 @@ internal static class GrpcResponse
             response.Headers["grpc-encoding"] = messageEncoding;
         }
 
-        foreach (var entry in metadata)
-        {
-            response.Headers.Append(entry.Key, entry.ToHeaderValue());
-        }
+        AddMetadata(response.Headers, metadata);
     }
 
     /// <summary>Ends the call with its status: in trailers after messages, else Trailers-Only (status in the one HEADERS frame, no body).</summary>
     public static void WriteStatus(HttpResponse response, bool messagesSent, RpcException? failure, ServerCallContext context)
     {
-        if (messagesSent)
+        if (!messagesSent)
         {
-            AddStatus((key, value) => response.AppendTrailer(key, value), failure, context.ResponseTrailers);
-            return;
+            SetHeaders(response, messageEncoding: null, context.ResponseHeaders);
         }
 
-        SetHeaders(response, messageEncoding: null, context.ResponseHeaders);
-        AddStatus((key, value) => response.Headers.Append(key, value), failure, context.ResponseTrailers);
+        var target = messagesSent ? TrailersOf(response) : response.Headers;
+        AddStatus(target, failure?.StatusCode ?? StatusCode.OK, failure?.Detail);
+        AddMetadata(target, context.ResponseTrailers);
+        if (failure is not null)
+        {
+            AddMetadata(target, failure.Trailers);
+        }
     }
 
     /// <summary>Answers a request refused before any handler ran, with a Trailers-Only response.</summary>
@@ -44,21 +46,31 @@ internal static class GrpcResponse
     {
         SetHeaders(response, messageEncoding: null, []);
         response.StatusCode = httpStatus;
-        AddStatus((key, value) => response.Headers.Append(key, value), new RpcException(status, detail), []);
+        AddStatus(response.Headers, status, detail);
     }
 
-    private static void AddStatus(Action<string, string> add, RpcException? failure, Metadata trailers)
+    private static void AddStatus(IHeaderDictionary target, StatusCode status, string? detail)
     {
-        add("grpc-status", ((int)(failure?.StatusCode ?? StatusCode.OK)).ToString(CultureInfo.InvariantCulture));
-        // Status-Message is optional (PROTOCOL-HTTP2.md); Kestrel drops empty header values anyway, so an empty detail is omitted.
-        if (failure is { Detail.Length: > 0 })
-        {
-            add("grpc-message", GrpcStatusMessage.Encode(failure.Detail));
-        }
+        target.Append("grpc-status", ((int)status).ToString(CultureInfo.InvariantCulture));
 
-        foreach (var entry in trailers.Concat(failure?.Trailers ?? []))
+        // Status-Message is optional (PROTOCOL-HTTP2.md); Kestrel drops empty header values anyway, so an empty detail is omitted.
+        if (!string.IsNullOrEmpty(detail))
         {
-            add(entry.Key, entry.ToHeaderValue());
+            target.Append("grpc-message", GrpcStatusMessage.Encode(detail));
         }
     }
+
+    private static void AddMetadata(IHeaderDictionary target, Metadata metadata)
+    {
+        foreach (var entry in metadata)
+        {
+            target.Append(entry.Key, entry.ToHeaderValue());
+        }
+    }
+
+    // What HttpResponse.AppendTrailer writes to, fetched once per call instead of once per trailer.
+    private static IHeaderDictionary TrailersOf(HttpResponse response) =>
+        response.HttpContext.Features.Get<IHttpResponseTrailersFeature>()?.Trailers is { IsReadOnly: false } trailers
+            ? trailers
+            : throw new InvalidOperationException($"The response to {response.HttpContext.Request.Path} cannot carry trailers, so its grpc-status cannot be sent.");
 }
