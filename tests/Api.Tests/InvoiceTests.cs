@@ -4,6 +4,7 @@ using Subscriptions.Domain.Money;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Invoices;
 using Subscriptions.Grpc.Transport;
+using Subscriptions.Grpc.Transport.Client;
 using Subscriptions.Runtime;
 using Money = Subscriptions.Domain.Money.Money;
 using Proto = Subscriptions.Grpc.Api.V1;
@@ -73,6 +74,28 @@ public sealed class InvoiceTests(ApiServer server)
     }
 
     [Fact]
+    public async Task INV_1_a_page_token_stays_valid_when_invoices_are_issued_between_pages()
+    {
+        var id = await OpenAsync();
+        var holder = server.Tokens.PrimaryHolder(id);
+        for (var n = 1; n <= 3; n++)
+        {
+            await IssueAsync(id, n, 10m);
+        }
+
+        var first = await ListAsync(id, 2, "", holder);
+        await IssueAsync(id, 4, 10m);
+        var second = await ListAsync(id, 2, first.NextPageToken, holder);
+        var error = await Api.FailsWithAsync(StatusCode.InvalidArgument, () => ListAsync(id, 2, "99", holder));
+
+        var prefix = AccountGrain.InvoicePrefix(id);
+        Assert.Equal([$"{prefix}-000003", $"{prefix}-000002"], first.Invoices.Select(i => i.Number));
+        Assert.Equal([$"{prefix}-000001"], second.Invoices.Select(i => i.Number));
+        Assert.Equal("", second.NextPageToken);
+        Assert.Equal(["page_token"], error.BadFields());
+    }
+
+    [Fact]
     public async Task ACC_2_an_invoice_of_another_account_is_not_found_and_a_stranger_may_not_list()
     {
         var id = await OpenAsync();
@@ -86,6 +109,10 @@ public sealed class InvoiceTests(ApiServer server)
 
         Assert.Equal("ACC-2", error.RuleId());
     }
+
+    private Task<Proto.ListInvoicesResponse> ListAsync(string accountId, int pageSize, string pageToken, CallOptions options) =>
+        server.Client.InvoiceAsync<Proto.ListInvoicesRequest, Proto.ListInvoicesResponse>(
+            "ListInvoices", new Proto.ListInvoicesRequest { AccountId = accountId, PageSize = pageSize, PageToken = pageToken }, options);
 
     /// <summary>An account billed from Alabama, so its invoices carry the 8 % Simplified Sellers Use Tax (TAX-1).</summary>
     private async Task<string> OpenAsync()

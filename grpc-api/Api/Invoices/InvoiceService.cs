@@ -13,6 +13,8 @@ namespace Subscriptions.Grpc.Api.Invoices;
 /// <summary>subscriptions.v1.InvoiceService: reads an account's invoices after the account grain checks the reader (ACC-2).</summary>
 public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions options)
 {
+    private const string PageTokenViolation = "is not a token returned by ListInvoices for this account";
+
     /// <summary>Registers every method with the ACC-2 read policy.</summary>
     public static void Register(GrpcServiceRegistry registry, InvoiceService service)
     {
@@ -39,28 +41,29 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
         return InvoiceMapping.ToProto(await grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of(request.AccountId, request.InvoiceNumber)).GetAsync());
     }
 
-    /// <summary>A page of the account's invoices, newest first; the page token is the offset of the next page.</summary>
+    /// <summary>
+    /// A page of the account's invoices, newest first. The page token is the number of invoices older than the next
+    /// one to list, so a token stays valid while new invoices are issued: a later page neither repeats nor skips one.
+    /// </summary>
     public async Task<Proto.ListInvoicesResponse> ListInvoicesAsync(Proto.ListInvoicesRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var offset = 0;
+        var before = 0;
         EdgeValidation.Reading()
             .Id("account_id", request.AccountId)
             .Check("page_size", request.PageSize >= 0 && request.PageSize <= options.MaxPageSize, $"must be 0 (for {options.DefaultPageSize}) to {options.MaxPageSize}")
-            .Check("page_token", request.PageToken.Length == 0 || (int.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out offset) && offset >= 0),
-                "is not a token returned by ListInvoices")
+            .Check("page_token", request.PageToken.Length == 0 || (int.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out before) && before > 0),
+                PageTokenViolation)
             .ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context));
-        var size = request.PageSize == 0 ? options.DefaultPageSize : request.PageSize;
-        var page = account.InvoiceNumbers.Reverse().Skip(offset).Take(size).ToList();
-        var response = new Proto.ListInvoicesResponse
+        var numbers = (await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context))).InvoiceNumbers;
+        var end = request.PageToken.Length == 0 ? numbers.Count : before;
+        EdgeValidation.Reading().Check("page_token", end <= numbers.Count, PageTokenViolation).ThrowIfInvalid();
+        var start = Math.Max(0, end - (request.PageSize == 0 ? options.DefaultPageSize : request.PageSize));
+        var response = new Proto.ListInvoicesResponse { NextPageToken = start > 0 ? start.ToString(CultureInfo.InvariantCulture) : "" };
+        for (var i = end - 1; i >= start; i--)
         {
-            NextPageToken = offset + page.Count < account.InvoiceNumbers.Count ? (offset + page.Count).ToString(CultureInfo.InvariantCulture) : "",
-        };
-        foreach (var number in page)
-        {
-            response.Invoices.Add(InvoiceMapping.ToProto(await grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of(request.AccountId, number)).GetAsync()));
+            response.Invoices.Add(InvoiceMapping.ToProto(await grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of(request.AccountId, numbers[i])).GetAsync()));
         }
 
         return response;
