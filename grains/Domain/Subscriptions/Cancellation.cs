@@ -38,14 +38,23 @@ internal static class Cancellation
             return CancelUnderContract(state, to, contractEnd, context);
         }
 
+        var keepsRenewal = state.NextRenewal is { } renewal && renewal < effective;
+        var firstMonth = keepsRenewal ? null : PeriodBilling.UninvoicedFirstMonth(state, effective, context);
         var pending = state with
         {
             Status = to,
             CancellationEffectiveAt = effective,
-            NextRenewal = state.NextRenewal is { } renewal && renewal < effective ? renewal : null,
+            NextRenewal = keepsRenewal ? state.NextRenewal : null,
+            PeriodInvoiced = state.PeriodInvoiced || firstMonth is not null,
         };
+        var billed = firstMonth is null ? "" : " The prorated first month is billed now.";
         return Outcome.Of(
-            state, pending, SubscriptionEvent.CancellationRequested, context, $"Cancellation requested; usable until {Pricing.Date(effective, context.Zone)}, not renewed, no refund.");
+            state,
+            pending,
+            SubscriptionEvent.CancellationRequested,
+            context,
+            $"Cancellation requested; usable until {Pricing.Date(effective, context.Zone)}, not renewed, no refund.{billed}",
+            firstMonth is null ? null : [firstMonth]);
     }
 
     public static SubscriptionDecision Withdraw(SubscriptionState state, SubscriptionContext context)
@@ -99,7 +108,8 @@ internal static class Cancellation
     {
         var firstUnbilled = state.NextRenewal ?? state.CurrentPeriod?.End ?? context.Now;
         var periods = state.Schedule(context.Zone).PeriodsFrom(firstUnbilled, contractEnd);
-        var charges = new List<ChargeLine>();
+        var firstMonth = PeriodBilling.UninvoicedFirstMonth(state, contractEnd, context);
+        var charges = firstMonth is null ? new List<ChargeLine>() : [firstMonth];
         if (periods.Count > 0)
         {
             var unit = Pricing.SeatPrice(context, state.ProductId, state.PlanId, state.Frequency);
@@ -120,6 +130,7 @@ internal static class Cancellation
             CancellationEffectiveAt = contractEnd,
             NextRenewal = null,
             PrepaidUntil = periods.Count > 0 ? periods[^1].End : null,
+            PeriodInvoiced = state.PeriodInvoiced || firstMonth is not null,
         };
         return Outcome.Of(
             state,

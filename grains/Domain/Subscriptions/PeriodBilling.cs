@@ -70,9 +70,18 @@ internal static class PeriodBilling
         }, charges);
     }
 
+    /// <summary>
+    /// The prorated first calendar month (SUB-12) while it is not invoiced yet and the service runs past the billing
+    /// start before <paramref name="serviceEnd"/>; a cancellation that drops the renewal which would carry it bills it.
+    /// </summary>
+    public static ChargeLine? UninvoicedFirstMonth(SubscriptionState state, DateTimeOffset serviceEnd, SubscriptionContext context) =>
+        state.BillingStart is { } billingStart && billingStart < serviceEnd
+            ? FirstMonthProration(state, FirstRenewal(state.BillingModel, billingStart, context.Zone), context)
+            : null;
+
     private static ChargeLine? FirstMonthProration(SubscriptionState state, DateTimeOffset renewal, SubscriptionContext context)
     {
-        if (state.BillingModel != BillingModel.Calendar || state.BillingStart is not { } billingStart || billingStart >= renewal)
+        if (state.BillingModel != BillingModel.Calendar || state.PeriodInvoiced || state.BillingStart is not { } billingStart || billingStart >= renewal)
         {
             return null;
         }

@@ -1,5 +1,6 @@
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Errors;
+using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Subscriptions;
 using static Subscriptions.Domain.Tests.TestKit;
 
@@ -145,6 +146,56 @@ public sealed class CancellationTests
         Assert.Equal(new BillingPeriod(Utc(2026, 1, 1), Utc(2026, 4, 1)), charge.Period);
         Assert.Equal(Utc(2026, 4, 1), decision.State.CancellationEffectiveAt);
         Assert.Null(decision.State.NextRenewal);
+    }
+
+    [Fact]
+    public void SUB_12_a_cancellation_that_drops_the_1_august_invoice_still_bills_the_16_of_31_days_of_july()
+    {
+        var decision = Subscription.Decide(Connect(Utc(2025, 7, 15, 10)), new Cancel(), Ops(Utc(2025, 7, 16)));
+        var cancelled = Subscription.Decide(decision.State, new ApplyCancellation(), Service(Utc(2025, 8, 1)));
+
+        Assert.Equal(Utc(2025, 8, 1), decision.State.CancellationEffectiveAt);
+        Assert.Null(decision.State.NextRenewal);
+        var july = Assert.Single(decision.Charges);
+        Assert.Equal((InvoiceLineKind.ProrationCharge, new ProrationFactor(16, 31), 139.35m), (july.Kind, july.Proration, Amount(july)));
+        Assert.Equal(new BillingPeriod(Utc(2025, 7, 1), Utc(2025, 8, 1)), july.Period);
+        Assert.Empty(cancelled.Charges);
+    }
+
+    [Fact]
+    public void SUB_12_withdrawing_after_the_first_month_was_billed_at_cancellation_does_not_bill_it_again()
+    {
+        var pending = Subscription.Decide(Connect(Utc(2025, 7, 15, 10)), new Cancel(), Ops(Utc(2025, 7, 16))).State;
+        var withdrawn = Subscription.Decide(pending, new WithdrawCancellation(), Ops(Utc(2025, 7, 20))).State;
+
+        var august = Renew(withdrawn);
+
+        Assert.Equal(Utc(2025, 8, 1), withdrawn.NextRenewal);
+        Assert.Equal([(InvoiceLineKind.SubscriptionCharge, 270.00m)], august.Charges.Select(c => (c.Kind, Amount(c))));
+    }
+
+    [Fact]
+    public void SUB_12_a_cancellation_that_keeps_the_1_august_invoice_leaves_the_first_month_on_it()
+    {
+        var pending = Subscription.Decide(Connect(Utc(2025, 7, 15, 10)), new Cancel(), Ops(Utc(2025, 7, 25)));
+
+        var august = Renew(pending.State);
+
+        Assert.Empty(pending.Charges);
+        Assert.Equal(Utc(2025, 9, 1), pending.State.CancellationEffectiveAt);
+        Assert.Equal([(InvoiceLineKind.ProrationCharge, 139.35m), (InvoiceLineKind.SubscriptionCharge, 270.00m)], august.Charges.Select(c => (c.Kind, Amount(c))));
+    }
+
+    [Fact]
+    public void SUB_6_a_contract_cancelled_before_its_first_calendar_invoice_bills_the_prorated_first_month_with_the_remaining_term()
+    {
+        var decision = Subscription.Decide(Connect(Utc(2025, 7, 15, 10), contractMonths: 12), new Cancel(), Ops(Utc(2025, 7, 16)));
+
+        Assert.Equal(
+            [(InvoiceLineKind.ProrationCharge, 139.35m, new BillingPeriod(Utc(2025, 7, 1), Utc(2025, 8, 1))),
+             (InvoiceLineKind.SubscriptionCharge, 12 * 270.00m, new BillingPeriod(Utc(2025, 8, 1), Utc(2026, 8, 1)))],
+            decision.Charges.Select(c => (c.Kind, Amount(c), c.Period)));
+        Assert.Equal(Utc(2026, 7, 15, 10), decision.State.CancellationEffectiveAt);
     }
 
     [Fact]
