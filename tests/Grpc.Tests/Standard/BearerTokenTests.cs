@@ -7,7 +7,7 @@ namespace Subscriptions.Grpc.Tests.Standard;
 
 public sealed class BearerTokenTests
 {
-    private readonly TestClock _clock = new(TestTokens.Start);
+    private readonly ManualClock _clock = new(TestTokens.Start);
 
     [Fact]
     public void valid_token_yields_the_subject_name_global_roles_and_account_roles()
@@ -67,7 +67,7 @@ public sealed class BearerTokenTests
     [Fact]
     public void token_is_rejected_before_its_not_before_time()
     {
-        var future = new TestClock(TestTokens.Start.AddHours(2));
+        var future = new ManualClock(TestTokens.Start.AddHours(2));
         var token = new TokenIssuer(TestTokens.Options(), future).Issue("user-7", [], TimeSpan.FromHours(1));
 
         var error = Assert.Throws<InvalidTokenException>(() => new TokenValidator(TestTokens.Options(), _clock).Validate(token));

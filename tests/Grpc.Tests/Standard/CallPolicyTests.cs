@@ -7,7 +7,7 @@ namespace Subscriptions.Grpc.Tests.Standard;
 
 public sealed class CallPolicyTests : IDisposable
 {
-    private readonly TestClock _clock = new(TestTokens.Start);
+    private readonly ManualClock _clock = new(TestTokens.Start);
     private readonly Microsoft.Extensions.DependencyInjection.ServiceProvider _services;
 
     public CallPolicyTests() => _services = TestTokens.Services(_clock);

@@ -5,7 +5,7 @@ namespace Subscriptions.Grpc.Tests.Standard;
 
 public sealed class DevTokenCommandTests
 {
-    private readonly TestClock _clock = new(TestTokens.Start);
+    private readonly ManualClock _clock = new(TestTokens.Start);
 
     [Fact]
     public void token_command_prints_a_token_with_the_subject_roles_and_lifetime_asked_for()

@@ -6,7 +6,7 @@ namespace Subscriptions.Grpc.Tests.Standard;
 /// <summary>Health, reflection, token refusals and rich errors as an independent client (Debian python3-grpcio) sees them.</summary>
 public sealed class PythonWireTests : IAsyncLifetime
 {
-    private readonly TestClock _clock = new(TestTokens.Start);
+    private readonly ManualClock _clock = new(TestTokens.Start);
     private StandardServicesServer _server = null!;
 
     public async Task InitializeAsync() => _server = await StandardServicesServer.StartAsync(_clock);
@@ -16,7 +16,7 @@ public sealed class PythonWireTests : IAsyncLifetime
     [Fact]
     public async Task python_grpcio_lists_services_by_reflection_and_checks_and_watches_health()
     {
-        var (exitCode, output) = await PythonWireClient.RunAsync("health_reflection_client.py", _server.Target);
+        var (exitCode, output) = await WireProcess.RunPythonAsync("Standard/wire/health_reflection_client.py", _server.Target);
 
         Assert.True(exitCode == 0, output);
         var services = "grpc.health.v1.Health,grpc.reflection.v1.ServerReflection,grpc.reflection.v1alpha.ServerReflection,subscriptions.testing.v1.TestEcho";
@@ -36,7 +36,7 @@ public sealed class PythonWireTests : IAsyncLifetime
         var holder = issuer.Issue("holder-1", ["primary-holder:acc-1"], TimeSpan.FromHours(1));
         var viewer = issuer.Issue("viewer-1", ["billing-viewer:acc-1"], TimeSpan.FromHours(1));
 
-        var (exitCode, output) = await PythonWireClient.RunAsync("auth_errors_client.py", _server.Target, holder, viewer);
+        var (exitCode, output) = await WireProcess.RunPythonAsync("Standard/wire/auth_errors_client.py", _server.Target, holder, viewer);
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("no token: UNAUTHENTICATED missing bearer token\n", output, StringComparison.Ordinal);

@@ -20,7 +20,7 @@ public sealed class StandardServicesEndToEndTests : IAsyncLifetime
     private const string WatchPath = "/grpc.health.v1.Health/Watch";
     private const string ReflectionPath = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo";
 
-    private readonly TestClock _clock = new(TestTokens.Start);
+    private readonly ManualClock _clock = new(TestTokens.Start);
     private StandardServicesServer _server = null!;
 
     public async Task InitializeAsync() => _server = await StandardServicesServer.StartAsync(_clock);

@@ -4,7 +4,7 @@ using Subscriptions.Grpc.Transport.Auth;
 
 namespace Subscriptions.Grpc.Tests.Standard;
 
-/// <summary>Token settings, a settable clock and call contexts shared by the authentication tests.</summary>
+/// <summary>Token settings and call contexts shared by the authentication tests.</summary>
 internal static class TestTokens
 {
     public static readonly DateTimeOffset Start = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
@@ -37,14 +37,4 @@ internal static class TestTokens
 
         return new ServerCallContext(method, headers, deadline: null, "ipv4:127.0.0.1:50000", services, CancellationToken.None);
     }
-}
-
-/// <summary>A clock that stands still until a test moves it.</summary>
-internal sealed class TestClock(DateTimeOffset now) : TimeProvider
-{
-    private DateTimeOffset _now = now;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
 }

@@ -17,7 +17,7 @@ public sealed class TokenConfigurationTests
             ["Auth:SigningKey"] = TestTokens.Options().SigningKey,
             ["Auth:ClockSkew"] = "00:00:30",
         });
-        var clock = new TestClock(TestTokens.Start);
+        var clock = new ManualClock(TestTokens.Start);
         using var services = new ServiceCollection().AddSingleton<TimeProvider>(clock).AddBearerTokens(configuration).BuildServiceProvider();
 
         var token = services.GetRequiredService<TokenIssuer>().Issue("ops-1", ["ops"], TimeSpan.FromMinutes(5));

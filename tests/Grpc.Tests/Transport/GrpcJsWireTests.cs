@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Subscriptions.Grpc.Tests.Standard;
 using Subscriptions.Grpc.Transport;
 using Subscriptions.Grpc.Transport.Auth;
@@ -12,12 +10,9 @@ namespace Subscriptions.Grpc.Tests.Transport;
 /// <summary>The transport against a second independent client: @grpc/grpc-js on Node.js (its own HTTP/2, not grpc-core).</summary>
 public sealed class GrpcJsWireTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string Script = "grpc_js_wire.js";
+    private const string Script = "wire-js/grpc_js_wire.js";
 
-    // A guard against a hung client, not a timing expectation: the script finishes in a few seconds.
-    private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(2);
-
-    private readonly TestClock _tokenClock = new(TestTokens.Start);
+    private readonly ManualClock _tokenClock = new(TestTokens.Start);
     private GrpcTestServer _server = null!;
     private StandardServicesServer _standard = null!;
 
@@ -38,7 +33,8 @@ public sealed class GrpcJsWireTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var token = new TokenIssuer(TestTokens.Options(), _tokenClock).Issue("js-holder", ["primary-holder:acc-1"], TimeSpan.FromHours(1));
 
-        var (exitCode, lines) = await RunNodeAsync(
+        var (exitCode, lines) = await WireProcess.RunNodeAsync(
+            Script,
             _server.Port.ToString(CultureInfo.InvariantCulture), _standard.Address.Port.ToString(CultureInfo.InvariantCulture), token);
         output.WriteLine(lines);
 
@@ -61,54 +57,5 @@ public sealed class GrpcJsWireTests(ITestOutputHelper output) : IAsyncLifetime
 
         // What the server itself concluded about the stream grpc-js cancelled (RST_STREAM after the first message).
         Assert.Equal(StatusCode.Cancelled, await _server.Log.FirstFinishedAsync(TestEchoService.PathOf("Hold")));
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunNodeAsync(params string[] args)
-    {
-        var directory = WireJsDirectory();
-        var node = FindOnPath("node")
-            ?? throw new InvalidOperationException("Node.js (node) is not on PATH: the grpc-js wire test needs Node.js 20 and the packages that scripts/test.sh installs with npm ci.");
-        if (!File.Exists(Path.Combine(directory, "node_modules", "@grpc", "grpc-js", "package.json")))
-        {
-            throw new InvalidOperationException($"{Path.Combine(directory, "node_modules")} is missing: run scripts/test.sh (it runs npm ci in {directory}).");
-        }
-
-        var start = new ProcessStartInfo(node) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = directory };
-        start.ArgumentList.Add(Path.Combine(directory, Script));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{node} {Script} did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var guard = new CancellationTokenSource(HangGuard);
-        try
-        {
-            await process.WaitForExitAsync(guard.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Script} did not finish within {HangGuard}; output so far:\n{await stdout}{await stderr}");
-        }
-
-        return (process.ExitCode, (await stdout).ReplaceLineEndings("\n") + await stderr);
-    }
-
-    private static string? FindOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, program))
-            .FirstOrDefault(File.Exists);
-
-    // The script runs from the source tree, next to its node_modules (which are not copied to the build output).
-    private static string WireJsDirectory([CallerFilePath] string thisFile = "")
-    {
-        var directory = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "wire-js"));
-        return File.Exists(Path.Combine(directory, Script))
-            ? directory
-            : throw new FileNotFoundException($"Wire script {Script} is expected at {directory}.", Path.Combine(directory, Script));
     }
 }

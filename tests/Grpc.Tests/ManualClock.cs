@@ -1,4 +1,4 @@
-namespace Subscriptions.Grpc.Tests.Transport;
+namespace Subscriptions.Grpc.Tests;
 
 /// <summary>A clock that moves only when advanced; one-shot timers created on it fire when it passes their due time.</summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
@@ -15,18 +15,7 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
         }
     }
 
-    /// <summary>Number of armed timers (a test waits for the server to arm its deadline timer before advancing).</summary>
-    public int ArmedTimers
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _timers.Count;
-            }
-        }
-    }
-
+    /// <summary>Moves the clock forward and fires the timers it passes, earliest first.</summary>
     public void Advance(TimeSpan delta)
     {
         List<ManualTimer> due;
