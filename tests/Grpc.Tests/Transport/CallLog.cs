@@ -17,7 +17,7 @@ public sealed class CallLog : ILoggerProvider
     /// <summary>The status the server ended the method's first call with, from any peer.</summary>
     public Task<StatusCode> FirstFinishedAsync(string method) => Slot(method).Task.WaitAsync(TestTimeouts.Safety);
 
-    // Nothing to release: the recorded statuses live as long as the server under test.
+    // The host disposes its logger providers when it stops; the recorded statuses go with it.
     public void Dispose() => _finished.Clear();
 
     private TaskCompletionSource<StatusCode> Slot(string call) =>

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Subscriptions.Grpc.Transport;
 using Subscriptions.Grpc.Transport.Client;
@@ -39,8 +38,6 @@ public sealed class GrpcTestServer : IAsyncDisposable
     public int Http1Port { get; }
 
     public Uri Address => new($"http://127.0.0.1:{Port}");
-
-    public IHostApplicationLifetime Lifetime => _app.Lifetime;
 
     /// <summary>Starts the server; the gRPC endpoint is h2c, or TLS when a certificate is given (through the product's Kestrel helper).</summary>
     public static async Task<GrpcTestServer> StartAsync(TimeProvider clock, Action<GrpcTransportOptions>? configure = null, GrpcTlsCertificate? tls = null)
