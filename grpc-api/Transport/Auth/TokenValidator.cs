@@ -76,7 +76,8 @@ public sealed class TokenValidator
         var now = _time.GetUtcNow();
         var expires = OptionalTime(claims, "exp")
             ?? throw new InvalidTokenException("token has no \"exp\" claim");
-        if (now > expires + _options.ClockSkew)
+        // Skew is applied to the clock, not to the claims: "exp" may be as late as DateTimeOffset.MaxValue.
+        if (now - _options.ClockSkew > expires)
         {
             throw new InvalidTokenException($"token expired at {Format(expires)}");
         }

@@ -65,6 +65,18 @@ public sealed class BearerTokenTests
     }
 
     [Fact]
+    public void token_expiring_at_the_end_of_the_calendar_is_valid()
+    {
+        var claims = Encoding.UTF8.GetBytes(
+            $$"""{"iss":"https://auth.subscriptions.test","aud":"subscriptions-api","sub":"svc-billing","roles":["service"],"exp":{{DateTimeOffset.MaxValue.ToUnixTimeSeconds()}}}""");
+        var token = Hs256Jwt.Sign(claims, TestTokens.Options().GetValidatedKey());
+
+        var caller = new TokenValidator(TestTokens.Options(), _clock).Validate(token);
+
+        Assert.True(caller.IsService);
+    }
+
+    [Fact]
     public void token_is_rejected_before_its_not_before_time()
     {
         var future = new ManualClock(TestTokens.Start.AddHours(2));
