@@ -23,9 +23,6 @@ public static class Countries
 
     private static readonly Dictionary<string, Country> ByCode = Table.ToDictionary(c => c.Code, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Every supported country.</summary>
-    public static IReadOnlyList<Country> All => Table;
-
     /// <summary>Finds a country by its alpha-2 code, ignoring case and surrounding spaces.</summary>
     public static bool TryFind(string? code, [NotNullWhen(true)] out Country? country)
     {

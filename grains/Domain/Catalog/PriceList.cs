@@ -9,10 +9,6 @@ using Money = Money.Money;
 /// <summary>Per-seat prices of one plan for each billing frequency and currency (price of one full period).</summary>
 public sealed record PriceList(IReadOnlyDictionary<BillingFrequency, IReadOnlyDictionary<string, decimal>> Prices)
 {
-    /// <summary>True when a price exists for the frequency and currency.</summary>
-    public bool Has(BillingFrequency frequency, Currency currency) =>
-        Prices.TryGetValue(frequency, out var byCurrency) && byCurrency.ContainsKey(currency.Code);
-
     /// <summary>The per-seat price of one full period, or a "currency"/"frequency" validation error naming the plan.</summary>
     public Money SeatPrice(BillingFrequency frequency, Currency currency, string planKey)
     {

@@ -6,13 +6,16 @@ namespace Subscriptions.Domain.Money;
 /// </summary>
 public readonly record struct Money(decimal Amount, Currency Currency)
 {
+    /// <summary>No money in the currency.</summary>
     public static Money Zero(Currency currency) => new(0m, currency);
 
     /// <summary>Rounds half away from zero to the currency's minor unit (JPY: whole yen).</summary>
     public Money Round() => this with { Amount = Math.Round(Amount, Currency.MinorUnits, MidpointRounding.AwayFromZero) };
 
+    /// <summary>True when the amount is exactly 0.</summary>
     public bool IsZero => Amount == 0m;
 
+    /// <summary>True for a credit (an amount below 0).</summary>
     public bool IsNegative => Amount < 0m;
 
     public static Money operator +(Money left, Money right) => new(left.Amount + Same(left, right).Amount, left.Currency);
@@ -33,16 +36,7 @@ public readonly record struct Money(decimal Amount, Currency Currency)
 
     public static bool operator >=(Money left, Money right) => left.Amount >= Same(left, right).Amount;
 
-    public Money Add(Money other) => this + other;
-
-    public Money Subtract(Money other) => this - other;
-
-    public Money Multiply(decimal factor) => this * factor;
-
-    public Money Negate() => -this;
-
-    public int CompareTo(Money other) => Amount.CompareTo(Same(this, other).Amount);
-
+    /// <summary>The amount at the currency's minor unit with its code, e.g. "12.50 USD" or "4932 JPY".</summary>
     public override string ToString() =>
         Amount.ToString("F" + Currency.MinorUnits, System.Globalization.CultureInfo.InvariantCulture) + " " + Currency.Code;
 

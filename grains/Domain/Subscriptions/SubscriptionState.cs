@@ -84,9 +84,6 @@ public sealed record SubscriptionState
     /// <summary>The billing schedule of the subscription in the account's time zone.</summary>
     public BillingSchedule Schedule(TimeZoneInfo zone) => new(BillingModel, Frequency, BillingAnchor, zone);
 
-    /// <summary>True when a renewal is scheduled and its instant has come.</summary>
-    public bool IsRenewalDue(DateTimeOffset now) => NextRenewal is { } at && at <= now;
-
     /// <summary>The reminders this state wants, derived from its dates.</summary>
     public IReadOnlyList<ReminderRequest> WantedReminders()
     {

@@ -31,7 +31,7 @@ public sealed class CatalogLoaderTests
             {
                 foreach (var frequency in product.Frequencies)
                 {
-                    Assert.All(Currency.All, c => Assert.True(plan.Prices.Has(frequency, c), $"{product.Id}/{plan.Id} {frequency} {c}"));
+                    Assert.All(Currency.All, c => Assert.True(plan.SeatPrice(product.Id, frequency, c).Amount > 0m, $"{product.Id}/{plan.Id} {frequency} {c}"));
                 }
             }
         }
