@@ -11,6 +11,9 @@ internal static class Cancellation
     /// <summary>A calendar-model request needs at least this many days before month end to end that month.</summary>
     public const int CalendarNoticeDays = 10;
 
+    /// <summary>Why a cancellation is refused while the account has an overdue balance (SUB-6).</summary>
+    public const string OverdueBalanceRefusal = "Cancellation is not possible while the account has unpaid past-due invoices; pay them first.";
+
     public static SubscriptionDecision Cancel(SubscriptionState state, SubscriptionContext context)
     {
         Authority.RequireHolderOrOps(context, "SUB-6", "cancel a subscription");
@@ -23,7 +26,7 @@ internal static class Cancellation
 
         if (context.Account.HasOverdueBalance)
         {
-            throw new RuleViolationException("SUB-6", "Cancellation is not possible while the account has unpaid past-due invoices; pay them first.");
+            throw new RuleViolationException("SUB-6", OverdueBalanceRefusal);
         }
 
         if (to == SubscriptionStatus.Cancelled)

@@ -131,8 +131,8 @@ public static class SubscriptionTransitions
         var refusals = new List<TransitionRefusal>
         {
             new(Trial, CancellationRequested, "SUB-1", "A trial needs no cancellation: it ends by itself on its trial end date."),
-            new(Limited, CancellationRequested, "SUB-6", "Cancellation is not possible while the account has unpaid past-due invoices; pay them first."),
-            new(Suspended, CancellationRequested, "SUB-6", "Cancellation is not possible while the account has unpaid past-due invoices; pay them first."),
+            new(Limited, CancellationRequested, "SUB-6", Cancellation.OverdueBalanceRefusal),
+            new(Suspended, CancellationRequested, "SUB-6", Cancellation.OverdueBalanceRefusal),
             new(Suspended, Renewed, "SUB-9", "A suspended subscription is not renewed until the account's overdue balance is paid."),
         };
         foreach (var change in Changes)
