@@ -128,6 +128,30 @@ public sealed class CancellationTests
         Assert.Equal([new ReminderRequest(ReminderRequest.CancellationEffective, Utc(2025, 3, 1))], february.Reminders);
     }
 
+    [Theory]
+    [InlineData(2024, 3)]
+    [InlineData(2025, 4)]
+    public void SUB_6_the_10_day_rule_counts_the_days_of_february_in_leap_and_common_years(int year, int effectiveMonth)
+    {
+        // 19 February: 10 days before the 29th of a leap year (in time), 9 before the 28th otherwise (a month later).
+        var decision = Subscription.Decide(Connect(Utc(year, 2, 1)), new Cancel(), Ops(Utc(year, 2, 19, 12)));
+
+        Assert.Equal(Utc(year, effectiveMonth, 1), decision.State.CancellationEffectiveAt);
+    }
+
+    [Fact]
+    public void SUB_6_the_10_day_rule_reads_the_request_date_in_the_account_time_zone()
+    {
+        const string LosAngeles = "America/Los_Angeles";
+        var connect = Subscription.CreatePaid(
+            new CreatePaid("sub-1", "acc-1", "connect", "phone-system", 10, BillingFrequency.Monthly), Ops(Utc(2025, 1, 1, 8), timeZone: LosAngeles)).State;
+
+        // 03:00 UTC on 22 January is still 21 January in Los Angeles: in time for the end of January there.
+        var decision = Subscription.Decide(connect, new Cancel(), Ops(Utc(2025, 1, 22, 3), timeZone: LosAngeles));
+
+        Assert.Equal(Utc(2025, 2, 1, 8), decision.State.CancellationEffectiveAt);
+    }
+
     [Fact]
     public void SUB_6_a_15_month_contract_cancelled_with_3_months_left_bills_the_3_months_and_stays_usable_until_the_contract_end()
     {

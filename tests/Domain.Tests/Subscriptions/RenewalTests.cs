@@ -137,6 +137,19 @@ public sealed class RenewalTests
     }
 
     [Fact]
+    public void SUB_12_the_billing_start_day_is_read_in_the_account_time_zone()
+    {
+        // 20:00 UTC on 14 July is 05:00 on 15 July in Tokyo: 16 of 31 days, billed at Tokyo's midnight on 1 August.
+        var created = Connect(Utc(2025, 7, 14, 20), timeZone: "Asia/Tokyo");
+
+        var invoice = Subscription.Decide(created.State, new Renew(), Service(Utc(2025, 7, 31, 15), timeZone: "Asia/Tokyo"));
+
+        Assert.Equal(Utc(2025, 7, 31, 15), created.State.NextRenewal);
+        Assert.Equal(new ProrationFactor(16, 31), invoice.Charges[0].Proration);
+        Assert.Equal(Utc(2025, 8, 31, 15), invoice.State.NextRenewal);
+    }
+
+    [Fact]
     public void SUB_11_free_months_start_at_signature_and_nothing_is_billed_before_the_billing_start()
     {
         var created = Connect(Utc(2025, 1, 15, 10), freeMonths: 2);

@@ -15,6 +15,8 @@ public sealed class TaxCalculatorTests
     [Theory]
     [InlineData("CA", "ON", "HST", 13.00)]
     [InlineData("CA", "NS", "HST", 15.00)]
+    [InlineData("CA", "NB", "HST", 15.00)]
+    [InlineData("CA", "NL", "HST", 15.00)]
     [InlineData("CA", "PE", "HST", 15.00)]
     [InlineData("CA", "AB", "GST", 5.00)]
     [InlineData("AU", null, "GST", 10.00)]
@@ -32,6 +34,12 @@ public sealed class TaxCalculatorTests
     public void TAX_1_quebec_charges_gst_and_qst_both_on_the_price_before_gst()
     {
         Assert.Equal([("GST", 5.00m), ("QST", 9.98m)], Taxes(new TaxProfile("CA", "QC")));
+    }
+
+    [Fact]
+    public void TAX_1_yen_tax_is_rounded_half_away_from_zero_to_whole_yen()
+    {
+        Assert.Equal([("GST", 451m)], Taxes(new TaxProfile("AU", "NSW"), 4505m, Currency.Jpy));
     }
 
     [Fact]
