@@ -33,6 +33,21 @@ public sealed class InvoiceTests(ApiServer server)
     }
 
     [Fact]
+    public async Task INV_1_amounts_carry_the_currency_minor_units_even_when_nothing_is_due()
+    {
+        var id = Requests.NewAccountId();
+        var holder = server.Tokens.PrimaryHolder(id);
+        await server.Client.AccountAsync("CreateAccount", Requests.CreateAccount(id), holder);
+
+        var issued = await IssueAsync(id, 3, 12m);
+        var invoice = await server.Client.InvoiceAsync<Proto.GetInvoiceRequest, Proto.Invoice>(
+            "GetInvoice", new Proto.GetInvoiceRequest { AccountId = id, InvoiceNumber = issued.Number }, holder);
+
+        Assert.Equal(("36.00", "0.00", "0.00", "36.00"), (invoice.Subtotal.Amount, invoice.Tax.Amount, invoice.AmountPaid.Amount, invoice.Balance.Amount));
+        Assert.Equal("0.00", (await server.Client.GetAccountAsync(id, holder)).UnappliedCredit.Amount);
+    }
+
+    [Fact]
     public async Task NOT_1_issuing_an_invoice_writes_invoice_issued_to_the_outbox_for_the_billing_contact()
     {
         var id = await OpenAsync();

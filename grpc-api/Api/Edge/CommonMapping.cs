@@ -30,10 +30,14 @@ internal static class CommonMapping
 
     public static Proto.Contact ToProto(ContactPerson contact) => new() { Name = contact.Name, Email = contact.Email, Phone = contact.Phone };
 
-    /// <summary>Money as an exact decimal string in invariant culture plus its currency code.</summary>
+    /// <summary>
+    /// Money as an exact decimal string in invariant culture, with at least the currency's minor-unit digits ("0.00" USD,
+    /// "1200" JPY; an exact amount keeps its further digits), plus its currency code.
+    /// </summary>
     public static Proto.Money ToProto(Domain.Money.Money money) => new()
     {
-        Amount = money.Amount.ToString(CultureInfo.InvariantCulture),
+        // Adding a zero of the currency's scale keeps the value and raises its scale to at least that many digits.
+        Amount = (money.Amount + new decimal(0, 0, 0, false, (byte)money.Currency.MinorUnits)).ToString(CultureInfo.InvariantCulture),
         CurrencyCode = money.Currency.Code,
     };
 
