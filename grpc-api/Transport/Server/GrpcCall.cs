@@ -82,10 +82,6 @@ internal sealed partial class GrpcCall(
         catch (Exception exception)
         {
             failure = statusMapper.Map(exception, Context, cancellation);
-            if (failure.StatusCode == StatusCode.Unknown && failure.Detail == CallStatusMapper.UnhandledDetail)
-            {
-                LogUnhandled(logger, exception, Context.Method);
-            }
         }
 
         // A stream the client reset can carry nothing more.
@@ -102,9 +98,6 @@ internal sealed partial class GrpcCall(
         cancellationToken.CanBeCanceled && cancellationToken != cancellation.Token
             ? CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, cancellationToken)
             : null;
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "gRPC call {Method} failed with an unhandled exception; answered UNKNOWN.")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, string method);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "gRPC call {Method} from {Peer} finished with status {Status}.")]
     private static partial void LogFinished(ILogger logger, string method, string peer, StatusCode status);

@@ -95,13 +95,6 @@ public sealed class HealthTests
     private ServerCallContext Context(CancellationToken cancellationToken) =>
         new("/grpc.health.v1.Health/Watch", [], deadline: null, "ipv4:127.0.0.1:50000", EmptyServices.Instance, cancellationToken);
 
-    private sealed class EmptyServices : IServiceProvider
-    {
-        public static readonly EmptyServices Instance = new();
-
-        public object? GetService(Type serviceType) => null;
-    }
-
     private sealed class ChannelWriter : IServerStreamWriter<HealthCheckResponse>
     {
         private readonly Channel<HealthCheckResponse> _written = Channel.CreateUnbounded<HealthCheckResponse>();
