@@ -3,8 +3,6 @@ namespace Subscriptions.Grpc.Transport.Client;
 /// <summary>A client call's cancellation: the caller's token plus the deadline, on an injectable clock.</summary>
 internal sealed class CallTimer : IDisposable
 {
-    private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
-
     private readonly CancellationTokenSource? _deadline;
     private readonly CancellationTokenSource _linked;
     private readonly CancellationToken _caller;
@@ -16,7 +14,7 @@ internal sealed class CallTimer : IDisposable
         {
             var remaining = due - timeProvider.GetUtcNow();
             Remaining = remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
-            _deadline = Remaining.Value <= MaxTimer ? new CancellationTokenSource(Remaining.Value, timeProvider) : new CancellationTokenSource();
+            _deadline = DeadlineTimer.Start(timeProvider, Remaining.Value);
             _linked = CancellationTokenSource.CreateLinkedTokenSource(_deadline.Token, caller);
         }
         else

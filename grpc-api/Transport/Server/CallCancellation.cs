@@ -3,9 +3,6 @@ namespace Subscriptions.Grpc.Transport.Server;
 /// <summary>The call's deadline and cancellation: the deadline timer, the client's stream reset and server shutdown, and which one fired.</summary>
 internal sealed class CallCancellation : IDisposable
 {
-    // TimeProvider timers accept at most uint.MaxValue - 1 milliseconds (about 49 days); a longer deadline is not armed.
-    private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
-
     private readonly CancellationTokenSource? _deadline;
     private readonly CancellationTokenSource _linked;
     private readonly CancellationToken _clientGone;
@@ -24,15 +21,8 @@ internal sealed class CallCancellation : IDisposable
         // grpc-timeout reaches 99999999 hours, past DateTimeOffset.MaxValue: such a deadline is the end of time.
         var now = timeProvider.GetUtcNow();
         Deadline = delay < DateTimeOffset.MaxValue - now ? now + delay : DateTimeOffset.MaxValue;
-        if (delay <= MaxTimer)
-        {
-            _deadline = new CancellationTokenSource(delay, timeProvider);
-            _linked = CancellationTokenSource.CreateLinkedTokenSource(_deadline.Token, clientGone, serverStopping);
-        }
-        else
-        {
-            _linked = CancellationTokenSource.CreateLinkedTokenSource(clientGone, serverStopping);
-        }
+        _deadline = DeadlineTimer.Start(timeProvider, delay);
+        _linked = CancellationTokenSource.CreateLinkedTokenSource(_deadline.Token, clientGone, serverStopping);
     }
 
     /// <summary>When the call must end, on the injected clock; null when the client sent no grpc-timeout.</summary>
