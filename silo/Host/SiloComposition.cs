@@ -1,5 +1,6 @@
 using System.Reflection;
 using Subscriptions.Domain.Catalog;
+using Subscriptions.Domain.Tax;
 using Subscriptions.Grains;
 using Subscriptions.Grpc.Api;
 using Subscriptions.Runtime;
@@ -15,7 +16,7 @@ internal static class SiloComposition
 
     /// <summary>
     /// Adds the grains' data and the API. The catalog is the one shipped with the service unless <c>Catalog:Path</c>
-    /// names a JSON file; either way it is loaded and validated when the silo is built, so a bad catalog stops start-up.
+    /// names a JSON file; it and the tax table are loaded and validated when the silo is built, so bad data stops start-up.
     /// </summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
@@ -23,6 +24,7 @@ internal static class SiloComposition
             ? CatalogLoader.Parse(File.ReadAllText(path))
             : CatalogLoader.LoadDefault();
         services.AddSingleton(catalog);
+        services.AddSingleton(TaxTableLoader.LoadDefault());
         services.AddSubscriptionGrains();
         services.AddSubscriptionsApi(configuration);
     }
