@@ -33,6 +33,9 @@ public sealed class TestTokens(TokenIssuer issuer)
     /// <summary>"ops".</summary>
     public CallOptions Ops() => Bearer(OpsSubject, RoleClaims.Ops);
 
+    /// <summary>Any subject with any role claims, e.g. "primary-holder:acme-1".</summary>
+    public CallOptions As(string subject, params string[] roles) => Bearer(subject, roles);
+
     /// <summary>A customer with no role on any account.</summary>
     public CallOptions Customer(string subject) => Bearer(subject);
 
