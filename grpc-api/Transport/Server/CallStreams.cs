@@ -9,7 +9,7 @@ internal sealed class ResponseStreamWriter<T>(GrpcCall call) : IServerStreamWrit
     public Task WriteAsync(T message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return call.WriteMessageAsync(message, flush: true, cancellationToken);
+        return call.WriteStreamMessageAsync(message, cancellationToken);
     }
 }
 

@@ -37,8 +37,15 @@ internal sealed partial class GrpcCall(
         return await requestReader.ReadAsync(parser, linked?.Token ?? cancellation.Token);
     }
 
-    /// <summary>Writes one response message; the first write sends the response headers.</summary>
-    public async Task WriteMessageAsync(IMessage message, bool flush, CancellationToken cancellationToken)
+    /// <summary>Writes the one response message of a unary call, sent with the status; at shutdown it still goes out, as the work behind it is done.</summary>
+    public void WriteUnaryResponse(IMessage message)
+    {
+        ThrowIfCallEnded();
+        WriteFrame(message);
+    }
+
+    /// <summary>Writes and flushes one message of a response stream; the first write sends the response headers.</summary>
+    public async Task WriteStreamMessageAsync(IMessage message, CancellationToken cancellationToken)
     {
         cancellation.Token.ThrowIfCancellationRequested();
         if (Interlocked.Exchange(ref _writing, 1) == 1)
@@ -48,19 +55,9 @@ internal sealed partial class GrpcCall(
 
         try
         {
-            var size = MessageWriter.Measure(message, maxSendMessageSize);
-            if (!_messagesSent)
-            {
-                GrpcResponse.SetHeaders(http.Response, gzipResponses ? GrpcEncodings.Gzip : null, Context.ResponseHeaders);
-            }
-
-            MessageWriter.Write(http.Response.BodyWriter, message, size, gzipResponses);
-            _messagesSent = true;
-            if (flush)
-            {
-                using var linked = LinkWithCall(cancellationToken);
-                await http.Response.BodyWriter.FlushAsync(linked?.Token ?? cancellation.Token);
-            }
+            WriteFrame(message);
+            using var linked = LinkWithCall(cancellationToken);
+            await http.Response.BodyWriter.FlushAsync(linked?.Token ?? cancellation.Token);
         }
         finally
         {
@@ -76,8 +73,9 @@ internal sealed partial class GrpcCall(
         {
             await handler.HandleAsync(this);
 
-            // A handler that ignored its token still ends with the status of the deadline, reset or shutdown.
-            cancellation.Token.ThrowIfCancellationRequested();
+            // A handler that ignored its token still ends with DEADLINE_EXCEEDED, as its client sees the call (after a
+            // reset nothing more is sent). One that finished during shutdown has its answer sent: the client still waits for it.
+            ThrowIfCallEnded();
         }
         catch (Exception exception)
         {
@@ -91,6 +89,27 @@ internal sealed partial class GrpcCall(
         }
 
         LogFinished(logger, Context.Method, Context.Peer, failure?.StatusCode ?? StatusCode.OK);
+    }
+
+    private void WriteFrame(IMessage message)
+    {
+        var size = MessageWriter.Measure(message, maxSendMessageSize);
+        if (!_messagesSent)
+        {
+            GrpcResponse.SetHeaders(http.Response, gzipResponses ? GrpcEncodings.Gzip : null, Context.ResponseHeaders);
+        }
+
+        MessageWriter.Write(http.Response.BodyWriter, message, size, gzipResponses);
+        _messagesSent = true;
+    }
+
+    // The deadline passed or the client reset the stream: the call is over, whatever the handler does next.
+    private void ThrowIfCallEnded()
+    {
+        if (cancellation.DeadlineExceeded || cancellation.ClientGone)
+        {
+            throw new OperationCanceledException(cancellation.Token);
+        }
     }
 
     // Handlers mostly pass the call's own token (context.CancellationToken) or none: only another token needs a linked source.

@@ -31,7 +31,7 @@ internal sealed class UnaryMethodHandler<TRequest, TResponse>(
         var request = await call.ReadSingleRequestAsync(Parser);
         await Authorization.AuthorizeAsync(call.Context, request);
         var response = await handler(request, call.Context);
-        await call.WriteMessageAsync(response, flush: false, CancellationToken.None);
+        call.WriteUnaryResponse(response);
     }
 }
 

@@ -19,6 +19,7 @@ public sealed class TestEchoService(CallProbe probe)
         registry.AddUnary<EchoRequest, EchoReply>(service.FindMethodByName("Echo"), open, EchoAsync);
         registry.AddUnary<FailRequest, EchoReply>(service.FindMethodByName("Fail"), open, FailAsync);
         registry.AddUnary<EchoRequest, EchoReply>(service.FindMethodByName("WaitForCancellation"), open, WaitForCancellationAsync);
+        registry.AddUnary<EchoRequest, EchoReply>(service.FindMethodByName("FinishWhenReleased"), open, FinishWhenReleasedAsync);
         registry.AddServerStreaming<EchoRequest, EchoReply>(service.FindMethodByName("Hold"), open, HoldAsync);
         registry.AddServerStreaming<CountRequest, EchoReply>(service.FindMethodByName("Count"), open, CountAsync);
         registry.AddUnary<EchoRequest, EchoReply>(service.FindMethodByName("Throw"), open, ThrowAsync);
@@ -57,6 +58,13 @@ public sealed class TestEchoService(CallProbe probe)
         probe.Started(request.Text, context);
         await Task.Delay(Timeout.Infinite, context.CancellationToken);
         throw new InvalidOperationException("An infinite delay returned without cancellation.");
+    }
+
+    private async Task<EchoReply> FinishWhenReleasedAsync(EchoRequest request, ServerCallContext context)
+    {
+        probe.Started(request.Text, context);
+        await probe.WaitReleasedAsync(request.Text);
+        return new EchoReply { Text = request.Text };
     }
 
     private async Task HoldAsync(EchoRequest request, IServerStreamWriter<EchoReply> responses, ServerCallContext context)
