@@ -65,7 +65,7 @@ public sealed class AccountService(IGrainFactory grains)
             request.PrimaryHolderSubjectId,
             request.Sandbox,
             CommonMapping.Blank(request.TestClockId));
-        return await ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) => grain.CreateAsync(actor, command));
+        return await ChangeAsync(context, request, (grain, actor) => grain.CreateAsync(actor, command));
     }
 
     /// <summary>Reads an account.</summary>
@@ -79,105 +79,107 @@ public sealed class AccountService(IGrainFactory grains)
 
     /// <summary>Changes company name, primary contact and time zone.</summary>
     public Task<Proto.Account> UpdateCompanyProfileAsync(Proto.UpdateCompanyProfileRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) => grain.UpdateCompanyProfileAsync(actor, new UpdateCompanyProfile(
+        ChangeAsync(context, request, (grain, actor) => grain.UpdateCompanyProfileAsync(actor, new UpdateCompanyProfile(
             request.CompanyName, CommonMapping.ToDomain(request.PrimaryContact)!, CommonMapping.Blank(request.TimeZone))));
 
     /// <summary>Replaces the billing address.</summary>
     public Task<Proto.Account> ChangeBillingAddressAsync(Proto.ChangeBillingAddressRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) =>
+        ChangeAsync(context, request, (grain, actor) =>
             grain.ChangeBillingAddressAsync(actor, new ChangeBillingAddress(CommonMapping.ToDomain(request.BillingAddress)!)));
 
     /// <summary>Sets or removes the shipping address.</summary>
     public Task<Proto.Account> ChangeShippingAddressAsync(Proto.ChangeShippingAddressRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) =>
+        ChangeAsync(context, request, (grain, actor) =>
             grain.ChangeShippingAddressAsync(actor, new ChangeShippingAddress(CommonMapping.ToDomain(request.ShippingAddress))));
 
     /// <summary>Records or clears the VAT id.</summary>
     public Task<Proto.Account> RecordVatIdAsync(Proto.RecordVatIdRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) => grain.RecordVatIdAsync(actor, new RecordVatId(CommonMapping.Blank(request.VatId))));
+        ChangeAsync(context, request, (grain, actor) => grain.RecordVatIdAsync(actor, new RecordVatId(CommonMapping.Blank(request.VatId))));
 
     /// <summary>Requests a US tax exemption.</summary>
     public Task<Proto.Account> RequestTaxExemptionAsync(Proto.RequestTaxExemptionRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) =>
+        ChangeAsync(context, request, (grain, actor) =>
             grain.RequestTaxExemptionAsync(actor, new RequestTaxExemption(request.CertificateReference)));
 
     /// <summary>Approves or rejects the pending tax exemption (ops).</summary>
     public Task<Proto.Account> DecideTaxExemptionAsync(Proto.DecideTaxExemptionRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) => request.Approve
+        ChangeAsync(context, request, (grain, actor) => request.Approve
             ? grain.ApproveTaxExemptionAsync(actor, new ApproveTaxExemption(CommonMapping.Blank(request.Note)))
             : grain.RejectTaxExemptionAsync(actor, new RejectTaxExemption(request.Reason)));
 
     /// <summary>Saves a card.</summary>
     public Task<Proto.Account> AddCardAsync(Proto.AddCardRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) => grain.AddCardAsync(actor, new AddCard(
+        ChangeAsync(context, request, (grain, actor) => grain.AddCardAsync(actor, new AddCard(
             request.PaymentMethodId, AccountMapping.ToDomain(request.Brand), request.GatewayToken, request.Last4, request.ExpiryMonth, request.ExpiryYear)));
 
     /// <summary>Saves a bank account.</summary>
     public Task<Proto.Account> AddBankAccountAsync(Proto.AddBankAccountRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) => grain.AddBankAccountAsync(actor, new AddBankAccount(
+        ChangeAsync(context, request, (grain, actor) => grain.AddBankAccountAsync(actor, new AddBankAccount(
             request.PaymentMethodId, request.GatewayToken, request.BankName, request.Last4)));
 
     /// <summary>Connects a PayPal wallet.</summary>
     public Task<Proto.Account> AddPayPalWalletAsync(Proto.AddPayPalWalletRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) => grain.AddPayPalWalletAsync(actor, new AddPayPalWallet(
+        ChangeAsync(context, request, (grain, actor) => grain.AddPayPalWalletAsync(actor, new AddPayPalWallet(
             request.PaymentMethodId, request.GatewayToken, request.Email)));
 
     /// <summary>Removes a payment method.</summary>
     public Task<Proto.Account> RemovePaymentMethodAsync(Proto.RemovePaymentMethodRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) =>
+        ChangeAsync(context, request, (grain, actor) =>
             grain.RemovePaymentMethodAsync(actor, new RemovePaymentMethod(request.PaymentMethodId)));
 
     /// <summary>Chooses the default payment method.</summary>
     public Task<Proto.Account> SetDefaultPaymentMethodAsync(Proto.SetDefaultPaymentMethodRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) =>
+        ChangeAsync(context, request, (grain, actor) =>
             grain.SetDefaultPaymentMethodAsync(actor, new SetDefaultPaymentMethod(request.PaymentMethodId)));
 
     /// <summary>Turns autopay on or off.</summary>
     public Task<Proto.Account> SetAutopayAsync(Proto.SetAutopayRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) => grain.SetAutopayAsync(actor, new SetAutopay(request.Enabled)));
+        ChangeAsync(context, request, (grain, actor) => grain.SetAutopayAsync(actor, new SetAutopay(request.Enabled)));
 
     /// <summary>Adds an invoice recipient.</summary>
     public Task<Proto.Account> AddInvoiceRecipientAsync(Proto.AddInvoiceRecipientRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) => grain.AddInvoiceRecipientAsync(actor, new AddInvoiceRecipient(request.Email)));
+        ChangeAsync(context, request, (grain, actor) => grain.AddInvoiceRecipientAsync(actor, new AddInvoiceRecipient(request.Email)));
 
     /// <summary>Removes an invoice recipient.</summary>
     public Task<Proto.Account> RemoveInvoiceRecipientAsync(Proto.RemoveInvoiceRecipientRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) => grain.RemoveInvoiceRecipientAsync(actor, new RemoveInvoiceRecipient(request.Email)));
+        ChangeAsync(context, request, (grain, actor) => grain.RemoveInvoiceRecipientAsync(actor, new RemoveInvoiceRecipient(request.Email)));
 
     /// <summary>Sets the receipt recipient.</summary>
     public Task<Proto.Account> SetReceiptRecipientAsync(Proto.SetReceiptRecipientRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) => grain.SetReceiptRecipientAsync(actor, new SetReceiptRecipient(request.Email)));
+        ChangeAsync(context, request, (grain, actor) => grain.SetReceiptRecipientAsync(actor, new SetReceiptRecipient(request.Email)));
 
     /// <summary>Adds a member.</summary>
     public Task<Proto.Account> AddMemberAsync(Proto.AddMemberRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) =>
+        ChangeAsync(context, request, (grain, actor) =>
             grain.AddMemberAsync(actor, new AddMember(request.SubjectId, request.Email, AccountMapping.ToDomain(request.Role))));
 
     /// <summary>Removes a member.</summary>
     public Task<Proto.Account> RemoveMemberAsync(Proto.RemoveMemberRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) => grain.RemoveMemberAsync(actor, new RemoveMember(request.SubjectId)));
+        ChangeAsync(context, request, (grain, actor) => grain.RemoveMemberAsync(actor, new RemoveMember(request.SubjectId)));
 
     /// <summary>Changes a member's role.</summary>
     public Task<Proto.Account> ChangeMemberRoleAsync(Proto.ChangeMemberRoleRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) =>
+        ChangeAsync(context, request, (grain, actor) =>
             grain.ChangeMemberRoleAsync(actor, new ChangeMemberRole(request.SubjectId, AccountMapping.ToDomain(request.Role))));
 
     /// <summary>Hands the billing contact to another member.</summary>
     public Task<Proto.Account> ChangeBillingContactAsync(Proto.ChangeBillingContactRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) =>
+        ChangeAsync(context, request, (grain, actor) =>
             grain.ChangeBillingContactAsync(actor, new ChangeBillingContact(request.NewHolderSubjectId)));
 
     /// <summary>Binds a sandbox account to a test clock.</summary>
     public Task<Proto.Account> AttachTestClockAsync(Proto.AttachTestClockRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request.RequestId, request.AccountId, (grain, actor) => grain.AttachTestClockAsync(actor, new AttachTestClock(request.TestClockId)));
+        ChangeAsync(context, request, (grain, actor) => grain.AttachTestClockAsync(actor, new AttachTestClock(request.TestClockId)));
 
     private IAccountGrain Account(string accountId) => grains.GetGrain<IAccountGrain>(accountId);
 
-    private async Task<Proto.Account> ChangeAsync(
-        ServerCallContext context, string requestId, string accountId, Func<IAccountGrain, Actor, Task<AccountSnapshot>> change)
+    private async Task<Proto.Account> ChangeAsync<TRequest>(
+        ServerCallContext context, TRequest request, Func<IAccountGrain, Actor, Task<AccountSnapshot>> change)
+        where TRequest : Proto.IAccountChangeRequest
     {
-        EdgeValidation.Mutating(requestId).Id("account_id", accountId).ThrowIfInvalid();
-        using var scope = CallScope.Enter(context, requestId);
-        return AccountMapping.ToProto(await change(Account(accountId), CallScope.ActorOf(context)));
+        ArgumentNullException.ThrowIfNull(request);
+        EdgeValidation.Mutating(request.RequestId).Id("account_id", request.AccountId).ThrowIfInvalid();
+        using var scope = CallScope.Enter(context, request.RequestId);
+        return AccountMapping.ToProto(await change(Account(request.AccountId), CallScope.ActorOf(context)));
     }
 }

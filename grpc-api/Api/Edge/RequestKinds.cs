@@ -7,45 +7,56 @@ public interface IAccountRequest
     string AccountId { get; }
 }
 
+/// <summary>A request that changes one account; its request_id makes a retry safe (IDEM-1).</summary>
+public interface IAccountChangeRequest : IAccountRequest
+{
+    /// <summary>The client's id for this change.</summary>
+    string RequestId { get; }
+}
+
+public sealed partial class CreateAccountRequest : IAccountChangeRequest;
+
+public sealed partial class DecideTaxExemptionRequest : IAccountChangeRequest;
+
 public sealed partial class GetAccountRequest : IAccountRequest;
 
-public sealed partial class UpdateCompanyProfileRequest : IAccountRequest;
+public sealed partial class UpdateCompanyProfileRequest : IAccountChangeRequest;
 
-public sealed partial class ChangeBillingAddressRequest : IAccountRequest;
+public sealed partial class ChangeBillingAddressRequest : IAccountChangeRequest;
 
-public sealed partial class ChangeShippingAddressRequest : IAccountRequest;
+public sealed partial class ChangeShippingAddressRequest : IAccountChangeRequest;
 
-public sealed partial class RecordVatIdRequest : IAccountRequest;
+public sealed partial class RecordVatIdRequest : IAccountChangeRequest;
 
-public sealed partial class RequestTaxExemptionRequest : IAccountRequest;
+public sealed partial class RequestTaxExemptionRequest : IAccountChangeRequest;
 
-public sealed partial class AddCardRequest : IAccountRequest;
+public sealed partial class AddCardRequest : IAccountChangeRequest;
 
-public sealed partial class AddBankAccountRequest : IAccountRequest;
+public sealed partial class AddBankAccountRequest : IAccountChangeRequest;
 
-public sealed partial class AddPayPalWalletRequest : IAccountRequest;
+public sealed partial class AddPayPalWalletRequest : IAccountChangeRequest;
 
-public sealed partial class RemovePaymentMethodRequest : IAccountRequest;
+public sealed partial class RemovePaymentMethodRequest : IAccountChangeRequest;
 
-public sealed partial class SetDefaultPaymentMethodRequest : IAccountRequest;
+public sealed partial class SetDefaultPaymentMethodRequest : IAccountChangeRequest;
 
-public sealed partial class SetAutopayRequest : IAccountRequest;
+public sealed partial class SetAutopayRequest : IAccountChangeRequest;
 
-public sealed partial class AddInvoiceRecipientRequest : IAccountRequest;
+public sealed partial class AddInvoiceRecipientRequest : IAccountChangeRequest;
 
-public sealed partial class RemoveInvoiceRecipientRequest : IAccountRequest;
+public sealed partial class RemoveInvoiceRecipientRequest : IAccountChangeRequest;
 
-public sealed partial class SetReceiptRecipientRequest : IAccountRequest;
+public sealed partial class SetReceiptRecipientRequest : IAccountChangeRequest;
 
-public sealed partial class AddMemberRequest : IAccountRequest;
+public sealed partial class AddMemberRequest : IAccountChangeRequest;
 
-public sealed partial class RemoveMemberRequest : IAccountRequest;
+public sealed partial class RemoveMemberRequest : IAccountChangeRequest;
 
-public sealed partial class ChangeMemberRoleRequest : IAccountRequest;
+public sealed partial class ChangeMemberRoleRequest : IAccountChangeRequest;
 
-public sealed partial class ChangeBillingContactRequest : IAccountRequest;
+public sealed partial class ChangeBillingContactRequest : IAccountChangeRequest;
 
-public sealed partial class AttachTestClockRequest : IAccountRequest;
+public sealed partial class AttachTestClockRequest : IAccountChangeRequest;
 
 public sealed partial class GetInvoiceRequest : IAccountRequest;
 

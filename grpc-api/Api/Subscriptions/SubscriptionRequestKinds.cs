@@ -8,11 +8,7 @@ public interface ISubscriptionRequest : IAccountRequest
 }
 
 /// <summary>A request that changes a subscription; its request_id makes a retry safe (IDEM-1).</summary>
-public interface ISubscriptionChangeRequest : ISubscriptionRequest
-{
-    /// <summary>The client's id for this change.</summary>
-    string RequestId { get; }
-}
+public interface ISubscriptionChangeRequest : ISubscriptionRequest, IAccountChangeRequest;
 
 public sealed partial class StartTrialRequest : ISubscriptionChangeRequest;
 
