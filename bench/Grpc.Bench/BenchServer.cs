@@ -49,6 +49,7 @@ internal sealed class BenchServer(WebApplication app, int port) : IAsyncDisposab
     {
         await context.Request.Body.CopyToAsync(Stream.Null);
         context.Response.ContentType = "application/grpc";
+        context.Response.Headers["grpc-accept-encoding"] = "identity,gzip";
         await context.Response.Body.WriteAsync(EmptyMessageFrame);
         context.Response.AppendTrailer("grpc-status", "0");
     }
