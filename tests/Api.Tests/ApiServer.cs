@@ -47,6 +47,32 @@ public sealed class ApiServer : IAsyncLifetime
     {
         _cluster = await TestCluster.StartAsync(
             "api", 1, grains => SubscriptionGrains.Register(grains), services: services => services.AddSubscriptionGrains());
+        await StartApiAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        await StopApiAsync();
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>Stops the API and the silo, then starts both again on the same database: activations and caches are lost, the stored grains stay.</summary>
+    public async Task RestartAsync()
+    {
+        await StopApiAsync();
+        await Cluster.RestartAsync();
+        await StartApiAsync();
+    }
+
+    /// <summary>The grain with <paramref name="key"/>, for arranging what the API does not expose (e.g. issuing invoices).</summary>
+    public TGrain Grain<TGrain>(string key) where TGrain : IGrainWithStringKey => Silo.Grains.GetGrain<TGrain>(key);
+
+    private async Task StartApiAsync()
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(IPAddress.Loopback, 0));
@@ -70,23 +96,16 @@ public sealed class ApiServer : IAsyncLifetime
         Tokens = new TestTokens(_app.Services.GetRequiredService<TokenIssuer>());
     }
 
-    /// <inheritdoc />
-    public async Task DisposeAsync()
+    private async Task StopApiAsync()
     {
         _http?.Dispose();
+        _http = null;
         if (_app is not null)
         {
             await _app.DisposeAsync();
-        }
-
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
+            _app = null;
         }
     }
-
-    /// <summary>The grain with <paramref name="key"/>, for arranging what the API does not expose (e.g. issuing invoices).</summary>
-    public TGrain Grain<TGrain>(string key) where TGrain : IGrainWithStringKey => Silo.Grains.GetGrain<TGrain>(key);
 }
 
 /// <summary>The API server shared by the tests of this project; each test uses its own account and clock ids.</summary>

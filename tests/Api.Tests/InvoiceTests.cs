@@ -48,15 +48,52 @@ public sealed class InvoiceTests(ApiServer server)
     }
 
     [Fact]
-    public async Task NOT_1_issuing_an_invoice_writes_invoice_issued_to_the_outbox_for_the_billing_contact()
+    public async Task NOT_1_issuing_records_the_invoice_and_its_notification_in_the_account_one_transaction_and_no_invoice_grain_until_it_is_read()
     {
         var id = await OpenAsync();
+        var account = new GrainId(AccountGrain.TypeName, id);
 
         var issued = await IssueAsync(id, 1, 10m);
 
-        var message = Assert.Single(await server.Silo.Storage.ReadOutboxAsync(new GrainId(InvoiceGrain.TypeName, InvoiceKey.Of(id, issued.Number)), CancellationToken.None));
+        var storage = server.Silo.Storage;
+        var stored = await storage.ReadSnapshotAsync(account, CancellationToken.None);
+        var recorded = Assert.Single(await storage.ReadHistoryAsync(account, CancellationToken.None), h => h.Change == "invoice_issued");
+        var message = Assert.Single(await storage.ReadOutboxAsync(account, CancellationToken.None));
+        Assert.Equal((stored.Version, issued.Number), (recorded.Version, recorded.To));
         Assert.Equal("invoice-issued", message.Kind);
         Assert.Contains("ada@acme.example", message.PayloadJson, StringComparison.Ordinal);
+        Assert.Contains(issued.Number, message.PayloadJson, StringComparison.Ordinal);
+        Assert.Equal(stored.Version, await server.Cluster.Database.ScalarAsync<long>("SELECT version FROM outbox WHERE id = $1", message.Id));
+        var invoice = new GrainId(InvoiceGrain.TypeName, InvoiceKey.Of(id, issued.Number));
+        Assert.Null((await storage.ReadSnapshotAsync(invoice, CancellationToken.None)).StateJson);
+
+        var read = await server.Client.InvoiceAsync<Proto.GetInvoiceRequest, Proto.Invoice>(
+            "GetInvoice", new Proto.GetInvoiceRequest { AccountId = id, InvoiceNumber = issued.Number }, server.Tokens.PrimaryHolder(id));
+
+        Assert.Equal((issued.Number, "10.80"), (read.Number, read.Total.Amount));
+        Assert.Equal(1, (await storage.ReadSnapshotAsync(invoice, CancellationToken.None)).Version);
+        Assert.Equal("adopted", Assert.Single(await storage.ReadHistoryAsync(invoice, CancellationToken.None)).Change);
+        Assert.Empty(await storage.ReadOutboxAsync(invoice, CancellationToken.None));
+        Assert.Single(await storage.ReadOutboxAsync(account, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task OPS_1_ops_inspect_an_issued_invoice_before_anyone_read_it_and_a_number_never_issued_is_not_found()
+    {
+        var id = await OpenAsync();
+        var issued = await IssueAsync(id, 2, 10m);
+
+        var inspection = await server.Client.InspectAsync(InvoiceGrain.TypeName, InvoiceKey.Of(id, issued.Number), server.Tokens.Ops());
+        await Api.FailsWithAsync(StatusCode.NotFound,
+            () => server.Client.InspectAsync(InvoiceGrain.TypeName, InvoiceKey.Of(id, $"{AccountGrain.InvoicePrefix(id)}-000002"), server.Tokens.Ops()));
+
+        Assert.Equal(1, inspection.Version);
+        using var state = System.Text.Json.JsonDocument.Parse(inspection.StateJson);
+        Assert.Equal(issued.Number, state.RootElement.GetProperty("invoice").GetProperty("number").GetString());
+        var adopted = Assert.Single(inspection.History);
+        Assert.Equal(("adopted", "open", "call", TestTokens.OpsSubject), (adopted.Change, adopted.To, adopted.Cause.Kind, adopted.Cause.Caller));
+        var never = new GrainId(InvoiceGrain.TypeName, InvoiceKey.Of(id, $"{AccountGrain.InvoicePrefix(id)}-000002"));
+        Assert.Null((await server.Silo.Storage.ReadSnapshotAsync(never, CancellationToken.None)).StateJson);
     }
 
     [Fact]

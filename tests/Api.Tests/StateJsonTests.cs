@@ -17,7 +17,7 @@ public sealed class StateJsonTests
     private readonly GrainSerializer _serializer = new();
 
     [Fact]
-    public void Account_state_with_every_kind_of_payment_method_round_trips_through_the_runtime_json()
+    public void Account_state_with_every_kind_of_payment_method_and_an_issued_invoice_round_trips_through_the_runtime_json()
     {
         var holder = Actor.Customer("u-1");
         var account = Account.Create(holder, new CreateAccount(
@@ -27,11 +27,17 @@ public sealed class StateJsonTests
         account = account.Decide(holder, new AddBankAccount("bank-1", "tok_2", "First Bank", "1111"), Now).State;
         account = account.Decide(holder, new AddPayPalWallet("pp-1", "tok_3", "ada@paypal.example"), Now).State;
         account = account.Decide(holder, new RequestTaxExemption("IL-EX-1"), Now).State;
-        var state = new AccountState { Account = account, SubscriptionIds = ["sub-1"], InvoiceNumbers = ["ACC-1-000001"], UnappliedCredit = 3.33m, NextInvoiceSequence = 2 };
+        var invoice = new InvoiceBuilder("acc-1", "ACC-1-000001", Now, Currency.Usd)
+            .Add([new ChargeLine(InvoiceLineKind.SubscriptionCharge, "Pro", 2m, new Money(12.5m, Currency.Usd), Period: new BillingPeriod(Now, Now.AddDays(30)), SubscriptionId: "sub-1")])
+            .Build();
+        var state = new AccountState { Account = account, SubscriptionIds = ["sub-1"], IssuedInvoices = [invoice], UnappliedCredit = 3.33m };
 
         var read = _serializer.Deserialize<AccountState>(_serializer.Serialize(state));
 
         Assert.Equal(_serializer.Serialize(state), _serializer.Serialize(read));
+        var issued = Assert.Single(read.IssuedInvoices);
+        Assert.Equal(invoice.Lines, issued.Lines);
+        Assert.Equal((invoice.Number, invoice.Total, invoice.Balance, invoice.Status), (issued.Number, issued.Total, issued.Balance, issued.Status));
         Assert.Equal(account.PaymentMethods, read.Account!.PaymentMethods);
         Assert.Equal(Currency.Usd, read.Account.Currency);
         Assert.Equal(account.TaxExemption, read.Account.TaxExemption);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Invoices;
@@ -11,8 +12,9 @@ namespace Subscriptions.Grains.Accounts;
 
 /// <summary>
 /// The account grain: every command goes through the domain's <c>Decide</c>, and a decision that changed something
-/// replaces the state and records one history entry per audit entry (ACC-7) in the same turn. Calls go one way:
-/// account → invoice and account → test clock, never back.
+/// replaces the state and records one history entry per audit entry (ACC-7) in the same turn. It numbers, records and
+/// announces the invoices it issues in one turn (INV-1, NOT-1). Its only outgoing call is account → test clock; invoice
+/// grains call it (to adopt their record), never the other way round.
 /// </summary>
 [GrainType(TypeName)]
 public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAccountGrain
@@ -176,47 +178,40 @@ public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAcco
     }
 
     /// <inheritdoc />
-    public async Task<AccountBalance> ReadBalanceAsync()
-    {
-        var account = RequireAccount();
-        var now = Now;
-        var open = Money.Zero(account.Currency);
-        var overdue = Money.Zero(account.Currency);
-        foreach (var number in State.InvoiceNumbers)
-        {
-            var invoice = await GrainFactory.GetGrain<IInvoiceGrain>(InvoiceKey.Of(account.Id, number)).GetAsync();
-            if (invoice.Status is InvoiceStatus.Paid or InvoiceStatus.Void || invoice.Balance.IsZero)
-            {
-                continue;
-            }
-
-            open += invoice.Balance;
-            if (invoice.Status == InvoiceStatus.Overdue || invoice.DueAt < now)
-            {
-                overdue += invoice.Balance;
-            }
-        }
-
-        var credit = new Money(State.UnappliedCredit, account.Currency);
-        return new AccountBalance(open - credit, overdue, credit);
-    }
-
-    /// <inheritdoc />
-    public async Task<Invoice> IssueInvoiceAsync(IssueInvoice command)
+    public Task<Invoice> IssueInvoiceAsync(IssueInvoice command)
     {
         ArgumentNullException.ThrowIfNull(command);
         var account = RequireAccount();
-        var sequence = State.NextInvoiceSequence;
-        var number = InvoiceNumber.Format(InvoicePrefix(account.Id), sequence);
+        var number = InvoiceNumber.Format(InvoicePrefix(account.Id), State.IssuedInvoices.Count + 1);
         var profile = new TaxProfile(account.BillingAddress.Country, account.BillingAddress.Region, account.VatId, account.IsTaxExempt);
         var invoice = new InvoiceBuilder(account.Id, number, Now, account.Currency)
             .Add(command.Charges)
             .Build(subtotal => tax.Assess(subtotal, profile));
-        var issued = await GrainFactory.GetGrain<IInvoiceGrain>(InvoiceKey.Of(account.Id, number))
-            .CreateAsync(new CreateInvoice(invoice, account.InvoiceRecipientEmails, ClockId));
-        State = State with { NextInvoiceSequence = sequence + 1, InvoiceNumbers = [.. State.InvoiceNumbers, number] };
-        RecordHistory("invoice_issued", null, number, new { issued.Number, Total = issued.Total.ToString(), issued.DueAt });
-        return issued;
+
+        // Numbering, the record and the notification commit together in this turn, or none of them does: no other grain
+        // is called, so a failed commit leaves no invoice anywhere and the next issue takes the same number. The invoice
+        // grain adopts this record on its first turn (GetIssuedInvoiceAsync).
+        State = State with { IssuedInvoices = [.. State.IssuedInvoices, invoice] };
+        RecordHistory("invoice_issued", null, number, new { invoice.Number, Total = invoice.Total.ToString(), invoice.DueAt });
+        Notify(InvoiceIssued.Kind, new InvoiceIssued(
+            invoice.AccountId,
+            invoice.Number,
+            invoice.IssuedAt,
+            invoice.DueAt,
+            invoice.Total.Amount.ToString(CultureInfo.InvariantCulture),
+            invoice.Currency.Code,
+            account.InvoiceRecipientEmails));
+        return Task.FromResult(invoice);
+    }
+
+    /// <inheritdoc />
+    public Task<IssuedInvoice> GetIssuedInvoiceAsync(string number)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(number);
+        var account = RequireAccount();
+        var invoice = State.IssuedInvoices.FirstOrDefault(i => string.Equals(i.Number, number, StringComparison.Ordinal))
+            ?? throw new NotFoundException("Invoice", InvoiceKey.Of(account.Id, number));
+        return Task.FromResult(new IssuedInvoice(invoice, account.TestClockId));
     }
 
     /// <summary>The invoice number prefix of an account: its id in upper case, other characters than letters and digits as '-'.</summary>
@@ -250,6 +245,6 @@ public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAcco
     private AccountSnapshot Snapshot()
     {
         var account = RequireAccount();
-        return new(account, State.SubscriptionIds, State.InvoiceNumbers, new Money(State.UnappliedCredit, account.Currency));
+        return new(account, State.SubscriptionIds, [.. State.IssuedInvoices.Select(i => i.Number)], new Money(State.UnappliedCredit, account.Currency));
     }
 }

@@ -88,9 +88,12 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Adds a credit to the account balance (SUB-4); the amount must be positive and in the account currency.</summary>
     Task<AccountSnapshot> AddCreditAsync(AddAccountCredit command);
 
-    /// <summary>The balance and overdue balance from the account's invoices, and its unapplied credit (ACC-6).</summary>
-    Task<AccountBalance> ReadBalanceAsync();
-
-    /// <summary>Numbers the charges as the account's next invoice, taxes it by the billing address and issues it (INV-1, INV-2, NOT-1).</summary>
+    /// <summary>
+    /// Numbers the charges as the account's next invoice, taxes it by the billing address, records it and queues its
+    /// "invoice-issued" notification, all in this one turn (INV-1, INV-2, NOT-1). No other grain is called.
+    /// </summary>
     Task<Invoice> IssueInvoiceAsync(IssueInvoice command);
+
+    /// <summary>Issued invoice <paramref name="number"/> as recorded at issue, for its invoice grain to adopt; NOT_FOUND if the account never issued it.</summary>
+    Task<IssuedInvoice> GetIssuedInvoiceAsync(string number);
 }

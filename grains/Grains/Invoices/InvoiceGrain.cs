@@ -1,6 +1,6 @@
-using System.Globalization;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Invoices;
+using Subscriptions.Grains.Accounts;
 using Subscriptions.Runtime;
 
 namespace Subscriptions.Grains.Invoices;
@@ -8,11 +8,16 @@ namespace Subscriptions.Grains.Invoices;
 /// <summary>The persisted state of an invoice grain.</summary>
 public sealed record InvoiceState
 {
-    /// <summary>The invoice, or null until it is issued.</summary>
+    /// <summary>The invoice, or null until the grain adopts its account's record of it.</summary>
     public Invoice? Invoice { get; init; }
 }
 
-/// <summary>The invoice grain: holds one issued invoice; payments, due dates and disputes build on it.</summary>
+/// <summary>
+/// The invoice grain: one invoice its account issued. The account numbers, records and announces the invoice in its own
+/// turn (INV-1, NOT-1); this grain's first turn, whatever it is, adopts that record and, for a sandbox account, the
+/// account's test clock (CLOCK-1), and commits them as the grain's first version. Payments, due dates and disputes build
+/// on the adopted state. Calls go one way: invoice → account, and the account never calls an invoice.
+/// </summary>
 [GrainType(TypeName)]
 public sealed class InvoiceGrain : Grain<InvoiceState>, IInvoiceGrain
 {
@@ -20,46 +25,34 @@ public sealed class InvoiceGrain : Grain<InvoiceState>, IInvoiceGrain
     public const string TypeName = "invoice";
 
     /// <inheritdoc />
-    public Task<Invoice> CreateAsync(CreateInvoice command)
+    public Task<Invoice> GetAsync() => InvoiceAsync();
+
+    /// <summary>The invoice, adopted from the account's record first if this grain has none yet.</summary>
+    private async Task<Invoice> InvoiceAsync()
     {
-        ArgumentNullException.ThrowIfNull(command);
-        var invoice = command.Invoice;
-        if (State.Invoice is not null)
+        if (State.Invoice is { } invoice)
         {
-            throw new AlreadyExistsException("Invoice", GrainKey);
+            return invoice;
         }
 
-        if (InvoiceKey.Of(invoice.AccountId, invoice.Number) != GrainKey)
+        if (!InvoiceKey.TryParse(GrainKey, out var accountId, out var number))
         {
-            throw new ArgumentException(
-                $"Invoice {invoice.Number} of account \"{invoice.AccountId}\" cannot be stored under key \"{GrainKey}\".", nameof(command));
+            throw new NotFoundException("Invoice", GrainKey);
         }
 
-        if (invoice.Status != InvoiceStatus.Open)
-        {
-            throw new RuleViolationException("INV-1", $"Invoice {invoice.Number} must be issued open, not {invoice.Status}.");
-        }
-
-        if (command.ClockId is { } clockId)
+        var issued = await GrainFactory.GetGrain<IAccountGrain>(accountId).GetIssuedInvoiceAsync(number);
+        if (issued.ClockId is { } clockId)
         {
             BindToClock(clockId);
         }
 
-        State = State with { Invoice = invoice };
-        RecordHistory("status", null, Wire(invoice.Status), new { invoice.Number, Total = invoice.Total.ToString() });
-        Notify("invoice-issued", new InvoiceIssued(
-            invoice.AccountId,
-            invoice.Number,
-            invoice.IssuedAt,
-            invoice.DueAt,
-            invoice.Total.Amount.ToString(CultureInfo.InvariantCulture),
-            invoice.Currency.Code,
-            command.Recipients));
-        return Task.FromResult(invoice);
+        State = State with { Invoice = issued.Invoice };
+        RecordHistory("adopted", null, issued.Invoice.Status.ToString().ToLowerInvariant(), new
+        {
+            issued.Invoice.Number,
+            issued.Invoice.IssuedAt,
+            Total = issued.Invoice.Total.ToString(),
+        });
+        return issued.Invoice;
     }
-
-    /// <inheritdoc />
-    public Task<Invoice> GetAsync() => Task.FromResult(State.Invoice ?? throw new NotFoundException("Invoice", GrainKey));
-
-    private static string Wire(InvoiceStatus status) => status.ToString().ToLowerInvariant();
 }

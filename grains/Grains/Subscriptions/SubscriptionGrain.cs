@@ -11,7 +11,8 @@ namespace Subscriptions.Grains.SubscriptionLifecycle;
 /// The subscription grain: every command and reminder goes through the domain's <see cref="Subscription"/> decisions;
 /// a decision's charges become an invoice through the account grain (INV-1), its credits go to the account balance
 /// (SUB-4), its history entry is recorded with the turn's cause (OPS-1) and its wanted reminders replace the registered
-/// ones. Calls go one way: subscription → account (→ invoice), never back.
+/// ones. Calls go one way: subscription → account and subscription → invoice (→ account, when an invoice adopts its
+/// record), never back into the subscription.
 /// </summary>
 [GrainType(TypeName)]
 public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<SubscriptionGrainState>, ISubscriptionGrain, IRemindable
@@ -157,11 +158,13 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
 
     /// <summary>
     /// Reads the account facts a decision needs; binds the grain to the account's test clock first (CLOCK-1), so "now"
-    /// is the clock's time. The overdue balance (ACC-6) is read only for a cancellation, the one command that depends on it (SUB-6).
+    /// is the clock's time. The overdue balance (ACC-6) is read from the account's invoices only for a cancellation, the
+    /// one command that depends on it (SUB-6).
     /// </summary>
     private async Task<DecisionInputs> InputsAsync(Actor? actor, string accountId, SubscriptionCommand? command)
     {
-        var account = (await Account(accountId).ReadAsync()).Account;
+        var snapshot = await Account(accountId).ReadAsync();
+        var account = snapshot.Account;
         var bound = false;
         if (account.TestClockId is { } clockId && clockId != ClockId)
         {
@@ -170,7 +173,7 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
         }
 
         var now = Clock.GetUtcNow();
-        var overdue = command is Cancel && (await Account(accountId).ReadBalanceAsync()).OverdueBalance.Amount > 0m;
+        var overdue = command is Cancel && (await AccountBalance.ReadAsync(GrainFactory, snapshot, now)).OverdueBalance.Amount > 0m;
         var facts = new AccountFacts(account.Kind, account.Currency, account.TimeZoneId, account.DefaultPaymentMethodId is not null, overdue);
         var authority = actor is null ? CallerAuthority.System : SubscriptionAuthority.Of(actor, account);
         return new DecisionInputs(account, new SubscriptionContext(catalog, facts, authority, now), bound);

@@ -10,7 +10,12 @@ using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Grpc.Api.Invoices;
 
-/// <summary>subscriptions.v1.InvoiceService: reads an account's invoices after the account grain checks the reader (ACC-2).</summary>
+/// <summary>
+/// subscriptions.v1.InvoiceService: reads an account's invoices after the account grain checks the reader (ACC-2). The
+/// account says which invoices it issued; each invoice is read from its own grain, not from the account's record, because
+/// that record is the invoice as issued while payments, due-date and dispute changes happen in the invoice grain (which
+/// adopts the record on its first turn). Both calls come from here, one after the other, so no grain calls back into another.
+/// </summary>
 public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions options)
 {
     private const string PageTokenViolation = "is not a token returned by ListInvoices for this account";

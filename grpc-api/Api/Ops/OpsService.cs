@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Subscriptions.Domain.Errors;
+using Subscriptions.Grains.Invoices;
 using Subscriptions.Grpc.Api.Edge;
 using Subscriptions.Grpc.Transport;
 using Subscriptions.Grpc.Transport.Auth;
@@ -10,7 +11,7 @@ using SubscriptionTransitions = Subscriptions.Domain.Subscriptions.SubscriptionT
 namespace Subscriptions.Grpc.Api.Ops;
 
 /// <summary>subscriptions.v1.OpsService: shows any grain as stored, with its reminders and ordered history (OPS-1), and prints the subscription lifecycle.</summary>
-public sealed class OpsService(GrainStorage storage)
+public sealed class OpsService(GrainStorage storage, IGrainFactory grains)
 {
     /// <summary>Registers every method with the ops policy.</summary>
     public static void Register(GrpcServiceRegistry registry, OpsService service)
@@ -23,7 +24,7 @@ public sealed class OpsService(GrainStorage storage)
                 "DescribeSubscriptionLifecycle", CallPolicies.Ops, DescribeSubscriptionLifecycleAsync);
     }
 
-    /// <summary>State, version, clock, pending reminders and history with causes; NOT_FOUND for a grain never written.</summary>
+    /// <summary>State, version, clock, pending reminders and history with causes; NOT_FOUND for a grain never written (an issued invoice adopts its record first).</summary>
     public async Task<Proto.GrainInspection> InspectGrainAsync(Proto.InspectGrainRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -31,6 +32,18 @@ public sealed class OpsService(GrainStorage storage)
         EdgeValidation.Reading().Required("grain_type", request.GrainType).Required("grain_key", request.GrainKey).ThrowIfInvalid();
         var grain = new GrainId(request.GrainType, request.GrainKey);
         var snapshot = await storage.ReadSnapshotAsync(grain, context.CancellationToken);
+        if (snapshot.StateJson is null && grain.Type == InvoiceGrain.TypeName)
+        {
+            // An issued invoice is recorded by its account and becomes a grain of its own on its first turn: take that
+            // turn, so ops see every issued invoice as a grain (NOT_FOUND if its account never issued it).
+            using (CallScope.Enter(context))
+            {
+                await grains.GetGrain<IInvoiceGrain>(grain.Key).GetAsync();
+            }
+
+            snapshot = await storage.ReadSnapshotAsync(grain, context.CancellationToken);
+        }
+
         if (snapshot.StateJson is null)
         {
             throw new NotFoundException("Grain", grain.ToString());
