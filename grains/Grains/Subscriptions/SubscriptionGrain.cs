@@ -174,7 +174,7 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
 
         var now = Clock.GetUtcNow();
         var overdue = command is Cancel && (await AccountBalance.ReadAsync(GrainFactory, snapshot, now)).OverdueBalance.Amount > 0m;
-        var facts = new AccountFacts(account.Kind, account.Currency, account.TimeZoneId, account.DefaultPaymentMethodId is not null, overdue);
+        var facts = AccountFacts.Of(account, now, overdue);
         var authority = actor is null ? CallerAuthority.System : SubscriptionAuthority.Of(actor, account);
         return new DecisionInputs(account, new SubscriptionContext(catalog, facts, authority, now), bound);
     }

@@ -66,6 +66,26 @@ public sealed class LifecycleTests(ApiServer server)
     }
 
     [Fact]
+    public async Task SUB_1_and_ACC_3_a_pro_trial_whose_only_card_expired_before_its_trial_end_expires_uninvoiced()
+    {
+        var start = new DateTimeOffset(2026, 3, 25, 0, 0, 0, TimeSpan.Zero);
+        var kit = await SubscriptionKit.OpenAsync(server, withCard: false, start: start);
+        var card = Requests.AddCard(kit.AccountId, 1);
+        (card.ExpiryMonth, card.ExpiryYear) = (3, 2026);
+        var account = await server.Client.AccountAsync("AddCard", card, kit.Holder);
+        await kit.CallAsync("StartTrial", kit.Trial("pro-1", "pro", "personal"), kit.Holder);
+
+        await kit.AdvanceToAsync(start.AddDays(20));
+
+        Assert.Equal("card-1", account.DefaultPaymentMethodId);
+        var expired = await kit.GetAsync("pro-1");
+        Assert.Equal(Proto.SubscriptionStatus.Expired, expired.Status);
+        Assert.Equal(start.AddDays(14), expired.EndedAt.ToDateTimeOffset());
+        Assert.Empty(expired.InvoiceNumbers);
+        Assert.Empty(await kit.InvoicesAsync());
+    }
+
+    [Fact]
     public async Task SUB_3_an_active_monthly_subscription_renews_12_times_in_a_simulated_year_with_one_invoice_per_period()
     {
         var kit = await SubscriptionKit.OpenAsync(server);
