@@ -59,10 +59,14 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
         ArgumentNullException.ThrowIfNull(command);
         var subscription = RequireSubscription();
         var product = catalog.Product(subscription.ProductId);
-        var target = product.Plan(command.PlanId);
-        return target.Rank >= product.Plan(subscription.PlanId).Rank
-            ? DecideAsync(actor, new UpgradePlan(target.Id))
-            : DecideAsync(actor, new DowngradePlan(target.Id));
+
+        // Only the direction is chosen here, and nothing is refused: the caller's membership and authority (ACC-2) are
+        // checked before the domain looks the plan up, so an unknown plan goes on as an upgrade and is refused by the
+        // domain (plan_id) only for a caller allowed to change the plan.
+        var target = product.Plans.FirstOrDefault(p => string.Equals(p.Id, command.PlanId?.Trim(), StringComparison.OrdinalIgnoreCase));
+        return target is not null && target.Rank < product.Plan(subscription.PlanId).Rank
+            ? DecideAsync(actor, new DowngradePlan(target.Id))
+            : DecideAsync(actor, new UpgradePlan(target?.Id ?? command.PlanId));
     }
 
     /// <inheritdoc />

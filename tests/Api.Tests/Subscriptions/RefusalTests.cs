@@ -1,4 +1,5 @@
 using Subscriptions.Grpc.Transport;
+using Subscriptions.Grpc.Transport.Auth;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests.SubscriptionLifecycle;
@@ -87,6 +88,21 @@ public sealed class RefusalTests(ApiServer server)
         var read = await server.Client.UnaryAsync<Proto.GetSubscriptionRequest, Proto.Subscription>(
             "/subscriptions.v1.SubscriptionService/GetSubscription", new Proto.GetSubscriptionRequest { AccountId = kit.AccountId, SubscriptionId = "meeting-1" }, kit.Viewer);
         Assert.Equal(1, read.Seats);
+    }
+
+    [Fact]
+    public async Task ACC_2_a_plan_change_by_a_non_member_is_denied_before_the_plan_is_looked_up()
+    {
+        var kit = await SubscriptionKit.OpenAsync(server);
+        await kit.BuyAsync("meeting-1", "meeting", "professional");
+        var stranger = server.Tokens.As("mallory", $"{RoleClaims.PrimaryHolder}:{kit.AccountId}");
+
+        await DeniedAsync(kit, "meeting-1", () => kit.CallAsync("ChangePlan", ChangePlan(kit, "no-such-plan"), stranger));
+        await DeniedAsync(kit, "meeting-1", () => kit.CallAsync("ChangePlan", ChangePlan(kit, "business"), stranger));
+        var unknown = await Api.FailsWithAsync(StatusCode.InvalidArgument, () => kit.CallAsync("ChangePlan", ChangePlan(kit, "no-such-plan"), kit.Holder));
+
+        Assert.Equal(["plan_id"], unknown.BadFields());
+        Assert.Equal("professional", (await kit.GetAsync("meeting-1")).PlanId);
     }
 
     [Fact]
