@@ -55,7 +55,8 @@ internal static class WireProcess
             start.ArgumentList.Add(arg);
         }
 
-        // No __pycache__ next to the scripts in the source tree.
+        // Python scripts import grpc_wire from tests/WirePython; no __pycache__ next to them in the source tree.
+        start.Environment["PYTHONPATH"] = Path.GetDirectoryName(SourcePath("../WirePython/grpc_wire.py"));
         start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} {script} did not start.");
         var stdout = process.StandardOutput.ReadToEndAsync();

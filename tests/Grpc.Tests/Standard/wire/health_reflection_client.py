@@ -3,29 +3,23 @@
 
 Usage: health_reflection_client.py HOST:PORT
 
-The reflection messages are described by hand (reflection_wire.py); the health messages are built from the
+The reflection messages are described by hand (grpc_wire.py); the health messages are built from the
 FileDescriptorProtos the server returns, so the server's reflection answers are used for real. Prints one
 "key: value" line per check; exit code 0 = all checks passed, 1 = a check failed, 3 = a python module is missing.
 """
-import sys
-
-try:
-    import grpc
-    from google.protobuf import descriptor_pb2
-except ImportError as missing:
-    print(f"missing python module: {missing.name} (Debian packages python3-grpcio and python3-protobuf)")
-    sys.exit(3)
-
-from reflection_wire import CALL_TIMEOUT_SECONDS, check, message_classes, reflect
+# grpc_wire exits 3 naming the python module that is missing, so it is imported before grpc.
+from grpc_wire import CALL_TIMEOUT_SECONDS, check, message_classes, reflect, run_checks
+import grpc
+from google.protobuf import descriptor_pb2
 
 
 def main(target):
     with grpc.insecure_channel(target) as channel:
         for package in ("grpc.reflection.v1", "grpc.reflection.v1alpha"):
-            listed, health_file = reflect(channel, package, [
+            listed, health_file = reflect(channel, [
                 {"host": "wire", "list_services": ""},
                 {"host": "wire", "file_containing_symbol": "grpc.health.v1.Health"},
-            ])
+            ], package)
             names = sorted(s.name for s in listed.list_services_response.service)
             print(f"{package} list_services: {','.join(names)}")
             check("grpc.health.v1.Health" in names, f"{package} list_services lacks grpc.health.v1.Health")
@@ -35,7 +29,7 @@ def main(target):
             check(files and files[0].name == "grpc/health/v1/health.proto",
                   f"{package} file_containing_symbol answered {health_file}")
 
-        missing = reflect(channel, "grpc.reflection.v1", [{"file_containing_symbol": "no.such.Symbol"}])[0]
+        missing = reflect(channel, [{"file_containing_symbol": "no.such.Symbol"}])[0]
         print(f"reflection unknown symbol: error_code={missing.error_response.error_code}")
         check(missing.error_response.error_code == grpc.StatusCode.NOT_FOUND.value[0], "unknown symbol is not NOT_FOUND")
 
@@ -64,11 +58,7 @@ def main(target):
         first = next(watch)
         print(f"health watch first: {status_name[first.status].name}")
         watch.cancel()
-    print("all checks passed")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        print(__doc__)
-        sys.exit(2)
-    main(sys.argv[1])
+    run_checks(main, __doc__, 1)

@@ -14,12 +14,9 @@ import traceback
 from datetime import datetime, timezone
 from decimal import Decimal
 
-try:
-    import grpc
-    from wire import Api, check, descriptor_files, listed_services, rich_details, rich_error_classes
-except ImportError as missing:
-    print(f"missing python module: {missing.name} (Debian packages python3-grpcio and python3-protobuf)")
-    sys.exit(3)
+# grpc_wire exits 3 naming the python module that is missing, so it is imported before grpc.
+from grpc_wire import Api, check, descriptor_files, listed_services, rich_details, rich_error_classes, run_checks
+import grpc
 
 DAY = 86400
 START = calendar.timegm((2026, 3, 1, 0, 0, 0))
@@ -47,7 +44,7 @@ def scenario(channel, account_id, ops, holder, viewer):
     print(f"reflection services: {','.join(services)}")
     missing = [s for s in SUBSCRIPTION_SERVICES + STANDARD_SERVICES if s not in services]
     check(not missing, f"reflection does not list {missing}")
-    api = Api(channel, descriptor_files(channel, SUBSCRIPTION_SERVICES))
+    api = Api(channel, descriptor_files(channel, SUBSCRIPTION_SERVICES), "subscriptions.v1")
     errors = rich_error_classes()
     status = lambda number: api.enum_name("subscriptions.v1.SubscriptionStatus", number)
 
@@ -192,11 +189,7 @@ def main(target, account_id, ops, holder, viewer):
             line = traceback.extract_tb(error.__traceback__)[1].lineno
             print(f"FAILED: unexpected {error.code().name} at line {line} of the scenario: {error.details()}")
             sys.exit(1)
-    print("all checks passed")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 6:
-        print(__doc__)
-        sys.exit(2)
-    main(*sys.argv[1:])
+    run_checks(main, __doc__, 5)

@@ -1,23 +1,39 @@
-"""Wire helpers of the end-to-end scenario: message classes built at run time from the server's reflection answers.
+"""Shared pieces of the python wire checks: message classes built at run time from FileDescriptorProtos.
 
 Nothing here comes from generated code: the reflection messages and google.rpc's rich error details are described
-by hand with descriptor_pb2, and the subscriptions.v1 messages come from the FileDescriptorProtos the server returns,
+by hand with descriptor_pb2, and a server's own messages come from the FileDescriptorProtos its reflection returns,
 so a request naming a field the API does not have fails loudly. Depends only on Debian's python3-grpcio and
-python3-protobuf.
+python3-protobuf; importing this module when either is missing prints which one and exits with code 3.
+
+The scripts find this module on PYTHONPATH (Grpc.Tests) or copied next to them (Silo.Tests); by hand:
+PYTHONPATH=tests/WirePython /usr/bin/python3 SCRIPT ARGS...
 """
 import sys
 
-import grpc
-from google.protobuf import any_pb2, descriptor_pb2, descriptor_pool, message_factory
+try:
+    import grpc
+    from google.protobuf import any_pb2, descriptor_pb2, descriptor_pool, message_factory
+except ImportError as missing:
+    print(f"missing python module: {missing.name} (Debian packages python3-grpcio and python3-protobuf)")
+    sys.exit(3)
 
 CALL_TIMEOUT_SECONDS = 30
 
 
 def check(condition, failure):
-    """Stops the scenario with exit code 1 and a FAILED line when the condition does not hold."""
+    """Stops the script with exit code 1 and a FAILED line when the condition does not hold."""
     if not condition:
         print(f"FAILED: {failure}", flush=True)
         sys.exit(1)
+
+
+def run_checks(main, usage, arg_count):
+    """Calls main with the command-line arguments and prints "all checks passed"; a wrong argument count prints usage and exits 2."""
+    if len(sys.argv) != arg_count + 1:
+        print(usage)
+        sys.exit(2)
+    main(*sys.argv[1:])
+    print("all checks passed")
 
 
 def build_pool(files):
@@ -45,7 +61,7 @@ def message_classes(files):
 def reflection_messages(package):
     """The reflection request/response classes of a package, built from a hand-written FileDescriptorProto."""
     f = descriptor_pb2.FieldDescriptorProto
-    file = descriptor_pb2.FileDescriptorProto(name=f"e2e/{package}.proto", package=package, syntax="proto3")
+    file = descriptor_pb2.FileDescriptorProto(name=f"grpc_wire/{package}.proto", package=package, syntax="proto3")
 
     def message(name, *fields, oneofs=()):
         m = file.message_type.add(name=name)
@@ -63,15 +79,25 @@ def reflection_messages(package):
             ("host", 1, f.TYPE_STRING, None, opt, None),
             ("file_by_filename", 3, f.TYPE_STRING, None, opt, 0),
             ("file_containing_symbol", 4, f.TYPE_STRING, None, opt, 0),
+            ("file_containing_extension", 5, f.TYPE_MESSAGE, "ExtensionRequest", opt, 0),
+            ("all_extension_numbers_of_type", 6, f.TYPE_STRING, None, opt, 0),
             ("list_services", 7, f.TYPE_STRING, None, opt, 0),
             oneofs=("message_request",))
+    message("ExtensionRequest",
+            ("containing_type", 1, f.TYPE_STRING, None, opt, None),
+            ("extension_number", 2, f.TYPE_INT32, None, opt, None))
     message("ServerReflectionResponse",
             ("valid_host", 1, f.TYPE_STRING, None, opt, None),
+            ("original_request", 2, f.TYPE_MESSAGE, "ServerReflectionRequest", opt, None),
             ("file_descriptor_response", 4, f.TYPE_MESSAGE, "FileDescriptorResponse", opt, 0),
+            ("all_extension_numbers_response", 5, f.TYPE_MESSAGE, "ExtensionNumberResponse", opt, 0),
             ("list_services_response", 6, f.TYPE_MESSAGE, "ListServiceResponse", opt, 0),
             ("error_response", 7, f.TYPE_MESSAGE, "ErrorResponse", opt, 0),
             oneofs=("message_response",))
     message("FileDescriptorResponse", ("file_descriptor_proto", 1, f.TYPE_BYTES, None, rep, None))
+    message("ExtensionNumberResponse",
+            ("base_type_name", 1, f.TYPE_STRING, None, opt, None),
+            ("extension_number", 2, f.TYPE_INT32, None, rep, None))
     message("ListServiceResponse", ("service", 1, f.TYPE_MESSAGE, "ServiceResponse", rep, None))
     message("ServiceResponse", ("name", 1, f.TYPE_STRING, None, opt, None))
     message("ErrorResponse",
@@ -82,7 +108,7 @@ def reflection_messages(package):
 
 
 def reflect(channel, requests, package="grpc.reflection.v1"):
-    """Sends the requests on one ServerReflectionInfo stream and returns the responses."""
+    """Sends the requests (dicts of ServerReflectionRequest fields) on one ServerReflectionInfo stream and returns the responses."""
     request_class, response_class = reflection_messages(package)
     info = channel.stream_stream(
         f"/{package}.ServerReflection/ServerReflectionInfo",
@@ -125,7 +151,7 @@ def rich_error_classes():
     any_file = descriptor_pb2.FileDescriptorProto()
     any_pb2.DESCRIPTOR.CopyToProto(any_file)
     rpc = descriptor_pb2.FileDescriptorProto(
-        name="e2e/google_rpc.proto", package="google.rpc", syntax="proto3", dependency=[any_file.name])
+        name="grpc_wire/google_rpc.proto", package="google.rpc", syntax="proto3", dependency=[any_file.name])
     status = rpc.message_type.add(name="Status")
     status.field.add(name="code", number=1, type=f.TYPE_INT32, label=opt)
     status.field.add(name="message", number=2, type=f.TYPE_STRING, label=opt)
@@ -169,10 +195,11 @@ def rich_details(error, classes):
 
 
 class Api:
-    """Unary calls to the services reflection described; request and response types come from the method descriptors."""
+    """Unary calls to the services of a package that reflection described; request and response types come from the method descriptors."""
 
-    def __init__(self, channel, files):
+    def __init__(self, channel, files, package):
         self._channel = channel
+        self._package = package
         self._pool = build_pool(files)
         self._classes = message_factory.MessageFactory(self._pool).GetMessages([f.name for f in files])
 
@@ -181,11 +208,11 @@ class Api:
         return self._pool.FindEnumTypeByName(enum_full_name).values_by_number[number].name
 
     def _method(self, service, method):
-        descriptor = self._pool.FindServiceByName(f"subscriptions.v1.{service}").methods_by_name.get(method)
-        check(descriptor is not None, f"subscriptions.v1.{service} has no method {method}")
+        descriptor = self._pool.FindServiceByName(f"{self._package}.{service}").methods_by_name.get(method)
+        check(descriptor is not None, f"{self._package}.{service} has no method {method}")
         request_class = self._classes[descriptor.input_type.full_name]
         response_class = self._classes[descriptor.output_type.full_name]
-        stub = self._channel.unary_unary(f"/subscriptions.v1.{service}/{method}",
+        stub = self._channel.unary_unary(f"/{self._package}.{service}/{method}",
                                          request_serializer=request_class.SerializeToString,
                                          response_deserializer=response_class.FromString)
         return request_class, stub
