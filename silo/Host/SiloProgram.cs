@@ -64,13 +64,13 @@ public static class SiloProgram
     /// <summary>Builds the web application that hosts the silo and the gRPC front door.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
         var runtime = RuntimeOptions(configuration);
         var grpc = configuration.GetSection("Grpc");
         var certificate = grpc["CertificatePath"] is { Length: > 0 } path ? new GrpcTlsCertificate(path, grpc["CertificatePassword"]) : null;
-        var address = IPAddress.Parse(grpc["Address"] is { Length: > 0 } a ? a : "0.0.0.0");
+        var address = GrpcAddress(grpc["Address"]);
         var port = grpc.GetValue("Port", 5080);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(address, port, certificate));
 
@@ -82,7 +82,7 @@ public static class SiloProgram
         });
         builder.Services.AddBearerTokens(configuration);
         builder.Services.AddSingleton<HealthStatusRegistry>();
-        builder.Services.AddSingleton(new DatabaseHealthOptions(configuration.GetValue("Health:DatabaseCheckInterval", TimeSpan.FromSeconds(5))));
+        builder.Services.AddSingleton(DatabaseHealthOptions.From(configuration));
         builder.Services.AddHostedService<DatabaseHealthMonitor>();
         SiloComposition.AddServices(builder.Services, configuration);
 
@@ -95,6 +95,24 @@ public static class SiloProgram
         return app;
     }
 
+    /// <summary>
+    /// The configuration the commands read, assembled as the host assembles its own: appsettings.json and
+    /// appsettings.{environment}.json next to the program, then environment variables, then the command line.
+    /// </summary>
+    public static IConfiguration Configuration(string[] args)
+    {
+        var environment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+            ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
+            ?? Environments.Production;
+        return new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile($"appsettings.{environment}.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args)
+            .Build();
+    }
+
     private static async Task<int> ServeAsync(string[] args)
     {
         await using var app = Build(args);
@@ -104,12 +122,7 @@ public static class SiloProgram
 
     private static async Task<int> MigrateAsync(string[] args, TextWriter output)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine(args)
-            .Build();
-        var options = RuntimeOptions(configuration);
+        var options = RuntimeOptions(Configuration(args));
         await using var dataSource = NpgsqlDataSource.Create(options.ConnectionString);
         var migrations = new[] { typeof(GrainRuntime).Assembly }.Concat(SiloComposition.MigrationAssemblies).Distinct().SelectMany(Migration.FromAssembly);
         var applied = await MigrationRunner.ApplyAsync(dataSource, migrations);
@@ -119,14 +132,11 @@ public static class SiloProgram
         return 0;
     }
 
+    /// <summary>Mints a token with the configured signing key; the token's own options (--sub, --role…) are not configuration.</summary>
     private static int MintToken(string[] args, TextWriter output)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddJsonFile("appsettings.Development.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        var options = configuration.GetSection(TokenOptions.SectionName).Get<TokenOptions>() ?? new TokenOptions();
+        var options = Configuration([]).GetSection(TokenOptions.SectionName).Get<TokenOptions>() ?? new TokenOptions();
+        options.GetValidatedKey();
         return DevTokenCommand.Run(args, options, output);
     }
 
@@ -135,17 +145,25 @@ public static class SiloProgram
         var options = new GrainRuntimeOptions();
         configuration.GetSection("Runtime").Bind(options);
         options.ConnectionString = configuration.GetConnectionString("Subscriptions") ?? "";
+        options.Validate();
         return options;
     }
+
+    private static IPAddress GrpcAddress(string? configured) =>
+        string.IsNullOrEmpty(configured) ? IPAddress.Any
+        : IPAddress.TryParse(configured, out var address) ? address
+        : throw new ArgumentException($"Grpc:Address \"{configured}\" is not an IP address (e.g. 127.0.0.1, 0.0.0.0 or ::).", nameof(configured));
 
     private static int Usage(TextWriter output, int exitCode)
     {
         output.WriteLine("""
             usage: subscriptions-silo [run] [--Key=Value ...]     serve gRPC and run the grains (default)
                    subscriptions-silo migrate                    apply pending schema migrations and exit
-                   subscriptions-silo token --sub ID --role ROLE [--role ROLE ...] [--ttl 8h]
+                   subscriptions-silo token --sub ID --role ROLE [--role ROLE ...] [--name NAME] [--ttl 8h]
                                                                  mint a development bearer token
-            configuration: appsettings.json, environment (ConnectionStrings__Subscriptions, Grpc__Port, Auth__SigningKey, ...)
+                                                                 (signed with Auth:SigningKey of the current environment)
+            configuration: appsettings.json, appsettings.{ASPNETCORE_ENVIRONMENT}.json, environment variables
+                           (ConnectionStrings__Subscriptions, Grpc__Port, Auth__SigningKey, ...), then --Section:Key=value
             """);
         return exitCode;
     }

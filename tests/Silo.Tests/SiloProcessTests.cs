@@ -123,4 +123,38 @@ public sealed class SiloProcessTests : IAsyncLifetime
             File.Delete(catalog);
         }
     }
+
+    [Fact]
+    public async Task when_the_grpc_address_is_not_an_ip_address_then_the_silo_exits_2_naming_the_setting()
+    {
+        var error = new StringWriter();
+
+        var exit = await SiloProgram.RunAsync(["run", .. Settings(database.ConnectionString), "--Grpc:Address=localhost"], TextWriter.Null, error);
+
+        Assert.Equal(SiloProgram.BadConfiguration, exit);
+        Assert.Contains("Grpc:Address \"localhost\" is not an IP address", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task when_migrate_has_no_connection_string_then_it_says_which_setting_is_missing()
+    {
+        var error = new StringWriter();
+
+        var exit = await SiloProgram.RunAsync(["migrate", "--ConnectionStrings:Subscriptions="], TextWriter.Null, error);
+
+        Assert.Equal(SiloProgram.BadConfiguration, exit);
+        Assert.Contains("ConnectionStrings:Subscriptions", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task when_a_token_is_minted_outside_development_without_a_signing_key_then_the_command_refuses()
+    {
+        Assert.Null(Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT"));
+        var error = new StringWriter();
+
+        var exit = await SiloProgram.RunAsync(["token", "--sub", "jane", "--role", "ops"], TextWriter.Null, error);
+
+        Assert.Equal(SiloProgram.BadConfiguration, exit);
+        Assert.Contains("Auth:SigningKey", error.ToString(), StringComparison.Ordinal);
+    }
 }

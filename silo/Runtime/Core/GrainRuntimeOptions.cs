@@ -39,7 +39,8 @@ public sealed class GrainRuntimeOptions
     /// <summary>Attempts to reach the database at start-up before giving up (one every 2 seconds).</summary>
     public int StartupAttempts { get; set; } = 5;
 
-    internal void Validate()
+    /// <summary>Throws an ArgumentException naming the first setting that is missing or out of range.</summary>
+    public void Validate()
     {
         if (string.IsNullOrWhiteSpace(ConnectionString))
         {
