@@ -5,14 +5,23 @@
 #   scripts/pg-local.sh start [--ephemeral]   start (or reuse) the server; prints the connection string
 #   scripts/pg-local.sh stop                  stop it
 #   scripts/pg-local.sh status                print the connection string if running
+#   scripts/pg-local.sh createdb NAME         create database NAME on the running server unless it exists
 #
-# PGLOCAL_DIR   where the data directory and state live (default: <repo>/.local/pg)
+# PGLOCAL_DIR   where the data directory and state live (default: <repo>/.local/pg; as root, a folder under
+#               /var/tmp named after the repository, because the server runs as the 'postgres' user, who may
+#               not be able to reach a repository under a private home directory)
 # PGLOCAL_PORT  the port to use (default: the first free one from 55432)
 # --ephemeral   durability off (fsync, synchronous_commit): for throw-away test databases only.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-base=${PGLOCAL_DIR:-$repo/.local/pg}
+if [ -n "${PGLOCAL_DIR:-}" ]; then
+  base=$PGLOCAL_DIR
+elif [ "$(id -u)" -eq 0 ]; then
+  base=/var/tmp/subscriptions-pg-$(printf '%s' "$repo" | sha1sum | cut -c1-12)
+else
+  base=$repo/.local/pg
+fi
 data=$base/data
 portfile=$base/port
 log=$base/server.log
@@ -72,7 +81,8 @@ start() {
   fi
   local port opts
   port=$(free_port)
-  opts="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$data -c max_connections=400 -c shared_buffers=256MB"
+  # The socket goes to /tmp: a socket path under a deep data directory can pass the 107-byte limit.
+  opts="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=/tmp -c max_connections=400 -c shared_buffers=256MB"
   if [ "$ephemeral" = "--ephemeral" ]; then
     opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   fi
@@ -90,9 +100,21 @@ stop() {
   rm -f "$portfile"
 }
 
+createdb() {
+  local name=$1 port
+  [[ "$name" =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "pg-local: database name \"$name\" must match [a-z_][a-z0-9_]*" >&2; exit 2; }
+  ensure_installed
+  running || { echo "pg-local: not running" >&2; exit 1; }
+  port=$(cat "$portfile")
+  if [ -z "$("$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'")" ]; then
+    "$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE $name"
+  fi
+}
+
 case "${1:-}" in
   start) start "${2:-}" ;;
+  createdb) createdb "${2:?usage: $0 createdb NAME}" ;;
   stop) stop ;;
   status) ensure_installed; if running; then conn_string "$(cat "$portfile")"; else echo "pg-local: not running" >&2; exit 1; fi ;;
-  *) echo "usage: $0 start [--ephemeral] | stop | status" >&2; exit 2 ;;
+  *) echo "usage: $0 start [--ephemeral] | stop | status | createdb NAME" >&2; exit 2 ;;
 esac

@@ -14,10 +14,7 @@ if [ -z "${ConnectionStrings__Subscriptions:-}" ]; then
     trap '"$repo/scripts/pg-local.sh" stop' EXIT
   fi
   server=$("$repo/scripts/pg-local.sh" start)
-  port=$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$server")
-  if ! psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'subscriptions'" | grep -q 1; then
-    psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE subscriptions"
-  fi
+  "$repo/scripts/pg-local.sh" createdb subscriptions
   export ConnectionStrings__Subscriptions="${server/Database=postgres/Database=subscriptions}"
   echo "run: using the local PostgreSQL at $ConnectionStrings__Subscriptions"
 fi
@@ -25,5 +22,11 @@ fi
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build silo/Host -c Release -nologo -v quiet
-cd silo/Host
-dotnet bin/Release/net10.0/subscriptions-silo.dll run "$@"
+# The silo runs as a child so that the EXIT trap can stop the local PostgreSQL; TERM and INT are passed on to it.
+dotnet silo/Host/bin/Release/net10.0/subscriptions-silo.dll run "$@" &
+silo=$!
+trap 'kill -TERM "$silo" 2>/dev/null || true' TERM INT
+status=0
+wait "$silo" || status=$?
+if kill -0 "$silo" 2>/dev/null; then wait "$silo" || status=$?; fi
+exit "$status"

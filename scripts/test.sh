@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: installs what is missing (PostgreSQL server, python3-grpcio for the wire tests),
+# Sets up and runs every test: installs what is missing (PostgreSQL server; python3-grpcio, Node.js/npm and, with
+# npm ci, @grpc/grpc-js for the wire tests with two independent gRPC clients),
 # starts a private throw-away PostgreSQL, builds with warnings as errors, runs all test projects, and ends with
 # one line "N passed, N failed, N skipped" computed from the TRX results. Exits non-zero on any failure.
 set -euo pipefail
@@ -10,6 +11,7 @@ cd "$repo"
 need_apt=()
 /usr/bin/python3 -c "import grpc, google.protobuf" 2>/dev/null || need_apt+=(python3-grpcio python3-protobuf)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v npm >/dev/null || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "test: installing ${need_apt[*]}"
   if [ "$(id -u)" -ne 0 ]; then echo "test: need root to install ${need_apt[*]} (apt-get)" >&2; exit 1; fi
@@ -20,7 +22,6 @@ fi
 command -v dotnet >/dev/null || { echo "test: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 wire_js="$repo/tests/Grpc.Tests/wire-js"
 if [ ! -f "$wire_js/node_modules/.package-lock.json" ] || [ "$wire_js/package-lock.json" -nt "$wire_js/node_modules/.package-lock.json" ]; then
-  command -v npm >/dev/null || { echo "test: npm (Node.js 20) is required to install the grpc-js wire test packages in $wire_js" >&2; exit 1; }
   echo "test: installing the grpc-js wire test packages (npm ci in tests/Grpc.Tests/wire-js)"
   (cd "$wire_js" && npm ci --no-audit --no-fund --loglevel=error)
 fi
@@ -28,20 +29,20 @@ fi
 export PGLOCAL_DIR
 PGLOCAL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/subscriptions-test-pg.XXXXXX")
 results=$(mktemp -d "${TMPDIR:-/tmp}/subscriptions-test-results.XXXXXX")
-cleanup() { "$repo/scripts/pg-local.sh" stop || true; rm -rf "$PGLOCAL_DIR"; }
+cleanup() { "$repo/scripts/pg-local.sh" stop || true; rm -rf "$PGLOCAL_DIR" "$results"; }
 trap cleanup EXIT
 SUBSCRIPTIONS_TEST_PG=$("$repo/scripts/pg-local.sh" start --ephemeral)
 export SUBSCRIPTIONS_TEST_PG
 echo "test: PostgreSQL for tests at $SUBSCRIPTIONS_TEST_PG"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build Subscriptions.sln -c Release -warnaserror -nologo -v quiet
+dotnet build Subscriptions.sln -c Release -warnaserror -nologo -v quiet || { echo "test: the build failed; no test ran" >&2; exit 1; }
 
 status=0
 dotnet test Subscriptions.sln -c Release --no-build --nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
 
-summary=$(python3 - "$results" <<'PY'
+summary=$(/usr/bin/python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0

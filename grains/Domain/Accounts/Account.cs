@@ -68,7 +68,7 @@ public sealed partial record Account
     /// <summary>When the account was opened.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>When personal data was erased (ACC-8); set by the retention process, null while the data is kept.</summary>
+    /// <summary>When personal data was erased (ACC-8); null while the data is kept. Erasure is not built yet: nothing sets it.</summary>
     public DateTimeOffset? PersonalDataErasedAt { get; init; }
 
     /// <summary>The primary holder, who is also the billing contact (ACC-2).</summary>
