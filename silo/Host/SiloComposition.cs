@@ -29,5 +29,5 @@ internal static class SiloComposition
         services.AddSubscriptionsApi(configuration);
     }
 
-    public static void MapServices(IServiceProvider services) => services.MapSubscriptionsApi();
+    public static void MapServices(WebApplication app) => app.MapSubscriptionsApi();
 }

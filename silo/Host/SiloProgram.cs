@@ -2,10 +2,9 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Subscriptions.Domain.Catalog;
-using Subscriptions.Grpc.Transport;
-using Subscriptions.Grpc.Transport.Auth;
-using Subscriptions.Grpc.Transport.Health;
-using Subscriptions.Grpc.Transport.Reflection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Subscriptions.Grpc.Api;
+using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Runtime;
 
 namespace Subscriptions.Silo;
@@ -69,29 +68,25 @@ public static class SiloProgram
         var configuration = builder.Configuration;
         var runtime = RuntimeOptions(configuration);
         var grpc = configuration.GetSection("Grpc");
-        var certificate = grpc["CertificatePath"] is { Length: > 0 } path ? new GrpcTlsCertificate(path, grpc["CertificatePassword"]) : null;
+        var endpoint = GrpcEndpointOptions.From(configuration);
+        var certificate = grpc["CertificatePath"] is { Length: > 0 } path ? path : null;
         var address = GrpcAddress(grpc["Address"]);
         var port = grpc.GetValue("Port", 5080);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(address, port, certificate));
+        builder.WebHost.ConfigureKestrel(kestrel => GrpcEndpoints.Listen(kestrel, address, port, endpoint.WebPort, certificate, grpc["CertificatePassword"]));
 
         builder.Services.AddGrainRuntime(runtime, SiloComposition.RegisterGrains, SiloComposition.MigrationAssemblies);
-        builder.Services.AddGrpcTransport(o =>
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("postgresql")
+            .AddCheck<SiloHealthCheck>("silo");
+        builder.Services.Configure<HealthCheckPublisherOptions>(publisher =>
         {
-            o.MaxReceiveMessageSize = grpc.GetValue("MaxReceiveMessageSize", GrpcTransportOptions.DefaultMaxMessageSize);
-            o.MaxSendMessageSize = grpc.GetValue("MaxSendMessageSize", GrpcTransportOptions.DefaultMaxMessageSize);
+            publisher.Delay = TimeSpan.Zero;
+            publisher.Period = DatabaseHealthOptions.From(configuration).Interval;
         });
-        builder.Services.AddBearerTokens(configuration);
-        builder.Services.AddSingleton<HealthStatusRegistry>();
-        builder.Services.AddSingleton(DatabaseHealthOptions.From(configuration));
-        builder.Services.AddHostedService<DatabaseHealthMonitor>();
         SiloComposition.AddServices(builder.Services, configuration);
 
         var app = builder.Build();
-        var registry = app.Services.GetRequiredService<GrpcServiceRegistry>();
-        HealthService.Register(registry, app.Services.GetRequiredService<HealthStatusRegistry>());
-        SiloComposition.MapServices(app.Services);
-        ReflectionService.Register(registry);
-        app.UseGrpcTransport();
+        SiloComposition.MapServices(app);
         return app;
     }
 

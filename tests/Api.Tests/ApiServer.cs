@@ -4,16 +4,14 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Subscriptions.Grains;
 using Subscriptions.Grpc.Api;
-using Subscriptions.Grpc.Transport;
-using Subscriptions.Grpc.Transport.Auth;
-using Subscriptions.Grpc.Transport.Client;
-using Subscriptions.Grpc.Transport.Health;
-using Subscriptions.Grpc.Transport.Reflection;
+using Grpc.AspNetCore.Server;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Runtime;
 using Subscriptions.TestHost;
 
@@ -21,13 +19,13 @@ namespace Subscriptions.Api.Tests;
 
 /// <summary>
 /// One silo on a private PostgreSQL database with this project's grains, and the gRPC API in front of it on
-/// 127.0.0.1 (h2c, port 0) wired as the host wires it: transport, bearer tokens, health, the API, reflection.
+/// 127.0.0.1 (h2c, port 0) wired as the host wires it (Grpc.AspNetCore, bearer tokens, the API's interceptors, health, reflection, gRPC-Web).
 /// Tokens are signed with a test key; the silo clock and the token clock are the cluster's manual clock.
 /// </summary>
 public sealed class ApiServer : IAsyncLifetime
 {
     private WebApplication? _app;
-    private HttpClient? _http;
+    private GrpcChannel? _channel;
     private TestCluster? _cluster;
 
     /// <summary>The cluster behind the API.</summary>
@@ -37,7 +35,10 @@ public sealed class ApiServer : IAsyncLifetime
     public TestSilo Silo => Cluster.Silos[0];
 
     /// <summary>A gRPC client on the API's endpoint.</summary>
-    public GrpcClient Client { get; private set; } = null!;
+    public ApiClient Client { get; private set; } = null!;
+
+    /// <summary>Holds calls marked with <see cref="CallGate.Header"/> until their deadline passes (deadline tests).</summary>
+    public CallGate Gate { get; private set; } = null!;
 
     /// <summary>Mints bearer tokens the API accepts.</summary>
     public TestTokens Tokens { get; private set; } = null!;
@@ -75,31 +76,27 @@ public sealed class ApiServer : IAsyncLifetime
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddSingleton<TimeProvider>(Cluster.Clock);
         builder.Services.AddSingleton(Silo.Grains);
         builder.Services.AddSingleton(Silo.Storage);
-        builder.Services.AddGrpcTransport();
-        builder.Services.AddBearerTokens(TestTokens.Options);
-        builder.Services.AddSingleton<HealthStatusRegistry>();
-        builder.Services.AddSubscriptionsApi(new ConfigurationBuilder().Build());
+        builder.Services.AddSubscriptionsApi(TestTokens.Configuration);
+        builder.Services.AddSingleton<CallGate>();
+        builder.Services.Configure<GrpcServiceOptions>(grpc => grpc.Interceptors.Add<CallGate.Interceptor>());
         _app = builder.Build();
-        var registry = _app.Services.GetRequiredService<GrpcServiceRegistry>();
-        HealthService.Register(registry, _app.Services.GetRequiredService<HealthStatusRegistry>());
-        _app.Services.MapSubscriptionsApi();
-        ReflectionService.Register(registry);
-        _app.UseGrpcTransport();
+        _app.MapSubscriptionsApi();
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        _http = GrpcClient.CreateHttpClient(new Uri(address));
-        Client = new GrpcClient(_http);
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = null });
+        Client = new ApiClient(_channel);
         Tokens = new TestTokens(_app.Services.GetRequiredService<TokenIssuer>());
+        Gate = _app.Services.GetRequiredService<CallGate>();
     }
 
     private async Task StopApiAsync()
     {
-        _http?.Dispose();
-        _http = null;
+        _channel?.Dispose();
+        _channel = null;
         if (_app is not null)
         {
             await _app.DisposeAsync();

@@ -1,6 +1,5 @@
 using Google.Rpc;
-using Subscriptions.Grpc.Transport;
-using Subscriptions.Grpc.Transport.Errors;
+using Grpc.Core;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;
@@ -52,7 +51,7 @@ public sealed class IdempotencyTests(ApiServer server)
 
         var error = await Api.FailsWithAsync(StatusCode.AlreadyExists, () => server.Client.AccountAsync("CreateAccount", again, holder));
 
-        Assert.Equal(("Account", id), error.GetRichStatus()?.GetDetail<ResourceInfo>() is { } info ? (info.ResourceType, info.ResourceName) : default);
+        Assert.Equal(("Account", id), error.GetRpcStatus()?.GetDetail<ResourceInfo>() is { } info ? (info.ResourceType, info.ResourceName) : default);
         var account = await server.Client.GetAccountAsync(id, holder);
         Assert.Equal(("Acme Widgets", "USD"), (account.CompanyName, account.Currency));
     }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Subscriptions.Domain.Subscriptions;
-using Subscriptions.Grpc.Transport;
+using Grpc.Core;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;

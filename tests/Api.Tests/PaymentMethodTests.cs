@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Subscriptions.Grpc.Transport;
+using Grpc.Core;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;
@@ -57,7 +57,7 @@ public sealed class PaymentMethodTests(ApiServer server)
         var accepted = await server.Client.AccountAsync("AddCard", Requests.AddCard(usd, 1, Proto.CardBrand.Discover), server.Tokens.PrimaryHolder(usd));
 
         Assert.Equal("ACC-3", error.RuleId());
-        Assert.Contains("Discover", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("Discover", error.Status.Detail, StringComparison.Ordinal);
         Assert.Empty((await server.Client.GetAccountAsync(eur, server.Tokens.PrimaryHolder(eur))).PaymentMethods);
         Assert.Equal(Proto.CardBrand.Discover, Assert.Single(accepted.PaymentMethods).Card.Brand);
     }
@@ -89,7 +89,7 @@ public sealed class PaymentMethodTests(ApiServer server)
             () => server.Client.AccountAsync("AddCard", request, server.Tokens.PrimaryHolder(id)));
 
         Assert.Equal(["gateway_token"], error.BadFields());
-        Assert.DoesNotContain("4242 4242", error.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("4242 4242", error.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

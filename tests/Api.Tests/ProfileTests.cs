@@ -1,5 +1,4 @@
-using Subscriptions.Grpc.Transport;
-using Subscriptions.Grpc.Transport.Client;
+using Grpc.Core;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;

@@ -1,4 +1,4 @@
-using Subscriptions.Grpc.Transport;
+using Grpc.Core;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;

@@ -1,5 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
-using Subscriptions.Grpc.Transport;
+using Grpc.Core;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;

@@ -1,6 +1,6 @@
-using Subscriptions.Grpc.Transport;
-using Subscriptions.Grpc.Transport.Auth;
-using Subscriptions.Grpc.Transport.Client;
+using Grpc.Core;
+using Microsoft.Extensions.Configuration;
+using Subscriptions.Grpc.Api.Auth;
 
 namespace Subscriptions.Api.Tests;
 
@@ -14,6 +14,14 @@ public sealed class TestTokens(TokenIssuer issuer)
         Audience = "subscriptions-api",
         SigningKey = "q2J5mN0xYc3tV8wZ1aB4dE7gH0jK3mP6sU9vX2yA5bE=",
     };
+
+    /// <summary>The same settings as configuration, as the API reads them (section "Auth").</summary>
+    public static IConfiguration Configuration { get; } = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Auth:Issuer"] = Options.Issuer,
+        ["Auth:Audience"] = Options.Audience,
+        ["Auth:SigningKey"] = Options.SigningKey,
+    }).Build();
 
     /// <summary>The subject of the primary holder of <paramref name="accountId"/> in these tests.</summary>
     public static string HolderOf(string accountId) => $"holder-{accountId}";
@@ -42,6 +50,6 @@ public sealed class TestTokens(TokenIssuer issuer)
     private CallOptions Bearer(string subject, params string[] roles)
     {
         var headers = new Metadata { { "authorization", $"Bearer {issuer.Issue(subject, roles, TimeSpan.FromHours(1))}" } };
-        return new CallOptions { Headers = headers };
+        return new CallOptions(headers);
     }
 }

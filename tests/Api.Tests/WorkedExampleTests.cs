@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using Subscriptions.Grpc.Transport;
-using Subscriptions.Grpc.Transport.Client;
+using Grpc.Core;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;
@@ -51,7 +50,7 @@ public sealed class WorkedExampleTests(ApiServer server)
             [("ACME-1-000002", March1.AddDays(30), "36.00", "USD"), ("ACME-1-000001", March1, "36.00", "USD")],
             invoices.Invoices.Select(i => (i.Number, i.IssuedAt.ToDateTimeOffset(), i.Total.Amount, i.Total.CurrencyCode)));
         Assert.Equal("SUB-6", refused.RuleId());
-        Assert.StartsWith("SUB-6: ", refused.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("SUB-6: ", refused.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(
             [("subscribed", "call", "CreateAsync", "jane", "s-1"), ("renewed", "reminder", "renewal", "reminder", "renewal@2026-03-31T00:00:00.0000000Z")],
             inspected.History.Select(h => (h.Change, h.Cause.Kind, h.Cause.Name, h.Cause.Caller, h.Cause.RequestId)));

@@ -2,8 +2,7 @@ using Grpc.Health.V1;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Subscriptions.Grpc.Transport.Auth;
-using Subscriptions.Grpc.Transport.Client;
+using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.TestHost;
 
 namespace Subscriptions.Silo.Tests;

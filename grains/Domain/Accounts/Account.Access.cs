@@ -31,12 +31,12 @@ public sealed partial record Account
         }
 
         var who = RoleOf(actor.SubjectId) is { } role
-            ? $"\"{actor.SubjectId}\" ({RoleName(role)})"
-            : $"\"{actor.SubjectId}\", who is not a member,";
+            ? $"{Quoted.Of(actor.SubjectId)} ({RoleName(role)})"
+            : $"{Quoted.Of(actor.SubjectId)}, who is not a member,";
         var allowed = OpsOnly.Contains(action) ? "only billing ops may"
             : BillingViewerActions.Contains(action) ? "only the primary holder, billing viewers or billing ops may"
             : "only the primary holder or billing ops may";
-        throw new PermissionDeniedException("ACC-2", $"{who} may not {ActionName(action)} on account \"{Id}\"; {allowed}.");
+        throw new PermissionDeniedException("ACC-2", $"{who} may not {ActionName(action)} on account {Quoted.Of(Id)}; {allowed}.");
     }
 
     /// <summary>The role as the API names it, e.g. "billing-viewer".</summary>

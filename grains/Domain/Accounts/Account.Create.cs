@@ -21,7 +21,7 @@ public sealed partial record Account
         var shipping = command.ShippingAddress is null ? null : AddressRules.Validate(command.ShippingAddress, "shipping_address", violations);
         violations.Check("currency", Currency.TryParse(command.Currency, out var currency)
             ? null
-            : $"\"{command.Currency}\" is not supported; use one of {string.Join(", ", Currency.All.Select(c => c.Code))}");
+            : $"{Quoted.Of(command.Currency)} is not supported; use one of {string.Join(", ", Currency.All.Select(c => c.Code))}");
         violations.Check("kind", Enum.IsDefined(command.Kind) ? null : "must be self-service or corporate");
         violations.Check("time_zone", TimeZoneRules.Problem(command.TimeZoneId));
         violations.Check("primary_holder_subject_id", TextRules.Required(command.PrimaryHolderSubjectId));
@@ -31,7 +31,7 @@ public sealed partial record Account
         if (!actor.IsOps && actor.SubjectId != holder)
         {
             throw new PermissionDeniedException(
-                "ACC-2", $"\"{actor.SubjectId}\" may not open account \"{command.AccountId}\" for \"{holder}\"; customers open accounts they hold themselves, billing ops may open any.");
+                "ACC-2", $"{Quoted.Of(actor.SubjectId)} may not open account {Quoted.Of(command.AccountId)} for {Quoted.Of(holder)}; customers open accounts they hold themselves, billing ops may open any.");
         }
 
         var account = new Account

@@ -22,11 +22,11 @@ public static class AccountTimeZone
         }
         catch (TimeZoneNotFoundException)
         {
-            throw new ValidationException("time_zone", $"Time zone \"{ianaId}\" is not a known IANA time zone id (e.g. \"Europe/Paris\").");
+            throw new ValidationException("time_zone", $"Time zone {Quoted.Of(ianaId)} is not a known IANA time zone id (e.g. \"Europe/Paris\").");
         }
         catch (InvalidTimeZoneException)
         {
-            throw new ValidationException("time_zone", $"Time zone \"{ianaId}\" has invalid data on this system.");
+            throw new ValidationException("time_zone", $"Time zone {Quoted.Of(ianaId)} has invalid data on this system.");
         }
     }
 

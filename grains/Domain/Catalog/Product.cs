@@ -46,7 +46,7 @@ public sealed record Product
     public Plan Plan(string? planId) =>
         Plans.FirstOrDefault(p => string.Equals(p.Id, planId?.Trim(), StringComparison.OrdinalIgnoreCase))
         ?? throw new ValidationException(
-            "plan_id", $"Plan \"{planId}\" does not exist for product \"{Id}\"; use one of {string.Join(", ", Plans.Select(p => p.Id))}.");
+            "plan_id", $"Plan {Quoted.Of(planId)} does not exist for product {Quoted.Of(Id)}; use one of {string.Join(", ", Plans.Select(p => p.Id))}.");
 
     /// <summary>Raises a "frequency" validation error unless the product offers the frequency.</summary>
     public void RequireFrequency(BillingFrequency frequency)
@@ -55,7 +55,7 @@ public sealed record Product
         {
             throw new ValidationException(
                 "frequency",
-                $"Product \"{Id}\" is not billed {frequency.ToWireName()}; use one of {string.Join(", ", Frequencies.Select(f => f.ToWireName()))}.");
+                $"Product {Quoted.Of(Id)} is not billed {frequency.ToWireName()}; use one of {string.Join(", ", Frequencies.Select(f => f.ToWireName()))}.");
         }
     }
 }

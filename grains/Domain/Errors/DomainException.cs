@@ -25,7 +25,7 @@ public sealed class RuleViolationException(string ruleId, string message) : Doma
 }
 
 /// <summary>The addressed account, subscription, quote or invoice does not exist (maps to NOT_FOUND).</summary>
-public sealed class NotFoundException(string kind, string id) : DomainException($"{kind} \"{id}\" was not found.")
+public sealed class NotFoundException(string kind, string id) : DomainException($"{kind} {Quoted.Of(id)} was not found.")
 {
     public string Kind { get; } = kind;
 

@@ -22,7 +22,7 @@ public sealed class InvoiceBuilder(string accountId, string number, DateTimeOffs
             if (charge.UnitPrice.Currency != currency)
             {
                 throw new ValidationException(
-                    "currency", $"Invoice {number} is in {currency.Code} but line \"{charge.Description}\" is priced in {charge.UnitPrice.Currency.Code}.");
+                    "currency", $"Invoice {number} is in {currency.Code} but line {Quoted.Of(charge.Description)} is priced in {charge.UnitPrice.Currency.Code}.");
             }
 
             _charges.Add(charge);
@@ -36,7 +36,7 @@ public sealed class InvoiceBuilder(string accountId, string number, DateTimeOffs
     {
         if (_charges.Count == 0)
         {
-            throw new RuleViolationException("INV-1", $"Invoice {number} for account \"{accountId}\" has no lines.");
+            throw new RuleViolationException("INV-1", $"Invoice {number} for account {Quoted.Of(accountId)} has no lines.");
         }
 
         var lines = _charges.Select(InvoiceLine.Finalise).ToList();
@@ -44,7 +44,7 @@ public sealed class InvoiceBuilder(string accountId, string number, DateTimeOffs
         if (subtotal.IsNegative)
         {
             throw new RuleViolationException(
-                "INV-1", $"Invoice {number} for account \"{accountId}\" would total {subtotal}; a credit belongs on the account balance, not on an invoice.");
+                "INV-1", $"Invoice {number} for account {Quoted.Of(accountId)} would total {subtotal}; a credit belongs on the account balance, not on an invoice.");
         }
 
         var assessment = tax?.Invoke(subtotal) ?? TaxAssessment.None;

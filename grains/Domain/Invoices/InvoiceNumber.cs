@@ -10,7 +10,7 @@ public static class InvoiceNumber
     {
         if (string.IsNullOrWhiteSpace(prefix) || !prefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
         {
-            throw new ValidationException("invoice_prefix", $"Invoice prefix \"{prefix}\" must be non-empty letters, digits or '-'.");
+            throw new ValidationException("invoice_prefix", $"Invoice prefix {Quoted.Of(prefix)} must be non-empty letters, digits or '-'.");
         }
 
         return sequence >= 1

@@ -42,7 +42,7 @@ public sealed record Currency
         TryParse(code, out var currency)
             ? currency
             : throw new ArgumentException(
-                $"Currency \"{code}\" is not supported; use one of {string.Join(", ", All.Select(c => c.Code))}.", nameof(code));
+                $"Currency {Quoted.Of(code)} is not supported; use one of {string.Join(", ", All.Select(c => c.Code))}.", nameof(code));
 
     public override string ToString() => Code;
 }
@@ -53,7 +53,7 @@ public sealed class CurrencyJsonConverter : JsonConverter<Currency>
     public override Currency Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         Currency.TryParse(reader.GetString(), out var currency)
             ? currency
-            : throw new JsonException($"\"{reader.GetString()}\" is not a supported currency code.");
+            : throw new JsonException($"{Quoted.Of(reader.GetString())} is not a supported currency code.");
 
     public override void Write(Utf8JsonWriter writer, Currency value, JsonSerializerOptions options)
     {

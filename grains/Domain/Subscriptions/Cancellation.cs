@@ -86,7 +86,7 @@ internal static class Cancellation
         var effective = state.CancellationEffectiveAt ?? context.Now;
         if (effective > context.Now)
         {
-            throw new RuleViolationException("SUB-6", $"The cancellation of subscription \"{state.Id}\" takes effect on {effective:O}, not before.");
+            throw new RuleViolationException("SUB-6", $"The cancellation of subscription {Quoted.Of(state.Id)} takes effect on {effective:O}, not before.");
         }
 
         var cancelled = state with { Status = to, EndedAt = effective, NextRenewal = null, DeferredCharges = [] };

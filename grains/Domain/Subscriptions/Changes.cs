@@ -15,7 +15,7 @@ internal static class Changes
         var (product, current, target) = Plans(state, command.PlanId, context);
         if (target.Rank < current.Rank)
         {
-            throw new ValidationException("plan_id", $"Plan \"{target.Id}\" ranks below the current plan \"{current.Id}\"; that is a downgrade, not an upgrade.");
+            throw new ValidationException("plan_id", $"Plan {Quoted.Of(target.Id)} ranks below the current plan {Quoted.Of(current.Id)}; that is a downgrade, not an upgrade.");
         }
 
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.PlanUpgraded);
@@ -29,7 +29,7 @@ internal static class Changes
         var (product, current, target) = Plans(state, command.PlanId, context);
         if (target.Rank > current.Rank)
         {
-            throw new ValidationException("plan_id", $"Plan \"{target.Id}\" ranks above the current plan \"{current.Id}\"; that is an upgrade, not a downgrade.");
+            throw new ValidationException("plan_id", $"Plan {Quoted.Of(target.Id)} ranks above the current plan {Quoted.Of(current.Id)}; that is an upgrade, not a downgrade.");
         }
 
         if (context.Caller != CallerAuthority.BillingOps)
@@ -108,7 +108,7 @@ internal static class Changes
         product.Plan(state.PlanId).SeatPrice(product.Id, command.Frequency, context.Account.Currency);
         if (command.Frequency == (state.PendingFrequency ?? state.Frequency))
         {
-            throw new ValidationException("frequency", $"Subscription \"{state.Id}\" is already billed {command.Frequency.ToWireName()} from its next renewal.");
+            throw new ValidationException("frequency", $"Subscription {Quoted.Of(state.Id)} is already billed {command.Frequency.ToWireName()} from its next renewal.");
         }
 
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.FrequencyChangeScheduled);
@@ -127,7 +127,7 @@ internal static class Changes
         var target = product.Plan(planId);
         if (target.Id == current.Id)
         {
-            throw new ValidationException("plan_id", $"Subscription \"{state.Id}\" is already on plan \"{current.Id}\".");
+            throw new ValidationException("plan_id", $"Subscription {Quoted.Of(state.Id)} is already on plan {Quoted.Of(current.Id)}.");
         }
 
         target.SeatPrice(product.Id, state.Frequency, context.Account.Currency);

@@ -28,7 +28,7 @@ internal static class Dunning
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.GracePeriodElapsed);
         if (state.GracePeriodEndsAt is { } graceEnd && graceEnd > context.Now)
         {
-            throw new RuleViolationException("SUB-9", $"The grace period of subscription \"{state.Id}\" ends on {graceEnd:O}, not before.");
+            throw new RuleViolationException("SUB-9", $"The grace period of subscription {Quoted.Of(state.Id)} ends on {graceEnd:O}, not before.");
         }
 
         var suspended = state with { Status = to, GracePeriodEndsAt = null };

@@ -12,16 +12,16 @@ internal static class Licences
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.LicenceAssigned);
         if (state.AssignedUsers.Contains(userId, StringComparer.Ordinal))
         {
-            throw new RuleViolationException("SUB-5", $"User \"{userId}\" already holds a licence of subscription \"{state.Id}\".");
+            throw new RuleViolationException("SUB-5", $"User {Quoted.Of(userId)} already holds a licence of subscription {Quoted.Of(state.Id)}.");
         }
 
         if (state.AssignedUsers.Count >= state.Seats)
         {
-            throw new RuleViolationException("SUB-5", $"All {Pricing.Seats(state.Seats)} of subscription \"{state.Id}\" are assigned; add seats or unassign a user first.");
+            throw new RuleViolationException("SUB-5", $"All {Pricing.Seats(state.Seats)} of subscription {Quoted.Of(state.Id)} are assigned; add seats or unassign a user first.");
         }
 
         var after = state with { Status = to, AssignedUsers = [.. state.AssignedUsers, userId] };
-        return Outcome.Of(state, after, SubscriptionEvent.LicenceAssigned, context, $"Licence assigned to \"{userId}\" ({after.AssignedUsers.Count} of {state.Seats} seats used).");
+        return Outcome.Of(state, after, SubscriptionEvent.LicenceAssigned, context, $"Licence assigned to {Quoted.Of(userId)} ({after.AssignedUsers.Count} of {state.Seats} seats used).");
     }
 
     public static SubscriptionDecision Unassign(SubscriptionState state, UnassignLicence command, SubscriptionContext context)
@@ -31,10 +31,10 @@ internal static class Licences
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.LicenceUnassigned);
         if (!state.AssignedUsers.Contains(userId, StringComparer.Ordinal))
         {
-            throw new RuleViolationException("SUB-5", $"User \"{userId}\" holds no licence of subscription \"{state.Id}\".");
+            throw new RuleViolationException("SUB-5", $"User {Quoted.Of(userId)} holds no licence of subscription {Quoted.Of(state.Id)}.");
         }
 
         var after = state with { Status = to, AssignedUsers = [.. state.AssignedUsers.Where(u => u != userId)] };
-        return Outcome.Of(state, after, SubscriptionEvent.LicenceUnassigned, context, $"Licence of \"{userId}\" freed ({after.AssignedUsers.Count} of {state.Seats} seats used).");
+        return Outcome.Of(state, after, SubscriptionEvent.LicenceUnassigned, context, $"Licence of {Quoted.Of(userId)} freed ({after.AssignedUsers.Count} of {state.Seats} seats used).");
     }
 }

@@ -47,7 +47,7 @@ internal static class PeriodBilling
     /// </summary>
     public static (SubscriptionState State, IReadOnlyList<ChargeLine> Charges) StartNextPeriod(SubscriptionState state, SubscriptionContext context)
     {
-        var at = state.NextRenewal ?? throw new InvalidOperationException($"Subscription \"{state.Id}\" has no next renewal to start.");
+        var at = state.NextRenewal ?? throw new InvalidOperationException($"Subscription {Quoted.Of(state.Id)} has no next renewal to start.");
         var renewed = state.PendingFrequency is { } frequency
             ? state with { Frequency = frequency, PendingFrequency = null, BillingAnchor = at }
             : state;

@@ -21,7 +21,7 @@ internal static class Purchase
         var to = SubscriptionTransitions.Require(state.Status, cause);
         if (trialEnd > context.Now)
         {
-            throw new RuleViolationException("SUB-1", $"The trial of subscription \"{state.Id}\" ends on {trialEnd:O}, not before.");
+            throw new RuleViolationException("SUB-1", $"The trial of subscription {Quoted.Of(state.Id)} ends on {trialEnd:O}, not before.");
         }
 
         switch (cause)
@@ -67,7 +67,7 @@ internal static class Purchase
         if (context.Now >= endedAt.AddMonths(DataRetentionMonths))
         {
             throw new RuleViolationException(
-                "SUB-7", $"Subscription \"{state.Id}\" ended on {Pricing.Date(endedAt, context.Zone)}; its data was erased after {DataRetentionMonths} months, so start a new subscription instead.");
+                "SUB-7", $"Subscription {Quoted.Of(state.Id)} ended on {Pricing.Date(endedAt, context.Zone)}; its data was erased after {DataRetentionMonths} months, so start a new subscription instead.");
         }
 
         var product = Pricing.Product(state, context);

@@ -11,12 +11,12 @@ internal static class Renewal
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.Renewed);
         if (state.NextRenewal is not { } due)
         {
-            throw new RuleViolationException("SUB-3", $"Subscription \"{state.Id}\" has no renewal scheduled.");
+            throw new RuleViolationException("SUB-3", $"Subscription {Quoted.Of(state.Id)} has no renewal scheduled.");
         }
 
         if (due > context.Now)
         {
-            throw new RuleViolationException("SUB-3", $"Subscription \"{state.Id}\" renews on {due:O}, not before.");
+            throw new RuleViolationException("SUB-3", $"Subscription {Quoted.Of(state.Id)} renews on {due:O}, not before.");
         }
 
         var (renewed, charges) = PeriodBilling.StartNextPeriod(state with { Status = to }, context);

@@ -1,3 +1,4 @@
+using Subscriptions.Domain;
 using System.Globalization;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Errors;
@@ -34,7 +35,7 @@ public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAcco
 
         if (!string.Equals(command.AccountId?.Trim(), GrainKey, StringComparison.Ordinal))
         {
-            throw new ValidationException("account_id", $"\"{command.AccountId}\" does not match the addressed account \"{GrainKey}\".");
+            throw new ValidationException("account_id", $"{Quoted.Of(command.AccountId)} does not match the addressed account {Quoted.Of(GrainKey)}.");
         }
 
         var decision = Account.Create(actor, command, Clock.GetUtcNow());
@@ -134,8 +135,8 @@ public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAcco
             {
                 throw new RuleViolationException(
                     "CLOCK-1",
-                    $"Account \"{GrainKey}\" already has subscriptions ({string.Join(", ", State.SubscriptionIds)}) renewing on the real clock; "
-                    + $"test clock \"{clockId}\" can only be attached before the first subscription starts. Open a new sandbox account on the clock instead.");
+                    $"Account {Quoted.Of(GrainKey)} already has subscriptions ({string.Join(", ", State.SubscriptionIds)}) renewing on the real clock; "
+                    + $"test clock {Quoted.Of(clockId)} can only be attached before the first subscription starts. Open a new sandbox account on the clock instead.");
             }
 
             await GrainFactory.GetGrain<ITestClockGrain>(clockId).GetAsync();
@@ -167,7 +168,7 @@ public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAcco
         if (command.Amount.Currency != account.Currency || command.Amount.Amount <= 0m)
         {
             throw new ArgumentException(
-                $"A credit on account \"{GrainKey}\" must be a positive amount in {account.Currency.Code}; got {command.Amount} from subscription \"{command.SubscriptionId}\".",
+                $"A credit on account {Quoted.Of(GrainKey)} must be a positive amount in {account.Currency.Code}; got {command.Amount} from subscription {Quoted.Of(command.SubscriptionId)}.",
                 nameof(command));
         }
 

@@ -1,3 +1,4 @@
+using Subscriptions.Domain;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Subscriptions;
@@ -22,7 +23,7 @@ internal static class SubscriptionAuthority
             AccountRole.PrimaryHolder => CallerAuthority.PrimaryHolder,
             AccountRole.BillingViewer => CallerAuthority.BillingViewer,
             AccountRole.User => CallerAuthority.User,
-            _ => throw new PermissionDeniedException("ACC-2", $"\"{actor.SubjectId}\" has no role on account \"{account.Id}\"."),
+            _ => throw new PermissionDeniedException("ACC-2", $"{Quoted.Of(actor.SubjectId)} has no role on account {Quoted.Of(account.Id)}."),
         };
     }
 }

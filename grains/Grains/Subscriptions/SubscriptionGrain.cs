@@ -1,3 +1,4 @@
+using Subscriptions.Domain;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Catalog;
 using Subscriptions.Domain.Errors;
@@ -44,7 +45,7 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
         if (authority is not (CallerAuthority.PrimaryHolder or CallerAuthority.BillingViewer or CallerAuthority.BillingOps))
         {
             throw new PermissionDeniedException(
-                "ACC-2", $"\"{actor.SubjectId}\" is a user of account \"{account.Id}\"; reading its subscriptions needs the primary holder, a billing viewer or billing ops.");
+                "ACC-2", $"{Quoted.Of(actor.SubjectId)} is a user of account {Quoted.Of(account.Id)}; reading its subscriptions needs the primary holder, a billing viewer or billing ops.");
         }
 
         return View(null, []);
@@ -117,7 +118,7 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
             ReminderRequest.Renewal => new Renew(),
             ReminderRequest.CancellationEffective => new ApplyCancellation(),
             ReminderRequest.GracePeriodEnd => new ElapseGracePeriod(),
-            _ => throw new InvalidOperationException($"Subscription \"{GrainKey}\" wants reminder \"{reminderName}\" but has no handler for it."),
+            _ => throw new InvalidOperationException($"Subscription {Quoted.Of(GrainKey)} wants reminder {Quoted.Of(reminderName)} but has no handler for it."),
         };
         var inputs = await InputsAsync(null, subscription.AccountId, command);
         await ApplyAsync(subscription, Subscription.Decide(subscription, command, inputs.Context), inputs, reminderName);
@@ -135,7 +136,7 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
         if (string.IsNullOrWhiteSpace(accountId) || string.IsNullOrWhiteSpace(subscriptionId) || SubscriptionKey.Of(accountId, subscriptionId) != GrainKey)
         {
             throw new ValidationException(
-                "subscription_id", $"Subscription \"{subscriptionId}\" of account \"{accountId}\" does not match the addressed subscription \"{GrainKey}\".");
+                "subscription_id", $"Subscription {Quoted.Of(subscriptionId)} of account {Quoted.Of(accountId)} does not match the addressed subscription {Quoted.Of(GrainKey)}.");
         }
 
         var inputs = await InputsAsync(actor, accountId, null);
@@ -143,7 +144,7 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
         if (currency is not null && !string.Equals(currency.Trim(), account.Currency.Code, StringComparison.OrdinalIgnoreCase))
         {
             throw new ValidationException(
-                "currency", $"Account \"{account.Id}\" is billed in {account.Currency.Code} (ACC-1); the request asks for \"{currency}\".");
+                "currency", $"Account {Quoted.Of(account.Id)} is billed in {account.Currency.Code} (ACC-1); the request asks for {Quoted.Of(currency)}.");
         }
 
         var view = await ApplyAsync(null, decide(inputs.Context), inputs, null);

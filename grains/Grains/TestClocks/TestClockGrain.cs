@@ -1,3 +1,4 @@
+using Subscriptions.Domain;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Runtime;
 
@@ -45,7 +46,7 @@ public sealed class TestClockGrain(ClockRegistry clocks, ReminderService reminde
         var from = await clocks.GetTimeAsync(GrainKey);
         if (target < from)
         {
-            throw new RuleViolationException("CLOCK-1", $"Test clock \"{GrainKey}\" is at {from:O}; it cannot go back to {target:O}.");
+            throw new RuleViolationException("CLOCK-1", $"Test clock {Quoted.Of(GrainKey)} is at {from:O}; it cannot go back to {target:O}.");
         }
 
         var delivered = await reminders.AdvanceClockAsync(GrainKey, target);

@@ -1,6 +1,6 @@
+using Grpc.Core;
 using Subscriptions.Domain.Accounts;
-using Subscriptions.Grpc.Transport;
-using Subscriptions.Grpc.Transport.Auth;
+using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Runtime;
 
 namespace Subscriptions.Grpc.Api.Edge;
@@ -11,11 +11,11 @@ internal static class CallScope
     /// <summary>The acting subject; billing ops and back-end services act as ops (ACC-2).</summary>
     public static Actor ActorOf(ServerCallContext context)
     {
-        var caller = context.GetCaller();
+        var caller = EdgeInterceptor.Caller(context);
         return new Actor(caller.Subject, caller.IsOps || caller.IsService);
     }
 
     /// <summary>Sets the caller and the client request id for the grain calls of this call (IDEM-1, history causes); dispose to end.</summary>
     public static IDisposable Enter(ServerCallContext context, string? requestId = null) =>
-        RequestContext.Push(new RequestContext(context.GetCaller().Subject, string.IsNullOrEmpty(requestId) ? null : requestId));
+        RequestContext.Push(new RequestContext(EdgeInterceptor.Caller(context).Subject, string.IsNullOrEmpty(requestId) ? null : requestId));
 }

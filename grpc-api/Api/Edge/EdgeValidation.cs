@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Subscriptions.Grpc.Transport.Errors;
+using Subscriptions.Grpc.Api.Errors;
 
 namespace Subscriptions.Grpc.Api.Edge;
 

@@ -1,10 +1,10 @@
+using Grpc.Core;
 using System.Globalization;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Invoices;
 using Subscriptions.Grpc.Api.Edge;
-using Subscriptions.Grpc.Transport;
-using Subscriptions.Grpc.Transport.Auth;
+using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Runtime;
 using Proto = Subscriptions.Grpc.Api.V1;
 
@@ -16,23 +16,13 @@ namespace Subscriptions.Grpc.Api.Invoices;
 /// that record is the invoice as issued while payments, due-date and dispute changes happen in the invoice grain (which
 /// adopts the record on its first turn). Both calls come from here, one after the other, so no grain calls back into another.
 /// </summary>
-public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions options)
+public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions options) : Proto.InvoiceService.InvoiceServiceBase
 {
     private const string PageTokenViolation = "is not a token returned by ListInvoices for this account";
 
-    /// <summary>Registers every method with the ACC-2 read policy.</summary>
-    public static void Register(GrpcServiceRegistry registry, InvoiceService service)
-    {
-        ArgumentNullException.ThrowIfNull(registry);
-        ArgumentNullException.ThrowIfNull(service);
-        var read = AccountPolicy.For(AccountAccess.Read);
-        new ServiceMethods(registry, Proto.InvoicesReflection.Descriptor.Services.Single(s => s.Name == "InvoiceService"))
-            .Unary<Proto.GetInvoiceRequest, Proto.Invoice>("GetInvoice", read, service.GetInvoiceAsync)
-            .Unary<Proto.ListInvoicesRequest, Proto.ListInvoicesResponse>("ListInvoices", read, service.ListInvoicesAsync);
-    }
-
     /// <summary>One invoice of the account; NOT_FOUND unless the account issued it.</summary>
-    public async Task<Proto.Invoice> GetInvoiceAsync(Proto.GetInvoiceRequest request, ServerCallContext context)
+    [OnAccount(AccountAccess.Read)]
+    public override async Task<Proto.Invoice> GetInvoice(Proto.GetInvoiceRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Reading().Id("account_id", request.AccountId).Required("invoice_number", request.InvoiceNumber).ThrowIfInvalid();
@@ -50,7 +40,8 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
     /// A page of the account's invoices, newest first. The page token is the number of invoices older than the next
     /// one to list, so a token stays valid while new invoices are issued: a later page neither repeats nor skips one.
     /// </summary>
-    public async Task<Proto.ListInvoicesResponse> ListInvoicesAsync(Proto.ListInvoicesRequest request, ServerCallContext context)
+    [OnAccount(AccountAccess.Read)]
+    public override async Task<Proto.ListInvoicesResponse> ListInvoices(Proto.ListInvoicesRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         var before = 0;

@@ -1,9 +1,9 @@
+using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Grains.Invoices;
 using Subscriptions.Grpc.Api.Edge;
-using Subscriptions.Grpc.Transport;
-using Subscriptions.Grpc.Transport.Auth;
+using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Runtime;
 using Proto = Subscriptions.Grpc.Api.V1;
 using SubscriptionTransitions = Subscriptions.Domain.Subscriptions.SubscriptionTransitions;
@@ -11,21 +11,11 @@ using SubscriptionTransitions = Subscriptions.Domain.Subscriptions.SubscriptionT
 namespace Subscriptions.Grpc.Api.Ops;
 
 /// <summary>subscriptions.v1.OpsService: shows any grain as stored, with its reminders and ordered history (OPS-1), and prints the subscription lifecycle.</summary>
-public sealed class OpsService(GrainStorage storage, IGrainFactory grains)
+public sealed class OpsService(GrainStorage storage, IGrainFactory grains) : Proto.OpsService.OpsServiceBase
 {
-    /// <summary>Registers every method with the ops policy.</summary>
-    public static void Register(GrpcServiceRegistry registry, OpsService service)
-    {
-        ArgumentNullException.ThrowIfNull(registry);
-        ArgumentNullException.ThrowIfNull(service);
-        new ServiceMethods(registry, Proto.OpsReflection.Descriptor.Services.Single(s => s.Name == "OpsService"))
-            .Unary<Proto.InspectGrainRequest, Proto.GrainInspection>("InspectGrain", CallPolicies.Ops, service.InspectGrainAsync)
-            .Unary<Proto.DescribeSubscriptionLifecycleRequest, Proto.SubscriptionLifecycleDescription>(
-                "DescribeSubscriptionLifecycle", CallPolicies.Ops, DescribeSubscriptionLifecycleAsync);
-    }
-
     /// <summary>State, version, clock, pending reminders and history with causes; NOT_FOUND for a grain never written (an issued invoice adopts its record first).</summary>
-    public async Task<Proto.GrainInspection> InspectGrainAsync(Proto.InspectGrainRequest request, ServerCallContext context)
+    [OpsOnly]
+    public override async Task<Proto.GrainInspection> InspectGrain(Proto.InspectGrainRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
@@ -66,7 +56,8 @@ public sealed class OpsService(GrainStorage storage, IGrainFactory grains)
     }
 
     /// <summary>The lifecycle table the domain decides with, as printable text.</summary>
-    public static Task<Proto.SubscriptionLifecycleDescription> DescribeSubscriptionLifecycleAsync(
+    [OpsOnly]
+    public override Task<Proto.SubscriptionLifecycleDescription> DescribeSubscriptionLifecycle(
         Proto.DescribeSubscriptionLifecycleRequest request, ServerCallContext context) =>
         Task.FromResult(new Proto.SubscriptionLifecycleDescription { Text = SubscriptionTransitions.Describe() });
 

@@ -1,28 +1,18 @@
+using Grpc.Core;
 using Subscriptions.Grains.TestClocks;
 using Subscriptions.Grpc.Api.Edge;
-using Subscriptions.Grpc.Transport;
-using Subscriptions.Grpc.Transport.Auth;
+using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Runtime;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Grpc.Api.Ops;
 
 /// <summary>subscriptions.v1.TestClockService: creates, advances and reads test clocks through their grains (CLOCK-1).</summary>
-public sealed class TestClockService(IGrainFactory grains)
+public sealed class TestClockService(IGrainFactory grains) : Proto.TestClockService.TestClockServiceBase
 {
-    /// <summary>Registers every method with the ops policy.</summary>
-    public static void Register(GrpcServiceRegistry registry, TestClockService service)
-    {
-        ArgumentNullException.ThrowIfNull(registry);
-        ArgumentNullException.ThrowIfNull(service);
-        new ServiceMethods(registry, Proto.OpsReflection.Descriptor.Services.Single(s => s.Name == "TestClockService"))
-            .Unary<Proto.CreateTestClockRequest, Proto.TestClock>("CreateTestClock", CallPolicies.Ops, service.CreateTestClockAsync)
-            .Unary<Proto.AdvanceTestClockRequest, Proto.AdvanceTestClockResponse>("AdvanceTestClock", CallPolicies.Ops, service.AdvanceTestClockAsync)
-            .Unary<Proto.GetTestClockRequest, Proto.TestClock>("GetTestClock", CallPolicies.Ops, service.GetTestClockAsync);
-    }
-
     /// <summary>Creates a test clock at its start time.</summary>
-    public async Task<Proto.TestClock> CreateTestClockAsync(Proto.CreateTestClockRequest request, ServerCallContext context)
+    [OpsOnly]
+    public override async Task<Proto.TestClock> CreateTestClock(Proto.CreateTestClockRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Mutating(request.RequestId).Id("clock_id", request.ClockId).Present("start_time", request.StartTime).ThrowIfInvalid();
@@ -31,7 +21,8 @@ public sealed class TestClockService(IGrainFactory grains)
     }
 
     /// <summary>Advances a test clock, delivering its due reminders in order.</summary>
-    public async Task<Proto.AdvanceTestClockResponse> AdvanceTestClockAsync(Proto.AdvanceTestClockRequest request, ServerCallContext context)
+    [OpsOnly]
+    public override async Task<Proto.AdvanceTestClockResponse> AdvanceTestClock(Proto.AdvanceTestClockRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Mutating(request.RequestId).Id("clock_id", request.ClockId).Present("target_time", request.TargetTime).ThrowIfInvalid();
@@ -46,7 +37,8 @@ public sealed class TestClockService(IGrainFactory grains)
     }
 
     /// <summary>Reads a test clock.</summary>
-    public async Task<Proto.TestClock> GetTestClockAsync(Proto.GetTestClockRequest request, ServerCallContext context)
+    [OpsOnly]
+    public override async Task<Proto.TestClock> GetTestClock(Proto.GetTestClockRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Reading().Id("clock_id", request.ClockId).ThrowIfInvalid();

@@ -1,45 +1,22 @@
+using Grpc.Core;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Money;
 using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.SubscriptionLifecycle;
 using Subscriptions.Grpc.Api.Edge;
-using Subscriptions.Grpc.Transport;
-using Subscriptions.Grpc.Transport.Auth;
+using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Runtime;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Grpc.Api.SubscriptionLifecycle;
 
 /// <summary>subscriptions.v1.SubscriptionService: validates at the edge, maps to domain commands and calls the subscription grain.</summary>
-public sealed class SubscriptionService(IGrainFactory grains)
+public sealed class SubscriptionService(IGrainFactory grains) : Proto.SubscriptionService.SubscriptionServiceBase
 {
-    /// <summary>Registers every method with its ACC-2 policy: reads for holders, viewers and ops; changes for holders and ops.</summary>
-    public static void Register(GrpcServiceRegistry registry, SubscriptionService service)
-    {
-        ArgumentNullException.ThrowIfNull(registry);
-        ArgumentNullException.ThrowIfNull(service);
-        var read = AccountPolicy.For(AccountAccess.Read);
-        var manage = AccountPolicy.For(AccountAccess.ManageBilling);
-        new ServiceMethods(registry, Proto.SubscriptionsReflection.Descriptor.Services.Single(s => s.Name == "SubscriptionService"))
-            .Unary<Proto.StartTrialRequest, Proto.SubscriptionChange>("StartTrial", manage, service.StartTrialAsync)
-            .Unary<Proto.CreateSubscriptionRequest, Proto.SubscriptionChange>("CreateSubscription", manage, service.CreateSubscriptionAsync)
-            .Unary<Proto.GetSubscriptionRequest, Proto.Subscription>("GetSubscription", read, service.GetSubscriptionAsync)
-            .Unary<Proto.ListSubscriptionsRequest, Proto.ListSubscriptionsResponse>("ListSubscriptions", read, service.ListSubscriptionsAsync)
-            .Unary<Proto.UpgradeToPaidRequest, Proto.SubscriptionChange>("UpgradeToPaid", manage, service.UpgradeToPaidAsync)
-            .Unary<Proto.ChangePlanRequest, Proto.SubscriptionChange>("ChangePlan", manage, service.ChangePlanAsync)
-            .Unary<Proto.AddSeatsRequest, Proto.SubscriptionChange>("AddSeats", manage, service.AddSeatsAsync)
-            .Unary<Proto.RemoveSeatsRequest, Proto.SubscriptionChange>("RemoveSeats", manage, service.RemoveSeatsAsync)
-            .Unary<Proto.AssignLicenceRequest, Proto.SubscriptionChange>("AssignLicence", manage, service.AssignLicenceAsync)
-            .Unary<Proto.UnassignLicenceRequest, Proto.SubscriptionChange>("UnassignLicence", manage, service.UnassignLicenceAsync)
-            .Unary<Proto.ChangeBillingFrequencyRequest, Proto.SubscriptionChange>("ChangeBillingFrequency", manage, service.ChangeBillingFrequencyAsync)
-            .Unary<Proto.CancelSubscriptionRequest, Proto.SubscriptionChange>("CancelSubscription", manage, service.CancelSubscriptionAsync)
-            .Unary<Proto.WithdrawCancellationRequest, Proto.SubscriptionChange>("WithdrawCancellation", manage, service.WithdrawCancellationAsync)
-            .Unary<Proto.ReactivateSubscriptionRequest, Proto.SubscriptionChange>("ReactivateSubscription", manage, service.ReactivateSubscriptionAsync);
-    }
-
     /// <summary>Starts a trial (SUB-1).</summary>
-    public Task<Proto.SubscriptionChange> StartTrialAsync(Proto.StartTrialRequest request, ServerCallContext context)
+    [OnAccount(AccountAccess.ManageBilling)]
+    public override Task<Proto.SubscriptionChange> StartTrial(Proto.StartTrialRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         return ChangeAsync(context, request, check => Product(check, request.ProductId, request.PlanId, request.Seats, request.Frequency, request.Currency), (grain, actor) =>
@@ -50,7 +27,8 @@ public sealed class SubscriptionService(IGrainFactory grains)
     }
 
     /// <summary>Buys a product (SUB-3, SUB-11).</summary>
-    public Task<Proto.SubscriptionChange> CreateSubscriptionAsync(Proto.CreateSubscriptionRequest request, ServerCallContext context)
+    [OnAccount(AccountAccess.ManageBilling)]
+    public override Task<Proto.SubscriptionChange> CreateSubscription(Proto.CreateSubscriptionRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         return ChangeAsync(
@@ -75,7 +53,8 @@ public sealed class SubscriptionService(IGrainFactory grains)
     }
 
     /// <summary>Reads one subscription.</summary>
-    public async Task<Proto.Subscription> GetSubscriptionAsync(Proto.GetSubscriptionRequest request, ServerCallContext context)
+    [OnAccount(AccountAccess.Read)]
+    public override async Task<Proto.Subscription> GetSubscription(Proto.GetSubscriptionRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Reading().Id("account_id", request.AccountId).Id("subscription_id", request.SubscriptionId).ThrowIfInvalid();
@@ -84,7 +63,8 @@ public sealed class SubscriptionService(IGrainFactory grains)
     }
 
     /// <summary>Lists the account's subscriptions in the order they were started.</summary>
-    public async Task<Proto.ListSubscriptionsResponse> ListSubscriptionsAsync(Proto.ListSubscriptionsRequest request, ServerCallContext context)
+    [OnAccount(AccountAccess.Read)]
+    public override async Task<Proto.ListSubscriptionsResponse> ListSubscriptions(Proto.ListSubscriptionsRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Reading().Id("account_id", request.AccountId).ThrowIfInvalid();
@@ -101,7 +81,8 @@ public sealed class SubscriptionService(IGrainFactory grains)
     }
 
     /// <summary>Buys a trial or free subscription (SUB-2).</summary>
-    public Task<Proto.SubscriptionChange> UpgradeToPaidAsync(Proto.UpgradeToPaidRequest request, ServerCallContext context)
+    [OnAccount(AccountAccess.ManageBilling)]
+    public override Task<Proto.SubscriptionChange> UpgradeToPaid(Proto.UpgradeToPaidRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         return ChangeAsync(
@@ -117,42 +98,48 @@ public sealed class SubscriptionService(IGrainFactory grains)
     }
 
     /// <summary>Upgrades or (billing ops) downgrades the plan (SUB-4).</summary>
-    public Task<Proto.SubscriptionChange> ChangePlanAsync(Proto.ChangePlanRequest request, ServerCallContext context)
+    [OnAccount(AccountAccess.ManageBilling)]
+    public override Task<Proto.SubscriptionChange> ChangePlan(Proto.ChangePlanRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         return ChangeAsync(context, request, check => check.Required("plan_id", request.PlanId), (grain, actor) => grain.ChangePlanAsync(actor, new ChangePlan(request.PlanId)));
     }
 
     /// <summary>Adds seats (SUB-4).</summary>
-    public Task<Proto.SubscriptionChange> AddSeatsAsync(Proto.AddSeatsRequest request, ServerCallContext context)
+    [OnAccount(AccountAccess.ManageBilling)]
+    public override Task<Proto.SubscriptionChange> AddSeats(Proto.AddSeatsRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         return ChangeAsync(context, request, check => Seats(check, request.Seats), (grain, actor) => grain.AddSeatsAsync(actor, new AddSeats(request.Seats)));
     }
 
     /// <summary>Removes seats with a credit to the account balance (SUB-4).</summary>
-    public Task<Proto.SubscriptionChange> RemoveSeatsAsync(Proto.RemoveSeatsRequest request, ServerCallContext context)
+    [OnAccount(AccountAccess.ManageBilling)]
+    public override Task<Proto.SubscriptionChange> RemoveSeats(Proto.RemoveSeatsRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         return ChangeAsync(context, request, check => Seats(check, request.Seats), (grain, actor) => grain.RemoveSeatsAsync(actor, new RemoveSeats(request.Seats)));
     }
 
     /// <summary>Gives a seat to a user (SUB-5).</summary>
-    public Task<Proto.SubscriptionChange> AssignLicenceAsync(Proto.AssignLicenceRequest request, ServerCallContext context)
+    [OnAccount(AccountAccess.ManageBilling)]
+    public override Task<Proto.SubscriptionChange> AssignLicence(Proto.AssignLicenceRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         return ChangeAsync(context, request, check => check.Required("user_id", request.UserId), (grain, actor) => grain.AssignLicenceAsync(actor, new AssignLicence(request.UserId)));
     }
 
     /// <summary>Frees a user's seat (SUB-5).</summary>
-    public Task<Proto.SubscriptionChange> UnassignLicenceAsync(Proto.UnassignLicenceRequest request, ServerCallContext context)
+    [OnAccount(AccountAccess.ManageBilling)]
+    public override Task<Proto.SubscriptionChange> UnassignLicence(Proto.UnassignLicenceRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         return ChangeAsync(context, request, check => check.Required("user_id", request.UserId), (grain, actor) => grain.UnassignLicenceAsync(actor, new UnassignLicence(request.UserId)));
     }
 
     /// <summary>Switches monthly/annual from the next renewal (SUB-10).</summary>
-    public Task<Proto.SubscriptionChange> ChangeBillingFrequencyAsync(Proto.ChangeBillingFrequencyRequest request, ServerCallContext context)
+    [OnAccount(AccountAccess.ManageBilling)]
+    public override Task<Proto.SubscriptionChange> ChangeBillingFrequency(Proto.ChangeBillingFrequencyRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         return ChangeAsync(context, request, check => Frequency(check, request.Frequency), (grain, actor) =>
@@ -160,15 +147,18 @@ public sealed class SubscriptionService(IGrainFactory grains)
     }
 
     /// <summary>Requests cancellation (SUB-6).</summary>
-    public Task<Proto.SubscriptionChange> CancelSubscriptionAsync(Proto.CancelSubscriptionRequest request, ServerCallContext context) =>
+    [OnAccount(AccountAccess.ManageBilling)]
+    public override Task<Proto.SubscriptionChange> CancelSubscription(Proto.CancelSubscriptionRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, check => check, (grain, actor) => grain.CancelAsync(actor));
 
     /// <summary>Withdraws a pending cancellation (SUB-6).</summary>
-    public Task<Proto.SubscriptionChange> WithdrawCancellationAsync(Proto.WithdrawCancellationRequest request, ServerCallContext context) =>
+    [OnAccount(AccountAccess.ManageBilling)]
+    public override Task<Proto.SubscriptionChange> WithdrawCancellation(Proto.WithdrawCancellationRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, check => check, (grain, actor) => grain.WithdrawCancellationAsync(actor));
 
     /// <summary>Reactivates a cancelled or expired subscription (SUB-7).</summary>
-    public Task<Proto.SubscriptionChange> ReactivateSubscriptionAsync(Proto.ReactivateSubscriptionRequest request, ServerCallContext context) =>
+    [OnAccount(AccountAccess.ManageBilling)]
+    public override Task<Proto.SubscriptionChange> ReactivateSubscription(Proto.ReactivateSubscriptionRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, check => check, (grain, actor) => grain.ReactivateAsync(actor));
 
     private static EdgeValidation Product(EdgeValidation check, string productId, string planId, int seats, Proto.BillingFrequency frequency, string currency) =>

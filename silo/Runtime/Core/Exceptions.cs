@@ -30,4 +30,14 @@ public sealed class GrainCallCycleException(IReadOnlyList<GrainId> chain, GrainI
 
 /// <summary>The same request id was used before on this grain for a different method.</summary>
 public sealed class RequestIdReusedException(GrainId grain, string requestId, string firstMethod, string method)
-    : ArgumentException($"Request id \"{requestId}\" was already used on {grain} for {firstMethod}; it cannot be reused for {method}.", "request_id");
+    : ArgumentException($"Request id \"{requestId}\" was already used on {grain} for {firstMethod}; it cannot be reused for {method}.", "request_id")
+{
+    /// <summary>The grain the id was used on.</summary>
+    public GrainId Grain { get; } = grain;
+
+    /// <summary>The reused request id.</summary>
+    public string RequestId { get; } = requestId;
+
+    /// <summary>The grain method the id was first used for.</summary>
+    public string FirstMethod { get; } = firstMethod;
+}

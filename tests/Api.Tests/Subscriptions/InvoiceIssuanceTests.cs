@@ -1,5 +1,5 @@
 using Subscriptions.Grains.Accounts;
-using Subscriptions.Grpc.Transport;
+using Grpc.Core;
 using Subscriptions.Runtime;
 
 namespace Subscriptions.Api.Tests.SubscriptionLifecycle;

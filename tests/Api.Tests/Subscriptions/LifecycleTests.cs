@@ -252,7 +252,7 @@ public sealed class LifecycleTests(ApiServer server)
         Proto.AssignLicenceRequest Assign(string user) => new() { RequestId = Requests.NewRequestId(), AccountId = kit.AccountId, SubscriptionId = "meeting-1", UserId = user };
 
         await kit.CallAsync("AssignLicence", Assign("u-1"), kit.Holder);
-        var full = await Api.FailsWithAsync(Grpc.Transport.StatusCode.FailedPrecondition, () => kit.CallAsync("AssignLicence", Assign("u-2"), kit.Holder));
+        var full = await Api.FailsWithAsync(global::Grpc.Core.StatusCode.FailedPrecondition, () => kit.CallAsync("AssignLicence", Assign("u-2"), kit.Holder));
         await kit.CallAsync("UnassignLicence", new Proto.UnassignLicenceRequest
         {
             RequestId = Requests.NewRequestId(), AccountId = kit.AccountId, SubscriptionId = "meeting-1", UserId = "u-1",
@@ -314,7 +314,7 @@ public sealed class LifecycleTests(ApiServer server)
         var request = kit.Purchase("connect-1", "connect", "standard", seats: 2);
         request.FreeMonths = 2;
 
-        var refused = await Api.FailsWithAsync(Grpc.Transport.StatusCode.FailedPrecondition, () => kit.CallAsync("CreateSubscription", request, kit.Holder));
+        var refused = await Api.FailsWithAsync(global::Grpc.Core.StatusCode.FailedPrecondition, () => kit.CallAsync("CreateSubscription", request, kit.Holder));
         var signed = (await kit.CallAsync("CreateSubscription", request, kit.Ops)).Subscription;
         await kit.AdvanceToAsync(Start.AddMonths(2).AddTicks(-1));
         var beforeBilling = await kit.InvoicesAsync();

@@ -1,5 +1,5 @@
-using Subscriptions.Grpc.Transport;
-using Subscriptions.Grpc.Transport.Auth;
+using Grpc.Core;
+using Subscriptions.Grpc.Api.Auth;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests.SubscriptionLifecycle;
@@ -155,7 +155,7 @@ public sealed class RefusalTests(ApiServer server)
         await kit.AdvanceToAsync(Start.AddDays(30));
 
         var error = await RefusedAsync(kit, "meeting-1", "SUB-6", () => kit.ActAsync("WithdrawCancellation", "meeting-1", kit.Holder));
-        Assert.Contains("cancelled", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("cancelled", error.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,9 +1,9 @@
 using Google.Protobuf;
+using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Catalog;
 using Subscriptions.Domain.Money;
-using Subscriptions.Grpc.Transport.Client;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests.SubscriptionLifecycle;
@@ -44,7 +44,7 @@ public sealed class SubscriptionKit
     /// <summary>The account's billing viewer (a member of the account).</summary>
     public CallOptions Viewer => Server.Tokens.BillingViewer(AccountId);
 
-    private GrpcClient Client => Server.Client;
+    private ApiClient Client => Server.Client;
 
     /// <summary>Opens a sandbox account on a new test clock at <paramref name="start"/> (default <see cref="Start"/>), with a card on file unless told otherwise.</summary>
     public static async Task<SubscriptionKit> OpenAsync(ApiServer server, bool withCard = true, string currency = "USD", DateTimeOffset? start = null)

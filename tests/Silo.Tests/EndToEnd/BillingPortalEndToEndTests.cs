@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Subscriptions.Grpc.Transport.Auth;
+using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.TestHost;
 using Xunit.Abstractions;
 

@@ -19,7 +19,7 @@ internal static class AddressRules
         {
             violations.Check($"{prefix}.country", string.IsNullOrWhiteSpace(address.Country)
                 ? "is required (ISO 3166-1 alpha-2 code, e.g. US, GB, DE)"
-                : $"\"{address.Country.Trim()}\" is not a supported ISO 3166-1 alpha-2 country code (e.g. US, GB, DE)");
+                : $"{Quoted.Of(address.Country.Trim())} is not a supported ISO 3166-1 alpha-2 country code (e.g. US, GB, DE)");
             return address;
         }
 

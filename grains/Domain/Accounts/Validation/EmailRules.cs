@@ -16,30 +16,30 @@ internal static partial class EmailRules
         var email = value.Trim();
         if (email.Any(char.IsWhiteSpace))
         {
-            return $"\"{email}\" must not contain spaces";
+            return $"{Quoted.Of(email)} must not contain spaces";
         }
 
         var at = email.IndexOf('@', StringComparison.Ordinal);
         if (at < 0 || at != email.LastIndexOf('@'))
         {
-            return $"\"{email}\" must contain exactly one \"@\"";
+            return $"{Quoted.Of(email)} must contain exactly one \"@\"";
         }
 
         var local = email[..at];
         var domain = email[(at + 1)..];
         if (email.Length > 254 || local.Length is 0 or > 64)
         {
-            return $"\"{email}\" must have 1 to 64 characters before \"@\" and at most 254 in all";
+            return $"{Quoted.Of(email)} must have 1 to 64 characters before \"@\" and at most 254 in all";
         }
 
         if (!domain.Contains('.', StringComparison.Ordinal))
         {
-            return $"\"{email}\" has no dot in its domain \"{domain}\" (e.g. example.com)";
+            return $"{Quoted.Of(email)} has no dot in its domain {Quoted.Of(domain)} (e.g. example.com)";
         }
 
         return LocalPart().IsMatch(local) && Domain().IsMatch(domain)
             ? null
-            : $"\"{email}\" is not a valid email address";
+            : $"{Quoted.Of(email)} is not a valid email address";
     }
 
     /// <summary>The address trimmed, for storage; comparisons between addresses ignore case.</summary>

@@ -15,7 +15,7 @@ internal static class PhoneRules
         var digits = compact.Length > 0 && compact[0] == '+' ? compact[1..] : null;
         return digits is { Length: >= 8 and <= 15 } && digits.All(char.IsAsciiDigit) && digits[0] != '0'
             ? null
-            : $"\"{value.Trim()}\" is not an international phone number; use E.164 form with the country code, e.g. +14155550123";
+            : $"{Quoted.Of(value.Trim())} is not an international phone number; use E.164 form with the country code, e.g. +14155550123";
     }
 
     /// <summary>The number in E.164 form ("+" and digits only).</summary>

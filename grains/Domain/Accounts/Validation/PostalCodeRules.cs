@@ -41,7 +41,7 @@ internal static class PostalCodeRules
 
         return format.Pattern.IsMatch(Compact(postalCode))
             ? null
-            : $"\"{postalCode.Trim()}\" is not a valid {countryCode} postal code (e.g. {format.Example})";
+            : $"{Quoted.Of(postalCode.Trim())} is not a valid {countryCode} postal code (e.g. {format.Example})";
     }
 
     /// <summary>The postal code as stored: canonical spacing and upper case where the format is known, trimmed elsewhere.</summary>

@@ -33,7 +33,7 @@ internal static class RegionRules
 
         return set.Codes.Contains(region.Trim())
             ? null
-            : $"\"{region.Trim()}\" is not a {set.Label} (e.g. {set.Examples})";
+            : $"{Quoted.Of(region.Trim())} is not a {set.Label} (e.g. {set.Examples})";
     }
 
     /// <summary>The region as stored: upper-case code where codes apply, trimmed text elsewhere.</summary>

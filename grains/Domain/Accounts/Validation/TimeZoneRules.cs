@@ -10,7 +10,7 @@ internal static class TimeZoneRules
     public static string? Problem(string? timeZoneId) =>
         string.IsNullOrWhiteSpace(timeZoneId) || TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId.Trim(), out _)
             ? null
-            : $"\"{timeZoneId.Trim()}\" is not a known IANA time zone id (e.g. UTC, Europe/Paris, America/New_York)";
+            : $"{Quoted.Of(timeZoneId.Trim())} is not a known IANA time zone id (e.g. UTC, Europe/Paris, America/New_York)";
 
     /// <summary>The id as stored: the time zone database's own spelling (e.g. "utc" → "UTC"), or "UTC" when blank.</summary>
     public static string Normalize(string? timeZoneId) =>

@@ -31,12 +31,12 @@ internal static class VatIdRules
         var vatId = Normalize(value);
         if (vatId.Length < 4 || !ByPrefix.TryGetValue(vatId[..2], out var pattern))
         {
-            return $"\"{value.Trim()}\" must start with an EU or UK country prefix (e.g. DE, FR, IE, EL for Greece, GB)";
+            return $"{Quoted.Of(value.Trim())} must start with an EU or UK country prefix (e.g. DE, FR, IE, EL for Greece, GB)";
         }
 
         return pattern.IsMatch(vatId[2..])
             ? null
-            : $"\"{value.Trim()}\" does not have the format of a {vatId[..2]} VAT id";
+            : $"{Quoted.Of(value.Trim())} does not have the format of a {vatId[..2]} VAT id";
     }
 
     /// <summary>The id upper-case with spaces, dots and dashes removed.</summary>

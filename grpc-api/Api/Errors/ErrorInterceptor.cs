@@ -1,0 +1,91 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+using Subscriptions.Domain;
+using Subscriptions.Domain.Errors;
+using Subscriptions.Grains;
+using Subscriptions.Runtime;
+
+namespace Subscriptions.Grpc.Api.Errors;
+
+/// <summary>
+/// The one place where domain, grain and runtime exceptions become gRPC statuses with google.rpc details. A grain
+/// call that times out maps to DEADLINE_EXCEEDED: the turn may still complete, so the outcome is unknown and the
+/// client retries with the same request id (IDEM-1), which is safe either way. A call cycle is a defect. Any exception
+/// not mapped here (an ArgumentException from a grain's own invariant included) is a defect too: it is logged once and
+/// answered INTERNAL with no internals, rather than blaming a request field.
+/// </summary>
+public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+{
+    /// <summary>The message of an INTERNAL answer; the exception itself goes to the log only.</summary>
+    public const string InternalMessage = "The service failed to handle the call; it has been logged. Retrying with the same request id is safe.";
+
+    /// <inheritdoc />
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Map(e, context);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Map(e, context);
+        }
+    }
+
+    /// <summary>The status <paramref name="exception"/> is answered with.</summary>
+    public RpcException Map(Exception exception, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(context);
+        switch (exception)
+        {
+            case ValidationException e:
+                return RichErrors.InvalidArgument(e.Message, e.Violations.Select(v => (v.Field, v.Description)));
+            case RequestIdReusedException e:
+                var message = $"request_id {Quoted.Of(e.RequestId)} was already used for {ApiMethodNames.Of(e.Grain.Type, e.FirstMethod)}; it cannot be reused for {ApiMethodNames.FromPath(context.Method)}. Use a new request id for a new change.";
+                return RichErrors.InvalidArgument(message, [("request_id", message)]);
+            case RuleViolationException e:
+                return RichErrors.FailedPrecondition(e.RuleId, e.Message);
+            case NotFoundException e:
+                return RichErrors.NotFound(e.Kind, e.Id);
+            case PermissionDeniedException e:
+                return RichErrors.PermissionDenied(e.RuleId, e.Message, new Dictionary<string, string> { ["method"] = context.Method });
+            case AlreadyExistsException e:
+                return RichErrors.Create(StatusCode.AlreadyExists, e.Message, new Google.Rpc.ResourceInfo { ResourceType = e.Kind, ResourceName = Quoted.Cut(e.Id), Description = RichErrors.Cap(e.Message, RichErrors.MaxMessageLength) });
+            case GrainVersionConflictException e:
+                return RichErrors.Aborted(e.Message);
+            case StorageUnavailableException e:
+                return RichErrors.Unavailable(e.Message);
+            case GrainCallTimeoutException e:
+                return new RpcException(new Status(StatusCode.DeadlineExceeded, RichErrors.Cap(e.Message, RichErrors.MaxMessageLength)));
+            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                return !context.GetHttpContext().RequestAborted.IsCancellationRequested
+                    ? new RpcException(new Status(StatusCode.DeadlineExceeded, "The call's deadline passed before the work finished; nothing was applied unless a retry with the same request id says so."))
+                    : new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled by the client."));
+            default:
+                LogUnhandled(logger, context.Method, exception);
+                return new RpcException(new Status(StatusCode.Internal, InternalMessage));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in {Method}; answered INTERNAL")]
+    private static partial void LogUnhandled(ILogger logger, string method, Exception exception);
+}
