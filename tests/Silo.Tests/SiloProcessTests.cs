@@ -1,4 +1,8 @@
+using System.Security.Claims;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Subscriptions.Domain.Accounts;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,10 +85,9 @@ public sealed class SiloProcessTests : IAsyncLifetime
         await using var app = SiloProgram.Build(Settings(database.ConnectionString));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        using var http = GrpcClient.CreateHttpClient(new Uri(address));
-        var client = new GrpcClient(http);
+        using var channel = GrpcChannel.ForAddress(address);
 
-        var response = await client.UnaryAsync<HealthCheckRequest, HealthCheckResponse>("/grpc.health.v1.Health/Check", new HealthCheckRequest());
+        var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
         Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM schema_version WHERE version = 1"));
@@ -92,16 +95,43 @@ public sealed class SiloProcessTests : IAsyncLifetime
     }
 
     [Fact]
-    public void when_a_development_token_is_minted_then_it_validates_with_the_configured_key_and_carries_the_roles()
+    public async Task when_PostgreSQL_stops_answering_then_health_is_NOT_SERVING_and_once_it_is_back_SERVING()
+    {
+        var server = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
+        await using var proxy = new TcpProxy(server.Host!, server.Port);
+        var proxied = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 2, Pooling = false };
+        await using var app = SiloProgram.Build(Settings(proxied.ConnectionString));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        using var channel = GrpcChannel.ForAddress(address);
+        var health = new Health.HealthClient(channel);
+
+        var before = (await health.CheckAsync(new HealthCheckRequest())).Status;
+        proxy.Cut();
+        var down = (await health.CheckAsync(new HealthCheckRequest())).Status;
+        proxy.Restore();
+        var back = (await health.CheckAsync(new HealthCheckRequest())).Status;
+
+        Assert.Equal(
+            (HealthCheckResponse.Types.ServingStatus.Serving, HealthCheckResponse.Types.ServingStatus.NotServing, HealthCheckResponse.Types.ServingStatus.Serving),
+            (before, down, back));
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task when_a_development_token_is_minted_then_it_validates_with_the_configured_key_and_carries_the_roles()
     {
         var options = new TokenOptions { Issuer = "subscriptions", Audience = "subscriptions-api", SigningKey = SigningKey };
         var output = new StringWriter();
 
         Assert.Equal(0, DevTokenCommand.Run(["--sub", "jane", "--role", "ops", "--role", "billing-viewer:acc-1"], options, output));
 
-        var caller = new TokenValidator(options, TimeProvider.System).Validate(output.ToString().Trim());
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(output.ToString().Trim(), BearerTokens.ValidationParameters(options, TimeProvider.System));
+        Assert.True(result.IsValid, result.Exception?.Message);
+        var caller = RoleClaims.ToIdentity(new ClaimsPrincipal(result.ClaimsIdentity));
         Assert.Equal("jane", caller.Subject);
         Assert.True(caller.IsOps);
+        Assert.Equal(AccountRole.BillingViewer, caller.RoleOn("acc-1"));
     }
 
     [Fact]

@@ -29,30 +29,40 @@ public static class BearerTokens
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
-        var key = new SymmetricSecurityKey(options.GetValidatedKey());
+        options.GetValidatedKey();
         services.AddSingleton(options);
         services.AddSingleton(provider => new TokenIssuer(options, provider.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IServiceProvider>((jwt, provider) =>
         {
-            var clock = provider.GetService<TimeProvider>() ?? TimeProvider.System;
             jwt.MapInboundClaims = false;
             jwt.RequireHttpsMetadata = false;
-            jwt.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = options.Issuer,
-                ValidAudience = options.Audience,
-                IssuerSigningKey = key,
-                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                RequireSignedTokens = true,
-                RequireExpirationTime = true,
-                ClockSkew = options.ClockSkew,
-                NameClaimType = RoleClaims.SubjectClaimType,
-                RoleClaimType = RoleClaims.ClaimType,
-                LifetimeValidator = (notBefore, expires, _, _) => CheckLifetime(notBefore, expires, clock.GetUtcNow(), options.ClockSkew),
-            };
+            jwt.TokenValidationParameters = ValidationParameters(options, provider.GetService<TimeProvider>() ?? TimeProvider.System);
         });
         return services;
+    }
+
+    /// <summary>
+    /// What a token must be: HS256-signed with the configured key, from the configured issuer for the configured
+    /// audience, with an expiry, and current on <paramref name="clock"/> give or take <see cref="TokenOptions.ClockSkew"/>.
+    /// </summary>
+    public static TokenValidationParameters ValidationParameters(TokenOptions options, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
+        return new TokenValidationParameters
+        {
+            ValidIssuer = options.Issuer,
+            ValidAudience = options.Audience,
+            IssuerSigningKey = new SymmetricSecurityKey(options.GetValidatedKey()),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ClockSkew = options.ClockSkew,
+            NameClaimType = RoleClaims.SubjectClaimType,
+            RoleClaimType = RoleClaims.ClaimType,
+            LifetimeValidator = (notBefore, expires, _, _) => CheckLifetime(notBefore, expires, clock.GetUtcNow(), options.ClockSkew),
+        };
     }
 
     /// <summary>Authenticates the call's bearer token; throws UNAUTHENTICATED saying what is wrong, without token internals.</summary>

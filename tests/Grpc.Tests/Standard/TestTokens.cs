@@ -1,10 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
-using Subscriptions.Grpc.Transport;
-using Subscriptions.Grpc.Transport.Auth;
+using Grpc.Core;
+using Subscriptions.Grpc.Api.Auth;
 
 namespace Subscriptions.Grpc.Tests.Standard;
 
-/// <summary>Token settings and call contexts shared by the authentication tests.</summary>
+/// <summary>Token settings shared by the authentication tests.</summary>
 internal static class TestTokens
 {
     public static readonly DateTimeOffset Start = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
@@ -24,17 +23,9 @@ internal static class TestTokens
         SigningKey = "CwFCD4NgUnRGKbXjN7116JF/6UXpKilz81eGGuy56h8=",
     };
 
-    public static ServiceProvider Services(TimeProvider clock) =>
-        new ServiceCollection().AddSingleton(clock).AddBearerTokens(Options()).BuildServiceProvider();
+    /// <summary>Call options carrying "authorization: <paramref name="authorization"/>".</summary>
+    public static CallOptions With(string authorization) => new(new Metadata { { "authorization", authorization } });
 
-    public static ServerCallContext Context(IServiceProvider services, string? authorization, string method = "/subscriptions.v1.Accounts/GetAccount")
-    {
-        var headers = new Metadata();
-        if (authorization is not null)
-        {
-            headers.Add("authorization", authorization);
-        }
-
-        return new ServerCallContext(method, headers, deadline: null, "ipv4:127.0.0.1:50000", services, CancellationToken.None);
-    }
+    /// <summary>Call options carrying a bearer token.</summary>
+    public static CallOptions Bearer(string token) => With($"Bearer {token}");
 }
