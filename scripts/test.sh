@@ -25,6 +25,11 @@ if [ ! -f "$wire_js/node_modules/.package-lock.json" ] || [ "$wire_js/package-lo
   echo "test: installing the grpc-js wire test packages (npm ci in tests/Grpc.Tests/wire-js)"
   (cd "$wire_js" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+grpc_web="$repo/tests/Silo.Tests/EndToEnd/grpc-web"
+if [ ! -f "$grpc_web/node_modules/.package-lock.json" ] || [ "$grpc_web/package-lock.json" -nt "$grpc_web/node_modules/.package-lock.json" ]; then
+  echo "test: installing the gRPC-Web client test packages (npm ci in tests/Silo.Tests/EndToEnd/grpc-web)"
+  (cd "$grpc_web" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 export PGLOCAL_DIR
 PGLOCAL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/subscriptions-test-pg.XXXXXX")
