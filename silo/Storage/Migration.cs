@@ -7,8 +7,11 @@ namespace Subscriptions.Storage;
 /// <summary>One versioned SQL migration, embedded in an assembly as <c>Migrations/NNNN_name.sql</c>.</summary>
 public sealed record Migration(int Version, string Name, string Sql)
 {
-    /// <summary>A short digest of the SQL (line endings normalised), recorded when applied so later edits are caught.</summary>
-    public string Checksum { get; } = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))))[..16];
+    /// <summary>
+    /// A short digest of the SQL (line endings normalised), recorded when applied so later edits are caught. Computed
+    /// from <see cref="Sql"/> on every read, so a copy made with <c>with { Sql = ... }</c> carries its own digest.
+    /// </summary>
+    public string Checksum => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))))[..16];
 
     /// <summary>The migrations embedded in <paramref name="assembly"/>, ordered by version.</summary>
     public static IReadOnlyList<Migration> FromAssembly(Assembly assembly)

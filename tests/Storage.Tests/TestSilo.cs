@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace Subscriptions.Storage.Tests;
+
+/// <summary>How a test silo reaches the database: through a connection string or through one shared data source.</summary>
+public enum Connection
+{
+    ConnectionString,
+    DataSource,
+}
+
+/// <summary>
+/// A real silo in a plain generic host: TCP on loopback, ADO.NET clustering, grain storage (System.Text.Json) and
+/// reminders, all on one test database with invariant "Npgsql".
+/// </summary>
+public sealed class TestSilo : IAsyncDisposable
+{
+    private TestSilo(IHost host, int siloPort, int gatewayPort)
+    {
+        Host = host;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+    }
+
+    public IHost Host { get; }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    public IServiceProvider Services => Host.Services;
+
+    public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>Starts a silo; returns once it is Active in the membership table.</summary>
+    public static async Task<TestSilo> StartAsync(
+        TestDatabase database,
+        string clusterId,
+        string serviceId,
+        Connection connection = Connection.ConnectionString,
+        Action<ISiloBuilder>? configure = null)
+    {
+        var siloPort = FreePort();
+        var gatewayPort = FreePort();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            EnvironmentName = Environments.Development,
+            ApplicationName = $"silo-{siloPort}",
+        });
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = clusterId;
+                o.ServiceId = serviceId;
+            });
+            silo.Configure<SiloOptions>(o => o.SiloName = $"silo-{siloPort}");
+            silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = OrleansAdoNet.Invariant;
+                Use(o, database, connection);
+            });
+            silo.AddAdoNetGrainStorageAsDefault(o =>
+            {
+                o.Invariant = OrleansAdoNet.Invariant;
+                Use(o, database, connection);
+            });
+            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = OrleansAdoNet.Invariant;
+                Use(o, database, connection);
+            });
+            configure?.Invoke(silo);
+        });
+
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        return new TestSilo(host, siloPort, gatewayPort);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Host.StopAsync();
+        }
+        finally
+        {
+            if (Host is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync();
+            }
+            else
+            {
+                Host.Dispose();
+            }
+        }
+    }
+
+    private static void Use(AdoNetClusteringSiloOptions options, TestDatabase database, Connection connection)
+    {
+        if (connection == Connection.DataSource)
+        {
+            options.DataSource = database.DataSource;
+        }
+        else
+        {
+            options.ConnectionString = database.ConnectionString;
+        }
+    }
+
+    private static void Use(AdoNetGrainStorageOptions options, TestDatabase database, Connection connection)
+    {
+        if (connection == Connection.DataSource)
+        {
+            options.DataSource = database.DataSource;
+        }
+        else
+        {
+            options.ConnectionString = database.ConnectionString;
+        }
+    }
+
+    private static void Use(AdoNetReminderTableOptions options, TestDatabase database, Connection connection)
+    {
+        if (connection == Connection.DataSource)
+        {
+            options.DataSource = database.DataSource;
+        }
+        else
+        {
+            options.ConnectionString = database.ConnectionString;
+        }
+    }
+
+    /// <summary>A loopback port that was free a moment ago.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
