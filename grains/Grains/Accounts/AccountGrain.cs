@@ -24,8 +24,9 @@ public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAcco
     public const string TypeName = "account";
 
     /// <inheritdoc />
-    public async Task<AccountSnapshot> CreateAsync(Actor actor, CreateAccount command)
+    public async Task<AccountSnapshot> CreateAsync(Actor actor, CreateAccount command, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(command);
         if (State.Account is not null)
@@ -41,7 +42,7 @@ public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAcco
         var decision = Account.Create(actor, command, Clock.GetUtcNow());
         if (decision.State.TestClockId is { } clockId)
         {
-            await GrainFactory.GetGrain<ITestClockGrain>(clockId).GetAsync();
+            await GrainFactory.GetGrain<ITestClockGrain>(clockId).GetAsync(cancellationToken);
             BindToClock(clockId);
             decision = Account.Create(actor, command, Clock.GetUtcNow());
         }
@@ -50,8 +51,9 @@ public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAcco
     }
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> GetAsync(Actor actor)
+    public Task<AccountSnapshot> GetAsync(Actor actor, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(actor);
         RequireAccount().Authorize(actor, AccountAction.ViewBillingInfo);
         return Task.FromResult(Snapshot());
@@ -65,68 +67,69 @@ public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAcco
     }
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> UpdateCompanyProfileAsync(Actor actor, UpdateCompanyProfile command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> UpdateCompanyProfileAsync(Actor actor, UpdateCompanyProfile command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> ChangeBillingAddressAsync(Actor actor, ChangeBillingAddress command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> ChangeBillingAddressAsync(Actor actor, ChangeBillingAddress command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> ChangeShippingAddressAsync(Actor actor, ChangeShippingAddress command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> ChangeShippingAddressAsync(Actor actor, ChangeShippingAddress command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> RecordVatIdAsync(Actor actor, RecordVatId command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> RecordVatIdAsync(Actor actor, RecordVatId command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> RequestTaxExemptionAsync(Actor actor, RequestTaxExemption command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> RequestTaxExemptionAsync(Actor actor, RequestTaxExemption command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> ApproveTaxExemptionAsync(Actor actor, ApproveTaxExemption command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> ApproveTaxExemptionAsync(Actor actor, ApproveTaxExemption command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> RejectTaxExemptionAsync(Actor actor, RejectTaxExemption command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> RejectTaxExemptionAsync(Actor actor, RejectTaxExemption command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> AddCardAsync(Actor actor, AddCard command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> AddCardAsync(Actor actor, AddCard command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> AddBankAccountAsync(Actor actor, AddBankAccount command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> AddBankAccountAsync(Actor actor, AddBankAccount command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> AddPayPalWalletAsync(Actor actor, AddPayPalWallet command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> AddPayPalWalletAsync(Actor actor, AddPayPalWallet command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> RemovePaymentMethodAsync(Actor actor, RemovePaymentMethod command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> RemovePaymentMethodAsync(Actor actor, RemovePaymentMethod command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> SetDefaultPaymentMethodAsync(Actor actor, SetDefaultPaymentMethod command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> SetDefaultPaymentMethodAsync(Actor actor, SetDefaultPaymentMethod command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> SetAutopayAsync(Actor actor, SetAutopay command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> SetAutopayAsync(Actor actor, SetAutopay command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> AddInvoiceRecipientAsync(Actor actor, AddInvoiceRecipient command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> AddInvoiceRecipientAsync(Actor actor, AddInvoiceRecipient command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> RemoveInvoiceRecipientAsync(Actor actor, RemoveInvoiceRecipient command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> RemoveInvoiceRecipientAsync(Actor actor, RemoveInvoiceRecipient command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> SetReceiptRecipientAsync(Actor actor, SetReceiptRecipient command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> SetReceiptRecipientAsync(Actor actor, SetReceiptRecipient command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> AddMemberAsync(Actor actor, AddMember command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> AddMemberAsync(Actor actor, AddMember command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> RemoveMemberAsync(Actor actor, RemoveMember command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> RemoveMemberAsync(Actor actor, RemoveMember command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> ChangeMemberRoleAsync(Actor actor, ChangeMemberRole command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> ChangeMemberRoleAsync(Actor actor, ChangeMemberRole command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> ChangeBillingContactAsync(Actor actor, ChangeBillingContact command) => Decide(a => a.Decide(actor, command, Now));
+    public Task<AccountSnapshot> ChangeBillingContactAsync(Actor actor, ChangeBillingContact command, CancellationToken cancellationToken = default) => Decide(a => a.Decide(actor, command, Now), cancellationToken);
 
     /// <inheritdoc />
-    public async Task<AccountSnapshot> AttachTestClockAsync(Actor actor, AttachTestClock command)
+    public async Task<AccountSnapshot> AttachTestClockAsync(Actor actor, AttachTestClock command, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(command);
         var decision = RequireAccount().Decide(actor, command, Now);
         if (decision.Changed && decision.State.TestClockId is { } clockId)
@@ -139,7 +142,7 @@ public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAcco
                     + $"test clock {Quoted.Of(clockId)} can only be attached before the first subscription starts. Open a new sandbox account on the clock instead.");
             }
 
-            await GrainFactory.GetGrain<ITestClockGrain>(clockId).GetAsync();
+            await GrainFactory.GetGrain<ITestClockGrain>(clockId).GetAsync(cancellationToken);
             BindToClock(clockId);
         }
 
@@ -225,7 +228,12 @@ public sealed class AccountGrain(TaxCalculator tax) : Grain<AccountState>, IAcco
 
     private DateTimeOffset Now => Clock.GetUtcNow();
 
-    private Task<AccountSnapshot> Decide(Func<Account, AccountDecision> decide) => Task.FromResult(Apply(decide(RequireAccount())));
+    private Task<AccountSnapshot> Decide(Func<Account, AccountDecision> decide, CancellationToken cancellationToken)
+    {
+        // A call whose caller gave up (deadline, cancellation) before it ran changes nothing.
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Apply(decide(RequireAccount())));
+    }
 
     private AccountSnapshot Apply(AccountDecision decision)
     {

@@ -10,5 +10,5 @@ namespace Subscriptions.Grains.Invoices;
 public interface IInvoiceGrain : IGrainWithStringKey
 {
     /// <summary>Reads the invoice; NOT_FOUND when its account never issued it.</summary>
-    Task<Invoice> GetAsync();
+    Task<Invoice> GetAsync(CancellationToken cancellationToken = default);
 }

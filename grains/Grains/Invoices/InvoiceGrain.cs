@@ -25,11 +25,12 @@ public sealed class InvoiceGrain : Grain<InvoiceState>, IInvoiceGrain
     public const string TypeName = "invoice";
 
     /// <inheritdoc />
-    public Task<Invoice> GetAsync() => InvoiceAsync();
+    public Task<Invoice> GetAsync(CancellationToken cancellationToken = default) => InvoiceAsync(cancellationToken);
 
     /// <summary>The invoice, adopted from the account's record first if this grain has none yet.</summary>
-    private async Task<Invoice> InvoiceAsync()
+    private async Task<Invoice> InvoiceAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (State.Invoice is { } invoice)
         {
             return invoice;

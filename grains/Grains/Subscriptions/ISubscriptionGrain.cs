@@ -12,43 +12,43 @@ namespace Subscriptions.Grains.SubscriptionLifecycle;
 public interface ISubscriptionGrain : IGrainWithStringKey
 {
     /// <summary>Starts a trial (SUB-1); <paramref name="currency"/>, when given, must be the account's currency.</summary>
-    Task<SubscriptionView> StartTrialAsync(Actor actor, StartTrial command, string? currency);
+    Task<SubscriptionView> StartTrialAsync(Actor actor, StartTrial command, string? currency, CancellationToken cancellationToken = default);
 
     /// <summary>Buys a product and invoices its first period when billing starts now (SUB-3, SUB-11, SUB-12).</summary>
-    Task<SubscriptionView> CreateAsync(Actor actor, CreatePaid command, string? currency);
+    Task<SubscriptionView> CreateAsync(Actor actor, CreatePaid command, string? currency, CancellationToken cancellationToken = default);
 
     /// <summary>Reads the subscription; the actor needs read access to the account (ACC-2).</summary>
-    Task<SubscriptionView> GetAsync(Actor actor);
+    Task<SubscriptionView> GetAsync(Actor actor, CancellationToken cancellationToken = default);
 
     /// <summary>Buys a trial or free subscription (SUB-2).</summary>
-    Task<SubscriptionView> UpgradeToPaidAsync(Actor actor, UpgradeToPaid command);
+    Task<SubscriptionView> UpgradeToPaidAsync(Actor actor, UpgradeToPaid command, CancellationToken cancellationToken = default);
 
     /// <summary>Moves to another plan of the product: a higher rank is an upgrade, a lower one a downgrade (SUB-4).</summary>
-    Task<SubscriptionView> ChangePlanAsync(Actor actor, ChangePlan command);
+    Task<SubscriptionView> ChangePlanAsync(Actor actor, ChangePlan command, CancellationToken cancellationToken = default);
 
     /// <summary>Adds seats with proration (SUB-4).</summary>
-    Task<SubscriptionView> AddSeatsAsync(Actor actor, AddSeats command);
+    Task<SubscriptionView> AddSeatsAsync(Actor actor, AddSeats command, CancellationToken cancellationToken = default);
 
     /// <summary>Removes seats; the prorated difference is credited to the account balance (SUB-4).</summary>
-    Task<SubscriptionView> RemoveSeatsAsync(Actor actor, RemoveSeats command);
+    Task<SubscriptionView> RemoveSeatsAsync(Actor actor, RemoveSeats command, CancellationToken cancellationToken = default);
 
     /// <summary>Gives a seat to a user (SUB-5).</summary>
-    Task<SubscriptionView> AssignLicenceAsync(Actor actor, AssignLicence command);
+    Task<SubscriptionView> AssignLicenceAsync(Actor actor, AssignLicence command, CancellationToken cancellationToken = default);
 
     /// <summary>Frees a user's seat (SUB-5).</summary>
-    Task<SubscriptionView> UnassignLicenceAsync(Actor actor, UnassignLicence command);
+    Task<SubscriptionView> UnassignLicenceAsync(Actor actor, UnassignLicence command, CancellationToken cancellationToken = default);
 
     /// <summary>Switches monthly/annual from the next renewal (SUB-10).</summary>
-    Task<SubscriptionView> ChangeFrequencyAsync(Actor actor, ChangeFrequency command);
+    Task<SubscriptionView> ChangeFrequencyAsync(Actor actor, ChangeFrequency command, CancellationToken cancellationToken = default);
 
     /// <summary>Requests cancellation (SUB-6).</summary>
-    Task<SubscriptionView> CancelAsync(Actor actor);
+    Task<SubscriptionView> CancelAsync(Actor actor, CancellationToken cancellationToken = default);
 
     /// <summary>Withdraws a pending cancellation before its effective date (SUB-6).</summary>
-    Task<SubscriptionView> WithdrawCancellationAsync(Actor actor);
+    Task<SubscriptionView> WithdrawCancellationAsync(Actor actor, CancellationToken cancellationToken = default);
 
     /// <summary>Restarts a cancelled or expired subscription with a new invoiced period (SUB-7).</summary>
-    Task<SubscriptionView> ReactivateAsync(Actor actor);
+    Task<SubscriptionView> ReactivateAsync(Actor actor, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Move to another plan of the same product (SUB-4); the grain chooses upgrade or downgrade by plan rank.</summary>

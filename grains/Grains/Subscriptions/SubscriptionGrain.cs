@@ -22,22 +22,25 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
     public const string TypeName = "subscription";
 
     /// <inheritdoc />
-    public Task<SubscriptionView> StartTrialAsync(Actor actor, StartTrial command, string? currency)
+    public Task<SubscriptionView> StartTrialAsync(Actor actor, StartTrial command, string? currency, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(command);
-        return StartAsync(actor, command.AccountId, command.SubscriptionId, currency, context => Subscription.StartTrial(command, context));
+        return StartAsync(actor, command.AccountId, command.SubscriptionId, currency, context => Subscription.StartTrial(command, context), cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<SubscriptionView> CreateAsync(Actor actor, CreatePaid command, string? currency)
+    public Task<SubscriptionView> CreateAsync(Actor actor, CreatePaid command, string? currency, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(command);
-        return StartAsync(actor, command.AccountId, command.SubscriptionId, currency, context => Subscription.CreatePaid(command, context));
+        return StartAsync(actor, command.AccountId, command.SubscriptionId, currency, context => Subscription.CreatePaid(command, context), cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<SubscriptionView> GetAsync(Actor actor)
+    public async Task<SubscriptionView> GetAsync(Actor actor, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(actor);
         var subscription = RequireSubscription();
         var account = (await Account(subscription.AccountId).ReadAsync()).Account;
@@ -52,11 +55,12 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
     }
 
     /// <inheritdoc />
-    public Task<SubscriptionView> UpgradeToPaidAsync(Actor actor, UpgradeToPaid command) => DecideAsync(actor, command);
+    public Task<SubscriptionView> UpgradeToPaidAsync(Actor actor, UpgradeToPaid command, CancellationToken cancellationToken = default) => DecideAsync(actor, command, cancellationToken);
 
     /// <inheritdoc />
-    public Task<SubscriptionView> ChangePlanAsync(Actor actor, ChangePlan command)
+    public Task<SubscriptionView> ChangePlanAsync(Actor actor, ChangePlan command, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(command);
         var subscription = RequireSubscription();
         var product = catalog.Product(subscription.ProductId);
@@ -66,33 +70,33 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
         // domain (plan_id) only for a caller allowed to change the plan.
         var target = product.Plans.FirstOrDefault(p => string.Equals(p.Id, command.PlanId?.Trim(), StringComparison.OrdinalIgnoreCase));
         return target is not null && target.Rank < product.Plan(subscription.PlanId).Rank
-            ? DecideAsync(actor, new DowngradePlan(target.Id))
-            : DecideAsync(actor, new UpgradePlan(target?.Id ?? command.PlanId));
+            ? DecideAsync(actor, new DowngradePlan(target.Id), cancellationToken)
+            : DecideAsync(actor, new UpgradePlan(target?.Id ?? command.PlanId), cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<SubscriptionView> AddSeatsAsync(Actor actor, AddSeats command) => DecideAsync(actor, command);
+    public Task<SubscriptionView> AddSeatsAsync(Actor actor, AddSeats command, CancellationToken cancellationToken = default) => DecideAsync(actor, command, cancellationToken);
 
     /// <inheritdoc />
-    public Task<SubscriptionView> RemoveSeatsAsync(Actor actor, RemoveSeats command) => DecideAsync(actor, command);
+    public Task<SubscriptionView> RemoveSeatsAsync(Actor actor, RemoveSeats command, CancellationToken cancellationToken = default) => DecideAsync(actor, command, cancellationToken);
 
     /// <inheritdoc />
-    public Task<SubscriptionView> AssignLicenceAsync(Actor actor, AssignLicence command) => DecideAsync(actor, command);
+    public Task<SubscriptionView> AssignLicenceAsync(Actor actor, AssignLicence command, CancellationToken cancellationToken = default) => DecideAsync(actor, command, cancellationToken);
 
     /// <inheritdoc />
-    public Task<SubscriptionView> UnassignLicenceAsync(Actor actor, UnassignLicence command) => DecideAsync(actor, command);
+    public Task<SubscriptionView> UnassignLicenceAsync(Actor actor, UnassignLicence command, CancellationToken cancellationToken = default) => DecideAsync(actor, command, cancellationToken);
 
     /// <inheritdoc />
-    public Task<SubscriptionView> ChangeFrequencyAsync(Actor actor, ChangeFrequency command) => DecideAsync(actor, command);
+    public Task<SubscriptionView> ChangeFrequencyAsync(Actor actor, ChangeFrequency command, CancellationToken cancellationToken = default) => DecideAsync(actor, command, cancellationToken);
 
     /// <inheritdoc />
-    public Task<SubscriptionView> CancelAsync(Actor actor) => DecideAsync(actor, new Cancel());
+    public Task<SubscriptionView> CancelAsync(Actor actor, CancellationToken cancellationToken = default) => DecideAsync(actor, new Cancel(), cancellationToken);
 
     /// <inheritdoc />
-    public Task<SubscriptionView> WithdrawCancellationAsync(Actor actor) => DecideAsync(actor, new WithdrawCancellation());
+    public Task<SubscriptionView> WithdrawCancellationAsync(Actor actor, CancellationToken cancellationToken = default) => DecideAsync(actor, new WithdrawCancellation(), cancellationToken);
 
     /// <inheritdoc />
-    public Task<SubscriptionView> ReactivateAsync(Actor actor) => DecideAsync(actor, new Reactivate());
+    public Task<SubscriptionView> ReactivateAsync(Actor actor, CancellationToken cancellationToken = default) => DecideAsync(actor, new Reactivate(), cancellationToken);
 
     /// <summary>
     /// Handles a due reminder idempotently: a tick the current state no longer wants, or wants later (a period already
@@ -125,7 +129,7 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
     }
 
     private async Task<SubscriptionView> StartAsync(
-        Actor actor, string accountId, string subscriptionId, string? currency, Func<SubscriptionContext, SubscriptionDecision> decide)
+        Actor actor, string accountId, string subscriptionId, string? currency, Func<SubscriptionContext, SubscriptionDecision> decide, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         if (State.Subscription is not null)
@@ -147,17 +151,22 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
                 "currency", $"Account {Quoted.Of(account.Id)} is billed in {account.Currency.Code} (ACC-1); the request asks for {Quoted.Of(currency)}.");
         }
 
+        // Nothing is written before this point; once the account is asked to bill, the change is carried through.
+        cancellationToken.ThrowIfCancellationRequested();
         var view = await ApplyAsync(null, decide(inputs.Context), inputs, null);
         await Account(account.Id).AddSubscriptionAsync(view.Subscription.Id);
         return view;
     }
 
-    private async Task<SubscriptionView> DecideAsync(Actor actor, SubscriptionCommand command)
+    private async Task<SubscriptionView> DecideAsync(Actor actor, SubscriptionCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(command);
         var subscription = RequireSubscription();
+        cancellationToken.ThrowIfCancellationRequested();
         var inputs = await InputsAsync(actor, subscription.AccountId, command);
+        // Nothing is written before this point; once the account is asked to bill, the change is carried through.
+        cancellationToken.ThrowIfCancellationRequested();
         return await ApplyAsync(subscription, Subscription.Decide(subscription, command, inputs.Context), inputs, null);
     }
 

@@ -9,13 +9,13 @@ namespace Subscriptions.Grains.TestClocks;
 public interface ITestClockGrain : IGrainWithStringKey
 {
     /// <summary>Creates the clock at <paramref name="start"/>; ALREADY_EXISTS if it exists.</summary>
-    Task<TestClockView> CreateAsync(DateTimeOffset start);
+    Task<TestClockView> CreateAsync(DateTimeOffset start, CancellationToken cancellationToken = default);
 
     /// <summary>Moves the clock forward to <paramref name="target"/>, firing due reminders in order; returns how many fired.</summary>
-    Task<TestClockAdvance> AdvanceAsync(DateTimeOffset target);
+    Task<TestClockAdvance> AdvanceAsync(DateTimeOffset target, CancellationToken cancellationToken = default);
 
     /// <summary>The clock's current time; NOT_FOUND if it was never created.</summary>
-    Task<TestClockView> GetAsync();
+    Task<TestClockView> GetAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>A test clock and its current time.</summary>

@@ -25,41 +25,45 @@ public sealed class TestClockGrain(ClockRegistry clocks, ReminderService reminde
     public const string TypeName = "testclock";
 
     /// <inheritdoc />
-    public async Task<TestClockView> CreateAsync(DateTimeOffset start)
+    public async Task<TestClockView> CreateAsync(DateTimeOffset start, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (State.StartedAt is not null)
         {
             throw new AlreadyExistsException("Test clock", GrainKey);
         }
 
-        await clocks.CreateAsync(GrainKey, start);
-        var now = await clocks.GetTimeAsync(GrainKey);
+        await clocks.CreateAsync(GrainKey, start, cancellationToken);
+        var now = await clocks.GetTimeAsync(GrainKey, cancellationToken);
         State = State with { StartedAt = now };
         RecordHistory("created", null, now.ToString("O"));
         return new TestClockView(GrainKey, now);
     }
 
     /// <inheritdoc />
-    public async Task<TestClockAdvance> AdvanceAsync(DateTimeOffset target)
+    public async Task<TestClockAdvance> AdvanceAsync(DateTimeOffset target, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         RequireCreated();
-        var from = await clocks.GetTimeAsync(GrainKey);
+        var from = await clocks.GetTimeAsync(GrainKey, cancellationToken);
         if (target < from)
         {
             throw new RuleViolationException("CLOCK-1", $"Test clock {Quoted.Of(GrainKey)} is at {from:O}; it cannot go back to {target:O}.");
         }
 
-        var delivered = await reminders.AdvanceClockAsync(GrainKey, target);
+        // Once due events start to be delivered, the advance is carried through to its target.
+        var delivered = await reminders.AdvanceClockAsync(GrainKey, target, CancellationToken.None);
         State = State with { Advances = State.Advances + 1 };
         RecordHistory("advanced", from.ToString("O"), target.ToString("O"), new { TicksDelivered = delivered });
         return new TestClockAdvance(GrainKey, from, target, delivered);
     }
 
     /// <inheritdoc />
-    public async Task<TestClockView> GetAsync()
+    public async Task<TestClockView> GetAsync(CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         RequireCreated();
-        return new TestClockView(GrainKey, await clocks.GetTimeAsync(GrainKey));
+        return new TestClockView(GrainKey, await clocks.GetTimeAsync(GrainKey, cancellationToken));
     }
 
     private void RequireCreated()

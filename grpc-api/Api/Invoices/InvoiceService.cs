@@ -27,13 +27,13 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Reading().Id("account_id", request.AccountId).Required("invoice_number", request.InvoiceNumber).ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context));
+        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context), context.CancellationToken);
         if (!account.InvoiceNumbers.Contains(request.InvoiceNumber, StringComparer.Ordinal))
         {
             throw new NotFoundException("Invoice", InvoiceKey.Of(request.AccountId, request.InvoiceNumber));
         }
 
-        return InvoiceMapping.ToProto(await grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of(request.AccountId, request.InvoiceNumber)).GetAsync());
+        return InvoiceMapping.ToProto(await grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of(request.AccountId, request.InvoiceNumber)).GetAsync(context.CancellationToken));
     }
 
     /// <summary>
@@ -52,15 +52,15 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
                 PageTokenViolation)
             .ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        var numbers = (await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context))).InvoiceNumbers;
+        var numbers = (await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context), context.CancellationToken)).InvoiceNumbers;
         var end = request.PageToken.Length == 0 ? numbers.Count : before;
         EdgeValidation.Reading().Check("page_token", end <= numbers.Count, PageTokenViolation).ThrowIfInvalid();
         var start = Math.Max(0, end - (request.PageSize == 0 ? options.DefaultPageSize : request.PageSize));
         var response = new Proto.ListInvoicesResponse { NextPageToken = start > 0 ? start.ToString(CultureInfo.InvariantCulture) : "" };
-        for (var i = end - 1; i >= start; i--)
-        {
-            response.Invoices.Add(InvoiceMapping.ToProto(await grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of(request.AccountId, numbers[i])).GetAsync()));
-        }
+        // Each invoice is its own grain: read the page at once, newest first.
+        var page = await Task.WhenAll(Enumerable.Range(start, end - start).Reverse()
+            .Select(i => grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of(request.AccountId, numbers[i])).GetAsync(context.CancellationToken)));
+        response.Invoices.AddRange(page.Select(InvoiceMapping.ToProto));
 
         return response;
     }

@@ -28,7 +28,7 @@ public sealed class OpsService(GrainStorage storage, IGrainFactory grains) : Pro
             // turn, so ops see every issued invoice as a grain (NOT_FOUND if its account never issued it).
             using (CallScope.Enter(context))
             {
-                await grains.GetGrain<IInvoiceGrain>(grain.Key).GetAsync();
+                await grains.GetGrain<IInvoiceGrain>(grain.Key).GetAsync(context.CancellationToken);
             }
 
             snapshot = await storage.ReadSnapshotAsync(grain, context.CancellationToken);

@@ -17,7 +17,7 @@ public sealed class TestClockService(IGrainFactory grains) : Proto.TestClockServ
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Mutating(request.RequestId).Id("clock_id", request.ClockId).Present("start_time", request.StartTime).ThrowIfInvalid();
         using var scope = CallScope.Enter(context, request.RequestId);
-        return ToProto(await Clock(request.ClockId).CreateAsync(request.StartTime.ToDateTimeOffset()));
+        return ToProto(await Clock(request.ClockId).CreateAsync(request.StartTime.ToDateTimeOffset(), context.CancellationToken));
     }
 
     /// <summary>Advances a test clock, delivering its due reminders in order.</summary>
@@ -27,7 +27,7 @@ public sealed class TestClockService(IGrainFactory grains) : Proto.TestClockServ
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Mutating(request.RequestId).Id("clock_id", request.ClockId).Present("target_time", request.TargetTime).ThrowIfInvalid();
         using var scope = CallScope.Enter(context, request.RequestId);
-        var advance = await Clock(request.ClockId).AdvanceAsync(request.TargetTime.ToDateTimeOffset());
+        var advance = await Clock(request.ClockId).AdvanceAsync(request.TargetTime.ToDateTimeOffset(), context.CancellationToken);
         return new Proto.AdvanceTestClockResponse
         {
             Clock = ToProto(new TestClockView(advance.ClockId, advance.To)),
@@ -43,7 +43,7 @@ public sealed class TestClockService(IGrainFactory grains) : Proto.TestClockServ
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Reading().Id("clock_id", request.ClockId).ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        return ToProto(await Clock(request.ClockId).GetAsync());
+        return ToProto(await Clock(request.ClockId).GetAsync(context.CancellationToken));
     }
 
     private static Proto.TestClock ToProto(TestClockView clock) => new() { ClockId = clock.ClockId, Now = CommonMapping.ToProto(clock.Now) };

@@ -23,7 +23,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
             grain.StartTrialAsync(
                 actor,
                 new StartTrial(request.SubscriptionId, request.AccountId, request.ProductId, request.PlanId, request.Seats, SubscriptionMapping.ToDomain(request.Frequency)),
-                CommonMapping.Blank(request.Currency)));
+                CommonMapping.Blank(request.Currency), context.CancellationToken));
     }
 
     /// <summary>Buys a product (SUB-3, SUB-11).</summary>
@@ -49,7 +49,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
                     request.ContractTermMonths == 0 ? null : request.ContractTermMonths,
                     request.FreeMonths,
                     request.BillingStart?.ToDateTimeOffset()),
-                CommonMapping.Blank(request.Currency)));
+                CommonMapping.Blank(request.Currency), context.CancellationToken));
     }
 
     /// <summary>Reads one subscription.</summary>
@@ -59,7 +59,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Reading().Id("account_id", request.AccountId).Id("subscription_id", request.SubscriptionId).ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        return SubscriptionMapping.ToProto(await Subscription(request.AccountId, request.SubscriptionId).GetAsync(CallScope.ActorOf(context)));
+        return SubscriptionMapping.ToProto(await Subscription(request.AccountId, request.SubscriptionId).GetAsync(CallScope.ActorOf(context), context.CancellationToken));
     }
 
     /// <summary>Lists the account's subscriptions in the order they were started.</summary>
@@ -70,12 +70,11 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
         EdgeValidation.Reading().Id("account_id", request.AccountId).ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
         var actor = CallScope.ActorOf(context);
-        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(actor);
+        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(actor, context.CancellationToken);
         var response = new Proto.ListSubscriptionsResponse();
-        foreach (var subscriptionId in account.SubscriptionIds)
-        {
-            response.Subscriptions.Add(SubscriptionMapping.ToProto(await Subscription(request.AccountId, subscriptionId).GetAsync(actor)));
-        }
+        // Each subscription is its own grain: read them all at once, keep the order they were started in.
+        var views = await Task.WhenAll(account.SubscriptionIds.Select(id => Subscription(request.AccountId, id).GetAsync(actor, context.CancellationToken)));
+        response.Subscriptions.AddRange(views.Select(SubscriptionMapping.ToProto));
 
         return response;
     }
@@ -94,7 +93,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
             (grain, actor) => grain.UpgradeToPaidAsync(actor, new UpgradeToPaid(
                 CommonMapping.Blank(request.PlanId),
                 request.Frequency == Proto.BillingFrequency.Unspecified ? null : SubscriptionMapping.ToDomain(request.Frequency),
-                request.Seats == 0 ? null : request.Seats)));
+                request.Seats == 0 ? null : request.Seats), context.CancellationToken));
     }
 
     /// <summary>Upgrades or (billing ops) downgrades the plan (SUB-4).</summary>
@@ -102,7 +101,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     public override Task<Proto.SubscriptionChange> ChangePlan(Proto.ChangePlanRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ChangeAsync(context, request, check => check.Required("plan_id", request.PlanId), (grain, actor) => grain.ChangePlanAsync(actor, new ChangePlan(request.PlanId)));
+        return ChangeAsync(context, request, check => check.Required("plan_id", request.PlanId), (grain, actor) => grain.ChangePlanAsync(actor, new ChangePlan(request.PlanId), context.CancellationToken));
     }
 
     /// <summary>Adds seats (SUB-4).</summary>
@@ -110,7 +109,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     public override Task<Proto.SubscriptionChange> AddSeats(Proto.AddSeatsRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ChangeAsync(context, request, check => Seats(check, request.Seats), (grain, actor) => grain.AddSeatsAsync(actor, new AddSeats(request.Seats)));
+        return ChangeAsync(context, request, check => Seats(check, request.Seats), (grain, actor) => grain.AddSeatsAsync(actor, new AddSeats(request.Seats), context.CancellationToken));
     }
 
     /// <summary>Removes seats with a credit to the account balance (SUB-4).</summary>
@@ -118,7 +117,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     public override Task<Proto.SubscriptionChange> RemoveSeats(Proto.RemoveSeatsRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ChangeAsync(context, request, check => Seats(check, request.Seats), (grain, actor) => grain.RemoveSeatsAsync(actor, new RemoveSeats(request.Seats)));
+        return ChangeAsync(context, request, check => Seats(check, request.Seats), (grain, actor) => grain.RemoveSeatsAsync(actor, new RemoveSeats(request.Seats), context.CancellationToken));
     }
 
     /// <summary>Gives a seat to a user (SUB-5).</summary>
@@ -126,7 +125,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     public override Task<Proto.SubscriptionChange> AssignLicence(Proto.AssignLicenceRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ChangeAsync(context, request, check => check.Required("user_id", request.UserId), (grain, actor) => grain.AssignLicenceAsync(actor, new AssignLicence(request.UserId)));
+        return ChangeAsync(context, request, check => check.Required("user_id", request.UserId), (grain, actor) => grain.AssignLicenceAsync(actor, new AssignLicence(request.UserId), context.CancellationToken));
     }
 
     /// <summary>Frees a user's seat (SUB-5).</summary>
@@ -134,7 +133,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     public override Task<Proto.SubscriptionChange> UnassignLicence(Proto.UnassignLicenceRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ChangeAsync(context, request, check => check.Required("user_id", request.UserId), (grain, actor) => grain.UnassignLicenceAsync(actor, new UnassignLicence(request.UserId)));
+        return ChangeAsync(context, request, check => check.Required("user_id", request.UserId), (grain, actor) => grain.UnassignLicenceAsync(actor, new UnassignLicence(request.UserId), context.CancellationToken));
     }
 
     /// <summary>Switches monthly/annual from the next renewal (SUB-10).</summary>
@@ -143,23 +142,23 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     {
         ArgumentNullException.ThrowIfNull(request);
         return ChangeAsync(context, request, check => Frequency(check, request.Frequency), (grain, actor) =>
-            grain.ChangeFrequencyAsync(actor, new ChangeFrequency(SubscriptionMapping.ToDomain(request.Frequency))));
+            grain.ChangeFrequencyAsync(actor, new ChangeFrequency(SubscriptionMapping.ToDomain(request.Frequency)), context.CancellationToken));
     }
 
     /// <summary>Requests cancellation (SUB-6).</summary>
     [OnAccount(AccountAccess.ManageBilling)]
     public override Task<Proto.SubscriptionChange> CancelSubscription(Proto.CancelSubscriptionRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request, check => check, (grain, actor) => grain.CancelAsync(actor));
+        ChangeAsync(context, request, check => check, (grain, actor) => grain.CancelAsync(actor, context.CancellationToken));
 
     /// <summary>Withdraws a pending cancellation (SUB-6).</summary>
     [OnAccount(AccountAccess.ManageBilling)]
     public override Task<Proto.SubscriptionChange> WithdrawCancellation(Proto.WithdrawCancellationRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request, check => check, (grain, actor) => grain.WithdrawCancellationAsync(actor));
+        ChangeAsync(context, request, check => check, (grain, actor) => grain.WithdrawCancellationAsync(actor, context.CancellationToken));
 
     /// <summary>Reactivates a cancelled or expired subscription (SUB-7).</summary>
     [OnAccount(AccountAccess.ManageBilling)]
     public override Task<Proto.SubscriptionChange> ReactivateSubscription(Proto.ReactivateSubscriptionRequest request, ServerCallContext context) =>
-        ChangeAsync(context, request, check => check, (grain, actor) => grain.ReactivateAsync(actor));
+        ChangeAsync(context, request, check => check, (grain, actor) => grain.ReactivateAsync(actor, context.CancellationToken));
 
     private static EdgeValidation Product(EdgeValidation check, string productId, string planId, int seats, Proto.BillingFrequency frequency, string currency) =>
         Frequency(Seats(check.Required("product_id", productId).Required("plan_id", planId), seats), frequency)
