@@ -80,7 +80,8 @@ public static class SiloProgram
             .AddCheck<SiloHealthCheck>("silo");
         builder.Services.Configure<HealthCheckPublisherOptions>(publisher =>
         {
-            publisher.Delay = TimeSpan.Zero;
+            // Watchers get their first status from the checks Check runs; the publisher starts one period after start-up.
+            publisher.Delay = DatabaseHealthOptions.From(configuration).Interval;
             publisher.Period = DatabaseHealthOptions.From(configuration).Interval;
         });
         SiloComposition.AddServices(builder.Services, configuration);
