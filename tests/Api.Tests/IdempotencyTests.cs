@@ -69,6 +69,9 @@ public sealed class IdempotencyTests(ApiServer server)
         var error = await Api.FailsWithAsync(StatusCode.InvalidArgument, () => server.Client.AccountAsync("SetAutopay", autopay, holder));
 
         Assert.Equal(["request_id"], error.BadFields());
+        Assert.Equal(
+            $"request_id \"{card.RequestId}\" was already used for AccountService/AddCard; it cannot be reused for AccountService/SetAutopay. Use a new request id for a new change.",
+            error.Status.Detail);
         Assert.True((await server.Client.GetAccountAsync(id, holder)).AutopayEnabled);
     }
 }
