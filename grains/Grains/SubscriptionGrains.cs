@@ -2,35 +2,28 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Subscriptions.Domain.Catalog;
 using Subscriptions.Domain.Tax;
-using Subscriptions.Grains.Accounts;
-using Subscriptions.Grains.Invoices;
-using Subscriptions.Grains.SubscriptionLifecycle;
-using Subscriptions.Grains.TestClocks;
-using Subscriptions.Runtime;
+using Subscriptions.Grains.Infrastructure;
 
 namespace Subscriptions.Grains;
 
-/// <summary>What a silo needs to host this project's grains: the grain classes and the domain services they take.</summary>
+/// <summary>What a silo needs to host this project's grains: the domain data they decide with and their records.</summary>
 public static class SubscriptionGrains
 {
-    /// <summary>Registers every grain class of this project (pass to AddGrainRuntime or TestCluster.StartAsync).</summary>
-    public static GrainTypeRegistry Register(GrainTypeRegistry grains)
-    {
-        ArgumentNullException.ThrowIfNull(grains);
-        return grains
-            .Add<IAccountGrain, AccountGrain>()
-            .Add<IInvoiceGrain, InvoiceGrain>()
-            .Add<ITestClockGrain, TestClockGrain>()
-            .Add<ISubscriptionGrain, SubscriptionGrain>();
-    }
-
-    /// <summary>Adds the data the grains decide with: the product catalog (CAT) and the tax table (TAX-3), loaded once.</summary>
-    public static IServiceCollection AddSubscriptionGrains(this IServiceCollection services)
+    /// <summary>
+    /// Adds the product catalog (CAT) and the tax table (TAX-3), loaded once unless the host added its own, the grains'
+    /// records on the host's <c>NpgsqlDataSource</c>, and the records' options.
+    /// </summary>
+    public static IServiceCollection AddSubscriptionGrains(this IServiceCollection services, GrainRecordOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(_ => CatalogLoader.LoadDefault());
         services.TryAddSingleton(_ => TaxTableLoader.LoadDefault());
         services.TryAddSingleton<TaxCalculator>();
+        services.TryAddSingleton(options ?? new GrainRecordOptions());
+        services.TryAddSingleton<HandOffProbe>();
+        services.TryAddSingleton<GrainRecords>();
+        services.TryAddSingleton<GrainServices>();
+        services.TryAddSingleton(new GrainClock(TimeProvider.System));
         return services;
     }
 }

@@ -1,19 +1,13 @@
-using System.Reflection;
 using Subscriptions.Domain.Catalog;
 using Subscriptions.Domain.Tax;
 using Subscriptions.Grains;
 using Subscriptions.Grpc.Api;
-using Subscriptions.Runtime;
 
 namespace Subscriptions.Silo;
 
 /// <summary>What this silo hosts: the subscription grains, their migrations, and the subscriptions.v1 services in front of them.</summary>
 internal static class SiloComposition
 {
-    public static Assembly[] MigrationAssemblies => [typeof(SubscriptionGrains).Assembly];
-
-    public static void RegisterGrains(GrainTypeRegistry grains) => SubscriptionGrains.Register(grains);
-
     /// <summary>
     /// Adds the grains' data and the API. The catalog is the one shipped with the service unless <c>Catalog:Path</c>
     /// names a JSON file; it and the tax table are loaded and validated when the silo is built, so bad data stops start-up.

@@ -5,7 +5,8 @@ using Subscriptions.Domain.Catalog;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Subscriptions.Grpc.Api;
 using Subscriptions.Grpc.Api.Auth;
-using Subscriptions.Runtime;
+using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Storage;
 
 namespace Subscriptions.Silo;
 
@@ -43,7 +44,7 @@ public static class SiloProgram
                 _ => Usage(error, BadConfiguration),
             };
         }
-        catch (StorageUnavailableException e)
+        catch (DatabaseUnavailableException e)
         {
             await error.WriteLineAsync($"subscriptions-silo: {e.Message}");
             return DatabaseUnreachable;
@@ -66,7 +67,7 @@ public static class SiloProgram
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
-        var runtime = RuntimeOptions(configuration);
+        var settings = SiloSettings.From(configuration);
         var grpc = configuration.GetSection("Grpc");
         var endpoint = GrpcEndpointOptions.From(configuration);
         var certificate = grpc["CertificatePath"] is { Length: > 0 } path ? path : null;
@@ -74,7 +75,15 @@ public static class SiloProgram
         var port = grpc.GetValue("Port", 5080);
         builder.WebHost.ConfigureKestrel(kestrel => GrpcEndpoints.Listen(kestrel, address, port, endpoint.WebPort, certificate, grpc["CertificatePassword"]));
 
-        builder.Services.AddGrainRuntime(runtime, SiloComposition.RegisterGrains, SiloComposition.MigrationAssemblies);
+        // One data source for the service: Orleans' providers, the grains' records, health and the outbox.
+        var dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddHostedService<DatabaseStartup>();
+        builder.Services.AddSingleton(configuration.GetSection(GrainRecordOptions.SectionName).Get<GrainRecordOptions>() ?? new GrainRecordOptions());
+        builder.UseOrleans(silo => silo.UseSubscriptionsCluster(dataSource, settings));
+        builder.Services.AddSingleton<INotificationSink, LoggingNotificationSink>();
+        builder.Services.AddHostedService<NotificationOutbox>();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("postgresql")
             .AddCheck<SiloHealthCheck>("silo");
@@ -118,10 +127,9 @@ public static class SiloProgram
 
     private static async Task<int> MigrateAsync(string[] args, TextWriter output)
     {
-        var options = RuntimeOptions(Configuration(args));
-        await using var dataSource = NpgsqlDataSource.Create(options.ConnectionString);
-        var migrations = new[] { typeof(GrainRuntime).Assembly }.Concat(SiloComposition.MigrationAssemblies).Distinct().SelectMany(Migration.FromAssembly);
-        var applied = await MigrationRunner.ApplyAsync(dataSource, migrations);
+        var settings = SiloSettings.From(Configuration(args));
+        await using var dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
+        var applied = await MigrationRunner.ApplyAsync(dataSource, SchemaMigrations.All);
         await output.WriteLineAsync(applied.Count == 0
             ? "The schema is up to date."
             : $"Applied {applied.Count} migration(s): {string.Join(", ", applied.Select(m => $"{m.Version:D4}_{m.Name}"))}.");
@@ -134,15 +142,6 @@ public static class SiloProgram
         var options = Configuration([]).GetSection(TokenOptions.SectionName).Get<TokenOptions>() ?? new TokenOptions();
         options.GetValidatedKey();
         return DevTokenCommand.Run(args, options, output);
-    }
-
-    private static GrainRuntimeOptions RuntimeOptions(IConfiguration configuration)
-    {
-        var options = new GrainRuntimeOptions();
-        configuration.GetSection("Runtime").Bind(options);
-        options.ConnectionString = configuration.GetConnectionString("Subscriptions") ?? "";
-        options.Validate();
-        return options;
     }
 
     private static IPAddress GrpcAddress(string? configured) =>

@@ -6,19 +6,17 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Subscriptions.Grains;
 using Subscriptions.Grpc.Api;
 using Grpc.AspNetCore.Server;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Subscriptions.Grpc.Api.Auth;
-using Subscriptions.Runtime;
 using Subscriptions.TestHost;
 
 namespace Subscriptions.Api.Tests;
 
 /// <summary>
-/// One silo on a private PostgreSQL database with this project's grains, and the gRPC API in front of it on
+/// One Orleans test silo on a private PostgreSQL database with this project's grains, and the gRPC API in front of it on
 /// 127.0.0.1 (h2c, port 0) wired as the host wires it (Grpc.AspNetCore, bearer tokens, the API's interceptors, health, reflection, gRPC-Web).
 /// Tokens are signed with a test key; the silo clock and the token clock are the cluster's manual clock.
 /// </summary>
@@ -30,9 +28,6 @@ public sealed class ApiServer : IAsyncLifetime
 
     /// <summary>The cluster behind the API.</summary>
     public TestCluster Cluster => _cluster ?? throw new InvalidOperationException("The API server is not started.");
-
-    /// <summary>The one silo.</summary>
-    public TestSilo Silo => Cluster.Silos[0];
 
     /// <summary>A gRPC client on the API's endpoint.</summary>
     public ApiClient Client { get; private set; } = null!;
@@ -46,8 +41,7 @@ public sealed class ApiServer : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        _cluster = await TestCluster.StartAsync(
-            "api", 1, grains => SubscriptionGrains.Register(grains), services: services => services.AddSubscriptionGrains());
+        _cluster = await TestCluster.StartAsync("api");
         await StartApiAsync();
     }
 
@@ -70,7 +64,7 @@ public sealed class ApiServer : IAsyncLifetime
     }
 
     /// <summary>The grain with <paramref name="key"/>, for arranging what the API does not expose (e.g. issuing invoices).</summary>
-    public TGrain Grain<TGrain>(string key) where TGrain : IGrainWithStringKey => Silo.Grains.GetGrain<TGrain>(key);
+    public TGrain Grain<TGrain>(string key) where TGrain : IGrainWithStringKey => Cluster.Grains.GetGrain<TGrain>(key);
 
     private async Task StartApiAsync()
     {
@@ -78,8 +72,7 @@ public sealed class ApiServer : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddSingleton<TimeProvider>(Cluster.Clock);
-        builder.Services.AddSingleton(Silo.Grains);
-        builder.Services.AddSingleton(Silo.Storage);
+        builder.Services.AddSingleton(Cluster.Grains);
         builder.Services.AddSubscriptionsApi(TestTokens.Configuration);
         builder.Services.AddSingleton<CallGate>();
         builder.Services.Configure<GrpcServiceOptions>(grpc => grpc.Interceptors.Add<CallGate.Interceptor>());

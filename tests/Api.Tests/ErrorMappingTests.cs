@@ -2,23 +2,22 @@ using Google.Rpc;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Subscriptions.Grpc.Api.Errors;
-using Subscriptions.Runtime;
+using Subscriptions.Grains;
 
 namespace Subscriptions.Api.Tests;
 
 /// <summary>How the one error interceptor answers runtime failures and defects (the domain refusals are proved through the API).</summary>
 public sealed class ErrorMappingTests
 {
-    private static readonly GrainId Account = new("account", "acc-1");
     private readonly ErrorInterceptor _mapper = new(NullLogger<ErrorInterceptor>.Instance);
     private readonly ServerCallContext _context = new Context("/subscriptions.v1.AccountService/AddCard");
 
     [Fact]
     public void IDEM_1_retryable_runtime_failures_answer_ABORTED_or_UNAVAILABLE_with_retry_advice_and_a_timeout_DEADLINE_EXCEEDED()
     {
-        var conflict = _mapper.Map(new GrainVersionConflictException(Account, 3), _context);
-        var storage = _mapper.Map(new StorageUnavailableException("PostgreSQL is unreachable", new TimeoutException()), _context);
-        var timeout = _mapper.Map(new GrainCallTimeoutException("Call AddCardAsync on account/acc-1 did not complete"), _context);
+        var conflict = _mapper.Map(new ConcurrentChangeException("account/acc-1"), _context);
+        var storage = _mapper.Map(new StorageUnavailableException("PostgreSQL is unreachable"), _context);
+        var timeout = _mapper.Map(new TimeoutException("Response did not arrive on time in 00:00:30 for message: account/acc-1"), _context);
 
         Assert.Equal((StatusCode.Aborted, StatusCode.Unavailable, StatusCode.DeadlineExceeded), (conflict.StatusCode, storage.StatusCode, timeout.StatusCode));
         Assert.NotNull(conflict.GetRpcStatus()?.GetDetail<RetryInfo>());
@@ -26,9 +25,9 @@ public sealed class ErrorMappingTests
     }
 
     [Fact]
-    public void A_call_cycle_and_a_grain_invariant_are_INTERNAL_without_internals_and_not_blamed_on_a_request_field()
+    public void A_defect_and_a_grain_invariant_are_INTERNAL_without_internals_and_not_blamed_on_a_request_field()
     {
-        var cycle = _mapper.Map(new GrainCallCycleException([Account], Account), _context);
+        var cycle = _mapper.Map(new InvalidOperationException("account/acc-1 started a change inside another change."), _context);
         var invariant = _mapper.Map(new ArgumentException("A credit must be positive; got -1.00 USD.", "command"), _context);
 
         Assert.Equal((StatusCode.Internal, StatusCode.Internal), (cycle.StatusCode, invariant.StatusCode));

@@ -4,7 +4,6 @@ using Subscriptions.Domain.Money;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Invoices;
 using Grpc.Core;
-using Subscriptions.Runtime;
 using Money = Subscriptions.Domain.Money.Money;
 using Proto = Subscriptions.Grpc.Api.V1;
 
@@ -50,30 +49,28 @@ public sealed class InvoiceTests(ApiServer server)
     public async Task NOT_1_issuing_records_the_invoice_and_its_notification_in_the_account_one_transaction_and_no_invoice_grain_until_it_is_read()
     {
         var id = await OpenAsync();
-        var account = new GrainId(AccountGrain.TypeName, id);
 
         var issued = await IssueAsync(id, 1, 10m);
 
-        var storage = server.Silo.Storage;
-        var stored = await storage.ReadSnapshotAsync(account, CancellationToken.None);
-        var recorded = Assert.Single(await storage.ReadHistoryAsync(account, CancellationToken.None), h => h.Change == "invoice_issued");
-        var message = Assert.Single(await storage.ReadOutboxAsync(account, CancellationToken.None));
-        Assert.Equal((stored.Version, issued.Number), (recorded.Version, recorded.To));
+        var account = await server.Client.InspectAsync(AccountGrain.TypeName, id, server.Tokens.Ops());
+        var recorded = Assert.Single(account.History, h => h.Change == "invoice_issued");
+        var message = Assert.Single(await server.Cluster.OutboxAsync(AccountGrain.TypeName, id));
+        Assert.Equal((account.Version, issued.Number), (recorded.Version, recorded.To));
         Assert.Equal("invoice-issued", message.Kind);
         Assert.Contains("ada@acme.example", message.PayloadJson, StringComparison.Ordinal);
         Assert.Contains(issued.Number, message.PayloadJson, StringComparison.Ordinal);
-        Assert.Equal(stored.Version, await server.Cluster.Database.ScalarAsync<long>("SELECT version FROM outbox WHERE id = $1", message.Id));
-        var invoice = new GrainId(InvoiceGrain.TypeName, InvoiceKey.Of(id, issued.Number));
-        Assert.Null((await storage.ReadSnapshotAsync(invoice, CancellationToken.None)).StateJson);
+        Assert.Equal(account.Version, message.Version);
+        Assert.False(await server.Cluster.StateExistsAsync(InvoiceGrain.TypeName, InvoiceKey.Of(id, issued.Number)));
 
         var read = await server.Client.InvoiceAsync<Proto.GetInvoiceRequest, Proto.Invoice>(
             "GetInvoice", new Proto.GetInvoiceRequest { AccountId = id, InvoiceNumber = issued.Number }, server.Tokens.PrimaryHolder(id));
 
         Assert.Equal((issued.Number, "10.80"), (read.Number, read.Total.Amount));
-        Assert.Equal(1, (await storage.ReadSnapshotAsync(invoice, CancellationToken.None)).Version);
-        Assert.Equal("adopted", Assert.Single(await storage.ReadHistoryAsync(invoice, CancellationToken.None)).Change);
-        Assert.Empty(await storage.ReadOutboxAsync(invoice, CancellationToken.None));
-        Assert.Single(await storage.ReadOutboxAsync(account, CancellationToken.None));
+        var invoice = await server.Client.InspectAsync(InvoiceGrain.TypeName, InvoiceKey.Of(id, issued.Number), server.Tokens.Ops());
+        Assert.Equal(1, invoice.Version);
+        Assert.Equal("adopted", Assert.Single(invoice.History).Change);
+        Assert.Empty(await server.Cluster.OutboxAsync(InvoiceGrain.TypeName, InvoiceKey.Of(id, issued.Number)));
+        Assert.Single(await server.Cluster.OutboxAsync(AccountGrain.TypeName, id));
     }
 
     [Fact]
@@ -91,8 +88,7 @@ public sealed class InvoiceTests(ApiServer server)
         Assert.Equal(issued.Number, state.RootElement.GetProperty("invoice").GetProperty("number").GetString());
         var adopted = Assert.Single(inspection.History);
         Assert.Equal(("adopted", "open", "call", TestTokens.OpsSubject), (adopted.Change, adopted.To, adopted.Cause.Kind, adopted.Cause.Caller));
-        var never = new GrainId(InvoiceGrain.TypeName, InvoiceKey.Of(id, $"{AccountGrain.InvoicePrefix(id)}-000002"));
-        Assert.Null((await server.Silo.Storage.ReadSnapshotAsync(never, CancellationToken.None)).StateJson);
+        Assert.False(await server.Cluster.StateExistsAsync(InvoiceGrain.TypeName, InvoiceKey.Of(id, $"{AccountGrain.InvoicePrefix(id)}-000002")));
     }
 
     [Fact]
@@ -180,6 +176,6 @@ public sealed class InvoiceTests(ApiServer server)
         var now = server.Cluster.Clock.GetUtcNow();
         var charge = new ChargeLine(
             InvoiceLineKind.SubscriptionCharge, "Pro, monthly", seats, new Money(unitPrice, Currency.Usd), Period: new BillingPeriod(now, now.AddDays(30)), SubscriptionId: "sub-1");
-        return server.Grain<IAccountGrain>(accountId).IssueInvoiceAsync(new IssueInvoice([charge]));
+        return server.Grain<IAccountLedgerGrain>(accountId).IssueInvoiceAsync(new IssueInvoice([charge]));
     }
 }

@@ -1,161 +1,97 @@
-using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Subscriptions.Runtime;
+using Npgsql;
+using Orleans.Serialization;
+using Orleans.TestingHost;
+using Subscriptions.Grains;
+using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Silo;
+using Subscriptions.Storage;
 
 namespace Subscriptions.TestHost;
 
 /// <summary>
-/// An in-process cluster of silos on one private database (as Orleans' TestCluster). The silos share a manual silo
-/// clock; background loops are off, so tests deliver reminders and collect activations explicitly and deterministically.
+/// Orleans' <see cref="InProcessTestCluster"/> with silos configured exactly as the host configures them
+/// (<see cref="OrleansSetup.UseSubscriptionsCluster"/>: ADO.NET storage and reminders, serializers) on a private
+/// PostgreSQL database migrated by the service's own migrations, and a manual grain clock. Membership is the test
+/// cluster's own; the two-silo tests over real ADO.NET membership use <c>SiloProgram</c> hosts instead.
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
-    private readonly List<TestSilo> silos = [];
-    private readonly Action<GrainTypeRegistry> grains;
-    private readonly Action<GrainRuntimeOptions>? configure;
-    private readonly Action<IServiceCollection>? services;
-    private readonly Assembly[] migrationAssemblies;
-    private int started;
+    /// <summary>The service id every test cluster stores its grains under.</summary>
+    public const string ServiceId = "subscriptions-test";
 
-    private TestCluster(
-        TestDatabase database,
-        ManualTimeProvider clock,
-        Action<GrainTypeRegistry> grains,
-        Action<GrainRuntimeOptions>? configure,
-        Action<IServiceCollection>? services,
-        Assembly[] migrationAssemblies)
+    private readonly Action<IServiceCollection>? _services;
+    private readonly int _siloCount;
+
+    private TestCluster(TestDatabase database, NpgsqlDataSource dataSource, ManualTimeProvider clock, int siloCount, Action<IServiceCollection>? services)
     {
         Database = database;
+        DataSource = dataSource;
         Clock = clock;
-        this.grains = grains;
-        this.configure = configure;
-        this.services = services;
-        this.migrationAssemblies = migrationAssemblies;
+        _siloCount = siloCount;
+        _services = services;
     }
 
     /// <summary>The cluster's private database.</summary>
     public TestDatabase Database { get; }
 
-    /// <summary>The silo clock shared by every silo (reminders not on a test clock, leases, collection, timeouts).</summary>
+    /// <summary>The one data source of the silos.</summary>
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The grains' clock (reminder-driven events and "now" of grains without a test clock).</summary>
     public ManualTimeProvider Clock { get; }
 
-    /// <summary>The running silos.</summary>
-    public IReadOnlyList<TestSilo> Silos => silos;
+    /// <summary>The running Orleans test cluster.</summary>
+    public InProcessTestCluster Cluster { get; private set; } = null!;
 
-    /// <summary>The first silo's grain factory.</summary>
-    public IGrainFactory Grains => silos[0].Grains;
+    /// <summary>A client of the cluster.</summary>
+    public IGrainFactory Grains => Cluster.Client;
 
-    /// <summary>Log lines written by every silo (level, category, message), for assertions.</summary>
-    public TestLog Log { get; } = new();
-
-    /// <summary>Starts <paramref name="siloCount"/> silos on a new database named after <paramref name="name"/>.</summary>
-    public static async Task<TestCluster> StartAsync(
-        string name,
-        int siloCount,
-        Action<GrainTypeRegistry> grains,
-        Action<GrainRuntimeOptions>? configure = null,
-        Action<IServiceCollection>? services = null,
-        params Assembly[] migrationAssemblies)
+    /// <summary>Starts <paramref name="siloCount"/> silos on a new, migrated database named after <paramref name="name"/>.</summary>
+    public static async Task<TestCluster> StartAsync(string name, int siloCount = 1, Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(name);
-        var cluster = new TestCluster(database, new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)), grains, configure, services, migrationAssemblies);
-        for (var i = 0; i < siloCount; i++)
-        {
-            await cluster.StartSiloAsync();
-        }
-
+        var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await MigrationRunner.ApplyAsync(dataSource, SchemaMigrations.All);
+        var cluster = new TestCluster(database, dataSource, new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)), siloCount, services);
+        await cluster.DeployAsync();
         return cluster;
     }
 
-    /// <summary>Starts one more silo on the cluster's database.</summary>
-    public async Task<TestSilo> StartSiloAsync(Action<GrainRuntimeOptions>? configureThis = null)
-    {
-        var index = Interlocked.Increment(ref started);
-        var options = new GrainRuntimeOptions
-        {
-            ConnectionString = Database.ConnectionString,
-            SiloId = $"silo-{index}",
-            RunBackgroundServices = false,
-            StartupAttempts = 1,
-        };
-        configure?.Invoke(options);
-        configureThis?.Invoke(options);
-        var collection = new ServiceCollection();
-        collection.AddLogging(builder => builder.AddProvider(new TestLogProvider(Log, options.SiloId)).SetMinimumLevel(LogLevel.Information));
-        collection.AddSingleton<TimeProvider>(Clock);
-        services?.Invoke(collection);
-        collection.AddGrainRuntime(options, grains, migrationAssemblies);
-        var provider = collection.BuildServiceProvider();
-        var silo = provider.GetRequiredService<Silo>();
-        try
-        {
-            await silo.StartAsync(CancellationToken.None);
-        }
-        catch
-        {
-            await provider.DisposeAsync();
-            throw;
-        }
+    /// <summary>A service of the first silo.</summary>
+    public T SiloService<T>() where T : notnull => Cluster.GetSiloServiceProvider().GetRequiredService<T>();
 
-        var testSilo = new TestSilo(options.SiloId, provider, silo);
-        silos.Add(testSilo);
-        return testSilo;
-    }
-
-    /// <summary>Stops every silo (activations and caches are lost; the database stays).</summary>
-    public async Task StopAllAsync()
-    {
-        foreach (var silo in silos)
-        {
-            await silo.DisposeAsync();
-        }
-
-        silos.Clear();
-    }
-
-    /// <summary>Stops every silo and starts the same number again on the same database.</summary>
+    /// <summary>Stops every silo and the client, then starts the same number again on the same database: activations are lost, stored grains stay.</summary>
     public async Task RestartAsync()
     {
-        var count = silos.Count;
-        await StopAllAsync();
-        for (var i = 0; i < count; i++)
-        {
-            await StartSiloAsync();
-        }
+        await Cluster.DisposeAsync();
+        await DeployAsync();
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await StopAllAsync();
+        await Cluster.DisposeAsync();
+        await DataSource.DisposeAsync();
         await Database.DisposeAsync();
     }
-}
 
-/// <summary>One silo of a <see cref="TestCluster"/>.</summary>
-public sealed class TestSilo(string id, ServiceProvider services, Silo silo) : IAsyncDisposable
-{
-    public string Id { get; } = id;
-
-    public IServiceProvider Services => services;
-
-    public IGrainFactory Grains => silo.Runtime;
-
-    public GrainRuntime Runtime => silo.Runtime;
-
-    public ReminderService Reminders => silo.Reminders;
-
-    public GrainStorage Storage => services.GetRequiredService<GrainStorage>();
-
-    public ClockRegistry TestClocks => services.GetRequiredService<ClockRegistry>();
-
-    public WriteListener WriteListener => services.GetRequiredService<WriteListener>();
-
-    public WriteNotifier WriteNotifier => services.GetRequiredService<WriteNotifier>();
-
-    public async ValueTask DisposeAsync()
+    private async Task DeployAsync()
     {
-        await silo.StopAsync(CancellationToken.None);
-        await services.DisposeAsync();
+        var builder = new InProcessTestClusterBuilder((short)_siloCount);
+        builder.Options.ServiceId = ServiceId;
+        builder.Options.ConfigureFileLogging = false;
+        var settings = new SiloSettings { ConnectionString = Database.ConnectionString, ServiceId = ServiceId };
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.UseSubscriptionsCluster(DataSource, settings, clustering: false);
+            silo.Services.AddSingleton(new GrainClock(Clock));
+            _services?.Invoke(silo.Services);
+        });
+        builder.ConfigureSiloHost((_, host) => host.Logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureClient(client => client.Services.AddSerializer(serializer => serializer.AddSubscriptionsSerializers()));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
     }
 }

@@ -36,4 +36,7 @@ public sealed class NotFoundException(string kind, string id) : DomainException(
 public sealed class PermissionDeniedException(string ruleId, string message) : DomainException($"{ruleId}: {message}")
 {
     public string RuleId { get; } = ruleId;
+
+    /// <summary>The refusal without the rule id prefix.</summary>
+    public string Reason { get; } = message;
 }

@@ -1,12 +1,9 @@
 using Subscriptions.Domain.Invoices;
 using Subscriptions.Grains.Invoices;
-using Subscriptions.Runtime;
+using Orleans;
 using Money = Subscriptions.Domain.Money.Money;
 
 namespace Subscriptions.Grains.Accounts;
-
-/// <summary>Puts a credit on the account balance (SUB-4 seat removal, ops downgrade), naming the subscription it comes from.</summary>
-public sealed record AddAccountCredit(string SubscriptionId, Money Amount, string Description);
 
 /// <summary>
 /// The account balance (ACC-6): open invoice balances minus unapplied credit, and the overdue part (balances of
@@ -26,9 +23,9 @@ public sealed record AccountBalance(Money Balance, Money OverdueBalance, Money U
         var currency = account.Account.Currency;
         var open = Money.Zero(currency);
         var overdue = Money.Zero(currency);
-        foreach (var number in account.InvoiceNumbers)
+        var invoices = await Task.WhenAll(account.InvoiceNumbers.Select(number => grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of(account.Account.Id, number)).GetAsync()));
+        foreach (var invoice in invoices)
         {
-            var invoice = await grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of(account.Account.Id, number)).GetAsync();
             if (invoice.Status is InvoiceStatus.Paid or InvoiceStatus.Void || invoice.Balance.IsZero)
             {
                 continue;

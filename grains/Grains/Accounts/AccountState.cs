@@ -1,27 +1,29 @@
+using Orleans;
 using Subscriptions.Domain.Accounts;
-using Subscriptions.Domain.Invoices;
-using Money = Subscriptions.Domain.Money.Money;
 
 namespace Subscriptions.Grains.Accounts;
 
-/// <summary>The persisted state of an account grain: the domain account, its subscriptions and the invoices it issued.</summary>
+/// <summary>
+/// The state of an account grain: the domain account, its subscriptions, how many invoices it issued and its
+/// unapplied credit. Issued invoices themselves go to the issued-invoices table with the change that issues them;
+/// their numbers are the account's prefix and 1..<see cref="IssuedInvoiceCount"/>, so they need no list (INV-1).
+/// </summary>
+[GenerateSerializer, Alias("subscriptions.AccountState")]
 public sealed record AccountState
 {
     /// <summary>The account, or null until it is created.</summary>
+    [Id(0)]
     public Account? Account { get; init; }
 
     /// <summary>Ids of the account's subscriptions, in the order they were started.</summary>
+    [Id(1)]
     public IReadOnlyList<string> SubscriptionIds { get; init; } = [];
 
-    /// <summary>
-    /// The invoices issued to the account, as issued, oldest first: the n-th is numbered with sequence n, so numbers are
-    /// unique and gap-free (INV-1). Each invoice grain adopts its record on its first turn and owns the invoice from then on.
-    /// </summary>
-    public IReadOnlyList<Invoice> IssuedInvoices { get; init; } = [];
+    /// <summary>Invoices issued so far: the n-th is numbered with sequence n, so numbers are unique and gap-free (INV-1).</summary>
+    [Id(2)]
+    public int IssuedInvoiceCount { get; init; }
 
     /// <summary>Credit on the account not yet applied to an invoice (ACC-6); zero amount in the account currency once created.</summary>
+    [Id(3)]
     public decimal UnappliedCredit { get; init; }
 }
-
-/// <summary>An account as callers see it: the domain account plus its subscriptions, invoices and unapplied credit.</summary>
-public sealed record AccountSnapshot(Account Account, IReadOnlyList<string> SubscriptionIds, IReadOnlyList<string> InvoiceNumbers, Money UnappliedCredit);

@@ -14,8 +14,8 @@ using Money = Subscriptions.Domain.Money.Money;
 /// </summary>
 internal static class SubscriptionBilling
 {
-    /// <summary>Issues the invoice and records the credits of <paramref name="decision"/>; returns what was done.</summary>
-    public static async Task<SubscriptionBillingResult> SettleAsync(IAccountGrain account, SubscriptionDecision decision, Currency currency)
+    /// <summary>Issues the invoice and records the credits of <paramref name="decision"/>, each a nested call with its own derived request id; returns what was done.</summary>
+    public static async Task<SubscriptionBillingResult> SettleAsync(IAccountLedgerGrain account, SubscriptionDecision decision, Currency currency, Func<IDisposable> nestedCall)
     {
         string? invoiceNumber = null;
         var credits = decision.Credits.ToList();
@@ -28,14 +28,20 @@ internal static class SubscriptionBilling
             }
             else if (!net.IsZero)
             {
-                invoiceNumber = (await account.IssueInvoiceAsync(new IssueInvoice(decision.Charges))).Number;
+                using (nestedCall())
+                {
+                    invoiceNumber = (await account.IssueInvoiceAsync(new IssueInvoice(decision.Charges))).Number;
+                }
             }
         }
 
         IReadOnlyList<AccountCredit> granted = [.. credits.Where(c => !c.Amount.IsZero)];
         foreach (var credit in granted)
         {
-            await account.AddCreditAsync(new AddAccountCredit(decision.State.Id, credit.Amount, credit.Description));
+            using (nestedCall())
+            {
+                await account.AddCreditAsync(new AddAccountCredit(decision.State.Id, credit.Amount, credit.Description));
+            }
         }
 
         return new SubscriptionBillingResult(invoiceNumber, granted);

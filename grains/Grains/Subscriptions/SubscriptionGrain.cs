@@ -1,30 +1,37 @@
+using Orleans;
 using Subscriptions.Domain;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Catalog;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Grains.Accounts;
-using Subscriptions.Runtime;
+using Subscriptions.Grains.Infrastructure;
 
 namespace Subscriptions.Grains.SubscriptionLifecycle;
 
 /// <summary>
-/// The subscription grain: every command and reminder goes through the domain's <see cref="Subscription"/> decisions;
-/// a decision's charges become an invoice through the account grain (INV-1), its credits go to the account balance
-/// (SUB-4), its history entry is recorded with the turn's cause (OPS-1) and its wanted reminders replace the registered
-/// ones. Calls go one way: subscription → account and subscription → invoice (→ account, when an invoice adopts its
-/// record), never back into the subscription.
+/// The subscription grain: every command and due event goes through the domain's <see cref="Subscription"/> decisions;
+/// a decision's charges become an invoice through the account (INV-1), its credits go to the account balance (SUB-4),
+/// its history entry is recorded with the change's cause (OPS-1), and the earliest event its new state wants (trial
+/// end, renewal, cancellation, grace period end) is when the grain is woken next, by an Orleans reminder or by its test
+/// clock (CLOCK-1). Calls go one way: subscription → account and subscription → invoice (→ account, when an invoice
+/// adopts its record), never back into the subscription.
 /// </summary>
 [GrainType(TypeName)]
-public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<SubscriptionGrainState>, ISubscriptionGrain, IRemindable
+public sealed class SubscriptionGrain(
+    [PersistentState(SubscriptionGrain.TypeName, SubscriptionsStorage.Name)] IPersistentState<GrainRecord<SubscriptionGrainState>> record,
+    GrainServices services,
+    ProductCatalog catalog) : RecordedGrain<SubscriptionGrainState>(record, services), ISubscriptionGrain, IWakeableGrain
 {
     /// <summary>The grain type name under which subscriptions are stored and inspected (OPS-1).</summary>
     public const string TypeName = "subscription";
 
     /// <inheritdoc />
+    protected override string GrainTypeName => TypeName;
+
+    /// <inheritdoc />
     public Task<SubscriptionView> StartTrialAsync(Actor actor, StartTrial command, string? currency, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(command);
         return StartAsync(actor, command.AccountId, command.SubscriptionId, currency, context => Subscription.StartTrial(command, context), cancellationToken);
     }
@@ -32,7 +39,6 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
     /// <inheritdoc />
     public Task<SubscriptionView> CreateAsync(Actor actor, CreatePaid command, string? currency, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(command);
         return StartAsync(actor, command.AccountId, command.SubscriptionId, currency, context => Subscription.CreatePaid(command, context), cancellationToken);
     }
@@ -43,7 +49,7 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
         cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(actor);
         var subscription = RequireSubscription();
-        var account = (await Account(subscription.AccountId).ReadAsync()).Account;
+        var account = (await Ledger(subscription.AccountId).ReadAsync()).Account;
         var authority = SubscriptionAuthority.Of(actor, account);
         if (authority is not (CallerAuthority.PrimaryHolder or CallerAuthority.BillingViewer or CallerAuthority.BillingOps))
         {
@@ -60,7 +66,6 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
     /// <inheritdoc />
     public Task<SubscriptionView> ChangePlanAsync(Actor actor, ChangePlan command, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(command);
         var subscription = RequireSubscription();
         var product = catalog.Product(subscription.ProductId);
@@ -98,76 +103,93 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
     /// <inheritdoc />
     public Task<SubscriptionView> ReactivateAsync(Actor actor, CancellationToken cancellationToken = default) => DecideAsync(actor, new Reactivate(), cancellationToken);
 
+    /// <inheritdoc />
+    public Task<DateTimeOffset?> WakeAsync(DateTimeOffset clockTime) => WakeUpAsync(clockTime, CancellationToken.None);
+
+    /// <inheritdoc />
+    protected override DateTimeOffset? WantedWakeAt(SubscriptionGrainState state) =>
+        state.Subscription?.WantedReminders().Select(r => (DateTimeOffset?)r.DueAt).Min();
+
+    /// <inheritdoc />
+    protected override string? WakeName(SubscriptionGrainState state) =>
+        state.Subscription?.WantedReminders().MinBy(r => r.DueAt)?.Name;
+
     /// <summary>
-    /// Handles a due reminder idempotently: a tick the current state no longer wants, or wants later (a period already
-    /// renewed, a withdrawn cancellation), does nothing; otherwise the matching event is decided on the service's authority.
+    /// Handles the earliest due event on the service's authority (SUB-1, SUB-3, SUB-6, SUB-9). A wake-up the state no
+    /// longer needs (a period already renewed, a withdrawn cancellation) finds nothing due and does nothing.
     /// </summary>
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    protected override Task HandleDueAsync(DateTimeOffset at, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(status);
-        if (State.Subscription is not { } subscription)
-        {
-            return;
-        }
-
-        var wanted = subscription.WantedReminders().FirstOrDefault(r => r.Name == reminderName);
-        if (wanted is null || wanted.DueAt > Clock.GetUtcNow())
-        {
-            return;
-        }
-
-        SubscriptionCommand command = reminderName switch
+        var subscription = RequireSubscription();
+        var due = subscription.WantedReminders().Where(r => r.DueAt <= at).MinBy(r => r.DueAt)
+            ?? throw new InvalidOperationException($"{GrainName} was asked to handle an event but none is due at {at:O}.");
+        SubscriptionCommand command = due.Name switch
         {
             ReminderRequest.TrialEnd => new EndTrial(),
             ReminderRequest.Renewal => new Renew(),
             ReminderRequest.CancellationEffective => new ApplyCancellation(),
             ReminderRequest.GracePeriodEnd => new ElapseGracePeriod(),
-            _ => throw new InvalidOperationException($"Subscription {Quoted.Of(GrainKey)} wants reminder {Quoted.Of(reminderName)} but has no handler for it."),
+            _ => throw new InvalidOperationException($"{GrainName} wants event {Quoted.Of(due.Name)} but has no handler for it."),
         };
-        var inputs = await InputsAsync(null, subscription.AccountId, command);
-        await ApplyAsync(subscription, Subscription.Decide(subscription, command, inputs.Context), inputs, reminderName);
+        return ChangeOnWakeAsync(due.Name, due.DueAt, at, async () =>
+        {
+            var current = RequireSubscription();
+            var inputs = await InputsAsync(null, current.AccountId, command, cancellationToken);
+            await ApplyAsync(Subscription.Decide(current, command, inputs.Context), inputs);
+        });
     }
 
-    private async Task<SubscriptionView> StartAsync(
-        Actor actor, string accountId, string subscriptionId, string? currency, Func<SubscriptionContext, SubscriptionDecision> decide, CancellationToken cancellationToken)
+    private Task<SubscriptionView> StartAsync(
+        Actor actor, string accountId, string subscriptionId, string? currency, Func<SubscriptionContext, SubscriptionDecision> decide,
+        CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string method = "")
     {
         ArgumentNullException.ThrowIfNull(actor);
-        if (State.Subscription is not null)
+        return ChangeAsync(method, async () =>
         {
-            throw new AlreadyExistsException("Subscription", GrainKey);
-        }
+            if (State.Subscription is not null)
+            {
+                throw new AlreadyExistsException("Subscription", GrainKey);
+            }
 
-        if (string.IsNullOrWhiteSpace(accountId) || string.IsNullOrWhiteSpace(subscriptionId) || SubscriptionKey.Of(accountId, subscriptionId) != GrainKey)
-        {
-            throw new ValidationException(
-                "subscription_id", $"Subscription {Quoted.Of(subscriptionId)} of account {Quoted.Of(accountId)} does not match the addressed subscription {Quoted.Of(GrainKey)}.");
-        }
+            if (string.IsNullOrWhiteSpace(accountId) || string.IsNullOrWhiteSpace(subscriptionId) || SubscriptionKey.Of(accountId, subscriptionId) != GrainKey)
+            {
+                throw new ValidationException(
+                    "subscription_id", $"Subscription {Quoted.Of(subscriptionId)} of account {Quoted.Of(accountId)} does not match the addressed subscription {Quoted.Of(GrainKey)}.");
+            }
 
-        var inputs = await InputsAsync(actor, accountId, null);
-        var account = inputs.Account;
-        if (currency is not null && !string.Equals(currency.Trim(), account.Currency.Code, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ValidationException(
-                "currency", $"Account {Quoted.Of(account.Id)} is billed in {account.Currency.Code} (ACC-1); the request asks for {Quoted.Of(currency)}.");
-        }
+            var inputs = await InputsAsync(actor, accountId, null, cancellationToken);
+            var account = inputs.Account;
+            if (currency is not null && !string.Equals(currency.Trim(), account.Currency.Code, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ValidationException(
+                    "currency", $"Account {Quoted.Of(account.Id)} is billed in {account.Currency.Code} (ACC-1); the request asks for {Quoted.Of(currency)}.");
+            }
 
-        // Nothing is written before this point; once the account is asked to bill, the change is carried through.
-        cancellationToken.ThrowIfCancellationRequested();
-        var view = await ApplyAsync(null, decide(inputs.Context), inputs, null);
-        await Account(account.Id).AddSubscriptionAsync(view.Subscription.Id);
-        return view;
+            // Nothing is written before this point; once the account is asked to bill, the change is carried through.
+            cancellationToken.ThrowIfCancellationRequested();
+            var view = await ApplyAsync(decide(inputs.Context), inputs);
+            using (NestedCall())
+            {
+                await Ledger(account.Id).AddSubscriptionAsync(view.Subscription.Id);
+            }
+
+            return view;
+        }, cancellationToken);
     }
 
-    private async Task<SubscriptionView> DecideAsync(Actor actor, SubscriptionCommand command, CancellationToken cancellationToken)
+    private Task<SubscriptionView> DecideAsync(
+        Actor actor, SubscriptionCommand command, CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string method = "")
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(command);
-        var subscription = RequireSubscription();
-        cancellationToken.ThrowIfCancellationRequested();
-        var inputs = await InputsAsync(actor, subscription.AccountId, command);
-        // Nothing is written before this point; once the account is asked to bill, the change is carried through.
-        cancellationToken.ThrowIfCancellationRequested();
-        return await ApplyAsync(subscription, Subscription.Decide(subscription, command, inputs.Context), inputs, null);
+        return ChangeAsync(method, async () =>
+        {
+            var subscription = RequireSubscription();
+            var inputs = await InputsAsync(actor, subscription.AccountId, command, cancellationToken);
+            // Nothing is written before this point; once the account is asked to bill, the change is carried through.
+            cancellationToken.ThrowIfCancellationRequested();
+            return await ApplyAsync(Subscription.Decide(subscription, command, inputs.Context), inputs);
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -175,27 +197,25 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
     /// is the clock's time. The overdue balance (ACC-6) is read from the account's invoices only for a cancellation, the
     /// one command that depends on it (SUB-6).
     /// </summary>
-    private async Task<DecisionInputs> InputsAsync(Actor? actor, string accountId, SubscriptionCommand? command)
+    private async Task<DecisionInputs> InputsAsync(Actor? actor, string accountId, SubscriptionCommand? command, CancellationToken cancellationToken)
     {
-        var snapshot = await Account(accountId).ReadAsync();
+        var snapshot = await Ledger(accountId).ReadAsync();
         var account = snapshot.Account;
-        var bound = false;
         if (account.TestClockId is { } clockId && clockId != ClockId)
         {
-            BindToClock(clockId);
-            bound = true;
+            await BindToClockAsync(clockId, cancellationToken);
         }
 
-        var now = Clock.GetUtcNow();
+        var now = Now;
         var overdue = command is Cancel && (await AccountBalance.ReadAsync(GrainFactory, snapshot, now)).OverdueBalance.Amount > 0m;
         var facts = AccountFacts.Of(account, now, overdue);
         var authority = actor is null ? CallerAuthority.System : SubscriptionAuthority.Of(actor, account);
-        return new DecisionInputs(account, new SubscriptionContext(catalog, facts, authority, now), bound);
+        return new DecisionInputs(account, new SubscriptionContext(catalog, facts, authority, now));
     }
 
-    private async Task<SubscriptionView> ApplyAsync(SubscriptionState? before, SubscriptionDecision decision, DecisionInputs inputs, string? tickedReminder)
+    private async Task<SubscriptionView> ApplyAsync(SubscriptionDecision decision, DecisionInputs inputs)
     {
-        var billing = await SubscriptionBilling.SettleAsync(Account(inputs.Account.Id), decision, inputs.Account.Currency);
+        var billing = await SubscriptionBilling.SettleAsync(Ledger(inputs.Account.Id), decision, inputs.Account.Currency, NestedCall);
         State = State with
         {
             Subscription = decision.State,
@@ -207,31 +227,7 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
                 entry.At, entry.Description, billing.InvoiceNumber, [.. billing.Credits.Select(c => c.Amount.ToString())]));
         }
 
-        SyncReminders(before, decision.State, tickedReminder, inputs.JustBoundToClock);
         return View(billing.InvoiceNumber, billing.Credits);
-    }
-
-    /// <summary>
-    /// Registers the reminders the new state wants and drops the others. Unchanged reminders are left alone, except the
-    /// one being delivered (its tick is acknowledged in this turn) and all of them when the grain was just bound to a
-    /// test clock, so they follow it.
-    /// </summary>
-    private void SyncReminders(SubscriptionState? before, SubscriptionState after, string? tickedReminder, bool reregisterAll)
-    {
-        var previous = before?.WantedReminders().ToDictionary(r => r.Name, r => r.DueAt) ?? [];
-        var wanted = after.WantedReminders();
-        foreach (var reminder in wanted)
-        {
-            if (reregisterAll || reminder.Name == tickedReminder || !previous.TryGetValue(reminder.Name, out var due) || due != reminder.DueAt)
-            {
-                RegisterOrUpdateReminder(reminder.Name, reminder.DueAt);
-            }
-        }
-
-        foreach (var name in previous.Keys.Except(wanted.Select(r => r.Name)))
-        {
-            UnregisterReminder(name);
-        }
     }
 
     private SubscriptionView View(string? issuedInvoiceNumber, IReadOnlyList<AccountCredit> credits) =>
@@ -239,8 +235,8 @@ public sealed class SubscriptionGrain(ProductCatalog catalog) : Grain<Subscripti
 
     private SubscriptionState RequireSubscription() => State.Subscription ?? throw new NotFoundException("Subscription", GrainKey);
 
-    private IAccountGrain Account(string accountId) => GrainFactory.GetGrain<IAccountGrain>(accountId);
+    private IAccountLedgerGrain Ledger(string accountId) => GrainFactory.GetGrain<IAccountLedgerGrain>(accountId);
 
-    /// <summary>What a decision is made with, and whether this turn bound the grain to the account's test clock.</summary>
-    private sealed record DecisionInputs(Account Account, SubscriptionContext Context, bool JustBoundToClock);
+    /// <summary>What a decision is made with.</summary>
+    private sealed record DecisionInputs(Account Account, SubscriptionContext Context);
 }

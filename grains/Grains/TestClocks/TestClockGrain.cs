@@ -1,69 +1,103 @@
+using Orleans;
+using Orleans.Runtime;
 using Subscriptions.Domain;
 using Subscriptions.Domain.Errors;
-using Subscriptions.Runtime;
+using Subscriptions.Grains.Infrastructure;
 
 namespace Subscriptions.Grains.TestClocks;
 
-/// <summary>The persisted state of a test clock grain: when it was created and at which time it started.</summary>
+/// <summary>The state of a test clock grain: when it started and where it stands.</summary>
+[GenerateSerializer, Alias("subscriptions.TestClockState")]
 public sealed record TestClockState
 {
     /// <summary>The clock's start time, or null until it is created.</summary>
+    [Id(0)]
     public DateTimeOffset? StartedAt { get; init; }
 
+    /// <summary>The clock's current time.</summary>
+    [Id(1)]
+    public DateTimeOffset Now { get; init; }
+
     /// <summary>How many advances were applied.</summary>
+    [Id(2)]
     public long Advances { get; init; }
 }
 
 /// <summary>
-/// The test clock grain (CLOCK-1) over the runtime's clock registry and reminder delivery. The clock's time lives in
-/// the registry; this grain gives it a lifecycle, idempotent requests and a history for ops (OPS-1).
+/// The test clock grain (CLOCK-1). The sandbox grains bound to the clock schedule their next due event in the clock's
+/// table; advancing the clock wakes them one event at a time, in due order, each seeing the clock at that event's time
+/// (<see cref="ITestClockGrain.GetAsync"/> runs between the steps), and touches no other clock's grains. Each wake-up is
+/// committed by the woken grain before the table moves on, so a silo that stops mid-advance loses nothing: the client's
+/// retry (same request id) carries on from the first event not yet delivered.
 /// </summary>
 [GrainType(TypeName)]
-public sealed class TestClockGrain(ClockRegistry clocks, ReminderService reminders) : Grain<TestClockState>, ITestClockGrain
+public sealed class TestClockGrain(
+    [PersistentState(TestClockGrain.TypeName, SubscriptionsStorage.Name)] IPersistentState<GrainRecord<TestClockState>> record,
+    GrainServices services) : RecordedGrain<TestClockState>(record, services), ITestClockGrain
 {
     /// <summary>The grain type name under which test clocks are stored and inspected (OPS-1).</summary>
     public const string TypeName = "testclock";
 
+    private DateTimeOffset? _advancingAt;
+
     /// <inheritdoc />
-    public async Task<TestClockView> CreateAsync(DateTimeOffset start, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (State.StartedAt is not null)
+    protected override string GrainTypeName => TypeName;
+
+    /// <inheritdoc />
+    public Task<TestClockView> CreateAsync(DateTimeOffset start, CancellationToken cancellationToken = default) =>
+        ChangeSync(nameof(CreateAsync), () =>
         {
-            throw new AlreadyExistsException("Test clock", GrainKey);
-        }
+            if (State.StartedAt is not null)
+            {
+                throw new AlreadyExistsException("Test clock", GrainKey);
+            }
 
-        await clocks.CreateAsync(GrainKey, start, cancellationToken);
-        var now = await clocks.GetTimeAsync(GrainKey, cancellationToken);
-        State = State with { StartedAt = now };
-        RecordHistory("created", null, now.ToString("O"));
-        return new TestClockView(GrainKey, now);
-    }
+            var at = start.ToUniversalTime();
+            State = State with { StartedAt = at, Now = at };
+            RecordHistory("created", null, at.ToString("O"));
+            return new TestClockView(GrainKey, at);
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<TestClockAdvance> AdvanceAsync(DateTimeOffset target, CancellationToken cancellationToken = default)
+    public Task<TestClockAdvance> AdvanceAsync(DateTimeOffset target, CancellationToken cancellationToken = default) =>
+        ChangeAsync(nameof(AdvanceAsync), async () =>
+        {
+            RequireCreated();
+            var from = State.Now;
+            if (target < from)
+            {
+                throw new RuleViolationException("CLOCK-1", $"Test clock {Quoted.Of(GrainKey)} is at {from:O}; it cannot go back to {target:O}.");
+            }
+
+            // Once due events start to be delivered, the advance is carried through to its target.
+            var delivered = 0;
+            try
+            {
+                while (await Services.Records.NextClockEventAsync(GrainKey, target, CancellationToken.None) is { } next)
+                {
+                    var at = next.DueAt < from ? from : next.DueAt;
+                    _advancingAt = at;
+                    var wakeAgain = await GrainFactory.GetGrain<IWakeableGrain>(GrainId.Create(next.GrainType, next.GrainKey)).WakeAsync(at);
+                    await Services.Records.CompleteClockEventAsync(GrainKey, next, wakeAgain, CancellationToken.None);
+                    delivered++;
+                }
+            }
+            finally
+            {
+                _advancingAt = null;
+            }
+
+            State = State with { Now = target.ToUniversalTime(), Advances = State.Advances + 1 };
+            RecordHistory("advanced", from.ToString("O"), target.ToUniversalTime().ToString("O"), new { TicksDelivered = delivered });
+            return new TestClockAdvance(GrainKey, from, target, delivered);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<TestClockView> GetAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         RequireCreated();
-        var from = await clocks.GetTimeAsync(GrainKey, cancellationToken);
-        if (target < from)
-        {
-            throw new RuleViolationException("CLOCK-1", $"Test clock {Quoted.Of(GrainKey)} is at {from:O}; it cannot go back to {target:O}.");
-        }
-
-        // Once due events start to be delivered, the advance is carried through to its target.
-        var delivered = await reminders.AdvanceClockAsync(GrainKey, target, CancellationToken.None);
-        State = State with { Advances = State.Advances + 1 };
-        RecordHistory("advanced", from.ToString("O"), target.ToString("O"), new { TicksDelivered = delivered });
-        return new TestClockAdvance(GrainKey, from, target, delivered);
-    }
-
-    /// <inheritdoc />
-    public async Task<TestClockView> GetAsync(CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        RequireCreated();
-        return new TestClockView(GrainKey, await clocks.GetTimeAsync(GrainKey, cancellationToken));
+        return Task.FromResult(new TestClockView(GrainKey, _advancingAt ?? State.Now));
     }
 
     private void RequireCreated()

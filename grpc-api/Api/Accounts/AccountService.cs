@@ -3,7 +3,7 @@ using Subscriptions.Domain.Accounts;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grpc.Api.Edge;
 using Subscriptions.Grpc.Api.Auth;
-using Subscriptions.Runtime;
+using Orleans;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Grpc.Api.Accounts;

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Subscriptions.Domain.Accounts;
+using Subscriptions.Grains;
 using Subscriptions.Grpc.Api.Auth;
-using Subscriptions.Runtime;
 
 namespace Subscriptions.Grpc.Api.Edge;
 
@@ -17,5 +17,5 @@ internal static class CallScope
 
     /// <summary>Sets the caller and the client request id for the grain calls of this call (IDEM-1, history causes); dispose to end.</summary>
     public static IDisposable Enter(ServerCallContext context, string? requestId = null) =>
-        RequestContext.Push(new RequestContext(EdgeInterceptor.Caller(context).Subject, string.IsNullOrEmpty(requestId) ? null : requestId));
+        CallContext.Enter(EdgeInterceptor.Caller(context).Subject, string.IsNullOrEmpty(requestId) ? null : requestId);
 }

@@ -4,13 +4,12 @@ using Microsoft.Extensions.Logging;
 using Subscriptions.Domain;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Grains;
-using Subscriptions.Runtime;
 
 namespace Subscriptions.Grpc.Api.Errors;
 
 /// <summary>
 /// The one place where domain, grain and runtime exceptions become gRPC statuses with google.rpc details. A grain
-/// call that times out maps to DEADLINE_EXCEEDED: the turn may still complete, so the outcome is unknown and the
+/// call that times out (Orleans' response timeout) maps to DEADLINE_EXCEEDED: the turn may still complete, so the outcome is unknown and the
 /// client retries with the same request id (IDEM-1), which is safe either way. A call cycle is a defect. Any exception
 /// not mapped here (an ArgumentException from a grain's own invariant included) is a defect too: it is logged once and
 /// answered INTERNAL with no internals, rather than blaming a request field.
@@ -60,7 +59,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             case ValidationException e:
                 return RichErrors.InvalidArgument(e.Message, e.Violations.Select(v => (v.Field, v.Description)));
             case RequestIdReusedException e:
-                var message = $"request_id {Quoted.Of(e.RequestId)} was already used for {ApiMethodNames.Of(e.Grain.Type, e.FirstMethod)}; it cannot be reused for {ApiMethodNames.FromPath(context.Method)}. Use a new request id for a new change.";
+                var message = $"request_id {Quoted.Of(e.RequestId)} was already used for {ApiMethodNames.Of(e.GrainType, e.FirstMethod)}; it cannot be reused for {ApiMethodNames.FromPath(context.Method)}. Use a new request id for a new change.";
                 return RichErrors.InvalidArgument(message, [("request_id", message)]);
             case RuleViolationException e:
                 return RichErrors.FailedPrecondition(e.RuleId, e.Message);
@@ -70,12 +69,12 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 return RichErrors.PermissionDenied(e.RuleId, e.Message, new Dictionary<string, string> { ["method"] = context.Method });
             case AlreadyExistsException e:
                 return RichErrors.Create(StatusCode.AlreadyExists, e.Message, new Google.Rpc.ResourceInfo { ResourceType = e.Kind, ResourceName = Quoted.Cut(e.Id), Description = RichErrors.Cap(e.Message, RichErrors.MaxMessageLength) });
-            case GrainVersionConflictException e:
+            case ConcurrentChangeException e:
                 return RichErrors.Aborted(e.Message);
             case StorageUnavailableException e:
                 return RichErrors.Unavailable(e.Message);
-            case GrainCallTimeoutException e:
-                return new RpcException(new Status(StatusCode.DeadlineExceeded, RichErrors.Cap(e.Message, RichErrors.MaxMessageLength)));
+            case TimeoutException:
+                return new RpcException(new Status(StatusCode.DeadlineExceeded, "A grain call did not complete in time; the change may still complete. Retry with the same request id."));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return !context.GetHttpContext().RequestAborted.IsCancellationRequested
                     ? new RpcException(new Status(StatusCode.DeadlineExceeded, "The call's deadline passed before the work finished; nothing was applied unless a retry with the same request id says so."))

@@ -1,57 +1,51 @@
 using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
 using Subscriptions.Domain.Errors;
-using Subscriptions.Grains.Invoices;
+using Orleans.Runtime;
+using Subscriptions.Grains.Ops;
 using Subscriptions.Grpc.Api.Edge;
 using Subscriptions.Grpc.Api.Auth;
-using Subscriptions.Runtime;
+using Orleans;
 using Proto = Subscriptions.Grpc.Api.V1;
 using SubscriptionTransitions = Subscriptions.Domain.Subscriptions.SubscriptionTransitions;
 
 namespace Subscriptions.Grpc.Api.Ops;
 
-/// <summary>subscriptions.v1.OpsService: shows any grain as stored, with its reminders and ordered history (OPS-1), and prints the subscription lifecycle.</summary>
-public sealed class OpsService(GrainStorage storage, IGrainFactory grains) : Proto.OpsService.OpsServiceBase
+/// <summary>subscriptions.v1.OpsService: shows any grain as stored, with its wake-ups and ordered history (OPS-1), and prints the subscription lifecycle.</summary>
+public sealed class OpsService(IGrainFactory grains) : Proto.OpsService.OpsServiceBase
 {
-    /// <summary>State, version, clock, pending reminders and history with causes; NOT_FOUND for a grain never written (an issued invoice adopts its record first).</summary>
+    /// <summary>The grain types ops can inspect.</summary>
+    public static readonly IReadOnlySet<string> GrainTypes = new HashSet<string>(StringComparer.Ordinal) { "account", "subscription", "invoice", "testclock" };
+
+    /// <summary>State, version, clock, pending wake-up and history with causes; NOT_FOUND for a grain never written (an issued invoice adopts its record first).</summary>
     [OpsOnly]
     public override async Task<Proto.GrainInspection> InspectGrain(Proto.InspectGrainRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         EdgeValidation.Reading().Required("grain_type", request.GrainType).Required("grain_key", request.GrainKey).ThrowIfInvalid();
-        var grain = new GrainId(request.GrainType, request.GrainKey);
-        var snapshot = await storage.ReadSnapshotAsync(grain, context.CancellationToken);
-        if (snapshot.StateJson is null && grain.Type == InvoiceGrain.TypeName)
+        if (!GrainTypes.Contains(request.GrainType))
         {
-            // An issued invoice is recorded by its account and becomes a grain of its own on its first turn: take that
-            // turn, so ops see every issued invoice as a grain (NOT_FOUND if its account never issued it).
-            using (CallScope.Enter(context))
-            {
-                await grains.GetGrain<IInvoiceGrain>(grain.Key).GetAsync(context.CancellationToken);
-            }
-
-            snapshot = await storage.ReadSnapshotAsync(grain, context.CancellationToken);
+            throw new NotFoundException("Grain", $"{request.GrainType}/{request.GrainKey}");
         }
 
-        if (snapshot.StateJson is null)
+        GrainInspection found;
+        using (CallScope.Enter(context))
         {
-            throw new NotFoundException("Grain", grain.ToString());
+            found = await grains.GetGrain<IInspectableGrain>(GrainId.Create(request.GrainType, request.GrainKey)).InspectAsync(context.CancellationToken);
         }
 
-        var reminders = await storage.ReadRemindersAsync(grain, context.CancellationToken);
-        var history = await storage.ReadHistoryAsync(grain, context.CancellationToken);
         var inspection = new Proto.GrainInspection
         {
-            GrainType = grain.Type,
-            GrainKey = grain.Key,
-            Version = snapshot.Version,
-            StateJson = snapshot.StateJson,
-            ClockId = snapshot.ClockId ?? "",
-            UpdatedAt = CommonMapping.ToProto(snapshot.UpdatedAt),
+            GrainType = found.GrainType,
+            GrainKey = found.GrainKey,
+            Version = found.Version,
+            StateJson = found.StateJson,
+            ClockId = found.ClockId ?? "",
+            UpdatedAt = CommonMapping.ToProto(found.UpdatedAt),
         };
-        inspection.Reminders.AddRange(reminders.Select(ToProto));
-        inspection.History.AddRange(history.Select(ToProto));
+        inspection.Reminders.AddRange(found.WakeUps.Select(ToProto));
+        inspection.History.AddRange(found.History.Select(ToProto));
         return inspection;
     }
 
@@ -61,18 +55,18 @@ public sealed class OpsService(GrainStorage storage, IGrainFactory grains) : Pro
         Proto.DescribeSubscriptionLifecycleRequest request, ServerCallContext context) =>
         Task.FromResult(new Proto.SubscriptionLifecycleDescription { Text = SubscriptionTransitions.Describe() });
 
-    private static Proto.PendingReminder ToProto(ReminderEntry reminder) => new()
+    private static Proto.PendingReminder ToProto(PendingWakeUp wakeUp) => new()
     {
-        Name = reminder.Name,
-        DueAt = CommonMapping.ToProto(reminder.DueAt),
-        Period = reminder.Period is { } period ? Duration.FromTimeSpan(period) : null,
-        ClockId = reminder.ClockId ?? "",
+        Name = wakeUp.Name,
+        DueAt = CommonMapping.ToProto(wakeUp.DueAt),
+        Period = wakeUp.Period is { } period ? Duration.FromTimeSpan(period) : null,
+        ClockId = wakeUp.ClockId ?? "",
     };
 
     private static Proto.GrainHistoryEntry ToProto(HistoryEntry entry) => new()
     {
         Version = entry.Version,
-        Index = entry.Index,
+        Index = (int)entry.Seq,
         At = CommonMapping.ToProto(entry.At),
         Cause = new Proto.TurnCause
         {

@@ -2,7 +2,7 @@ using Grpc.Core;
 using Subscriptions.Grains.TestClocks;
 using Subscriptions.Grpc.Api.Edge;
 using Subscriptions.Grpc.Api.Auth;
-using Subscriptions.Runtime;
+using Orleans;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Grpc.Api.Ops;

@@ -6,7 +6,7 @@ using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.SubscriptionLifecycle;
 using Subscriptions.Grpc.Api.Edge;
 using Subscriptions.Grpc.Api.Auth;
-using Subscriptions.Runtime;
+using Orleans;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Grpc.Api.SubscriptionLifecycle;

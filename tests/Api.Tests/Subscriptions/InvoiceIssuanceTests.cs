@@ -1,6 +1,5 @@
 using Subscriptions.Grains.Accounts;
 using Grpc.Core;
-using Subscriptions.Runtime;
 
 namespace Subscriptions.Api.Tests.SubscriptionLifecycle;
 
@@ -15,8 +14,7 @@ public sealed class InvoiceIssuanceTests(ApiServer server)
     {
         var kit = await SubscriptionKit.OpenAsync(server);
         // Another writer moves the account on, as a second silo would: this silo's next write to it conflicts.
-        await server.Cluster.Database.ScalarAsync<int>(
-            "UPDATE grain_state SET version = version + 1 WHERE grain_type = $1 AND grain_key = $2", AccountGrain.TypeName, kit.AccountId);
+        await server.Cluster.BumpStoredVersionAsync(AccountGrain.TypeName, kit.AccountId);
 
         await Api.FailsWithAsync(StatusCode.Aborted, () => kit.BuyAsync("meeting-1", "meeting", "professional"));
         var bought = await kit.BuyAsync("meeting-1", "meeting", "professional");
@@ -24,7 +22,7 @@ public sealed class InvoiceIssuanceTests(ApiServer server)
         var number = $"{AccountGrain.InvoicePrefix(kit.AccountId)}-000001";
         Assert.Equal(number, bought.IssuedInvoiceNumber);
         Assert.Equal([number], (await kit.InvoicesAsync()).Select(i => i.Number));
-        var message = Assert.Single(await server.Silo.Storage.ReadOutboxAsync(new GrainId(AccountGrain.TypeName, kit.AccountId), CancellationToken.None));
+        var message = Assert.Single(await server.Cluster.OutboxAsync(AccountGrain.TypeName, kit.AccountId));
         Assert.Contains(number, message.PayloadJson, StringComparison.Ordinal);
     }
 

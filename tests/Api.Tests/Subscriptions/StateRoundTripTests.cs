@@ -1,7 +1,8 @@
 using System.Globalization;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Grains.SubscriptionLifecycle;
-using Subscriptions.Runtime;
+using System.Text.Json;
+using Subscriptions.Domain;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests.SubscriptionLifecycle;
@@ -21,16 +22,15 @@ public sealed class StateRoundTripTests(ApiServer server)
             RequestId = Requests.NewRequestId(), AccountId = kit.AccountId, SubscriptionId = "connect-1", Seats = 1,
         }, kit.Holder);
 
-        var serializer = new GrainSerializer();
-        var stored = serializer.Deserialize<SubscriptionGrainState>((await kit.InspectAsync("connect-1")).StateJson);
+        var stored = JsonSerializer.Deserialize<SubscriptionGrainState>((await kit.InspectAsync("connect-1")).StateJson, DomainJson.Options)!;
         var subscription = stored.Subscription!;
         Assert.Empty(removed.Credits);
         Assert.Equal(2, subscription.Seats);
         Assert.Equal(removed.Subscription.InvoiceNumbers, stored.InvoiceNumbers);
         Assert.Equal(removed.Subscription.CurrentPeriodEnd.ToDateTimeOffset(), subscription.CurrentPeriod!.End);
         Assert.Equal(new ProrationFactor(21, 31), Assert.Single(subscription.DeferredCharges).Proration);
-        var json = serializer.Serialize(stored);
-        Assert.Equal(json, serializer.Serialize(serializer.Deserialize<SubscriptionGrainState>(json)));
+        var json = JsonSerializer.Serialize(stored, DomainJson.Options);
+        Assert.Equal(json, JsonSerializer.Serialize(JsonSerializer.Deserialize<SubscriptionGrainState>(json, DomainJson.Options), DomainJson.Options));
 
         await kit.AdvanceToAsync(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
 

@@ -1,0 +1,43 @@
+using Orleans;
+using Subscriptions.Domain.Invoices;
+using Money = Subscriptions.Domain.Money.Money;
+
+namespace Subscriptions.Grains.Accounts;
+
+/// <summary>
+/// What other grains of this service do with an account, without a caller check: the account grain's internal
+/// contract. It lives with the grains, not in the contracts the API compiles against, so no client can call it.
+/// </summary>
+[Alias("subscriptions.account-ledger")]
+public interface IAccountLedgerGrain : IGrainWithStringKey
+{
+    /// <summary>Reads the account for grains acting on its behalf (subscriptions, invoices).</summary>
+    Task<AccountSnapshot> ReadAsync();
+
+    /// <summary>Records a subscription started for this account.</summary>
+    Task<AccountSnapshot> AddSubscriptionAsync(string subscriptionId);
+
+    /// <summary>Adds a credit to the account balance (SUB-4); the amount must be positive and in the account currency.</summary>
+    Task<AccountSnapshot> AddCreditAsync(AddAccountCredit command);
+
+    /// <summary>
+    /// Numbers the charges as the account's next invoice, taxes it by the billing address, records it and queues its
+    /// "invoice-issued" notification, all in this one change (INV-1, INV-2, NOT-1). No other grain is called.
+    /// </summary>
+    Task<Invoice> IssueInvoiceAsync(IssueInvoice command);
+
+    /// <summary>Issued invoice <paramref name="number"/> as recorded at issue, for its invoice grain to adopt; NOT_FOUND if the account never issued it.</summary>
+    Task<IssuedInvoice> GetIssuedInvoiceAsync(string number);
+}
+
+/// <summary>Charges to invoice now (renewal, upgrade, proration): the account numbers, taxes and issues the invoice (INV-1, INV-2).</summary>
+[GenerateSerializer, Immutable, Alias("subscriptions.IssueInvoice")]
+public sealed record IssueInvoice([property: Id(0)] IReadOnlyList<ChargeLine> Charges);
+
+/// <summary>An invoice as its account issued it, and the test clock the account follows (CLOCK-1), if any.</summary>
+[GenerateSerializer, Immutable, Alias("subscriptions.IssuedInvoice")]
+public sealed record IssuedInvoice([property: Id(0)] Invoice Invoice, [property: Id(1)] string? ClockId);
+
+/// <summary>Puts a credit on the account balance (SUB-4 seat removal, ops downgrade), naming the subscription it comes from.</summary>
+[GenerateSerializer, Immutable, Alias("subscriptions.AddAccountCredit")]
+public sealed record AddAccountCredit([property: Id(0)] string SubscriptionId, [property: Id(1)] Money Amount, [property: Id(2)] string Description);

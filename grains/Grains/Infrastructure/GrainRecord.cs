@@ -1,0 +1,67 @@
+using Orleans;
+using Subscriptions.Grains.Ops;
+
+namespace Subscriptions.Grains.Infrastructure;
+
+/// <summary>
+/// What one grain stores, written whole by one <c>WriteStateAsync</c> per change (docs/runtime.md): the grain's own
+/// state and, with it, everything the change produced that must not be lost or applied twice: history entries and
+/// notifications not yet handed on, answered request ids with their answers (IDEM-1), issued invoices not yet archived,
+/// the test clock the grain follows and its wanted wake-up. Pending lists are emptied once handed on, answered ids
+/// once older than the retention, so the record stays bounded.
+/// </summary>
+[GenerateSerializer, Alias("subscriptions.GrainRecord")]
+public sealed record GrainRecord<TState> where TState : class, new()
+{
+    /// <summary>The grain's own state.</summary>
+    [Id(0)]
+    public TState Value { get; init; } = new();
+
+    /// <summary>Committed changes so far (0: never written).</summary>
+    [Id(1)]
+    public long Version { get; init; }
+
+    /// <summary>The sequence number of the last history entry or notification recorded.</summary>
+    [Id(2)]
+    public long LastSeq { get; init; }
+
+    /// <summary>History entries not yet copied to the history table.</summary>
+    [Id(3)]
+    public IReadOnlyList<HistoryEntry> PendingHistory { get; init; } = [];
+
+    /// <summary>Notifications not yet copied to the outbox table.</summary>
+    [Id(4)]
+    public IReadOnlyList<PendingNotification> PendingNotifications { get; init; } = [];
+
+    /// <summary>Answered request ids by "caller request-id", with the method and the answer (IDEM-1).</summary>
+    [Id(5)]
+    public IReadOnlyDictionary<string, AnsweredRequest> Answered { get; init; } = new Dictionary<string, AnsweredRequest>();
+
+    /// <summary>The test clock the grain follows (CLOCK-1), or null for the real clock.</summary>
+    [Id(6)]
+    public string? ClockId { get; init; }
+
+    /// <summary>When the grain wants to be woken next (a due renewal, trial end…), or null.</summary>
+    [Id(7)]
+    public DateTimeOffset? WakeAt { get; init; }
+
+    /// <summary>When the record was last written (silo clock).</summary>
+    [Id(8)]
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Invoices this grain issued (accounts) not yet copied to the issued-invoices table.</summary>
+    [Id(9)]
+    public IReadOnlyList<PendingInvoice> PendingInvoices { get; init; } = [];
+}
+
+/// <summary>An issued invoice waiting to be archived (INV-1): its account, number, clock and the invoice as JSON.</summary>
+[GenerateSerializer, Immutable, Alias("subscriptions.PendingInvoice")]
+public sealed record PendingInvoice([property: Id(0)] string AccountId, [property: Id(1)] string Number, [property: Id(2)] string? ClockId, [property: Id(3)] string InvoiceJson, [property: Id(4)] DateTimeOffset IssuedAt);
+
+/// <summary>A notification a change produced (NOT-1), waiting to be handed to the outbox.</summary>
+[GenerateSerializer, Immutable, Alias("subscriptions.PendingNotification")]
+public sealed record PendingNotification([property: Id(0)] long Seq, [property: Id(1)] long Version, [property: Id(2)] string Kind, [property: Id(3)] string PayloadJson, [property: Id(4)] DateTimeOffset CreatedAt);
+
+/// <summary>The answer given to a request id (IDEM-1): for which method, the answer as JSON, and when (silo clock).</summary>
+[GenerateSerializer, Immutable, Alias("subscriptions.AnsweredRequest")]
+public sealed record AnsweredRequest([property: Id(0)] string Method, [property: Id(1)] string ResultJson, [property: Id(2)] DateTimeOffset AnsweredAt);

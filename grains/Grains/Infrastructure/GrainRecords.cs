@@ -1,0 +1,234 @@
+using System.Net.Sockets;
+using Npgsql;
+using Subscriptions.Grains.Ops;
+
+namespace Subscriptions.Grains.Infrastructure;
+
+/// <summary>
+/// The tables grains hand their committed records on to (history, outbox, issued invoices) and the test clock
+/// schedules, on the service's one <see cref="NpgsqlDataSource"/>. Every hand-off is idempotent: rows are keyed by
+/// grain and sequence, so handing the same entries on twice (after a crash, on reactivation) stores them once.
+/// </summary>
+public sealed class GrainRecords(NpgsqlDataSource dataSource)
+{
+    /// <summary>The data source the grains' tables are reached through.</summary>
+    public NpgsqlDataSource DataSource { get; } = dataSource;
+
+    /// <summary>Copies history entries, notifications and issued invoices of one grain, in one transaction, each at most once.</summary>
+    public Task HandOffAsync(
+        string grainType, string grainKey, IReadOnlyList<HistoryEntry> history, IReadOnlyList<PendingNotification> notifications,
+        IReadOnlyList<IssuedInvoiceRow> invoices, CancellationToken cancellationToken) =>
+        GuardAsync($"handing on the records of {grainType}/{grainKey}", async () =>
+        {
+            await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var entry in history)
+            {
+                batch.BatchCommands.Add(Command(
+                    """
+                    INSERT INTO public.grain_history (grain_type, grain_key, seq, version, at, cause_kind, cause_name, caller, request_id, change, from_state, to_state, payload)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb) ON CONFLICT DO NOTHING
+                    """,
+                    grainType, grainKey, entry.Seq, entry.Version, entry.At, entry.Cause.Kind, entry.Cause.Name, entry.Cause.Caller,
+                    (object?)entry.Cause.RequestId ?? DBNull.Value, entry.Change, (object?)entry.From ?? DBNull.Value, (object?)entry.To ?? DBNull.Value,
+                    (object?)entry.PayloadJson ?? DBNull.Value));
+            }
+
+            foreach (var message in notifications)
+            {
+                batch.BatchCommands.Add(Command(
+                    """
+                    INSERT INTO public.outbox (grain_type, grain_key, seq, version, kind, payload, created_at)
+                    VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) ON CONFLICT DO NOTHING
+                    """,
+                    grainType, grainKey, message.Seq, message.Version, message.Kind, message.PayloadJson, message.CreatedAt));
+            }
+
+            foreach (var invoice in invoices)
+            {
+                batch.BatchCommands.Add(Command(
+                    """
+                    INSERT INTO public.issued_invoices (account_id, number, clock_id, invoice, issued_at)
+                    VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT DO NOTHING
+                    """,
+                    invoice.AccountId, invoice.Number, (object?)invoice.ClockId ?? DBNull.Value, invoice.InvoiceJson, invoice.IssuedAt));
+            }
+
+            if (batch.BatchCommands.Count > 0)
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        });
+
+    /// <summary>The archived history of a grain, in order.</summary>
+    public Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(string grainType, string grainKey, CancellationToken cancellationToken) =>
+        GuardAsync<IReadOnlyList<HistoryEntry>>($"reading the history of {grainType}/{grainKey}", async () =>
+        {
+            await using var command = DataSource.CreateCommand(
+                """
+                SELECT seq, version, at, cause_kind, cause_name, caller, request_id, change, from_state, to_state, payload::text
+                FROM public.grain_history WHERE grain_type = $1 AND grain_key = $2 ORDER BY seq
+                """);
+            command.Parameters.Add(new() { Value = grainType });
+            command.Parameters.Add(new() { Value = grainKey });
+            var entries = new List<HistoryEntry>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                entries.Add(new HistoryEntry(
+                    reader.GetInt64(0),
+                    reader.GetInt64(1),
+                    reader.GetFieldValue<DateTimeOffset>(2),
+                    new TurnCause(reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)),
+                    reader.GetString(7),
+                    reader.IsDBNull(8) ? null : reader.GetString(8),
+                    reader.IsDBNull(9) ? null : reader.GetString(9),
+                    reader.IsDBNull(10) ? null : reader.GetString(10)));
+            }
+
+            return entries;
+        });
+
+    /// <summary>An archived issued invoice as JSON with the clock its account followed, or null.</summary>
+    public Task<(string InvoiceJson, string? ClockId)?> ReadIssuedInvoiceAsync(string accountId, string number, CancellationToken cancellationToken) =>
+        GuardAsync<(string, string?)?>($"reading invoice {number} of {accountId}", async () =>
+        {
+            await using var command = DataSource.CreateCommand("SELECT invoice::text, clock_id FROM public.issued_invoices WHERE account_id = $1 AND number = $2");
+            command.Parameters.Add(new() { Value = accountId });
+            command.Parameters.Add(new() { Value = number });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)) : null;
+        });
+
+    /// <summary>
+    /// Schedules a sandbox grain's wake-up on its test clock no later than <paramref name="dueAt"/> (an earlier entry
+    /// stays: waking early is harmless, the grain says when it is really due).
+    /// </summary>
+    public Task ScheduleNoLaterAsync(string clockId, string grainType, string grainKey, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            $"scheduling {grainType}/{grainKey} on test clock {clockId}",
+            """
+            INSERT INTO public.test_clock_events (clock_id, grain_type, grain_key, due_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (clock_id, grain_type, grain_key) DO UPDATE SET due_at = LEAST(public.test_clock_events.due_at, EXCLUDED.due_at)
+            """,
+            cancellationToken, clockId, grainType, grainKey, dueAt);
+
+    /// <summary>Sets a sandbox grain's wake-up to exactly <paramref name="dueAt"/>, or removes it (null).</summary>
+    public Task ScheduleExactlyAsync(string clockId, string grainType, string grainKey, DateTimeOffset? dueAt, CancellationToken cancellationToken) =>
+        dueAt is { } due
+            ? ExecuteAsync(
+                $"scheduling {grainType}/{grainKey} on test clock {clockId}",
+                """
+                INSERT INTO public.test_clock_events (clock_id, grain_type, grain_key, due_at) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (clock_id, grain_type, grain_key) DO UPDATE SET due_at = EXCLUDED.due_at
+                """,
+                cancellationToken, clockId, grainType, grainKey, due)
+            : ExecuteAsync(
+                $"unscheduling {grainType}/{grainKey} on test clock {clockId}",
+                "DELETE FROM public.test_clock_events WHERE clock_id = $1 AND grain_type = $2 AND grain_key = $3",
+                cancellationToken, clockId, grainType, grainKey);
+
+    /// <summary>The earliest event of <paramref name="clockId"/> due at or before <paramref name="until"/>, or null.</summary>
+    public Task<ClockEvent?> NextClockEventAsync(string clockId, DateTimeOffset until, CancellationToken cancellationToken) =>
+        GuardAsync<ClockEvent?>($"reading test clock {clockId}", async () =>
+        {
+            await using var command = DataSource.CreateCommand(
+                """
+                SELECT grain_type, grain_key, due_at FROM public.test_clock_events
+                WHERE clock_id = $1 AND due_at <= $2 ORDER BY due_at, grain_type, grain_key LIMIT 1
+                """);
+            command.Parameters.Add(new() { Value = clockId });
+            command.Parameters.Add(new() { Value = until.ToUniversalTime() });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? new ClockEvent(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2))
+                : null;
+        });
+
+    /// <summary>Moves a delivered event to the grain's next wake-up (or removes it), unless the grain rescheduled it meanwhile.</summary>
+    public Task CompleteClockEventAsync(string clockId, ClockEvent delivered, DateTimeOffset? next, CancellationToken cancellationToken) =>
+        next is { } due
+            ? ExecuteAsync(
+                $"rescheduling {delivered.GrainType}/{delivered.GrainKey} on test clock {clockId}",
+                "UPDATE public.test_clock_events SET due_at = $5 WHERE clock_id = $1 AND grain_type = $2 AND grain_key = $3 AND due_at = $4",
+                cancellationToken, clockId, delivered.GrainType, delivered.GrainKey, delivered.DueAt, due)
+            : ExecuteAsync(
+                $"unscheduling {delivered.GrainType}/{delivered.GrainKey} on test clock {clockId}",
+                "DELETE FROM public.test_clock_events WHERE clock_id = $1 AND grain_type = $2 AND grain_key = $3 AND due_at = $4",
+                cancellationToken, clockId, delivered.GrainType, delivered.GrainKey, delivered.DueAt);
+
+    /// <summary>The scheduled wake-up of a sandbox grain, or null.</summary>
+    public Task<DateTimeOffset?> ReadClockEventAsync(string clockId, string grainType, string grainKey, CancellationToken cancellationToken) =>
+        GuardAsync<DateTimeOffset?>($"reading the schedule of {grainType}/{grainKey}", async () =>
+        {
+            await using var command = DataSource.CreateCommand("SELECT due_at FROM public.test_clock_events WHERE clock_id = $1 AND grain_type = $2 AND grain_key = $3");
+            command.Parameters.Add(new() { Value = clockId });
+            command.Parameters.Add(new() { Value = grainType });
+            command.Parameters.Add(new() { Value = grainKey });
+            return await command.ExecuteScalarAsync(cancellationToken) is DateTime due ? new DateTimeOffset(due, TimeSpan.Zero) : null;
+        });
+
+    /// <summary>Runs <paramref name="work"/>, turning an unreachable or failing database into <see cref="StorageUnavailableException"/>.</summary>
+    public static async Task<T> GuardAsync<T>(string what, Func<Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        try
+        {
+            return await work();
+        }
+        catch (Exception e) when (IsDatabaseFailure(e))
+        {
+            throw new StorageUnavailableException($"PostgreSQL is unavailable while {what}: {e.Message}");
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/>, turning an unreachable or failing database into <see cref="StorageUnavailableException"/>.</summary>
+    public static Task GuardAsync(string what, Func<Task> work) => GuardAsync<bool>(what, async () =>
+    {
+        await work();
+        return true;
+    });
+
+    /// <summary>True for failures of the database or the connection to it (not for a bug in a query).</summary>
+    public static bool IsDatabaseFailure(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.IsTransient || postgres.SqlState.StartsWith("08", StringComparison.Ordinal) || postgres.SqlState.StartsWith("57", StringComparison.Ordinal),
+        NpgsqlException or SocketException or TimeoutException or IOException => true,
+        _ => exception.InnerException is { } inner && IsDatabaseFailure(inner),
+    };
+
+    private Task ExecuteAsync(string what, string sql, CancellationToken cancellationToken, params object[] parameters) =>
+        GuardAsync(what, async () =>
+        {
+            await using var command = DataSource.CreateCommand(sql);
+            foreach (var parameter in parameters)
+            {
+                command.Parameters.Add(new() { Value = Utc(parameter) });
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        });
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = Utc(parameter) });
+        }
+
+        return command;
+    }
+
+    // timestamptz takes UTC only; domain times may carry the account's offset.
+    private static object Utc(object value) => value is DateTimeOffset time ? time.ToUniversalTime() : value;
+}
+
+/// <summary>An invoice as issued, for the issued-invoices table.</summary>
+public sealed record IssuedInvoiceRow(string AccountId, string Number, string? ClockId, string InvoiceJson, DateTimeOffset IssuedAt);
+
+/// <summary>One scheduled wake-up of a sandbox grain on a test clock.</summary>
+public sealed record ClockEvent(string GrainType, string GrainKey, DateTimeOffset DueAt);

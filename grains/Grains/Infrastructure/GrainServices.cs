@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Logging;
+
+namespace Subscriptions.Grains.Infrastructure;
+
+/// <summary>Settings of the grains' records (configuration section "Grains").</summary>
+public sealed class GrainRecordOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Grains";
+
+    /// <summary>How long an answered request id is kept for retries (IDEM-1), on the silo's real clock.</summary>
+    public TimeSpan RequestIdRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often a woken grain's reminder fires again if its wake-up did not move it (a failed tick is retried then).</summary>
+    public TimeSpan WakeRetryPeriod { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The most due events one wake-up handles before it re-arms itself at once (a long outage is caught up in steps).</summary>
+    public int MaxEventsPerWake { get; set; } = 100;
+}
+
+/// <summary>
+/// A point between a grain's committed write and the hand-off of its records, for tests that prove a crash there loses
+/// nothing: the default does nothing.
+/// </summary>
+public class HandOffProbe
+{
+    /// <summary>Called after the write of <paramref name="grain"/> committed and before its records are handed on; throw to stop there.</summary>
+    public virtual void AfterWrite(string grain)
+    {
+    }
+}
+
+/// <summary>
+/// The clock the grains read "now" from when they follow no test clock: the real one in production, a manual one in
+/// tests. It is the grains' own, so a test moving it moves no timer inside Orleans.
+/// </summary>
+public sealed class GrainClock(TimeProvider time)
+{
+    /// <summary>The grains' time provider.</summary>
+    public TimeProvider Time { get; } = time;
+}
+
+/// <summary>What every grain of this service is built with.</summary>
+public sealed class GrainServices(GrainRecords records, GrainClock clock, GrainRecordOptions options, HandOffProbe probe, ILoggerFactory loggers)
+{
+    /// <summary>The tables records are handed on to, and test clock schedules.</summary>
+    public GrainRecords Records { get; } = records;
+
+    /// <summary>The silo's clock (the real one in production).</summary>
+    public TimeProvider Time { get; } = clock.Time;
+
+    /// <summary>Retention and wake-up settings.</summary>
+    public GrainRecordOptions Options { get; } = options;
+
+    /// <summary>The hand-off probe (tests).</summary>
+    public HandOffProbe Probe { get; } = probe;
+
+    /// <summary>Where grains log.</summary>
+    public ILoggerFactory Loggers { get; } = loggers;
+}

@@ -1,0 +1,18 @@
+using Orleans;
+
+namespace Subscriptions.Grains.Infrastructure;
+
+/// <summary>A grain with due events that a test clock wakes (CLOCK-1); an internal contract between grains.</summary>
+[Alias("subscriptions.wakeable")]
+public interface IWakeableGrain : IGrainWithStringKey
+{
+    /// <summary>Does every event due at <paramref name="clockTime"/>, seeing that time as now; returns when the grain wants to be woken next.</summary>
+    Task<DateTimeOffset?> WakeAsync(DateTimeOffset clockTime);
+}
+
+/// <summary>The name of the grain storage every grain of this service persists to.</summary>
+public static class SubscriptionsStorage
+{
+    /// <summary>The storage provider name.</summary>
+    public const string Name = "subscriptions";
+}

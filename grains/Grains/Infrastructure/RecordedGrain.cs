@@ -1,0 +1,446 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Storage;
+using Subscriptions.Domain;
+using Subscriptions.Domain.Errors;
+using Subscriptions.Grains.Ops;
+using Subscriptions.Grains.TestClocks;
+
+namespace Subscriptions.Grains.Infrastructure;
+
+/// <summary>
+/// Base of every grain of this service, on Orleans' <see cref="Grain"/> and one <see cref="IPersistentState{TState}"/>
+/// holding a <see cref="GrainRecord{TState}"/>. A change (<see cref="ChangeAsync{T}"/>) runs the grain's code, which
+/// replaces <see cref="State"/> and records history and notifications; then everything the change produced is written
+/// by one <c>WriteStateAsync</c>, or nothing is: the new state, its history entries with their cause, its notifications,
+/// the answered request id with its answer (IDEM-1), the test clock binding and the wanted wake-up. After the write the
+/// pending entries are handed on (<see cref="GrainRecords.HandOffAsync"/>), idempotently, and dropped from the record at
+/// a later write; a grain re-drains what is still pending when it activates.
+/// </summary>
+public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, IRemindable where TState : class, new()
+{
+    /// <summary>The name of a grain's one Orleans reminder (production clock).</summary>
+    public const string WakeReminder = "wake";
+
+    private readonly IPersistentState<GrainRecord<TState>> _record;
+    private readonly ILogger _logger;
+    private Turn? _turn;
+    private long _handedOffThrough;
+    private int _invoicesHandedOff;
+    private DateTimeOffset _now;
+
+    /// <summary>Creates the grain on its stored record.</summary>
+    protected RecordedGrain(IPersistentState<GrainRecord<TState>> record, GrainServices services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        _record = record;
+        Services = services;
+        _logger = services.Loggers.CreateLogger(GetType());
+    }
+
+    /// <summary>The grain type name, as keys in the records and ops inspection name it ("account").</summary>
+    protected abstract string GrainTypeName { get; }
+
+    /// <summary>What the grain is built with.</summary>
+    protected GrainServices Services { get; }
+
+    /// <summary>The grain's key.</summary>
+    protected string GrainKey => this.GetPrimaryKeyString();
+
+    /// <summary>"type/key", as messages name the grain.</summary>
+    protected string GrainName => $"{GrainTypeName}/{GrainKey}";
+
+    /// <summary>The grain's state: as stored, or as the running change has replaced it.</summary>
+    protected TState State
+    {
+        get => _turn?.State ?? _record.State.Value;
+        set => RequireTurn().State = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>True once the grain has been written.</summary>
+    protected bool RecordExists => _record.State.Version > 0;
+
+    /// <summary>The test clock the grain follows (CLOCK-1), or null for the real clock.</summary>
+    protected string? ClockId => _turn?.ClockId ?? _record.State.ClockId;
+
+    /// <summary>The grain's time for the running change: its test clock's, or the silo's.</summary>
+    protected DateTimeOffset Now => _now;
+
+    /// <summary>The issued invoices not yet archived (accounts only).</summary>
+    private protected IReadOnlyList<IssuedInvoiceRow> PendingInvoices =>
+        [.. PendingInvoicesOf(_record.State), .. _turn?.Invoices ?? []];
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        if (_record.State.PendingHistory.Count > 0 || _record.State.PendingNotifications.Count > 0 || PendingInvoicesOf(_record.State).Count > 0)
+        {
+            await TryHandOffAsync(cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public virtual async Task<GrainInspection> InspectAsync(CancellationToken cancellationToken = default)
+    {
+        if (!RecordExists)
+        {
+            throw new NotFoundException("Grain", GrainName);
+        }
+
+        var stored = _record.State;
+        var archived = await Services.Records.ReadHistoryAsync(GrainTypeName, GrainKey, cancellationToken);
+        var history = archived.Concat(stored.PendingHistory.Where(p => archived.All(a => a.Seq != p.Seq))).OrderBy(h => h.Seq).ToList();
+        List<PendingWakeUp> wakeUps = [];
+        if (stored.ClockId is { } clock)
+        {
+            if (await Services.Records.ReadClockEventAsync(clock, GrainTypeName, GrainKey, cancellationToken) is { } due)
+            {
+                wakeUps.Add(new PendingWakeUp(WakeName(stored.Value) ?? WakeReminder, due, null, clock));
+            }
+        }
+        else if (stored.WakeAt is { } wake && await this.GetReminder(WakeReminder, cancellationToken) is { } reminder)
+        {
+            wakeUps.Add(new PendingWakeUp(WakeName(stored.Value) ?? reminder.ReminderName, wake, Services.Options.WakeRetryPeriod, null));
+        }
+
+        return new GrainInspection(
+            GrainTypeName, GrainKey, stored.Version, _record.Etag, JsonSerializer.Serialize(stored.Value, DomainJson.Options), stored.ClockId, stored.UpdatedAt, wakeUps, history);
+    }
+
+    /// <summary>An Orleans reminder tick (production clock): does every event due by the silo's time, then re-arms.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (_record.State.ClockId is not null)
+        {
+            // A sandbox grain follows its test clock; a reminder left from before it was bound does nothing.
+            await this.UnregisterReminder(await this.GetReminder(reminderName) ?? throw new InvalidOperationException($"{GrainName} got a tick of an unknown reminder."));
+            return;
+        }
+
+        await WakeUpAsync(Services.Time.GetUtcNow(), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Does every event due at <paramref name="at"/> (the test clock's time, or the silo's), each as its own change,
+    /// however late the wake-up comes; returns when the grain wants to be woken next.
+    /// </summary>
+    protected async Task<DateTimeOffset?> WakeUpAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        for (var handled = 0; handled < Services.Options.MaxEventsPerWake; handled++)
+        {
+            if (!RecordExists || WantedWakeAt(_record.State.Value) is not { } due || due > at)
+            {
+                break;
+            }
+
+            await HandleDueAsync(at, cancellationToken);
+        }
+
+        if (_record.State.ClockId is null)
+        {
+            // Re-arm for the next event (or drop the reminder): a tick never leaves the reminder firing for nothing.
+            await ArmAfterWriteAsync(null, _record.State.WakeAt, force: true, cancellationToken);
+        }
+
+        return _record.State.WakeAt;
+    }
+
+    /// <summary>When the grain wants to be woken for <paramref name="state"/> (a due renewal, a trial end…), or null.</summary>
+    protected virtual DateTimeOffset? WantedWakeAt(TState state) => null;
+
+    /// <summary>What the grain will be woken for (the event due first), as ops inspection names it.</summary>
+    protected virtual string? WakeName(TState state) => null;
+
+    /// <summary>Handles the earliest due event as a change (see <see cref="ChangeOnWakeAsync"/>); grains with due events override it.</summary>
+    protected virtual Task HandleDueAsync(DateTimeOffset at, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException($"{GrainName} wants a wake-up but does not handle one.");
+
+    /// <summary>
+    /// A change caused by a wake-up: its cause is the event, its request id "<paramref name="eventName"/>@due", so the
+    /// nested calls of an event delivered twice are answered once.
+    /// </summary>
+    protected Task ChangeOnWakeAsync(string eventName, DateTimeOffset due, DateTimeOffset at, Func<Task> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var requestId = $"{eventName}@{due.UtcDateTime:O}";
+        return RunAsync(new TurnCause(TurnCause.ReminderKind, eventName, TurnCause.ReminderKind, requestId), at, async () =>
+        {
+            await change();
+            return true;
+        }, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Runs one change under the current request id: answered from the record when the id was answered before (the
+    /// same method) or refused (another method); otherwise run, then committed in one write with everything it produced.
+    /// A change that throws, or whose write fails, leaves nothing behind.
+    /// </summary>
+    protected async Task<T> ChangeAsync<T>(string method, Func<Task<T>> change, CancellationToken cancellationToken, bool answersRequestId = true)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var caller = CallContext.Caller;
+        var requestId = answersRequestId ? CallContext.RequestId : null;
+        if (requestId is not null && _record.State.Answered.TryGetValue(AnswerKey(caller, requestId), out var answered))
+        {
+            return answered.Method == method
+                ? JsonSerializer.Deserialize<T>(answered.ResultJson, DomainJson.Options)!
+                : throw new RequestIdReusedException(GrainName, requestId, answered.Method, method);
+        }
+
+        // A call whose caller gave up (deadline, cancellation) before it ran changes nothing.
+        cancellationToken.ThrowIfCancellationRequested();
+        var at = await ClockTimeAsync(cancellationToken);
+        return await RunAsync(new TurnCause(TurnCause.CallKind, method, caller, requestId), at, change, cancellationToken);
+    }
+
+    /// <summary>A synchronous change (see <see cref="ChangeAsync{T}(string, Func{Task{T}}, CancellationToken)"/>).</summary>
+    protected Task<T> ChangeSync<T>(string method, Func<T> change, CancellationToken cancellationToken) =>
+        ChangeAsync(method, () => Task.FromResult(change()), cancellationToken);
+
+    /// <summary>Reads with the grain's time set (a sandbox grain reads its test clock first).</summary>
+    protected async Task<T> ReadAsync<T>(Func<T> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        cancellationToken.ThrowIfCancellationRequested();
+        _now = await ClockTimeAsync(cancellationToken);
+        return read();
+    }
+
+    /// <summary>Records a history entry (what changed, from → to, details) with the running change's cause (OPS-1).</summary>
+    protected void RecordHistory(string change, string? from = null, string? to = null, object? payload = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(change);
+        RequireTurn().History.Add((change, from, to, payload is null ? null : JsonSerializer.Serialize(payload, payload.GetType(), DomainJson.Options)));
+    }
+
+    /// <summary>Queues an outbound notification (NOT-1), committed with the change and handed to the outbox after it.</summary>
+    protected void Notify(string kind, object payload)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        ArgumentNullException.ThrowIfNull(payload);
+        RequireTurn().Notifications.Add((kind, JsonSerializer.Serialize(payload, payload.GetType(), DomainJson.Options)));
+    }
+
+    /// <summary>Records an issued invoice for the issued-invoices table, committed with the change.</summary>
+    private protected void RecordIssuedInvoice(IssuedInvoiceRow invoice) => RequireTurn().Invoices.Add(invoice);
+
+    /// <summary>Binds the grain to a test clock (CLOCK-1) with the running change; its time and wake-ups follow that clock.</summary>
+    protected async Task BindToClockAsync(string clockId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clockId);
+        var turn = RequireTurn();
+        turn.ClockId = clockId;
+        _now = (await GrainFactory.GetGrain<ITestClockGrain>(clockId).GetAsync(cancellationToken)).Now;
+    }
+
+    /// <summary>
+    /// Scope of a nested grain call made by the running change: the call gets its own request id derived from the
+    /// change's ("id&gt;type/key#n"), the same on every retry, so a nested change already committed is answered, not
+    /// applied again.
+    /// </summary>
+    protected IDisposable NestedCall()
+    {
+        var turn = RequireTurn();
+        var requestId = turn.Cause.RequestId;
+        turn.NestedCalls++;
+        CallContext.SetRequestId(requestId is null ? null : $"{requestId}>{GrainName}#{turn.NestedCalls}");
+        return new RestoreRequestId(requestId);
+    }
+
+    private static IReadOnlyList<IssuedInvoiceRow> PendingInvoicesOf(GrainRecord<TState> record) =>
+        record.PendingInvoices.Select(i => new IssuedInvoiceRow(i.AccountId, i.Number, i.ClockId, i.InvoiceJson, i.IssuedAt)).ToList();
+
+    private static string AnswerKey(string caller, string requestId) => $"{caller} {requestId}";
+
+    private async Task<DateTimeOffset> ClockTimeAsync(CancellationToken cancellationToken) =>
+        _record.State.ClockId is { } clock
+            ? (await GrainFactory.GetGrain<ITestClockGrain>(clock).GetAsync(cancellationToken)).Now
+            : Services.Time.GetUtcNow();
+
+    private async Task<T> RunAsync<T>(TurnCause cause, DateTimeOffset at, Func<Task<T>> change, CancellationToken cancellationToken)
+    {
+        if (_turn is not null)
+        {
+            throw new InvalidOperationException($"{GrainName} started a change inside another change.");
+        }
+
+        _now = at;
+        var turn = _turn = new Turn(cause);
+        var incomingRequestId = CallContext.RequestId;
+        T result;
+        try
+        {
+            result = await change();
+        }
+        finally
+        {
+            _turn = null;
+            CallContext.SetRequestId(incomingRequestId);
+        }
+
+        await CommitAsync(turn, result, cancellationToken);
+        return result;
+    }
+
+    private async Task CommitAsync<T>(Turn turn, T result, CancellationToken cancellationToken)
+    {
+        var old = _record.State;
+        if (!turn.Changed)
+        {
+            return;
+        }
+
+        var siloNow = Services.Time.GetUtcNow();
+        var version = old.Version + 1;
+        var seq = old.LastSeq;
+        var history = turn.History.Select(h => new HistoryEntry(++seq, version, _now, turn.Cause, h.Change, h.From, h.To, h.PayloadJson)).ToList();
+        var notifications = turn.Notifications.Select(n => new PendingNotification(++seq, version, n.Kind, n.PayloadJson, siloNow)).ToList();
+        var answered = old.Answered
+            .Where(a => a.Value.AnsweredAt >= siloNow - Services.Options.RequestIdRetention)
+            .ToDictionary(a => a.Key, a => a.Value);
+        if (turn.Cause.Kind == TurnCause.CallKind && turn.Cause.RequestId is { } requestId)
+        {
+            answered[AnswerKey(turn.Cause.Caller, requestId)] = new AnsweredRequest(
+                turn.Cause.Name, JsonSerializer.Serialize(result, DomainJson.Options), siloNow);
+        }
+
+        var value = turn.State ?? old.Value;
+        var next = old with
+        {
+            Value = value,
+            Version = version,
+            LastSeq = seq,
+            PendingHistory = [.. old.PendingHistory.Where(h => h.Seq > _handedOffThrough), .. history],
+            PendingNotifications = [.. old.PendingNotifications.Where(n => n.Seq > _handedOffThrough), .. notifications],
+            PendingInvoices = [.. old.PendingInvoices.Skip(_invoicesHandedOff), .. turn.Invoices.Select(i => new PendingInvoice(i.AccountId, i.Number, i.ClockId, i.InvoiceJson, i.IssuedAt))],
+            Answered = answered,
+            ClockId = turn.ClockId ?? old.ClockId,
+            WakeAt = WantedWakeAt(value),
+            UpdatedAt = siloNow,
+        };
+        var invoicesDropped = Math.Min(_invoicesHandedOff, old.PendingInvoices.Count);
+
+        await ArmBeforeWriteAsync(old, next, cancellationToken);
+        _record.State = next;
+        try
+        {
+            await _record.WriteStateAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // Nothing of the change is kept in memory: the activation goes, the next call reloads what is stored (the
+            // write may have landed if the connection dropped during commit; a retry with the same request id says so).
+            _record.State = old;
+            DeactivateOnIdle();
+            throw e switch
+            {
+                InconsistentStateException => new ConcurrentChangeException(GrainName),
+                _ when GrainRecords.IsDatabaseFailure(e) => new StorageUnavailableException($"PostgreSQL is unavailable while writing {GrainName}: {e.Message}"),
+                _ => e,
+            };
+        }
+
+        _invoicesHandedOff -= invoicesDropped;
+        await ArmAfterWriteAsync(old.WakeAt, next.WakeAt, force: turn.ClockId is not null && turn.ClockId != old.ClockId, cancellationToken);
+        Services.Probe.AfterWrite(GrainName);
+        await TryHandOffAsync(cancellationToken);
+    }
+
+    /// <summary>Hands pending entries on; on failure they stay in the record for the next write or activation.</summary>
+    private async Task TryHandOffAsync(CancellationToken cancellationToken)
+    {
+        var stored = _record.State;
+        try
+        {
+            await Services.Records.HandOffAsync(GrainTypeName, GrainKey, stored.PendingHistory, stored.PendingNotifications, PendingInvoicesOf(stored), cancellationToken);
+            _handedOffThrough = stored.LastSeq;
+            _invoicesHandedOff = stored.PendingInvoices.Count;
+        }
+        catch (StorageUnavailableException e)
+        {
+            LogHandOffDeferred(_logger, GrainName, e.Message);
+        }
+    }
+
+    /// <summary>An earlier wake-up is armed before the write, so a crash after the write can only wake the grain early.</summary>
+    private async Task ArmBeforeWriteAsync(GrainRecord<TState> old, GrainRecord<TState> next, CancellationToken cancellationToken)
+    {
+        if (next.WakeAt is not { } wake || (old.WakeAt is { } before && before <= wake && next.ClockId == old.ClockId))
+        {
+            return;
+        }
+
+        if (next.ClockId is { } clock)
+        {
+            await Services.Records.ScheduleNoLaterAsync(clock, GrainTypeName, GrainKey, wake, cancellationToken);
+        }
+        else
+        {
+            await ArmReminderAsync(wake);
+        }
+    }
+
+    /// <summary>After the write the wake-up is set to exactly what the record wants (a later one, or none).</summary>
+    private async Task ArmAfterWriteAsync(DateTimeOffset? before, DateTimeOffset? after, bool force, CancellationToken cancellationToken)
+    {
+        if (before == after && !force)
+        {
+            return;
+        }
+
+        if (_record.State.ClockId is { } clock)
+        {
+            await Services.Records.ScheduleExactlyAsync(clock, GrainTypeName, GrainKey, after, cancellationToken);
+        }
+        else if (after is { } wake)
+        {
+            await ArmReminderAsync(wake);
+        }
+        else if (before is not null || force)
+        {
+            if (await this.GetReminder(WakeReminder, cancellationToken) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder, cancellationToken);
+            }
+        }
+    }
+
+    private Task ArmReminderAsync(DateTimeOffset wake)
+    {
+        var dueTime = wake - Services.Time.GetUtcNow();
+        return this.RegisterOrUpdateReminder(WakeReminder, dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime, Services.Options.WakeRetryPeriod);
+    }
+
+    private Turn RequireTurn() => _turn ?? throw new InvalidOperationException($"{GrainName} is not in a change; state, history and notifications change only inside one.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Records of {Grain} stay pending until its next write or activation: {Reason}")]
+    private static partial void LogHandOffDeferred(ILogger logger, string grain, string reason);
+
+    /// <summary>What the running change has produced so far.</summary>
+    private sealed class Turn(TurnCause cause)
+    {
+        public TurnCause Cause { get; } = cause;
+
+        public TState? State { get; set; }
+
+        public string? ClockId { get; set; }
+
+        public List<(string Change, string? From, string? To, string? PayloadJson)> History { get; } = [];
+
+        public List<(string Kind, string PayloadJson)> Notifications { get; } = [];
+
+        public List<IssuedInvoiceRow> Invoices { get; } = [];
+
+        public int NestedCalls { get; set; }
+
+        public bool Changed => State is not null || ClockId is not null || History.Count > 0 || Notifications.Count > 0 || Invoices.Count > 0;
+    }
+
+    private sealed class RestoreRequestId(string? requestId) : IDisposable
+    {
+        public void Dispose() => CallContext.SetRequestId(requestId);
+    }
+}

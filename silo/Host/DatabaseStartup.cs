@@ -1,0 +1,57 @@
+using Npgsql;
+using Subscriptions.Storage;
+
+namespace Subscriptions.Silo;
+
+/// <summary>
+/// Runs before the silo starts: waits for PostgreSQL (Silo:StartupAttempts tries, 2 s apart; then one clear line and
+/// exit code 3) and applies pending migrations (Silo:MigrateOnStart), refusing a newer or edited schema (exit code 4).
+/// </summary>
+public sealed partial class DatabaseStartup(NpgsqlDataSource dataSource, SiloSettings settings, TimeProvider time, ILogger<DatabaseStartup> logger) : IHostedService
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand("SELECT 1");
+                await command.ExecuteScalarAsync(cancellationToken);
+                break;
+            }
+            catch (Exception e) when (DatabaseUnavailableException.IsUnavailable(e) || e is NpgsqlException)
+            {
+                var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+                if (attempt >= settings.StartupAttempts)
+                {
+                    throw new DatabaseUnavailableException(
+                        $"Cannot reach PostgreSQL at {builder.Host}:{builder.Port} (database \"{builder.Database}\") after {attempt} attempt(s): {e.Message}", e);
+                }
+
+                LogRetry(logger, builder.Host ?? "?", builder.Port, attempt, settings.StartupAttempts, e.Message);
+                await Task.Delay(RetryDelay, time, cancellationToken);
+            }
+        }
+
+        if (settings.MigrateOnStart)
+        {
+            var applied = await MigrationRunner.ApplyAsync(dataSource, SchemaMigrations.All, cancellationToken);
+            if (applied.Count > 0)
+            {
+                LogMigrated(logger, string.Join(", ", applied.Select(m => $"{m.Version:D4}_{m.Name}")));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL at {Host}:{Port} does not answer (attempt {Attempt} of {Attempts}): {Reason}")]
+    private static partial void LogRetry(ILogger logger, string host, int port, int attempt, int attempts, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied migrations {Migrations}")]
+    private static partial void LogMigrated(ILogger logger, string migrations);
+}
