@@ -24,10 +24,11 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly Action<IServiceCollection>? _services;
     private readonly int _siloCount;
 
-    private TestCluster(TestDatabase database, NpgsqlDataSource dataSource, ManualTimeProvider clock, int siloCount, Action<IServiceCollection>? services)
+    private TestCluster(TestDatabase database, NpgsqlDataSource dataSource, TcpProxy? proxy, ManualTimeProvider clock, int siloCount, Action<IServiceCollection>? services)
     {
         Database = database;
         DataSource = dataSource;
+        Proxy = proxy;
         Clock = clock;
         _siloCount = siloCount;
         _services = services;
@@ -39,6 +40,9 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>The one data source of the silos.</summary>
     public NpgsqlDataSource DataSource { get; }
 
+    /// <summary>The TCP proxy between the silos and PostgreSQL, when the cluster was started with one (cut it to lose the database).</summary>
+    public TcpProxy? Proxy { get; }
+
     /// <summary>The grains' clock (reminder-driven events and "now" of grains without a test clock).</summary>
     public ManualTimeProvider Clock { get; }
 
@@ -49,12 +53,21 @@ public sealed class TestCluster : IAsyncDisposable
     public IGrainFactory Grains => Cluster.Client;
 
     /// <summary>Starts <paramref name="siloCount"/> silos on a new, migrated database named after <paramref name="name"/>.</summary>
-    public static async Task<TestCluster> StartAsync(string name, int siloCount = 1, Action<IServiceCollection>? services = null)
+    public static async Task<TestCluster> StartAsync(string name, int siloCount = 1, Action<IServiceCollection>? services = null, bool throughProxy = false)
     {
         var database = await TestDatabase.CreateAsync(name);
-        var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        TcpProxy? proxy = null;
+        var connectionString = database.ConnectionString;
+        if (throughProxy)
+        {
+            var server = new NpgsqlConnectionStringBuilder(connectionString);
+            proxy = new TcpProxy(server.Host!, server.Port);
+            connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 }.ConnectionString;
+        }
+
+        var dataSource = NpgsqlDataSource.Create(connectionString);
         await MigrationRunner.ApplyAsync(dataSource, SchemaMigrations.All);
-        var cluster = new TestCluster(database, dataSource, new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)), siloCount, services);
+        var cluster = new TestCluster(database, dataSource, proxy, new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)), siloCount, services);
         await cluster.DeployAsync();
         return cluster;
     }
@@ -74,6 +87,11 @@ public sealed class TestCluster : IAsyncDisposable
     {
         await Cluster.DisposeAsync();
         await DataSource.DisposeAsync();
+        if (Proxy is not null)
+        {
+            await Proxy.DisposeAsync();
+        }
+
         await Database.DisposeAsync();
     }
 
