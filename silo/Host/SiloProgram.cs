@@ -76,7 +76,7 @@ public static class SiloProgram
         builder.WebHost.ConfigureKestrel(kestrel => GrpcEndpoints.Listen(kestrel, address, port, endpoint.WebPort, certificate, grpc["CertificatePassword"]));
 
         // One data source for the service: Orleans' providers, the grains' records, health and the outbox.
-        var dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
+        var dataSource = ServiceDataSource.Create(settings.ConnectionString);
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddSingleton(settings);
         builder.Services.AddHostedService<DatabaseStartup>();
@@ -128,7 +128,7 @@ public static class SiloProgram
     private static async Task<int> MigrateAsync(string[] args, TextWriter output)
     {
         var settings = SiloSettings.From(Configuration(args));
-        await using var dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
+        await using var dataSource = ServiceDataSource.Create(settings.ConnectionString);
         var applied = await MigrationRunner.ApplyAsync(dataSource, SchemaMigrations.All);
         await output.WriteLineAsync(applied.Count == 0
             ? "The schema is up to date."

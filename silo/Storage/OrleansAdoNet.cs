@@ -54,3 +54,28 @@ public static class OrleansAdoNet
     public static IReadOnlyList<string> AllQueryKeys { get; } =
         [.. ClusteringQueryKeys, .. OptionalClusteringQueryKeys, .. StorageQueryKeys, .. ReminderQueryKeys];
 }
+
+/// <summary>The service's one data source for a connection string.</summary>
+public static class ServiceDataSource
+{
+    /// <summary>
+    /// A data source on <paramref name="connectionString"/> tuned for many short statements: pooled connections are not
+    /// reset on return (no session state is ever set on them), and statements run often are prepared automatically.
+    /// Settings given in the connection string win.
+    /// </summary>
+    public static Npgsql.NpgsqlDataSource Create(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 50;
+        }
+
+        return Npgsql.NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+}

@@ -65,7 +65,7 @@ public sealed class TestCluster : IAsyncDisposable
             connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 }.ConnectionString;
         }
 
-        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var dataSource = ServiceDataSource.Create(connectionString);
         await MigrationRunner.ApplyAsync(dataSource, SchemaMigrations.All);
         var cluster = new TestCluster(database, dataSource, proxy, new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)), siloCount, services);
         await cluster.DeployAsync();

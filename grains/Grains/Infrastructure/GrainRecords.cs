@@ -14,15 +14,16 @@ public sealed class GrainRecords(NpgsqlDataSource dataSource)
     /// <summary>The data source the grains' tables are reached through.</summary>
     public NpgsqlDataSource DataSource { get; } = dataSource;
 
-    /// <summary>Copies history entries, notifications and issued invoices of one grain, in one transaction, each at most once.</summary>
+    /// <summary>Copies history entries, notifications and issued invoices of one grain, in one transaction (one round trip), each at most once.</summary>
     public Task HandOffAsync(
         string grainType, string grainKey, IReadOnlyList<HistoryEntry> history, IReadOnlyList<PendingNotification> notifications,
         IReadOnlyList<IssuedInvoiceRow> invoices, CancellationToken cancellationToken) =>
         GuardAsync($"handing on the records of {grainType}/{grainKey}", async () =>
         {
+            // One batch, one round trip: without an explicit transaction PostgreSQL runs the batch as one implicit
+            // transaction, so the entries are stored together or not at all.
             await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var batch = new NpgsqlBatch(connection, transaction);
+            await using var batch = new NpgsqlBatch(connection);
             foreach (var entry in history)
             {
                 batch.BatchCommands.Add(Command(
@@ -59,8 +60,6 @@ public sealed class GrainRecords(NpgsqlDataSource dataSource)
             {
                 await batch.ExecuteNonQueryAsync(cancellationToken);
             }
-
-            await transaction.CommitAsync(cancellationToken);
         });
 
     /// <summary>The archived history of a grain, in order.</summary>

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans;
+using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Accounts.Payments;
+using Subscriptions.Grains;
+using Subscriptions.Grains.Accounts;
+using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Silo;
+using Subscriptions.Storage;
+
+namespace Subscriptions.Grains.Bench;
+
+/// <summary>One silo, configured as the host configures it, on its own database; its grains' clock can be moved forward.</summary>
+internal sealed class Bench : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly BenchDatabase? _ownDatabase;
+
+    private Bench(IHost host, BenchDatabase? ownDatabase, string connectionString, OffsetClock clock, NpgsqlDataSource dataSource, SiloSettings settings)
+    {
+        ClusterId = settings.ClusterId;
+        ServiceId = settings.ServiceId;
+        _host = host;
+        _ownDatabase = ownDatabase;
+        ConnectionString = connectionString;
+        Clock = clock;
+        DataSource = dataSource;
+    }
+
+    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
+    public string ConnectionString { get; }
+
+    public string ClusterId { get; }
+
+    public string ServiceId { get; }
+
+    public OffsetClock Clock { get; }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public static async Task<BenchDatabase> CreateDatabaseAsync(string admin, string name)
+    {
+        var database = $"bench_grains_{name.Replace('-', '_')}_{Guid.NewGuid():N}"[..48];
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection).ExecuteNonQueryAsync();
+        }
+
+        return new BenchDatabase(admin, database, new NpgsqlConnectionStringBuilder(admin) { Database = database, MaxPoolSize = 100 }.ConnectionString);
+    }
+
+    public static async Task<Bench> StartAsync(string admin, string name, BenchDatabase? database = null, string serviceId = "subscriptions")
+    {
+        var own = database is null ? await CreateDatabaseAsync(admin, name) : null;
+        var db = database ?? own!;
+        var dataSource = ServiceDataSource.Create(db.ConnectionString);
+        await MigrationRunner.ApplyAsync(dataSource, SchemaMigrations.All);
+        var clock = new OffsetClock();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var settings = new SiloSettings
+        {
+            ConnectionString = db.ConnectionString,
+            ServiceId = serviceId,
+            ClusterId = $"bench-{name}",
+            SiloPort = FreePort(),
+            GatewayPort = FreePort(),
+        };
+        builder.UseOrleans(silo =>
+        {
+            silo.UseSubscriptionsCluster(dataSource, settings);
+            silo.Services.AddSingleton(new GrainClock(clock));
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return new Bench(host, own, db.ConnectionString, clock, dataSource, settings);
+    }
+
+    public static async Task<(double Rate, double P50, double P99)> LoopAsync(int callers, TimeSpan duration, Func<int, Task> call)
+    {
+        var latencies = new List<long>[callers];
+        var start = Stopwatch.GetTimestamp();
+        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(async w =>
+        {
+            var mine = latencies[w] = [];
+            while (Stopwatch.GetTimestamp() < end)
+            {
+                var before = Stopwatch.GetTimestamp();
+                await call(w);
+                mine.Add(Stopwatch.GetTimestamp() - before);
+            }
+        }));
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+        return (all.Length / elapsed.TotalSeconds, Ms(all[all.Length / 2]), Ms(all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))]));
+    }
+
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        await DataSource.DisposeAsync();
+        if (_ownDatabase is not null)
+        {
+            await _ownDatabase.DisposeAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>A database of its own, dropped at the end.</summary>
+internal sealed class BenchDatabase(string admin, string name, string connectionString) : IAsyncDisposable
+{
+    public string ConnectionString { get; } = connectionString;
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection).ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>The real clock moved forward by <see cref="Offset"/>: subscriptions bought now fall due when the offset passes their renewal.</summary>
+internal sealed class OffsetClock : TimeProvider
+{
+    public TimeSpan Offset { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
+}
+
+/// <summary>Arranges accounts through the grains as the API would.</summary>
+internal static class Arrange
+{
+    public static async Task OpenAsync(this IGrainFactory grains, string accountId, Actor ops)
+    {
+        using (CallContext.Enter(ops.SubjectId, $"open-{accountId}"))
+        {
+            await grains.GetGrain<IAccountGrain>(accountId).CreateAsync(ops, new CreateAccount(
+                accountId, "Bench Widgets", new ContactPerson("Ada Lovelace", "ada@bench.example", "+12175550100"),
+                new PostalAddress("1 Main St", null, "Springfield", "IL", "62701", "US"), null, "USD", AccountKind.SelfService, null, $"holder-{accountId}"));
+        }
+
+        using (CallContext.Enter(ops.SubjectId, $"card-{accountId}"))
+        {
+            await grains.GetGrain<IAccountGrain>(accountId).AddCardAsync(ops, new AddCard("card-1", CardBrand.Visa, $"tok-{accountId}", "4242", 12, 2035));
+        }
+    }
+}

@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans;
+using Orleans.Runtime;
+using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Accounts.Payments;
+using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Subscriptions;
+using Subscriptions.Grains;
+using Subscriptions.Grains.Accounts;
+using Subscriptions.Grains.Bench;
+using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.SubscriptionLifecycle;
+using Subscriptions.Silo;
+using Subscriptions.Storage;
+
+// Usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--reminders N] [--pgbench PATH]
+var seconds = 10;
+int[] concurrency = [1, 8, 64];
+var renewals = 10_000;
+var reminders = 1_000_000;
+var pgbench = "pgbench";
+for (var i = 0; i + 1 < args.Length; i += 2)
+{
+    switch (args[i])
+    {
+        case "--seconds": seconds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--concurrency": concurrency = [.. args[i + 1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))]; break;
+        case "--renewals": renewals = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--reminders": reminders = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--pgbench": pgbench = args[i + 1]; break;
+        default: Console.Error.WriteLine("usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--reminders N] [--pgbench PATH]"); return 2;
+    }
+}
+
+var admin = Environment.GetEnvironmentVariable("SUBSCRIPTIONS_BENCH_PG")
+    ?? throw new InvalidOperationException("SUBSCRIPTIONS_BENCH_PG is not set (scripts/bench-grains.sh starts a private PostgreSQL).");
+var ops = Actor.Ops("bench");
+
+Console.WriteLine($"# Grains benchmark: {Environment.ProcessorCount} CPUs, {await SettingsAsync(admin)}");
+Console.WriteLine();
+
+// 1. State-writing grain calls next to pgbench -N at the same client counts.
+await using (var bench = await Bench.StartAsync(admin, "writes"))
+{
+    var grains = bench.Grains;
+    var callers = concurrency.Max();
+    for (var w = 0; w < callers; w++)
+    {
+        await grains.OpenAsync($"w-{w}", ops);
+    }
+
+    Console.WriteLine("## State-writing grain calls (SetAutopay, one write + one hand-off each) next to pgbench -N");
+    Console.WriteLine();
+    Console.WriteLine("| callers | grain calls/s | p50 ms | p99 ms | pgbench -N tps | ratio |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+    foreach (var c in concurrency)
+    {
+        var counters = new long[c];
+        var result = await Bench.LoopAsync(c, TimeSpan.FromSeconds(seconds), async w =>
+        {
+            var enabled = (Interlocked.Increment(ref counters[w]) & 1) == 0;
+            await grains.GetGrain<IAccountGrain>($"w-{w}").SetAutopayAsync(ops, new SetAutopay(enabled));
+        });
+        var tps = await PgBenchAsync(pgbench, bench.ConnectionString, c, seconds);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {c} | {result.Rate:N0} | {result.P50:F2} | {result.P99:F2} | {tps:N0} | {result.Rate / tps:F2} |"));
+    }
+
+    Console.WriteLine();
+}
+
+// 2. A renewal burst: every subscription due at once, each woken by its reminder tick.
+await using (var bench = await Bench.StartAsync(admin, "renewals"))
+{
+    var grains = bench.Grains;
+    var created = Stopwatch.StartNew();
+    await Parallel.ForEachAsync(Enumerable.Range(0, renewals), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, token) =>
+    {
+        await grains.OpenAsync($"r-{i}", ops);
+        using (CallContext.Enter(ops.SubjectId, $"buy-{i}"))
+        {
+            var subscription = grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of($"r-{i}", "sub-1"));
+            await subscription.CreateAsync(ops, new CreatePaid("sub-1", $"r-{i}", "meeting", "professional", 1, BillingFrequency.Monthly), null, token);
+        }
+    });
+    var setup = created.Elapsed;
+    bench.Clock.Offset = TimeSpan.FromDays(32);
+    var tick = new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(5), DateTime.UtcNow);
+    var burst = Stopwatch.StartNew();
+    await Parallel.ForEachAsync(Enumerable.Range(0, renewals), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, token) =>
+    {
+        var subscription = grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of($"r-{i}", "sub-1"));
+        await subscription.AsReference<IRemindable>().ReceiveReminder(RecordedGrain<SubscriptionGrainState>.WakeReminder, tick, token);
+    });
+    burst.Stop();
+    var renewed = await bench.CountAsync("SELECT count(*) FROM public.grain_history WHERE grain_type = 'subscription' AND change = 'renewed'");
+    var rearmed = await bench.CountAsync("SELECT count(*) FROM public.orleans_reminders");
+    Console.WriteLine($"## Renewal burst: {renewals:N0} subscriptions due at once, each woken by its reminder tick (64 at a time)");
+    Console.WriteLine();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"- set-up (account, card, purchase each): {setup.TotalSeconds:F1} s\n- all renewed (invoice issued, next reminder registered): {burst.Elapsed.TotalSeconds:F1} s, {renewals / burst.Elapsed.TotalSeconds:N0} renewals/s\n- renewed: {renewed:N0}; reminders registered: {rearmed:N0}\n- peak silo working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024):N0} MiB (process: client and silo together)"));
+    Console.WriteLine();
+}
+
+// 3. A silo over a million reminders.
+await using (var database = await Bench.CreateDatabaseAsync(admin, "reminders"))
+{
+    await using (var dataSource = NpgsqlDataSource.Create(database.ConnectionString))
+    {
+        await MigrationRunner.ApplyAsync(dataSource, SchemaMigrations.All);
+        var insert = Stopwatch.StartNew();
+        await using (var command = dataSource.CreateCommand(
+            """
+            INSERT INTO public.orleans_reminders (service_id, grain_id, reminder_name, grain_hash, start_time, period_ms, version)
+            SELECT 'bench', 'subscription/m-' || n || '/sub-1', 'wake', (random() * 4294967295 - 2147483648)::bigint::int,
+                   now() + interval '30 days', 300000, 0
+            FROM generate_series(1, $1) AS n
+            """))
+        {
+            command.CommandTimeout = 0;
+            command.Parameters.Add(new() { Value = reminders });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        insert.Stop();
+        var range = Stopwatch.StartNew();
+        await using (var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM public.orleans_reminders WHERE service_id = 'bench' AND grain_hash > -2147483648 AND grain_hash <= 2147483647"))
+        {
+            command.CommandTimeout = 0;
+            await command.ExecuteScalarAsync();
+        }
+
+        range.Stop();
+        var before = Process.GetCurrentProcess().WorkingSet64;
+        var start = Stopwatch.StartNew();
+        await using var silo = await Bench.StartAsync(admin, "reminders-silo", database, serviceId: "bench");
+        var serving = start.Elapsed;
+        await silo.Grains.GetGrain<IAccountGrain>("m-probe").GetAsync(ops).ContinueWith(_ => { }, TaskScheduler.Default);
+        var firstCall = start.Elapsed;
+        GC.Collect();
+        var after = Process.GetCurrentProcess().WorkingSet64;
+        Console.WriteLine($"## One silo over {reminders:N0} registered reminders");
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"- rows inserted in {insert.Elapsed.TotalSeconds:F1} s; reading the whole range once (what a refresh asks for): {range.Elapsed.TotalMilliseconds:N0} ms\n- silo start to serving: {serving.TotalSeconds:F1} s (first grain call answered at {firstCall.TotalSeconds:F1} s)\n- working set before the silo: {before / (1024 * 1024):N0} MiB, after start: {after / (1024 * 1024):N0} MiB"));
+        Console.WriteLine();
+    }
+}
+
+// 4. How long a silo that dies takes to be evicted: a second silo in a child process, killed.
+await using (var survivor = await Bench.StartAsync(admin, "eviction"))
+{
+    var siloPort = FreePort();
+    var silo = Path.Combine(AppContext.BaseDirectory, "subscriptions-silo.dll");
+    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var argument in new[]
+    {
+        silo, "run", $"--ConnectionStrings:Subscriptions={survivor.ConnectionString}", "--Grpc:Address=127.0.0.1", "--Grpc:Port=0",
+        $"--Cluster:ClusterId={survivor.ClusterId}", $"--Cluster:ServiceId={survivor.ServiceId}", $"--Cluster:SiloPort={siloPort}",
+        $"--Cluster:GatewayPort={FreePort()}", "--Silo:MigrateOnStart=false", "--Auth:Issuer=bench", "--Auth:Audience=bench",
+        "--Auth:SigningKey=YmVuY2htYXJrLW9ubHktc2lnbmluZy1rZXktMzItYnl0ZXMtbG9uZw==", "--Logging:LogLevel:Default=Warning",
+    })
+    {
+        start.ArgumentList.Add(argument);
+    }
+
+    using var process = Process.Start(start)!;
+    _ = process.StandardOutput.ReadToEndAsync();
+    _ = process.StandardError.ReadToEndAsync();
+    var statusOf = $"SELECT coalesce(max(status), 0) FROM public.orleans_membership WHERE port = {siloPort}";
+    var joined = Stopwatch.StartNew();
+    while (await survivor.CountAsync(statusOf) != 3 && joined.Elapsed < TimeSpan.FromMinutes(2))
+    {
+        await Task.Delay(100);
+    }
+
+    var killed = Stopwatch.StartNew();
+    process.Kill(entireProcessTree: true);
+    while (await survivor.CountAsync(statusOf) != 6 && killed.Elapsed < TimeSpan.FromMinutes(5))
+    {
+        await Task.Delay(100);
+    }
+
+    Console.WriteLine("## Eviction of a killed silo");
+    Console.WriteLine();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"- second silo active after {joined.Elapsed.TotalSeconds:F1} s; killed (SIGKILL); declared dead in the membership table {killed.Elapsed.TotalSeconds:F1} s later"));
+    Console.WriteLine();
+}
+
+return 0;
+
+static int FreePort()
+{
+    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+static async Task<double> PgBenchAsync(string pgbench, string connectionString, int clients, int seconds)
+{
+    var builder = new NpgsqlConnectionStringBuilder(connectionString);
+    var environment = new Dictionary<string, string?> { ["PGHOST"] = builder.Host, ["PGPORT"] = builder.Port.ToString(CultureInfo.InvariantCulture), ["PGUSER"] = builder.Username, ["PGDATABASE"] = builder.Database };
+    await RunAsync(pgbench, ["-i", "-q", "-s", "10"], environment);
+    var output = await RunAsync(pgbench, ["-N", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", Math.Min(clients, 2).ToString(CultureInfo.InvariantCulture), "-T", seconds.ToString(CultureInfo.InvariantCulture)], environment);
+    var line = output.Split('\n').First(l => l.StartsWith("tps = ", StringComparison.Ordinal));
+    return double.Parse(line["tps = ".Length..].Split(' ')[0], CultureInfo.InvariantCulture);
+}
+
+static async Task<string> RunAsync(string file, string[] arguments, Dictionary<string, string?> environment)
+{
+    var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var argument in arguments)
+    {
+        start.ArgumentList.Add(argument);
+    }
+
+    foreach (var (key, value) in environment)
+    {
+        start.Environment[key] = value;
+    }
+
+    using var process = Process.Start(start)!;
+    var output = await process.StandardOutput.ReadToEndAsync();
+    var error = await process.StandardError.ReadToEndAsync();
+    await process.WaitForExitAsync();
+    return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{file} failed: {error}");
+}
+
+static async Task<string> SettingsAsync(string admin)
+{
+    await using var connection = new NpgsqlConnection(admin);
+    await connection.OpenAsync();
+    var settings = new List<string>();
+    foreach (var name in new[] { "server_version", "fsync", "synchronous_commit" })
+    {
+        settings.Add($"{name}={await new NpgsqlCommand($"SHOW {name}", connection).ExecuteScalarAsync()}");
+    }
+
+    return "PostgreSQL " + string.Join(", ", settings);
+}
