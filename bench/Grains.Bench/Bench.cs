@@ -164,7 +164,7 @@ internal static class Arrange
 
         using (CallContext.Enter(ops.SubjectId, $"card-{accountId}"))
         {
-            await grains.GetGrain<IAccountGrain>(accountId).AddCardAsync(ops, new AddCard("card-1", CardBrand.Visa, $"tok-{accountId}", "4242", 12, 2035));
+            await grains.GetGrain<IAccountGrain>(accountId).ChangeAsync(ops, new AddCard("card-1", CardBrand.Visa, $"tok-{accountId}", "4242", 12, 2035));
         }
     }
 }

@@ -25,7 +25,7 @@ public sealed class OpsTests(ApiServer server)
         using var state = JsonDocument.Parse(inspection.StateJson);
         Assert.Equal("Acme Widgets", state.RootElement.GetProperty("account").GetProperty("companyName").GetString());
         Assert.Equal(
-            [("account", "CreateAsync", create.RequestId), ("payment_method", "AddCardAsync", card.RequestId), ("default_payment_method", "AddCardAsync", card.RequestId)],
+            [("account", "CreateAsync", create.RequestId), ("payment_method", "AddCard", card.RequestId), ("default_payment_method", "AddCard", card.RequestId)],
             inspection.History.Select(h => (h.Change, h.Cause.Name, h.Cause.RequestId)));
         Assert.All(inspection.History, h => Assert.Equal(("call", TestTokens.HolderOf(id)), (h.Cause.Kind, h.Cause.Caller)));
         Assert.Equal("Visa ending 4241 (expires 12/2030)", inspection.History[1].To);

@@ -38,7 +38,7 @@ public static class Billing
 
         using (CallContext.Enter(Ops.SubjectId, $"card-{accountId}"))
         {
-            await grains.GetGrain<IAccountGrain>(accountId).AddCardAsync(Ops, new AddCard("card-1", CardBrand.Visa, $"tok-{accountId}", "4242", 12, 2035));
+            await grains.GetGrain<IAccountGrain>(accountId).ChangeAsync(Ops, new AddCard("card-1", CardBrand.Visa, $"tok-{accountId}", "4242", 12, 2035));
         }
     }
 

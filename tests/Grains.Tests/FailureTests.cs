@@ -25,7 +25,7 @@ public sealed class FailureTests : IAsyncLifetime
         _cluster.Proxy!.Cut();
         using (CallContext.Enter(Billing.Ops.SubjectId, "add-card-2"))
         {
-            await Assert.ThrowsAsync<StorageUnavailableException>(() => account.AddCardAsync(Billing.Ops, change));
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => account.ChangeAsync(Billing.Ops, change));
         }
 
         _cluster.Proxy.Restore();
@@ -35,9 +35,9 @@ public sealed class FailureTests : IAsyncLifetime
         long afterFirst;
         using (CallContext.Enter(Billing.Ops.SubjectId, "add-card-2"))
         {
-            first = await account.AddCardAsync(Billing.Ops, change);
+            first = await account.ChangeAsync(Billing.Ops, change);
             afterFirst = await _cluster.CountAsync(Recorded);
-            retried = await account.AddCardAsync(Billing.Ops, change);
+            retried = await account.ChangeAsync(Billing.Ops, change);
         }
 
         Assert.Equal(["card-1", "card-2"], first.Account.PaymentMethods.Select(p => p.Id));

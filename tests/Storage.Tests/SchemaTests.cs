@@ -158,4 +158,59 @@ public sealed partial class SchemaTests
     // A table or function of ours named without its schema: "orleans_..." not preceded by "public.".
     [GeneratedRegex(@"(?<!public\.)\borleans_\w+")]
     private static partial Regex UnqualifiedObjectPattern();
+
+    [Fact]
+    public async Task Grain_state_is_found_by_index_whatever_the_number_of_grains()
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(nameof(Grain_state_is_found_by_index_whatever_the_number_of_grains));
+        await using (var fill = database.DataSource.CreateCommand(
+            """
+            INSERT INTO public.orleans_storage (service_id, state_name, grain_id_n0, grain_id_n1, grain_id_extension, version, payload)
+            SELECT 'svc', 'account', 0, 0, 'k:acc-' || n, 1, NULL FROM generate_series(1, 20000) AS n
+            """))
+        {
+            await fill.ExecuteNonQueryAsync();
+        }
+
+        await using (var analyze = database.DataSource.CreateCommand("ANALYZE public.orleans_storage"))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        var texts = new List<string>();
+        await using (var read = database.DataSource.CreateCommand(
+            "SELECT querytext FROM public.orleansquery WHERE querykey IN ('ReadFromStorageKey', 'WriteToStorageKey', 'ClearStorageKey', 'DeleteStorageKey')"))
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                texts.Add(reader.GetString(0));
+            }
+        }
+
+        await using var explain = database.DataSource.CreateCommand(
+            """
+            EXPLAIN SELECT version FROM public.orleans_storage
+             WHERE service_id = 'svc' AND state_name = 'account' AND grain_id_n0 = 0 AND grain_id_n1 = 0
+               AND coalesce(grain_id_extension, '') = coalesce('k:acc-777', '')
+            """);
+        var plan = string.Join("\n", await ReadAllAsync(explain));
+
+        Assert.Equal(4, texts.Count);
+        Assert.All(texts, t => Assert.Contains("coalesce(grain_id_extension, '') = coalesce(@GrainIdExtensionString, '')", t, StringComparison.Ordinal));
+        Assert.All(texts, t => Assert.DoesNotContain("IS NOT DISTINCT FROM @GrainIdExtensionString", t, StringComparison.Ordinal));
+        Assert.Contains("orleans_storage_lookup", plan, StringComparison.Ordinal);
+    }
+
+    private static async Task<List<string>> ReadAllAsync(Npgsql.NpgsqlCommand command)
+    {
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return lines;
+    }
 }

@@ -75,73 +75,14 @@ public sealed class AccountGrain(
     }
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> UpdateCompanyProfileAsync(Actor actor, UpdateCompanyProfile command, CancellationToken cancellationToken = default) => Decide(nameof(UpdateCompanyProfileAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> ChangeBillingAddressAsync(Actor actor, ChangeBillingAddress command, CancellationToken cancellationToken = default) => Decide(nameof(ChangeBillingAddressAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> ChangeShippingAddressAsync(Actor actor, ChangeShippingAddress command, CancellationToken cancellationToken = default) => Decide(nameof(ChangeShippingAddressAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> RecordVatIdAsync(Actor actor, RecordVatId command, CancellationToken cancellationToken = default) => Decide(nameof(RecordVatIdAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> RequestTaxExemptionAsync(Actor actor, RequestTaxExemption command, CancellationToken cancellationToken = default) => Decide(nameof(RequestTaxExemptionAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> ApproveTaxExemptionAsync(Actor actor, ApproveTaxExemption command, CancellationToken cancellationToken = default) => Decide(nameof(ApproveTaxExemptionAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> RejectTaxExemptionAsync(Actor actor, RejectTaxExemption command, CancellationToken cancellationToken = default) => Decide(nameof(RejectTaxExemptionAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> AddCardAsync(Actor actor, AddCard command, CancellationToken cancellationToken = default) => Decide(nameof(AddCardAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> AddBankAccountAsync(Actor actor, AddBankAccount command, CancellationToken cancellationToken = default) => Decide(nameof(AddBankAccountAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> AddPayPalWalletAsync(Actor actor, AddPayPalWallet command, CancellationToken cancellationToken = default) => Decide(nameof(AddPayPalWalletAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> RemovePaymentMethodAsync(Actor actor, RemovePaymentMethod command, CancellationToken cancellationToken = default) => Decide(nameof(RemovePaymentMethodAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> SetDefaultPaymentMethodAsync(Actor actor, SetDefaultPaymentMethod command, CancellationToken cancellationToken = default) => Decide(nameof(SetDefaultPaymentMethodAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> SetAutopayAsync(Actor actor, SetAutopay command, CancellationToken cancellationToken = default) => Decide(nameof(SetAutopayAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> AddInvoiceRecipientAsync(Actor actor, AddInvoiceRecipient command, CancellationToken cancellationToken = default) => Decide(nameof(AddInvoiceRecipientAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> RemoveInvoiceRecipientAsync(Actor actor, RemoveInvoiceRecipient command, CancellationToken cancellationToken = default) => Decide(nameof(RemoveInvoiceRecipientAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> SetReceiptRecipientAsync(Actor actor, SetReceiptRecipient command, CancellationToken cancellationToken = default) => Decide(nameof(SetReceiptRecipientAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> AddMemberAsync(Actor actor, AddMember command, CancellationToken cancellationToken = default) => Decide(nameof(AddMemberAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> RemoveMemberAsync(Actor actor, RemoveMember command, CancellationToken cancellationToken = default) => Decide(nameof(RemoveMemberAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> ChangeMemberRoleAsync(Actor actor, ChangeMemberRole command, CancellationToken cancellationToken = default) => Decide(nameof(ChangeMemberRoleAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> ChangeBillingContactAsync(Actor actor, ChangeBillingContact command, CancellationToken cancellationToken = default) => Decide(nameof(ChangeBillingContactAsync), a => a.Decide(actor, command, Now), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> AttachTestClockAsync(Actor actor, AttachTestClock command, CancellationToken cancellationToken = default)
+    public Task<AccountSnapshot> ChangeAsync(Actor actor, AccountCommand command, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(command);
-        return ChangeAsync(nameof(AttachTestClockAsync), async () =>
+        return ChangeAsync(command.GetType().Name, async () =>
         {
-            var decision = RequireAccount().Decide(actor, command, Now);
-            if (decision.Changed && decision.State.TestClockId is { } clockId)
+            var decision = Account.Decide(RequireAccount(), command, new AccountContext(actor, Now));
+            if (command is AttachTestClock && decision.Changed && decision.State.TestClockId is { } clockId)
             {
                 if (State.SubscriptionIds.Count > 0)
                 {
@@ -249,9 +190,6 @@ public sealed class AccountGrain(
         var prefix = new string([.. accountId.Trim().Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '-')]).Trim('-');
         return prefix.Length == 0 ? "INV" : prefix;
     }
-
-    private Task<AccountSnapshot> Decide(string method, Func<Account, AccountDecision> decide, CancellationToken cancellationToken) =>
-        ChangeSync(method, () => Apply(decide(RequireAccount())), cancellationToken);
 
     private AccountSnapshot Apply(AccountDecision decision)
     {

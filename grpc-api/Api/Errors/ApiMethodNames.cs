@@ -2,15 +2,15 @@ namespace Subscriptions.Grpc.Api.Errors;
 
 /// <summary>
 /// Names a change as the API knows it ("SubscriptionService/AddSeats"), for messages about a request id first used by
-/// a grain method: the grains name their methods in C# ("AddSeatsAsync"), callers know the gRPC methods.
+/// a grain method: the grains name their changes in C# ("AddSeatsAsync", or the account command "AddCard"), callers know the gRPC methods.
 /// </summary>
 internal static class ApiMethodNames
 {
     private static readonly Dictionary<(string GrainType, string Method), string> Known = new()
     {
         [("account", "CreateAsync")] = "AccountService/CreateAccount",
-        [("account", "ApproveTaxExemptionAsync")] = "AccountService/DecideTaxExemption",
-        [("account", "RejectTaxExemptionAsync")] = "AccountService/DecideTaxExemption",
+        [("account", "ApproveTaxExemption")] = "AccountService/DecideTaxExemption",
+        [("account", "RejectTaxExemption")] = "AccountService/DecideTaxExemption",
         [("subscription", "CreateAsync")] = "SubscriptionService/CreateSubscription",
         [("subscription", "ChangeFrequencyAsync")] = "SubscriptionService/ChangeBillingFrequency",
         [("subscription", "CancelAsync")] = "SubscriptionService/CancelSubscription",
