@@ -100,6 +100,19 @@ public sealed class EdgeTests(ApiServer server)
     }
 
     [Fact]
+    public async Task a_control_character_in_a_text_field_is_invalid_argument_naming_the_field_and_nothing_is_stored()
+    {
+        var id = Requests.NewAccountId("nul");
+        var request = Requests.CreateAccount(id);
+        request.CompanyName = "Acme\u0000Widgets";
+
+        var error = await Api.FailsWithAsync(StatusCode.InvalidArgument, () => server.Client.AccountAsync("CreateAccount", request, server.Tokens.PrimaryHolder(id)));
+
+        Assert.Equal(["company_name"], error.BadFields());
+        await Api.FailsWithAsync(StatusCode.NotFound, () => server.Client.GetAccountAsync(id, server.Tokens.Ops()));
+    }
+
+    [Fact]
     public void every_string_field_has_a_documented_limit_no_larger_than_the_default()
     {
         Assert.All(FieldLimits.MaxLengths.Values, max => Assert.InRange(max, 1, 1000));

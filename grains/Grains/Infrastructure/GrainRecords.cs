@@ -113,7 +113,7 @@ public sealed class GrainRecords(NpgsqlDataSource dataSource)
             INSERT INTO public.test_clock_events (clock_id, grain_type, grain_key, due_at) VALUES ($1, $2, $3, $4)
             ON CONFLICT (clock_id, grain_type, grain_key) DO UPDATE SET due_at = LEAST(public.test_clock_events.due_at, EXCLUDED.due_at)
             """,
-            cancellationToken, clockId, grainType, grainKey, dueAt);
+            cancellationToken, clockId, grainType, grainKey, Microseconds.Ceiling(dueAt));
 
     /// <summary>Sets a sandbox grain's wake-up to exactly <paramref name="dueAt"/>, or removes it (null).</summary>
     public Task ScheduleExactlyAsync(string clockId, string grainType, string grainKey, DateTimeOffset? dueAt, CancellationToken cancellationToken) =>
@@ -124,7 +124,7 @@ public sealed class GrainRecords(NpgsqlDataSource dataSource)
                 INSERT INTO public.test_clock_events (clock_id, grain_type, grain_key, due_at) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (clock_id, grain_type, grain_key) DO UPDATE SET due_at = EXCLUDED.due_at
                 """,
-                cancellationToken, clockId, grainType, grainKey, due)
+                cancellationToken, clockId, grainType, grainKey, Microseconds.Ceiling(due))
             : ExecuteAsync(
                 $"unscheduling {grainType}/{grainKey} on test clock {clockId}",
                 "DELETE FROM public.test_clock_events WHERE clock_id = $1 AND grain_type = $2 AND grain_key = $3",
@@ -153,7 +153,7 @@ public sealed class GrainRecords(NpgsqlDataSource dataSource)
             ? ExecuteAsync(
                 $"rescheduling {delivered.GrainType}/{delivered.GrainKey} on test clock {clockId}",
                 "UPDATE public.test_clock_events SET due_at = $5 WHERE clock_id = $1 AND grain_type = $2 AND grain_key = $3 AND due_at = $4",
-                cancellationToken, clockId, delivered.GrainType, delivered.GrainKey, delivered.DueAt, due)
+                cancellationToken, clockId, delivered.GrainType, delivered.GrainKey, delivered.DueAt, Microseconds.Ceiling(due))
             : ExecuteAsync(
                 $"unscheduling {delivered.GrainType}/{delivered.GrainKey} on test clock {clockId}",
                 "DELETE FROM public.test_clock_events WHERE clock_id = $1 AND grain_type = $2 AND grain_key = $3 AND due_at = $4",
@@ -231,3 +231,17 @@ public sealed record IssuedInvoiceRow(string AccountId, string Number, string? C
 
 /// <summary>One scheduled wake-up of a sandbox grain on a test clock.</summary>
 public sealed record ClockEvent(string GrainType, string GrainKey, DateTimeOffset DueAt);
+
+/// <summary>
+/// PostgreSQL keeps times to the microsecond; .NET to 100 ns. A wake-up time is stored rounded up, so a grain woken at
+/// the stored time always finds its event due (rounded down, it would find it 100 ns in the future, forever).
+/// </summary>
+public static class Microseconds
+{
+    /// <summary><paramref name="time"/> rounded up to a whole microsecond.</summary>
+    public static DateTimeOffset Ceiling(DateTimeOffset time)
+    {
+        var remainder = time.UtcTicks % TimeSpan.TicksPerMicrosecond;
+        return remainder == 0 ? time : time.AddTicks(TimeSpan.TicksPerMicrosecond - remainder);
+    }
+}

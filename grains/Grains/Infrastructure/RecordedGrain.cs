@@ -270,6 +270,10 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         _now = at;
         var turn = _turn = new Turn(cause);
         var incomingRequestId = CallContext.RequestId;
+
+        // A wake-up acts on the service's own authority, whoever's call delivered it (a test clock advance carries its
+        // client's context): its nested calls are answered under the wake-up's caller and ids, the same on redelivery.
+        var wakeUpScope = cause.Kind == TurnCause.ReminderKind ? CallContext.Enter(cause.Caller, cause.RequestId) : null;
         T result;
         try
         {
@@ -278,15 +282,24 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         finally
         {
             _turn = null;
-            CallContext.SetRequestId(incomingRequestId);
+            if (wakeUpScope is null)
+            {
+                CallContext.SetRequestId(incomingRequestId);
+            }
+            else
+            {
+                wakeUpScope.Dispose();
+            }
         }
 
-        await CommitAsync(turn, result, cancellationToken);
+        // Once the change has run (and may have billed through nested calls), its write is carried through.
+        await CommitAsync(turn, result);
         return result;
     }
 
-    private async Task CommitAsync<T>(Turn turn, T result, CancellationToken cancellationToken)
+    private async Task CommitAsync<T>(Turn turn, T result)
     {
+        var cancellationToken = CancellationToken.None;
         var old = _record.State;
         if (!turn.Changed)
         {
@@ -359,8 +372,10 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             _handedOffThrough = stored.LastSeq;
             _invoicesHandedOff = stored.PendingInvoices.Count;
         }
-        catch (StorageUnavailableException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever the failure, the entries stay in the record and are handed on at the next write or activation;
+            // the committed change stands.
             LogHandOffDeferred(_logger, GrainName, e.Message);
         }
     }

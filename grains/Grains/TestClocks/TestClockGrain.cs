@@ -71,11 +71,22 @@ public sealed class TestClockGrain(
 
             // Once due events start to be delivered, the advance is carried through to its target.
             var delivered = 0;
+            var at = from;
+            ClockEvent? previous = null;
             try
             {
                 while (await Services.Records.NextClockEventAsync(GrainKey, target, CancellationToken.None) is { } next)
                 {
-                    var at = next.DueAt < from ? from : next.DueAt;
+                    if (next == previous)
+                    {
+                        // The grain was woken for this very event and did not move it on: stop rather than loop.
+                        throw new InvalidOperationException(
+                            $"Test clock {Quoted.Of(GrainKey)}: {next.GrainType}/{next.GrainKey} was woken for {next.DueAt:O} and still wants that time; the advance stops instead of looping.");
+                    }
+
+                    previous = next;
+                    // The clock never goes back within an advance, even for an event scheduled before it.
+                    at = next.DueAt > at ? next.DueAt : at;
                     _advancingAt = at;
                     var wakeAgain = await GrainFactory.GetGrain<IWakeableGrain>(GrainId.Create(next.GrainType, next.GrainKey)).WakeAsync(at);
                     await Services.Records.CompleteClockEventAsync(GrainKey, next, wakeAgain, CancellationToken.None);

@@ -6,7 +6,7 @@ using Subscriptions.Grpc.Api.Errors;
 namespace Subscriptions.Grpc.Api.Edge;
 
 /// <summary>
-/// The longest value each string field of a request may hold, checked at the edge before anything else reads the
+/// The longest value each string field of a request may hold (and no control characters but tab and line breaks), checked at the edge before anything else reads the
 /// request, so no oversized value reaches a grain, is stored, or is echoed in an error. Fields are found by reflection
 /// over the request message, nested messages and repeated fields included; a field not listed gets
 /// <see cref="DefaultMaxLength"/>. docs/api.md lists the same table.
@@ -93,6 +93,10 @@ public static class FieldLimits
                     if (text.Length > max)
                     {
                         violations.Add((field.IsRepeated ? $"{path}[{index}]" : path, $"must be at most {max} characters (got {text.Length})"));
+                    }
+                    else if (text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+                    {
+                        violations.Add((field.IsRepeated ? $"{path}[{index}]" : path, "must not contain control characters"));
                     }
 
                     index++;
