@@ -30,6 +30,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     private long _handedOffThrough;
     private int _invoicesHandedOff;
     private DateTimeOffset _now;
+    private IGrainTimer? _handOffRetry;
 
     /// <summary>Creates the grain on its stored record.</summary>
     protected RecordedGrain(IPersistentState<GrainRecord<TState>> record, GrainServices services)
@@ -371,12 +372,15 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             await Services.Records.HandOffAsync(GrainTypeName, GrainKey, stored.PendingHistory, stored.PendingNotifications, PendingInvoicesOf(stored), cancellationToken);
             _handedOffThrough = stored.LastSeq;
             _invoicesHandedOff = stored.PendingInvoices.Count;
+            _handOffRetry?.Dispose();
+            _handOffRetry = null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Whatever the failure, the entries stay in the record and are handed on at the next write or activation;
-            // the committed change stands.
+            // Whatever the failure, the entries stay in the record and are handed on at the next write, at the next
+            // activation, or by a retry every half minute while this activation lives; the committed change stands.
             LogHandOffDeferred(_logger, GrainName, e.Message);
+            _handOffRetry ??= this.RegisterGrainTimer(TryHandOffAsync, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
         }
     }
 
