@@ -13,15 +13,8 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 command -v dotnet >/dev/null || { echo "bench: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
-if [ -z "${SUBSCRIPTIONS_BENCH_PG:-}" ]; then
-  export PGLOCAL_DIR
-  PGLOCAL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/subscriptions-bench-pg.XXXXXX")
-  cleanup() { "$repo/scripts/pg-local.sh" stop || true; rm -rf "$PGLOCAL_DIR"; }
-  trap cleanup EXIT
-  SUBSCRIPTIONS_BENCH_PG=$("$repo/scripts/pg-local.sh" start)
-  export SUBSCRIPTIONS_BENCH_PG
-  echo "bench: private durable PostgreSQL at $SUBSCRIPTIONS_BENCH_PG" >&2
-fi
+# shellcheck source=scripts/bench-pg.sh
+. "$repo/scripts/bench-pg.sh"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build bench/Grpc.Bench -c Release -nologo -v quiet >&2

@@ -120,7 +120,8 @@ internal sealed class Bench : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A TCP port nothing listens on right now.</summary>
+    public static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

@@ -183,14 +183,14 @@ await using (var database = await Bench.CreateDatabaseAsync(admin, "reminders"))
 if (parts.Contains("eviction", StringComparison.Ordinal))
 await using (var survivor = await Bench.StartAsync(admin, "eviction"))
 {
-    var siloPort = FreePort();
+    var siloPort = Bench.FreePort();
     var silo = Path.Combine(AppContext.BaseDirectory, "subscriptions-silo.dll");
     var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
     foreach (var argument in new[]
     {
         silo, "run", $"--ConnectionStrings:Subscriptions={survivor.ConnectionString}", "--Grpc:Address=127.0.0.1", "--Grpc:Port=0",
         $"--Cluster:ClusterId={survivor.ClusterId}", $"--Cluster:ServiceId={survivor.ServiceId}", $"--Cluster:SiloPort={siloPort}",
-        $"--Cluster:GatewayPort={FreePort()}", "--Silo:MigrateOnStart=false", "--Auth:Issuer=bench", "--Auth:Audience=bench",
+        $"--Cluster:GatewayPort={Bench.FreePort()}", "--Silo:MigrateOnStart=false", "--Auth:Issuer=bench", "--Auth:Audience=bench",
         "--Auth:SigningKey=YmVuY2htYXJrLW9ubHktc2lnbmluZy1rZXktMzItYnl0ZXMtbG9uZw==", "--Logging:LogLevel:Default=Warning",
     })
     {
@@ -222,13 +222,6 @@ await using (var survivor = await Bench.StartAsync(admin, "eviction"))
 }
 
 return 0;
-
-static int FreePort()
-{
-    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-    listener.Start();
-    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-}
 
 static async Task<double> PgBenchAsync(string pgbench, string connectionString, int clients, int seconds)
 {

@@ -77,7 +77,6 @@ public static class SiloProgram
 
         // One data source for the service: Orleans' providers, the grains' records, health and the outbox.
         var dataSource = ServiceDataSource.Create(settings.ConnectionString);
-        builder.Services.AddSingleton(dataSource);
         builder.Services.AddSingleton(settings);
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddSingleton(configuration.GetSection(GrainRecordOptions.SectionName).Get<GrainRecordOptions>() ?? new GrainRecordOptions());

@@ -1,3 +1,4 @@
+using Subscriptions.TestHost;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Money;

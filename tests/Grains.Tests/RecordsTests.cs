@@ -94,7 +94,7 @@ public sealed class RecordsTests : IAsyncLifetime
     public async Task IDEM_1_a_write_that_loses_a_race_leaves_no_history_no_notification_and_no_answered_id()
     {
         await Grains.OpenAccountAsync("race-acc");
-        await BumpStoredVersionAsync("account", "race-acc");
+        await _cluster.BumpStoredVersionAsync("account", "race-acc");
 
         using (CallContext.Enter("billing", "issue-1"))
         {
@@ -151,14 +151,6 @@ public sealed class RecordsTests : IAsyncLifetime
 
     private Task<long> IssuedHistoryCountAsync(string accountId) =>
         _cluster.CountAsync("SELECT count(*) FROM public.grain_history WHERE grain_type = 'account' AND grain_key = $1 AND change = 'invoice_issued'", accountId);
-
-    private async Task BumpStoredVersionAsync(string stateName, string key)
-    {
-        var changed = await _cluster.CountAsync(
-            "WITH bumped AS (UPDATE public.orleans_storage SET version = version + 1 WHERE state_name = $1 AND grain_id_extension LIKE '%' || $2 RETURNING 1) SELECT count(*) FROM bumped",
-            stateName, "k:" + key);
-        Assert.Equal(1L, changed);
-    }
 
     /// <summary>Stops one grain's change after its write and before its hand-off, once, as a crash would.</summary>
     private sealed class CrashAfterWrite : HandOffProbe

@@ -154,7 +154,7 @@ public sealed class AccountGrain(
             // grain is called, so a failed write leaves no invoice anywhere and the next issue takes the same number. The
             // record goes to the issued-invoices table after the write; the invoice grain adopts it on its first call.
             State = State with { IssuedInvoiceCount = State.IssuedInvoiceCount + 1 };
-            RecordIssuedInvoice(new IssuedInvoiceRow(account.Id, number, account.TestClockId, JsonSerializer.Serialize(invoice, DomainJson.Options), invoice.IssuedAt));
+            RecordIssuedInvoice(new PendingInvoice(account.Id, number, account.TestClockId, JsonSerializer.Serialize(invoice, DomainJson.Options), invoice.IssuedAt));
             RecordHistory("invoice_issued", null, number, new { invoice.Number, Total = invoice.Total.ToString(), invoice.DueAt });
             Notify(InvoiceIssued.Kind, new InvoiceIssued(
                 invoice.AccountId,

@@ -17,7 +17,7 @@ public sealed class GrainRecords(NpgsqlDataSource dataSource)
     /// <summary>Copies history entries, notifications and issued invoices of one grain, in one transaction (one round trip), each at most once.</summary>
     public Task HandOffAsync(
         string grainType, string grainKey, IReadOnlyList<HistoryEntry> history, IReadOnlyList<PendingNotification> notifications,
-        IReadOnlyList<IssuedInvoiceRow> invoices, CancellationToken cancellationToken) =>
+        IReadOnlyList<PendingInvoice> invoices, CancellationToken cancellationToken) =>
         GuardAsync($"handing on the records of {grainType}/{grainKey}", async () =>
         {
             // One batch, one round trip: without an explicit transaction PostgreSQL runs the batch as one implicit
@@ -225,9 +225,6 @@ public sealed class GrainRecords(NpgsqlDataSource dataSource)
     // timestamptz takes UTC only; domain times may carry the account's offset.
     private static object Utc(object value) => value is DateTimeOffset time ? time.ToUniversalTime() : value;
 }
-
-/// <summary>An invoice as issued, for the issued-invoices table.</summary>
-public sealed record IssuedInvoiceRow(string AccountId, string Number, string? ClockId, string InvoiceJson, DateTimeOffset IssuedAt);
 
 /// <summary>One scheduled wake-up of a sandbox grain on a test clock.</summary>
 public sealed record ClockEvent(string GrainType, string GrainKey, DateTimeOffset DueAt);

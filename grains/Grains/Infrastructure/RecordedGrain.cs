@@ -70,14 +70,14 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     protected DateTimeOffset Now => _now;
 
     /// <summary>The issued invoices not yet archived (accounts only).</summary>
-    private protected IReadOnlyList<IssuedInvoiceRow> PendingInvoices =>
-        [.. PendingInvoicesOf(_record.State), .. _turn?.Invoices ?? []];
+    private protected IReadOnlyList<PendingInvoice> PendingInvoices =>
+        [.. _record.State.PendingInvoices, .. _turn?.Invoices ?? []];
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        if (_record.State.PendingHistory.Count > 0 || _record.State.PendingNotifications.Count > 0 || PendingInvoicesOf(_record.State).Count > 0)
+        if (_record.State.PendingHistory.Count > 0 || _record.State.PendingNotifications.Count > 0 || _record.State.PendingInvoices.Count > 0)
         {
             await TryHandOffAsync(cancellationToken);
         }
@@ -201,15 +201,6 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     protected Task<T> ChangeSync<T>(string method, Func<T> change, CancellationToken cancellationToken) =>
         ChangeAsync(method, () => Task.FromResult(change()), cancellationToken);
 
-    /// <summary>Reads with the grain's time set (a sandbox grain reads its test clock first).</summary>
-    protected async Task<T> ReadAsync<T>(Func<T> read, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(read);
-        cancellationToken.ThrowIfCancellationRequested();
-        _now = await ClockTimeAsync(cancellationToken);
-        return read();
-    }
-
     /// <summary>Records a history entry (what changed, from → to, details) with the running change's cause (OPS-1).</summary>
     protected void RecordHistory(string change, string? from = null, string? to = null, object? payload = null)
     {
@@ -226,7 +217,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     }
 
     /// <summary>Records an issued invoice for the issued-invoices table, committed with the change.</summary>
-    private protected void RecordIssuedInvoice(IssuedInvoiceRow invoice) => RequireTurn().Invoices.Add(invoice);
+    private protected void RecordIssuedInvoice(PendingInvoice invoice) => RequireTurn().Invoices.Add(invoice);
 
     /// <summary>Binds the grain to a test clock (CLOCK-1) with the running change; its time and wake-ups follow that clock.</summary>
     protected async Task BindToClockAsync(string clockId, CancellationToken cancellationToken)
@@ -250,9 +241,6 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         CallContext.SetRequestId(requestId is null ? null : $"{requestId}>{GrainName}#{turn.NestedCalls}");
         return new RestoreRequestId(requestId);
     }
-
-    private static IReadOnlyList<IssuedInvoiceRow> PendingInvoicesOf(GrainRecord<TState> record) =>
-        record.PendingInvoices.Select(i => new IssuedInvoiceRow(i.AccountId, i.Number, i.ClockId, i.InvoiceJson, i.IssuedAt)).ToList();
 
     private static string AnswerKey(string caller, string requestId) => $"{caller} {requestId}";
 
@@ -329,7 +317,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             LastSeq = seq,
             PendingHistory = [.. old.PendingHistory.Where(h => h.Seq > _handedOffThrough), .. history],
             PendingNotifications = [.. old.PendingNotifications.Where(n => n.Seq > _handedOffThrough), .. notifications],
-            PendingInvoices = [.. old.PendingInvoices.Skip(_invoicesHandedOff), .. turn.Invoices.Select(i => new PendingInvoice(i.AccountId, i.Number, i.ClockId, i.InvoiceJson, i.IssuedAt))],
+            PendingInvoices = [.. old.PendingInvoices.Skip(_invoicesHandedOff), .. turn.Invoices],
             Answered = answered,
             ClockId = turn.ClockId ?? old.ClockId,
             WakeAt = WantedWakeAt(value),
@@ -369,7 +357,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         var stored = _record.State;
         try
         {
-            await Services.Records.HandOffAsync(GrainTypeName, GrainKey, stored.PendingHistory, stored.PendingNotifications, PendingInvoicesOf(stored), cancellationToken);
+            await Services.Records.HandOffAsync(GrainTypeName, GrainKey, stored.PendingHistory, stored.PendingNotifications, stored.PendingInvoices, cancellationToken);
             _handedOffThrough = stored.LastSeq;
             _invoicesHandedOff = stored.PendingInvoices.Count;
             _handOffRetry?.Dispose();
@@ -451,7 +439,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
         public List<(string Kind, string PayloadJson)> Notifications { get; } = [];
 
-        public List<IssuedInvoiceRow> Invoices { get; } = [];
+        public List<PendingInvoice> Invoices { get; } = [];
 
         public int NestedCalls { get; set; }
 

@@ -1,3 +1,4 @@
+using Subscriptions.TestHost;
 using Subscriptions.Grains.Accounts;
 using Grpc.Core;
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -28,7 +26,7 @@ public sealed class GrpcWebEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task a_grpc_web_client_from_npm_reads_a_subscription_in_binary_and_text_modes()
     {
-        var webPort = FreePort();
+        var webPort = FreePorts.Next();
         await using var app = SiloProgram.Build(
         [
             $"--ConnectionStrings:Subscriptions={database.ConnectionString}",
@@ -75,13 +73,6 @@ public sealed class GrpcWebEndToEndTests : IAsyncLifetime
         Assert.Contains("ok binary_get_subscription id=web-sub account=web-acc status=SUBSCRIPTION_STATUS_TRIAL\n", output, StringComparison.Ordinal);
         Assert.Contains("ok text_get_subscription id=web-sub account=web-acc status=SUBSCRIPTION_STATUS_TRIAL\n", output, StringComparison.Ordinal);
         Assert.Contains("ok binary_unauthenticated code=16\n", output, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<(int ExitCode, string Output)> RunNodeAsync(params string[] args)

@@ -1,7 +1,7 @@
 using Npgsql;
-using Subscriptions.TestHost;
+using Subscriptions.Silo;
 
-namespace Subscriptions.Api.Tests;
+namespace Subscriptions.TestHost;
 
 /// <summary>What the grains stored, read with SQL the way ops would: outbox rows and whether a grain's state row exists.</summary>
 public static class StoredRecords
@@ -29,7 +29,7 @@ public static class StoredRecords
         await using var command = cluster.DataSource.CreateCommand(
             "SELECT count(*) FROM public.orleans_storage WHERE state_name = $1 AND grain_id_extension LIKE '%' || $2");
         command.Parameters.Add(new NpgsqlParameter { Value = grainType });
-        command.Parameters.Add(new NpgsqlParameter { Value = "k:" + grainKey });
+        command.Parameters.Add(new NpgsqlParameter { Value = KeySafeGrainStorage.KeyPrefix + grainKey });
         return (long)(await command.ExecuteScalarAsync())! > 0;
     }
 
@@ -39,7 +39,7 @@ public static class StoredRecords
         await using var command = cluster.DataSource.CreateCommand(
             "UPDATE public.orleans_storage SET version = version + 1 WHERE state_name = $1 AND grain_id_extension LIKE '%' || $2");
         command.Parameters.Add(new NpgsqlParameter { Value = grainType });
-        command.Parameters.Add(new NpgsqlParameter { Value = "k:" + grainKey });
+        command.Parameters.Add(new NpgsqlParameter { Value = KeySafeGrainStorage.KeyPrefix + grainKey });
         var changed = await command.ExecuteNonQueryAsync();
         if (changed != 1)
         {
