@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Subscriptions.Domain.Catalog;
 using Subscriptions.Domain.Tax;
 using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.Payments;
 
 namespace Subscriptions.Grains;
 
@@ -11,7 +12,8 @@ public static class SubscriptionGrains
 {
     /// <summary>
     /// Adds the product catalog (CAT) and the tax table (TAX-3), loaded once unless the host added its own, the grains'
-    /// records on the host's <c>NpgsqlDataSource</c>, and the records' options.
+    /// records on the host's <c>NpgsqlDataSource</c>, the records' options, the payment settings and, unless the host
+    /// added a real one, the simulated payment gateway (INV-3).
     /// </summary>
     public static IServiceCollection AddSubscriptionGrains(this IServiceCollection services, GrainRecordOptions? options = null)
     {
@@ -24,6 +26,8 @@ public static class SubscriptionGrains
         services.TryAddSingleton<GrainRecords>();
         services.TryAddSingleton<GrainServices>();
         services.TryAddSingleton(new GrainClock(TimeProvider.System));
+        services.TryAddSingleton<PaymentOptions>();
+        services.TryAddSingleton<IPaymentGateway, SimulatedPaymentGateway>();
         return services;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Subscriptions.Grpc.Api;
 using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.Payments;
 using Subscriptions.Storage;
 
 namespace Subscriptions.Silo;
@@ -80,6 +81,7 @@ public static class SiloProgram
         builder.Services.AddSingleton(settings);
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddSingleton(configuration.GetSection(GrainRecordOptions.SectionName).Get<GrainRecordOptions>() ?? new GrainRecordOptions());
+        builder.Services.AddSingleton(configuration.GetSection(PaymentOptions.SectionName).Get<PaymentOptions>() ?? new PaymentOptions());
         builder.UseOrleans(silo => silo.UseSubscriptionsCluster(dataSource, settings));
         builder.Services.AddSingleton<INotificationSink, LoggingNotificationSink>();
         builder.Services.AddHostedService<NotificationOutbox>();

@@ -39,18 +39,18 @@ public sealed class WorkedExampleTests(ApiServer server)
         var advanced = await CallAsync<Proto.AdvanceTestClockRequest, Proto.AdvanceTestClockResponse>("TestClockService/AdvanceTestClock",
             new Proto.AdvanceTestClockRequest { RequestId = "c-2", ClockId = "acme-clock", TargetTime = Timestamp.FromDateTimeOffset(March1.AddMonths(1)) }, ops);
         var invoices = await CallAsync<Proto.ListInvoicesRequest, Proto.ListInvoicesResponse>("InvoiceService/ListInvoices", new Proto.ListInvoicesRequest { AccountId = "acme-1" }, jane);
-        var refused = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => CallAsync<Proto.CancelSubscriptionRequest, Proto.SubscriptionChange>("SubscriptionService/CancelSubscription",
-            new Proto.CancelSubscriptionRequest { RequestId = "s-2", AccountId = "acme-1", SubscriptionId = "meeting-1" }, jane));
+        var refused = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => CallAsync<Proto.PayInvoiceRequest, Proto.PaymentResult>("InvoiceService/PayInvoice",
+            new Proto.PayInvoiceRequest { RequestId = "p-1", AccountId = "acme-1", InvoiceNumber = "ACME-1-000001" }, jane));
         var inspected = await server.Client.InspectAsync("subscription", "acme-1/meeting-1", ops);
 
         Assert.Equal(("ACME-1-000001", March1.AddDays(30)), (bought.IssuedInvoiceNumber, bought.Subscription.NextRenewal.ToDateTimeOffset()));
         Assert.Equal(bought, again);
-        Assert.Equal(1, advanced.TicksDelivered);
+        Assert.Equal(3, advanced.TicksDelivered);
         Assert.Equal(
-            [("ACME-1-000002", March1.AddDays(30), "36.00", "USD"), ("ACME-1-000001", March1, "36.00", "USD")],
-            invoices.Invoices.Select(i => (i.Number, i.IssuedAt.ToDateTimeOffset(), i.Total.Amount, i.Total.CurrencyCode)));
-        Assert.Equal("SUB-6", refused.RuleId());
-        Assert.StartsWith("SUB-6: ", refused.Status.Detail, StringComparison.Ordinal);
+            [("ACME-1-000002", March1.AddDays(30), "36.00", "USD", Proto.InvoiceStatus.Paid), ("ACME-1-000001", March1, "36.00", "USD", Proto.InvoiceStatus.Paid)],
+            invoices.Invoices.Select(i => (i.Number, i.IssuedAt.ToDateTimeOffset(), i.Total.Amount, i.Total.CurrencyCode, i.Status)));
+        Assert.Equal("INV-3", refused.RuleId());
+        Assert.Equal("INV-3: The invoice is already paid in full.", refused.Status.Detail);
         Assert.Equal(
             [("subscribed", "call", "CreateAsync", "jane", "s-1"), ("renewed", "reminder", "renewal", "reminder", "renewal@2026-03-31T00:00:00.0000000Z")],
             inspected.History.Select(h => (h.Change, h.Cause.Kind, h.Cause.Name, h.Cause.Caller, h.Cause.RequestId)));

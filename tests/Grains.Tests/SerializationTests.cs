@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Accounts.Payments;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Errors;
@@ -46,7 +47,9 @@ public sealed class SerializationTests : IDisposable
         account = account.Decide(holder, new AddCard("card-1", CardBrand.Discover, "tok_1", "4242", 12, 2030), Now).State;
         account = account.Decide(holder, new AddBankAccount("bank-1", "tok_2", "First Bank", "1111"), Now).State;
         account = account.Decide(holder, new AddPayPalWallet("pp-1", "tok_3", "ada@paypal.example"), Now).State;
-        var snapshot = new AccountSnapshot(account, ["sub-1"], ["ACC-1-000001"], new Money(3.33m, Currency.Usd));
+        var ledger = new InvoiceLedgerEntry("ACC-1-000001", Now, Now.AddDays(15), new Money(12.00m, Currency.Usd), new Money(2.50m, Currency.Usd), InvoiceStatus.Open, 3);
+        var snapshot = new AccountSnapshot(
+            account, ["sub-1"], ["ACC-1-000001"], new Money(3.33m, Currency.Usd), [ledger], AccountBalances.Of([ledger], new Money(3.33m, Currency.Usd), Now.AddDays(16)));
 
         var read = RoundTrip(snapshot);
 
@@ -55,6 +58,8 @@ public sealed class SerializationTests : IDisposable
         Assert.Equal(snapshot.SubscriptionIds, read.SubscriptionIds);
         Assert.Equal(snapshot.InvoiceNumbers, read.InvoiceNumbers);
         Assert.Equal(snapshot.UnappliedCredit, read.UnappliedCredit);
+        Assert.Equal([ledger], read.Invoices);
+        Assert.Equal(new AccountBalances(new Money(-0.83m, Currency.Usd), new Money(2.50m, Currency.Usd), new Money(3.33m, Currency.Usd)), read.Balances);
         Assert.Equal(RoundTrip<PaymentMethod>(account.PaymentMethods[1]), account.PaymentMethods[1]);
     }
 

@@ -26,10 +26,12 @@ public interface IAccountGrain : IGrainWithStringKey
     Task<AccountSnapshot> ChangeAsync(Actor actor, AccountCommand command, CancellationToken cancellationToken = default);
 }
 
-/// <summary>An account as callers see it: the domain account plus its subscriptions, invoices and unapplied credit.</summary>
+/// <summary>An account as callers see it: the domain account plus its subscriptions, its invoices' amounts and status, and its balances (ACC-6) when read.</summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.AccountSnapshot")]
 public sealed record AccountSnapshot(
     [property: Id(0)] Account Account,
     [property: Id(1)] IReadOnlyList<string> SubscriptionIds,
     [property: Id(2)] IReadOnlyList<string> InvoiceNumbers,
-    [property: Id(3)] Subscriptions.Domain.Money.Money UnappliedCredit);
+    [property: Id(3)] Subscriptions.Domain.Money.Money UnappliedCredit,
+    [property: Id(4)] IReadOnlyList<Subscriptions.Domain.Invoices.InvoiceLedgerEntry> Invoices,
+    [property: Id(5)] Subscriptions.Domain.Invoices.AccountBalances Balances);

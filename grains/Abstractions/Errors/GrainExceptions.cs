@@ -54,3 +54,10 @@ public sealed class ConcurrentChangeException(string grain)
 /// <summary>PostgreSQL could not be reached or failed; nothing was written. Retryable (UNAVAILABLE).</summary>
 [GenerateSerializer, Alias("subscriptions.StorageUnavailableException")]
 public sealed class StorageUnavailableException(string message) : Exception(message);
+
+/// <summary>
+/// The payment gateway did not answer or failed before deciding: nothing was recorded, and the outcome is unknown to the
+/// service. Retryable (UNAVAILABLE): a retry with the same request id reuses the same idempotency key, so it charges at most once.
+/// </summary>
+[GenerateSerializer, Alias("subscriptions.PaymentGatewayUnavailableException")]
+public sealed class PaymentGatewayUnavailableException(string message) : Exception(message);

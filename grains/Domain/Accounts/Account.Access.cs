@@ -5,7 +5,7 @@ namespace Subscriptions.Domain.Accounts;
 /// <summary>Who may do what on an account (ACC-2).</summary>
 public sealed partial record Account
 {
-    private static readonly HashSet<AccountAction> OpsOnly = [AccountAction.DecideTaxExemption, AccountAction.ViewAuditTrail];
+    private static readonly HashSet<AccountAction> OpsOnly = [AccountAction.DecideTaxExemption, AccountAction.ViewAuditTrail, AccountAction.ResolveDisputes, AccountAction.EraseData];
 
     private static readonly HashSet<AccountAction> BillingViewerActions =
         [AccountAction.ViewBillingInfo, AccountAction.ViewInvoices, AccountAction.PayInvoices, AccountAction.ManageRecipients];
@@ -63,6 +63,9 @@ public sealed partial record Account
         AccountAction.DecideTaxExemption => "decide a tax exemption",
         AccountAction.ViewAuditTrail => "list the audit trail",
         AccountAction.ManageTestClock => "attach a test clock",
+        AccountAction.DisputeInvoices => "dispute invoices",
+        AccountAction.ResolveDisputes => "resolve invoice disputes",
+        AccountAction.EraseData => "erase personal data",
         _ => action.ToString(),
     };
 }

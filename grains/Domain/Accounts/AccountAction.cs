@@ -41,4 +41,13 @@ public enum AccountAction
 
     /// <summary>Attach a test clock to a sandbox account (CLOCK-1).</summary>
     ManageTestClock,
+
+    /// <summary>Dispute an invoice (INV-7).</summary>
+    DisputeInvoices,
+
+    /// <summary>Resolve an invoice dispute with a credit or a rejection (billing ops only, INV-7).</summary>
+    ResolveDisputes,
+
+    /// <summary>Erase the account's personal data on a GDPR request (billing ops only, ACC-8).</summary>
+    EraseData,
 }

@@ -81,6 +81,7 @@ public static class CatalogLoader
         var grace = fields.Int(element, "grace_period_days", where, required: false) ?? Product.DefaultGracePeriodDays;
         var maxFreeMonths = fields.Int(element, "max_free_months", where, required: false) ?? 0;
         var terms = ReadContractTerms(element, where, fields);
+        var retries = ReadAutopayRetryDays(element, where, fields);
         var trial = ReadTrial(element, where, fields);
         if (grace < 0)
         {
@@ -112,6 +113,7 @@ public static class CatalogLoader
             Cancellation = cancellation.Value,
             AddSeatsEligible = addSeats.Value,
             GracePeriodDays = grace,
+            AutopayRetryDays = retries,
             Frequencies = frequencies,
             ContractTermsMonths = terms,
             MaxFreeMonths = maxFreeMonths,
@@ -197,6 +199,30 @@ public static class CatalogLoader
         }
 
         return terms;
+    }
+
+    /// <summary>Days after the first autopay attempt on which a declined autopay is retried (INV-6): increasing, positive; [1, 3, 7] when absent.</summary>
+    private static IReadOnlyList<int> ReadAutopayRetryDays(JsonElement element, string where, JsonFields fields)
+    {
+        if (element.ValueKind == JsonValueKind.Object && !element.TryGetProperty("autopay_retry_days", out _))
+        {
+            return Product.DefaultAutopayRetryDays;
+        }
+
+        var days = new List<int>();
+        foreach (var item in fields.Array(element, "autopay_retry_days", where, required: false))
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out var day) || day <= 0 || (days.Count > 0 && day <= days[^1]))
+            {
+                fields.Problem(where, $"\"autopay_retry_days\" must hold increasing positive whole numbers of days (got {item})");
+            }
+            else
+            {
+                days.Add(day);
+            }
+        }
+
+        return days;
     }
 
     private static TrialTerms? ReadTrial(JsonElement element, string where, JsonFields fields)

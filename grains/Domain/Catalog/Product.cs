@@ -30,6 +30,12 @@ public sealed record Product
     /// <summary>Days a subscription stays limited before it is suspended (SUB-9).</summary>
     public int GracePeriodDays { get; init; } = DefaultGracePeriodDays;
 
+    /// <summary>The default autopay retry schedule (INV-6, our choice): 1, 3 and 7 days after the first attempt.</summary>
+    public static IReadOnlyList<int> DefaultAutopayRetryDays { get; } = [1, 3, 7];
+
+    /// <summary>Days after the first autopay attempt on which a declined autopay is retried (INV-6).</summary>
+    public IReadOnlyList<int> AutopayRetryDays { get; init; } = DefaultAutopayRetryDays;
+
     /// <summary>Billing frequencies customers may choose.</summary>
     public required IReadOnlyList<BillingFrequency> Frequencies { get; init; }
 

@@ -40,12 +40,35 @@ public sealed record Invoice
     /// <summary>Payments applied so far.</summary>
     public required Money AmountPaid { get; init; }
 
-    /// <summary>Total − amount paid.</summary>
-    public Money Balance => Total - AmountPaid;
+    /// <summary>Credited by billing ops when resolving a dispute (INV-7).</summary>
+    public required Money AmountCredited { get; init; }
+
+    /// <summary>Total − amount paid − amount credited.</summary>
+    public Money Balance => Total - AmountPaid - AmountCredited;
 
     /// <summary>Lifecycle status; a new invoice is open.</summary>
     public required InvoiceStatus Status { get; init; }
 
     /// <summary>Whether the invoice is marked "reverse charge" (TAX-2).</summary>
     public bool ReverseCharge { get; init; }
+
+    /// <summary>Every payment attempt on the invoice, in order (INV-3, INV-4).</summary>
+    public IReadOnlyList<PaymentAttempt> Attempts { get; init; } = [];
+
+    /// <summary>The invoice's dispute, open or resolved (INV-7); an invoice is disputed at most once.</summary>
+    public InvoiceDispute? Dispute { get; init; }
+
+    /// <summary>The subscriptions whose service this invoice charges (SUB-8: they are limited when it falls overdue).</summary>
+    public IReadOnlyList<string> ChargedSubscriptionIds() =>
+        [.. Lines.Where(l => l.Kind is InvoiceLineKind.SubscriptionCharge or InvoiceLineKind.ProrationCharge && l.SubscriptionId is not null)
+            .Select(l => l.SubscriptionId!).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// When autopay will charge the default payment method (INV-6): the first attempt, then the retries of the product's
+    /// schedule; each instant is dropped once tried. Empty when the account did not have autopay on at issue.
+    /// </summary>
+    public IReadOnlyList<DateTimeOffset> AutopaySchedule { get; init; } = [];
+
+    /// <summary>The attempt waiting for strong customer authentication (INV-4), if any.</summary>
+    public PaymentAttempt? PendingAuthentication => Attempts.LastOrDefault(a => a.Status == PaymentAttemptStatus.RequiresAction);
 }

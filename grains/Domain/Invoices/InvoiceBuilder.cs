@@ -68,6 +68,7 @@ public sealed class InvoiceBuilder(string accountId, string number, DateTimeOffs
             Tax = taxTotal,
             Total = subtotal + taxTotal,
             AmountPaid = Money.Zero(currency),
+            AmountCredited = Money.Zero(currency),
             Status = InvoiceStatus.Open,
             ReverseCharge = assessment.ReverseCharge,
         };

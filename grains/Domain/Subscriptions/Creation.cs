@@ -47,6 +47,7 @@ internal static class Creation
         var validSeats = Validate.Seats(seats);
         product.RequireFrequency(frequency);
         plan.SeatPrice(product.Id, frequency, context.Account.Currency);
+        Validate.CorporateAnnual(frequency, context);
         var state = new SubscriptionState
         {
             Id = Validate.Id(subscriptionId, "subscription_id"),

@@ -11,6 +11,15 @@ public static class LifecycleNames
     /// <summary>E.g. "trial-ended-to-free".</summary>
     public static string ToWireName(this SubscriptionEvent subscriptionEvent) => Kebab(subscriptionEvent.ToString());
 
+    /// <summary>E.g. "overdue".</summary>
+    public static string ToWireName(this Invoices.InvoiceStatus status) => Kebab(status.ToString());
+
+    /// <summary>E.g. "fell-overdue".</summary>
+    public static string ToWireName(this Invoices.InvoiceEvent invoiceEvent) => Kebab(invoiceEvent.ToString());
+
+    /// <summary>E.g. "requires-action".</summary>
+    public static string ToWireName(this Invoices.PaymentAttemptStatus status) => Kebab(status.ToString());
+
     private static string Kebab(string pascal)
     {
         var builder = new StringBuilder(pascal.Length + 4);

@@ -47,6 +47,7 @@ internal static class Purchase
         var seats = command.Seats is { } requested ? Validate.Seats(requested) : state.Seats;
         product.RequireFrequency(frequency);
         plan.SeatPrice(product.Id, frequency, context.Account.Currency);
+        Validate.CorporateAnnual(frequency, context);
         if (seats < state.AssignedUsers.Count)
         {
             throw new RuleViolationException("SUB-5", $"{state.AssignedUsers.Count} users hold licences; buy at least that many seats or unassign users first.");

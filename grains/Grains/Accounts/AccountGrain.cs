@@ -1,3 +1,5 @@
+using Orleans;
+using Orleans.Timers;
 using Subscriptions.Domain;
 using System.Globalization;
 using System.Text.Json;
@@ -21,7 +23,8 @@ namespace Subscriptions.Grains.Accounts;
 public sealed class AccountGrain(
     [PersistentState(AccountGrain.TypeName, SubscriptionsStorage.Name)] IPersistentState<GrainRecord<AccountState>> record,
     GrainServices services,
-    TaxCalculator tax) : RecordedGrain<AccountState>(record, services), IAccountGrain, IAccountLedgerGrain
+    TaxCalculator tax,
+    IReminderRegistry reminders) : RecordedGrain<AccountState>(record, services), IAccountGrain, IAccountLedgerGrain
 {
     /// <summary>The grain type name under which accounts are stored and inspected (OPS-1).</summary>
     public const string TypeName = "account";
@@ -59,19 +62,19 @@ public sealed class AccountGrain(
     }
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> GetAsync(Actor actor, CancellationToken cancellationToken = default)
+    public async Task<AccountSnapshot> GetAsync(Actor actor, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(actor);
         RequireAccount().Authorize(actor, AccountAction.ViewBillingInfo);
-        return Task.FromResult(Snapshot());
+        return Snapshot(await CurrentTimeAsync(cancellationToken));
     }
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> ReadAsync()
+    public async Task<AccountSnapshot> ReadAsync()
     {
         RequireAccount();
-        return Task.FromResult(Snapshot());
+        return Snapshot(await CurrentTimeAsync(CancellationToken.None));
     }
 
     /// <inheritdoc />
@@ -112,7 +115,7 @@ public sealed class AccountGrain(
                 RecordHistory("subscription", null, subscriptionId);
             }
 
-            return Snapshot();
+            return Snapshot(Now);
         }, CancellationToken.None);
     }
 
@@ -133,7 +136,7 @@ public sealed class AccountGrain(
             var before = new Money(State.UnappliedCredit, account.Currency);
             State = State with { UnappliedCredit = State.UnappliedCredit + command.Amount.Amount };
             RecordHistory("credit", before.ToString(), new Money(State.UnappliedCredit, account.Currency).ToString(), command);
-            return Snapshot();
+            return Snapshot(Now);
         }, CancellationToken.None);
     }
 
@@ -149,12 +152,17 @@ public sealed class AccountGrain(
             var invoice = new InvoiceBuilder(account.Id, number, Now, account.Currency)
                 .Add(command.Charges)
                 .Build(subtotal => tax.Assess(subtotal, profile));
+            if (account.AutopayEnabled && command.AutopaySchedule is { Count: > 0 } autopay)
+            {
+                invoice = invoice with { AutopaySchedule = autopay };
+            }
 
             // Numbering, the record and the notification commit together in this change, or none of them does: no other
             // grain is called, so a failed write leaves no invoice anywhere and the next issue takes the same number. The
             // record goes to the issued-invoices table after the write; the invoice grain adopts it on its first call.
-            State = State with { IssuedInvoiceCount = State.IssuedInvoiceCount + 1 };
-            RecordIssuedInvoice(new PendingInvoice(account.Id, number, account.TestClockId, JsonSerializer.Serialize(invoice, DomainJson.Options), invoice.IssuedAt));
+            State = State with { IssuedInvoiceCount = State.IssuedInvoiceCount + 1, Invoices = [.. State.Invoices, InvoiceLedgerEntry.Issued(invoice)] };
+            RecordIssuedInvoice(new PendingInvoice(
+                account.Id, number, account.TestClockId, JsonSerializer.Serialize(invoice, DomainJson.Options), invoice.IssuedAt, InvoiceLifecycle.WantedWakeAt(invoice) ?? invoice.DueAt));
             RecordHistory("invoice_issued", null, number, new { invoice.Number, Total = invoice.Total.ToString(), invoice.DueAt });
             Notify(InvoiceIssued.Kind, new InvoiceIssued(
                 invoice.AccountId,
@@ -166,6 +174,30 @@ public sealed class AccountGrain(
                 account.InvoiceRecipientEmails));
             return invoice;
         }, CancellationToken.None);
+    }
+
+    /// <inheritdoc />
+    public Task<InvoiceLedgerUpdate> RecordInvoiceAsync(InvoiceLedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return ChangeSync(nameof(RecordInvoiceAsync), () =>
+        {
+            var account = RequireAccount();
+            var credit = new Money(State.UnappliedCredit, account.Currency);
+            var before = AccountBalances.Of(State.Invoices, credit, Now).OverdueBalance;
+            var known = State.Invoices.FirstOrDefault(i => i.Number == entry.Number)
+                ?? throw new NotFoundException("Invoice", InvoiceKey.Of(account.Id, entry.Number));
+            if (entry.Revision > known.Revision)
+            {
+                State = State with { Invoices = [.. State.Invoices.Select(i => i.Number == entry.Number ? entry : i)] };
+                RecordHistory("invoice_balance", Describe(known), Describe(entry), new { entry.Number, Status = entry.Status.ToString(), Balance = entry.Balance.ToString() });
+            }
+
+            var after = AccountBalances.Of(State.Invoices, credit, Now).OverdueBalance;
+            return new InvoiceLedgerUpdate(before, after, State.SubscriptionIds);
+        }, CancellationToken.None);
+
+        static string Describe(InvoiceLedgerEntry e) => $"{e.Number} {e.Status.ToString().ToLowerInvariant()} {e.Balance}";
     }
 
     /// <inheritdoc />
@@ -202,19 +234,45 @@ public sealed class AccountGrain(
             }
         }
 
-        return Snapshot();
+        return Snapshot(Now);
     }
 
     private Account RequireAccount() => State.Account ?? throw new NotFoundException("Account", GrainKey);
 
-    private AccountSnapshot Snapshot()
+    /// <summary>
+    /// Arms each issued invoice's first wake-up (its autopay, INV-6, or its due date, INV-5) on its behalf, so the
+    /// invoice is charged and falls overdue on time even if nobody reads it: its Orleans reminder, or its test clock event for a sandbox account (CLOCK-1). Both are
+    /// idempotent; the invoice takes its wake-up over once it has adopted its record.
+    /// </summary>
+    private protected override async Task HandingOffAsync(IReadOnlyList<PendingInvoice> invoices, CancellationToken cancellationToken)
+    {
+        foreach (var invoice in invoices)
+        {
+            var key = InvoiceKey.Of(invoice.AccountId, invoice.Number);
+            if (invoice.ClockId is { } clock)
+            {
+                await Services.Records.ScheduleNoLaterAsync(clock, InvoiceGrain.TypeName, key, invoice.WakeAt, cancellationToken);
+            }
+            else
+            {
+                var due = invoice.WakeAt - Services.Time.GetUtcNow();
+                await reminders.RegisterOrUpdateReminder(
+                    GrainFactory.GetGrain<IInvoiceGrain>(key).GetGrainId(), WakeReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, Services.Options.WakeRetryPeriod, cancellationToken);
+            }
+        }
+    }
+
+    private AccountSnapshot Snapshot(DateTimeOffset now)
     {
         var account = RequireAccount();
         var prefix = InvoicePrefix(account.Id);
+        var credit = new Money(State.UnappliedCredit, account.Currency);
         return new(
             account,
             State.SubscriptionIds,
             [.. Enumerable.Range(1, State.IssuedInvoiceCount).Select(n => InvoiceNumber.Format(prefix, n))],
-            new Money(State.UnappliedCredit, account.Currency));
+            credit,
+            State.Invoices,
+            AccountBalances.Of(State.Invoices, credit, now));
     }
 }

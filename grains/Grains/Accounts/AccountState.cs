@@ -4,9 +4,9 @@ using Subscriptions.Domain.Accounts;
 namespace Subscriptions.Grains.Accounts;
 
 /// <summary>
-/// The state of an account grain: the domain account, its subscriptions, how many invoices it issued and its
-/// unapplied credit. Issued invoices themselves go to the issued-invoices table with the change that issues them;
-/// their numbers are the account's prefix and 1..<see cref="IssuedInvoiceCount"/>, so they need no list (INV-1).
+/// The state of an account grain: the domain account, its subscriptions, how many invoices it issued, its unapplied
+/// credit and a ledger of its invoices' balances (ACC-6). Issued invoices themselves go to the issued-invoices table
+/// with the change that issues them; their numbers are the account's prefix and 1..<see cref="IssuedInvoiceCount"/> (INV-1).
 /// </summary>
 [GenerateSerializer, Alias("subscriptions.AccountState")]
 public sealed record AccountState
@@ -26,4 +26,8 @@ public sealed record AccountState
     /// <summary>Credit on the account not yet applied to an invoice (ACC-6); zero amount in the account currency once created.</summary>
     [Id(3)]
     public decimal UnappliedCredit { get; init; }
+
+    /// <summary>Every issued invoice's amounts, due date and status as the invoice last reported them, in issue order (ACC-6).</summary>
+    [Id(4)]
+    public IReadOnlyList<Subscriptions.Domain.Invoices.InvoiceLedgerEntry> Invoices { get; init; } = [];
 }

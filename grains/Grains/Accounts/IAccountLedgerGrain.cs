@@ -26,13 +26,24 @@ public interface IAccountLedgerGrain : IGrainWithStringKey
     /// </summary>
     Task<Invoice> IssueInvoiceAsync(IssueInvoice command);
 
+    /// <summary>
+    /// Takes an invoice's new amounts and status into the account's ledger (ACC-6), unless a later report is already
+    /// there; answers the overdue balance before and after, and the account's subscriptions (SUB-9 restores them when
+    /// the overdue balance reaches 0.00).
+    /// </summary>
+    Task<InvoiceLedgerUpdate> RecordInvoiceAsync(InvoiceLedgerEntry entry);
+
     /// <summary>Issued invoice <paramref name="number"/> as recorded at issue, for its invoice grain to adopt; NOT_FOUND if the account never issued it.</summary>
     Task<IssuedInvoice> GetIssuedInvoiceAsync(string number);
 }
 
-/// <summary>Charges to invoice now (renewal, upgrade, proration): the account numbers, taxes and issues the invoice (INV-1, INV-2).</summary>
+/// <summary>
+/// Charges to invoice now (renewal, upgrade, proration): the account numbers, taxes and issues the invoice (INV-1,
+/// INV-2). With <see cref="AutopaySchedule"/>, the invoice is charged to the default method at those instants while the
+/// account has autopay on (INV-6).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.IssueInvoice")]
-public sealed record IssueInvoice([property: Id(0)] IReadOnlyList<ChargeLine> Charges);
+public sealed record IssueInvoice([property: Id(0)] IReadOnlyList<ChargeLine> Charges, [property: Id(1)] IReadOnlyList<DateTimeOffset>? AutopaySchedule = null);
 
 /// <summary>An invoice as its account issued it, and the test clock the account follows (CLOCK-1), if any.</summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.IssuedInvoice")]
@@ -41,3 +52,7 @@ public sealed record IssuedInvoice([property: Id(0)] Invoice Invoice, [property:
 /// <summary>Puts a credit on the account balance (SUB-4 seat removal, ops downgrade), naming the subscription it comes from.</summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.AddAccountCredit")]
 public sealed record AddAccountCredit([property: Id(0)] string SubscriptionId, [property: Id(1)] Money Amount, [property: Id(2)] string Description);
+
+/// <summary>The account's overdue balance before and after an invoice report, and its subscriptions.</summary>
+[GenerateSerializer, Immutable, Alias("subscriptions.InvoiceLedgerUpdate")]
+public sealed record InvoiceLedgerUpdate([property: Id(0)] Money OverdueBefore, [property: Id(1)] Money OverdueAfter, [property: Id(2)] IReadOnlyList<string> SubscriptionIds);

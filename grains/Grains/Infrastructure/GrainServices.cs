@@ -28,6 +28,11 @@ public class HandOffProbe
     public virtual void AfterWrite(string grain)
     {
     }
+
+    /// <summary>Called after the payment gateway answered a charge for <paramref name="grain"/> and before the grain commits it; throw to stop there.</summary>
+    public virtual void AfterCharge(string grain)
+    {
+    }
 }
 
 /// <summary>

@@ -130,6 +130,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     /// </summary>
     protected async Task<DateTimeOffset?> WakeUpAsync(DateTimeOffset at, CancellationToken cancellationToken)
     {
+        await BeforeWakeAsync(cancellationToken);
         for (var handled = 0; handled < Services.Options.MaxEventsPerWake; handled++)
         {
             if (!RecordExists || WantedWakeAt(_record.State.Value) is not { } due || due > at)
@@ -148,6 +149,18 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
         return _record.State.WakeAt;
     }
+
+    /// <summary>Runs before a wake-up handles due events: a grain that may be woken before its first write (an invoice armed by its account) makes its record here.</summary>
+    protected virtual Task BeforeWakeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Runs before the pending records are handed on, in the same attempt: what it does must be idempotent, since a failed
+    /// hand-off is retried (an account arms the due-date wake-ups of the invoices it issued here).
+    /// </summary>
+    private protected virtual Task HandingOffAsync(IReadOnlyList<PendingInvoice> invoices, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The grain's time outside a change: its test clock's, or the silo's.</summary>
+    protected Task<DateTimeOffset> CurrentTimeAsync(CancellationToken cancellationToken) => ClockTimeAsync(cancellationToken);
 
     /// <summary>When the grain wants to be woken for <paramref name="state"/> (a due renewal, a trial end…), or null.</summary>
     protected virtual DateTimeOffset? WantedWakeAt(TState state) => null;
@@ -357,6 +370,11 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         var stored = _record.State;
         try
         {
+            if (stored.PendingInvoices.Count > 0)
+            {
+                await HandingOffAsync(stored.PendingInvoices, cancellationToken);
+            }
+
             await Services.Records.HandOffAsync(GrainTypeName, GrainKey, stored.PendingHistory, stored.PendingNotifications, stored.PendingInvoices, cancellationToken);
             _handedOffThrough = stored.LastSeq;
             _invoicesHandedOff = stored.PendingInvoices.Count;

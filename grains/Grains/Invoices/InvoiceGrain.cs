@@ -1,9 +1,17 @@
+using System.Globalization;
 using Orleans;
+using Subscriptions.Domain;
+using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Accounts.Payments;
+using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Invoices;
+using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Infrastructure;
 using Subscriptions.Grains.Ops;
+using Subscriptions.Grains.Payments;
+using Subscriptions.Grains.SubscriptionLifecycle;
 
 namespace Subscriptions.Grains.Invoices;
 
@@ -14,18 +22,28 @@ public sealed record InvoiceState
     /// <summary>The invoice, or null until the grain adopts its account's record of it.</summary>
     [Id(0)]
     public Invoice? Invoice { get; init; }
+
+    /// <summary>Changes since adoption; orders the invoice's reports to its account's ledger (ACC-6).</summary>
+    [Id(1)]
+    public long Revision { get; init; }
 }
 
 /// <summary>
 /// The invoice grain: one invoice its account issued. The account numbers, records and announces the invoice in its own
-/// change (INV-1, NOT-1); this grain's first call, whatever it is, adopts that record and, for a sandbox account, the
-/// account's test clock (CLOCK-1), and commits them as the grain's first version. Payments, due dates and disputes build
-/// on the adopted state. Calls go one way: invoice → account, and the account never calls an invoice.
+/// change (INV-1, NOT-1) and arms its due-date wake-up; this grain's first call or wake-up adopts that record and, for a
+/// sandbox account, the account's test clock (CLOCK-1). From then on it holds the invoice's lifecycle
+/// (<see cref="InvoiceLifecycle"/>): payments through the gateway (INV-3, INV-4), overdue at the due date (INV-5),
+/// disputes (INV-7). Each change reports the invoice's amounts to the account's ledger (ACC-6) and drives dunning: an
+/// invoice falling overdue limits the subscriptions it charges (SUB-8), and the change that brings the account's
+/// overdue balance to 0.00 restores every limited or suspended one (SUB-9). Calls go one way: invoice → subscription →
+/// account and invoice → account; neither ever calls an invoice, so no call cycle can form.
 /// </summary>
 [GrainType(TypeName)]
 public sealed class InvoiceGrain(
     [PersistentState(InvoiceGrain.TypeName, SubscriptionsStorage.Name)] IPersistentState<GrainRecord<InvoiceState>> record,
-    GrainServices services) : RecordedGrain<InvoiceState>(record, services), IInvoiceGrain
+    GrainServices services,
+    IPaymentGateway gateway,
+    PaymentOptions payments) : RecordedGrain<InvoiceState>(record, services), IInvoiceGrain, IWakeableGrain
 {
     /// <summary>The grain type name under which invoices are stored and inspected (OPS-1).</summary>
     public const string TypeName = "invoice";
@@ -43,6 +61,307 @@ public sealed class InvoiceGrain(
         // so ops see every issued invoice as a grain (NOT_FOUND if its account never issued it).
         await InvoiceAsync(cancellationToken);
         return await base.InspectAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<PaymentResult> PayAsync(Actor actor, PayInvoice command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(command);
+        await InvoiceAsync(cancellationToken);
+        return await ChangeAsync(nameof(PayAsync), async () =>
+        {
+            var account = await AccountAsync();
+            account.Authorize(actor, AccountAction.PayInvoices);
+            var invoice = RequireInvoice();
+            var amount = InvoiceLifecycle.CheckPayment(invoice, command.Amount, Now, payments.Policy);
+            var (token, method, methodId) = Method(account, command);
+            var number = invoice.Attempts.Count + 1;
+
+            // Once the gateway is asked, the change is carried through whatever the caller's deadline. The key is the
+            // same on every retry of this request, so a crash between the gateway's answer and the write charges once.
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = $"{GrainKey}#{number}:{CallContext.Caller}:{CallContext.RequestId ?? $"attempt-{number}"}";
+            var answer = await gateway.ChargeAsync(
+                new GatewayCharge(key, token, amount.Amount, invoice.Currency.Code, $"Invoice {invoice.Number}"), CancellationToken.None);
+            Services.Probe.AfterCharge(GrainName);
+            var attempt = Attempt(number, amount, method, methodId, answer, actor.SubjectId);
+            var outcome = InvoiceLifecycle.RecordAttempt(invoice, attempt);
+            await ApplyAsync(outcome, account, attempt);
+            return new PaymentResult(outcome.Invoice, attempt);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<PaymentResult> ConfirmPaymentAsync(Actor actor, int attempt, CancellationToken cancellationToken = default) =>
+        SettleAuthenticationAsync(actor, attempt, confirm: true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<PaymentResult> AbandonPaymentAsync(Actor actor, int attempt, CancellationToken cancellationToken = default) =>
+        SettleAuthenticationAsync(actor, attempt, confirm: false, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<Invoice> OpenDisputeAsync(Actor actor, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await InvoiceAsync(cancellationToken);
+        return await ChangeAsync(nameof(OpenDisputeAsync), async () =>
+        {
+            var account = await AccountAsync();
+            account.Authorize(actor, AccountAction.DisputeInvoices);
+            var outcome = InvoiceLifecycle.OpenDispute(RequireInvoice(), actor.SubjectId, reason, Now, AccountTimeZone.Resolve(account.TimeZoneId));
+            cancellationToken.ThrowIfCancellationRequested();
+            await ApplyAsync(outcome, account, null);
+            return outcome.Invoice;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<Invoice> ResolveDisputeAsync(Actor actor, decimal? credit, string comment, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await InvoiceAsync(cancellationToken);
+        return await ChangeAsync(nameof(ResolveDisputeAsync), async () =>
+        {
+            var account = await AccountAsync();
+            account.Authorize(actor, AccountAction.ResolveDisputes);
+            var outcome = InvoiceLifecycle.ResolveDispute(RequireInvoice(), actor.SubjectId, credit, comment, Now);
+            cancellationToken.ThrowIfCancellationRequested();
+            await ApplyAsync(outcome, account, null);
+            return outcome.Invoice;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<DateTimeOffset?> WakeAsync(DateTimeOffset clockTime) => WakeUpAsync(clockTime, CancellationToken.None);
+
+    /// <inheritdoc />
+    protected override Task BeforeWakeAsync(CancellationToken cancellationToken) => InvoiceAsync(cancellationToken);
+
+    /// <inheritdoc />
+    protected override DateTimeOffset? WantedWakeAt(InvoiceState state) => state.Invoice is { } invoice ? InvoiceLifecycle.WantedWakeAt(invoice) : null;
+
+    /// <inheritdoc />
+    protected override string? WakeName(InvoiceState state) => state.Invoice is { } invoice ? NextEvent(invoice)?.Name : null;
+
+    /// <summary>
+    /// Handles the earliest due event: an autopay charge of the default method (INV-6), or the due date passing (INV-5),
+    /// when the invoice falls overdue and the subscriptions it charges are limited (SUB-8).
+    /// </summary>
+    protected override Task HandleDueAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var (name, due) = NextEvent(RequireInvoice()) ?? throw new InvalidOperationException($"{GrainName} was woken but nothing is due.");
+        return ChangeOnWakeAsync(name, due, at, async () =>
+        {
+            var invoice = RequireInvoice();
+            if (name == AutopayEvent)
+            {
+                await AutopayAsync(invoice, due);
+            }
+            else if (InvoiceLifecycle.FallOverdue(invoice, Now) is { } outcome)
+            {
+                await ApplyAsync(outcome, await AccountAsync(), null);
+            }
+        });
+    }
+
+    private const string AutopayEvent = "autopay";
+    private const string DueDateEvent = "due-date";
+
+    private static (string Name, DateTimeOffset Due)? NextEvent(Invoice invoice) =>
+        InvoiceLifecycle.NextAutopay(invoice) is { } autopay && autopay <= (InvoiceLifecycle.WantedWakeAt(invoice) ?? autopay)
+            ? (AutopayEvent, autopay)
+            : InvoiceLifecycle.WantedWakeAt(invoice) is { } due ? (DueDateEvent, due) : null;
+
+    /// <summary>
+    /// An autopay instant (INV-6): the default method is charged the balance unless autopay is off, there is no chargeable
+    /// default method, or the payment rules refuse an attempt now (INV-4); a skipped or declined instant is used up and the
+    /// next one of the schedule retries. The idempotency key is the instant's, so a redelivered wake-up charges once.
+    /// </summary>
+    private async Task AutopayAsync(Invoice invoice, DateTimeOffset slot)
+    {
+        var account = await AccountAsync();
+        var rest = InvoiceLifecycle.TakeAutopay(invoice);
+        string? skipped = null;
+        var method = account.ChargeableDefaultPaymentMethod(Now);
+        Domain.Money.Money amount = default;
+        if (!account.AutopayEnabled)
+        {
+            skipped = "autopay is off";
+        }
+        else if (method is null)
+        {
+            skipped = "no chargeable default payment method";
+        }
+        else
+        {
+            try
+            {
+                amount = InvoiceLifecycle.CheckPayment(rest, null, Now, payments.Policy);
+            }
+            catch (RuleViolationException refused)
+            {
+                skipped = refused.Reason;
+            }
+        }
+
+        if (skipped is not null || method is null)
+        {
+            State = State with { Invoice = rest, Revision = State.Revision + 1 };
+            RecordHistory("autopay-skipped", invoice.Status.ToWireName(), invoice.Status.ToWireName(), new { Reason = skipped, Next = rest.AutopaySchedule.FirstOrDefault() });
+            return;
+        }
+
+        var number = rest.Attempts.Count + 1;
+        var answer = await gateway.ChargeAsync(
+            new GatewayCharge($"{GrainKey}#autopay@{slot.UtcDateTime:O}", method.GatewayToken, amount.Amount, rest.Currency.Code, $"Invoice {rest.Number} (autopay)"),
+            CancellationToken.None);
+        Services.Probe.AfterCharge(GrainName);
+        var attempt = Attempt(number, amount, method.Describe(), method.Id, answer, AutopayEvent);
+        var outcome = InvoiceLifecycle.RecordAttempt(rest, attempt);
+        await ApplyAsync(outcome, account, attempt);
+    }
+
+    private PaymentAttempt Attempt(int number, Domain.Money.Money amount, string method, string? methodId, GatewayResult answer, string by) => new()
+    {
+        Number = number,
+        At = Now,
+        Amount = amount,
+        Method = method,
+        PaymentMethodId = methodId,
+        Status = answer.Outcome switch
+        {
+            GatewayOutcome.Succeeded => PaymentAttemptStatus.Succeeded,
+            GatewayOutcome.Declined => PaymentAttemptStatus.Declined,
+            GatewayOutcome.RequiresAction => PaymentAttemptStatus.RequiresAction,
+            _ => throw new InvalidOperationException($"The gateway answered a new charge with {answer.Outcome}."),
+        },
+        GatewayReference = answer.Reference,
+        FailureReason = answer.DeclineReason,
+        By = by,
+    };
+
+    private async Task<PaymentResult> SettleAuthenticationAsync(Actor actor, int attemptNumber, bool confirm, CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string method = "")
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await InvoiceAsync(cancellationToken);
+        return await ChangeAsync(method, async () =>
+        {
+            var account = await AccountAsync();
+            account.Authorize(actor, AccountAction.PayInvoices);
+            var invoice = RequireInvoice();
+            var attempt = InvoiceLifecycle.RequireAuthentication(invoice, attemptNumber);
+            cancellationToken.ThrowIfCancellationRequested();
+            var answer = confirm
+                ? await gateway.ConfirmAsync(attempt.GatewayReference!, CancellationToken.None)
+                : await gateway.CancelAsync(attempt.GatewayReference!, CancellationToken.None);
+            var outcome = answer.Outcome switch
+            {
+                GatewayOutcome.Succeeded => InvoiceLifecycle.SettleAuthentication(invoice, attemptNumber, succeeded: true, null, Now),
+                GatewayOutcome.Declined => InvoiceLifecycle.SettleAuthentication(invoice, attemptNumber, succeeded: false, answer.DeclineReason, Now),
+                GatewayOutcome.Cancelled => InvoiceLifecycle.AbandonAuthentication(invoice, attemptNumber, Now),
+                _ => throw new InvalidOperationException($"The gateway answered a settled authentication with {answer.Outcome}."),
+            };
+            var settled = outcome.Invoice.Attempts.Single(a => a.Number == attemptNumber);
+            await ApplyAsync(outcome, account, settled);
+            return new PaymentResult(outcome.Invoice, settled);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes a decision's outcome into the grain's state, history and notifications, reports the invoice to its account's
+    /// ledger, and drives dunning: subscriptions limited when the invoice fell overdue (SUB-8), every subscription restored
+    /// when the account's overdue balance went to 0.00 (SUB-9). Each nested call has its own derived request id.
+    /// </summary>
+    private async Task ApplyAsync(InvoiceOutcome outcome, Account account, PaymentAttempt? attempt)
+    {
+        var invoice = outcome.Invoice;
+        State = State with { Invoice = invoice, Revision = State.Revision + 1 };
+        foreach (var step in outcome.Steps)
+        {
+            RecordHistory(step.Event.ToWireName(), step.From.ToWireName(), step.To.ToWireName(), new { step.Description, attempt?.Number, Balance = invoice.Balance.ToString() });
+            if (Notice(step.Event) is { } kind)
+            {
+                var recipients = kind == InvoiceNotice.Receipt ? [account.ReceiptRecipient] : account.InvoiceRecipientEmails;
+                Notify(kind, new InvoiceNotice(
+                    invoice.AccountId, invoice.Number, invoice.Status.ToWireName(), Amount(invoice.Total), Amount(invoice.AmountPaid), Amount(invoice.Balance),
+                    invoice.Currency.Code, attempt?.Number, attempt is null ? null : Amount(attempt.Amount), step.Description, recipients));
+            }
+        }
+
+        var entry = new InvoiceLedgerEntry(invoice.Number, invoice.IssuedAt, invoice.DueAt, invoice.Total, invoice.Balance, invoice.Status, State.Revision);
+        InvoiceLedgerUpdate update;
+        using (NestedCall())
+        {
+            update = await Ledger().RecordInvoiceAsync(entry);
+        }
+
+        if (outcome.Has(InvoiceEvent.FellOverdue))
+        {
+            foreach (var subscriptionId in invoice.ChargedSubscriptionIds())
+            {
+                using (NestedCall())
+                {
+                    await Dunning(subscriptionId).InvoiceOverdueAsync(invoice.Number);
+                }
+            }
+        }
+
+        if (update.OverdueBefore.Amount > 0m && update.OverdueAfter.IsZero)
+        {
+            foreach (var subscriptionId in update.SubscriptionIds)
+            {
+                using (NestedCall())
+                {
+                    await Dunning(subscriptionId).OverdueSettledAsync();
+                }
+            }
+        }
+    }
+
+    private static string? Notice(InvoiceEvent invoiceEvent) => invoiceEvent switch
+    {
+        InvoiceEvent.PaidInFull => InvoiceNotice.Receipt,
+        InvoiceEvent.PaymentDeclined => InvoiceNotice.PaymentFailed,
+        InvoiceEvent.AuthenticationRequired => InvoiceNotice.RequiresAction,
+        InvoiceEvent.DisputeOpened => InvoiceNotice.DisputeOpened,
+        InvoiceEvent.DisputeCredited or InvoiceEvent.DisputeCreditedInFull or InvoiceEvent.DisputeRejected => InvoiceNotice.DisputeResolved,
+        _ => null,
+    };
+
+    private static string Amount(Domain.Money.Money money) => money.Amount.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// What to charge: a one-time card token (used for this payment only, never saved), the saved method named, or the
+    /// account's default method; an expired card is refused (ACC-3).
+    /// </summary>
+    private (string Token, string Description, string? MethodId) Method(Account account, PayInvoice command)
+    {
+        if (!string.IsNullOrWhiteSpace(command.OneTimeCardToken))
+        {
+            return !string.IsNullOrWhiteSpace(command.PaymentMethodId)
+                ? throw new ValidationException("payment_method_id", "Give either a saved payment method or a one-time card, not both.")
+                : (command.OneTimeCardToken.Trim(), "one-time card", null);
+        }
+
+        PaymentMethod saved;
+        if (!string.IsNullOrWhiteSpace(command.PaymentMethodId))
+        {
+            saved = account.PaymentMethods.FirstOrDefault(m => string.Equals(m.Id, command.PaymentMethodId.Trim(), StringComparison.Ordinal))
+                ?? throw new ValidationException("payment_method_id", $"Account {Quoted.Of(account.Id)} has no payment method {Quoted.Of(command.PaymentMethodId)}.");
+        }
+        else
+        {
+            saved = account.DefaultPaymentMethod
+                ?? throw new RuleViolationException("INV-3", $"Account {Quoted.Of(account.Id)} has no default payment method: name a saved method or pay with a one-time card.");
+        }
+
+        if (saved.IsExpiredOn(AccountTimeZone.LocalDate(Now, AccountTimeZone.Resolve(account.TimeZoneId))))
+        {
+            throw new RuleViolationException("ACC-3", $"{saved.Describe()} has expired: pay with another method.");
+        }
+
+        return (saved.GatewayToken, saved.Describe(), saved.Id);
     }
 
     /// <summary>The invoice, adopted from the account's record first if this grain has none yet.</summary>
@@ -69,7 +388,7 @@ public sealed class InvoiceGrain(
             }
 
             State = State with { Invoice = issued.Invoice };
-            RecordHistory("adopted", null, issued.Invoice.Status.ToString().ToLowerInvariant(), new
+            RecordHistory("adopted", null, issued.Invoice.Status.ToWireName(), new
             {
                 issued.Invoice.Number,
                 issued.Invoice.IssuedAt,
@@ -78,4 +397,13 @@ public sealed class InvoiceGrain(
             return issued.Invoice;
         }, cancellationToken, answersRequestId: false);
     }
+
+    private Invoice RequireInvoice() => State.Invoice ?? throw new NotFoundException("Invoice", GrainKey);
+
+    private async Task<Account> AccountAsync() => (await Ledger().ReadAsync()).Account;
+
+    private IAccountLedgerGrain Ledger() => GrainFactory.GetGrain<IAccountLedgerGrain>(RequireInvoice().AccountId);
+
+    private ISubscriptionDunningGrain Dunning(string subscriptionId) =>
+        GrainFactory.GetGrain<ISubscriptionDunningGrain>(SubscriptionKey.Of(RequireInvoice().AccountId, subscriptionId));
 }

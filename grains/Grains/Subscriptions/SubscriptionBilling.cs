@@ -8,14 +8,16 @@ namespace Subscriptions.Grains.SubscriptionLifecycle;
 using Money = Subscriptions.Domain.Money.Money;
 
 /// <summary>
-/// Turns a decision's money into account effects: its charges into one invoice issued by the account (INV-1), its
+/// Turns a decision's money into account effects: its charges into one invoice issued by the account (INV-1) with its
+/// autopay schedule (INV-6, applied when the account has autopay on), its
 /// credits into account credits (SUB-4). Charges that net to a credit once rounded (deferred calendar-model credits at a
 /// cancellation) go to the balance too, since an invoice is never negative; charges netting to zero bill nothing.
 /// </summary>
 internal static class SubscriptionBilling
 {
     /// <summary>Issues the invoice and records the credits of <paramref name="decision"/>, each a nested call with its own derived request id; returns what was done.</summary>
-    public static async Task<SubscriptionBillingResult> SettleAsync(IAccountLedgerGrain account, SubscriptionDecision decision, Currency currency, Func<IDisposable> nestedCall)
+    public static async Task<SubscriptionBillingResult> SettleAsync(
+        IAccountLedgerGrain account, SubscriptionDecision decision, Currency currency, IReadOnlyList<DateTimeOffset> autopay, Func<IDisposable> nestedCall)
     {
         string? invoiceNumber = null;
         var credits = decision.Credits.ToList();
@@ -30,7 +32,7 @@ internal static class SubscriptionBilling
             {
                 using (nestedCall())
                 {
-                    invoiceNumber = (await account.IssueInvoiceAsync(new IssueInvoice(decision.Charges))).Number;
+                    invoiceNumber = (await account.IssueInvoiceAsync(new IssueInvoice(decision.Charges, autopay))).Number;
                 }
             }
         }

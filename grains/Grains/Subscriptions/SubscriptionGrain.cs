@@ -1,8 +1,10 @@
 using Orleans;
 using Subscriptions.Domain;
 using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Catalog;
 using Subscriptions.Domain.Errors;
+using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Infrastructure;
@@ -14,14 +16,14 @@ namespace Subscriptions.Grains.SubscriptionLifecycle;
 /// a decision's charges become an invoice through the account (INV-1), its credits go to the account balance (SUB-4),
 /// its history entry is recorded with the change's cause (OPS-1), and the earliest event its new state wants (trial
 /// end, renewal, cancellation, grace period end) is when the grain is woken next, by an Orleans reminder or by its test
-/// clock (CLOCK-1). Calls go one way: subscription → account and subscription → invoice (→ account, when an invoice
-/// adopts its record), never back into the subscription.
+/// clock (CLOCK-1). Calls go one way: subscription → account only; invoices call the subscription for dunning
+/// (<see cref="ISubscriptionDunningGrain"/>), and the subscription never calls an invoice.
 /// </summary>
 [GrainType(TypeName)]
 public sealed class SubscriptionGrain(
     [PersistentState(SubscriptionGrain.TypeName, SubscriptionsStorage.Name)] IPersistentState<GrainRecord<SubscriptionGrainState>> record,
     GrainServices services,
-    ProductCatalog catalog) : RecordedGrain<SubscriptionGrainState>(record, services), ISubscriptionGrain, IWakeableGrain
+    ProductCatalog catalog) : RecordedGrain<SubscriptionGrainState>(record, services), ISubscriptionGrain, ISubscriptionDunningGrain, IWakeableGrain
 {
     /// <summary>The grain type name under which subscriptions are stored and inspected (OPS-1).</summary>
     public const string TypeName = "subscription";
@@ -104,6 +106,12 @@ public sealed class SubscriptionGrain(
     public Task<SubscriptionView> ReactivateAsync(Actor actor, CancellationToken cancellationToken = default) => DecideAsync(actor, new Reactivate(), cancellationToken);
 
     /// <inheritdoc />
+    public Task InvoiceOverdueAsync(string invoiceNumber) => SystemChangeAsync(nameof(InvoiceOverdueAsync), SubscriptionEvent.RenewalOverdue, new MarkRenewalOverdue());
+
+    /// <inheritdoc />
+    public Task OverdueSettledAsync() => SystemChangeAsync(nameof(OverdueSettledAsync), SubscriptionEvent.OverdueSettled, new SettleOverdue());
+
+    /// <inheritdoc />
     public Task<DateTimeOffset?> WakeAsync(DateTimeOffset clockTime) => WakeUpAsync(clockTime, CancellationToken.None);
 
     /// <inheritdoc />
@@ -138,6 +146,21 @@ public sealed class SubscriptionGrain(
             await ApplyAsync(Subscription.Decide(current, command, inputs.Context), inputs);
         });
     }
+
+    /// <summary>A dunning change on the service's authority (SUB-8, SUB-9); nothing when the state has no such transition.</summary>
+    private Task<bool> SystemChangeAsync(string method, SubscriptionEvent expected, SubscriptionCommand command) =>
+        ChangeAsync(method, async () =>
+        {
+            var subscription = RequireSubscription();
+            if (SubscriptionTransitions.Find(subscription.Status, expected) is null)
+            {
+                return false;
+            }
+
+            var inputs = await InputsAsync(null, subscription.AccountId, command, CancellationToken.None);
+            await ApplyAsync(Subscription.Decide(subscription, command, inputs.Context), inputs);
+            return true;
+        }, CancellationToken.None);
 
     private Task<SubscriptionView> StartAsync(
         Actor actor, string accountId, string subscriptionId, string? currency, Func<SubscriptionContext, SubscriptionDecision> decide,
@@ -194,8 +217,7 @@ public sealed class SubscriptionGrain(
 
     /// <summary>
     /// Reads the account facts a decision needs; binds the grain to the account's test clock first (CLOCK-1), so "now"
-    /// is the clock's time. The overdue balance (ACC-6) is read from the account's invoices only for a cancellation, the
-    /// one command that depends on it (SUB-6).
+    /// is the clock's time. The overdue balance (ACC-6) comes from the account's ledger of its invoices (SUB-6, SUB-9).
     /// </summary>
     private async Task<DecisionInputs> InputsAsync(Actor? actor, string accountId, SubscriptionCommand? command, CancellationToken cancellationToken)
     {
@@ -207,7 +229,7 @@ public sealed class SubscriptionGrain(
         }
 
         var now = Now;
-        var overdue = command is Cancel && (await AccountBalance.ReadAsync(GrainFactory, snapshot, now)).OverdueBalance.Amount > 0m;
+        var overdue = AccountBalances.Of(snapshot.Invoices, snapshot.UnappliedCredit, now).OverdueBalance.Amount > 0m;
         var facts = AccountFacts.Of(account, now, overdue);
         var authority = actor is null ? CallerAuthority.System : SubscriptionAuthority.Of(actor, account);
         return new DecisionInputs(account, new SubscriptionContext(catalog, facts, authority, now));
@@ -215,7 +237,9 @@ public sealed class SubscriptionGrain(
 
     private async Task<SubscriptionView> ApplyAsync(SubscriptionDecision decision, DecisionInputs inputs)
     {
-        var billing = await SubscriptionBilling.SettleAsync(Ledger(inputs.Account.Id), decision, inputs.Account.Currency, NestedCall);
+        var before = State.Subscription?.Status;
+        var autopay = InvoiceLifecycle.AutopaySchedule(AutopayFrom(decision.State.BillingModel, inputs.Context.Zone), catalog.Product(decision.State.ProductId).AutopayRetryDays);
+        var billing = await SubscriptionBilling.SettleAsync(Ledger(inputs.Account.Id), decision, inputs.Account.Currency, autopay, NestedCall);
         State = State with
         {
             Subscription = decision.State,
@@ -227,7 +251,37 @@ public sealed class SubscriptionGrain(
                 entry.At, entry.Description, billing.InvoiceNumber, [.. billing.Credits.Select(c => c.Amount.ToString())]));
         }
 
+        var after = decision.State;
+        var notice = after.Status != before ? after.Status switch
+        {
+            SubscriptionStatus.Limited => SubscriptionNotice.Limited,
+            SubscriptionStatus.Suspended => SubscriptionNotice.Suspended,
+            SubscriptionStatus.Active when before is SubscriptionStatus.Limited or SubscriptionStatus.Suspended => SubscriptionNotice.Restored,
+            _ => null,
+        } : null;
+        if (notice is not null)
+        {
+            Notify(notice, new SubscriptionNotice(
+                after.AccountId, after.Id, after.ProductId, after.Status.ToWireName(), decision.History.LastOrDefault()?.Description ?? "", inputs.Account.InvoiceRecipientEmails));
+        }
+
         return View(billing.InvoiceNumber, billing.Credits);
+    }
+
+    /// <summary>
+    /// When autopay first charges an invoice this subscription causes (INV-6): at once for the anniversary model, on the
+    /// 10th of the month (local) for the calendar model, or at once when the 10th has passed.
+    /// </summary>
+    private DateTimeOffset AutopayFrom(BillingModel model, TimeZoneInfo zone)
+    {
+        if (model != BillingModel.Calendar)
+        {
+            return Now;
+        }
+
+        var today = AccountTimeZone.LocalDate(Now, zone);
+        var tenth = AccountTimeZone.StartOfDay(new DateOnly(today.Year, today.Month, 10), zone);
+        return tenth > Now ? tenth : Now;
     }
 
     private SubscriptionView View(string? issuedInvoiceNumber, IReadOnlyList<AccountCredit> credits) =>

@@ -32,6 +32,8 @@ internal static class AccountMapping
             TaxExemption = account.TaxExemption is null ? null : ToProto(account.TaxExemption),
             CreatedAt = CommonMapping.ToProto(account.CreatedAt),
             UnappliedCredit = CommonMapping.ToProto(snapshot.UnappliedCredit),
+            Balance = CommonMapping.ToProto(snapshot.Balances.Balance),
+            OverdueBalance = CommonMapping.ToProto(snapshot.Balances.OverdueBalance),
         };
         proto.Members.AddRange(account.Members.Select(m => new Proto.Member { SubjectId = m.SubjectId, Email = m.Email, Role = ToProto(m.Role) }));
         proto.PaymentMethods.AddRange(account.PaymentMethods.Select(m => ToProto(m, m.Id == account.DefaultPaymentMethodId)));

@@ -44,6 +44,28 @@ internal sealed partial class EdgeValidation
     /// <summary>A value that must hold, with the reason when it does not.</summary>
     public EdgeValidation Check(string field, bool valid, string description) => valid ? this : Add(field, description);
 
+    /// <summary>
+    /// An optional exact decimal amount ("12.50"; no sign, exponent or group separator, at most 28 characters): null
+    /// when empty, else parsed into <paramref name="amount"/>.
+    /// </summary>
+    public EdgeValidation Decimal(string field, string value, out decimal? amount)
+    {
+        amount = null;
+        if (value.Length == 0)
+        {
+            return this;
+        }
+
+        if (value.Length <= 28 && DecimalPattern().IsMatch(value)
+            && decimal.TryParse(value, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+        {
+            amount = parsed;
+            return this;
+        }
+
+        return Add(field, $"\"{Shorten(value)}\" must be a decimal amount such as \"12.50\" (digits, an optional '.' and decimals)");
+    }
+
     /// <summary>Throws INVALID_ARGUMENT listing every violation, if any.</summary>
     public void ThrowIfInvalid()
     {
@@ -69,4 +91,7 @@ internal sealed partial class EdgeValidation
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex IdPattern();
+
+    [GeneratedRegex("^[0-9]+(\\.[0-9]+)?$")]
+    private static partial Regex DecimalPattern();
 }

@@ -61,3 +61,13 @@ public sealed partial class AttachTestClockRequest : IAccountChangeRequest;
 public sealed partial class GetInvoiceRequest : IAccountRequest;
 
 public sealed partial class ListInvoicesRequest : IAccountRequest;
+
+public sealed partial class PayInvoiceRequest : IAccountChangeRequest;
+
+public sealed partial class ListPaymentAttemptsRequest : IAccountRequest;
+
+public sealed partial class SettlePaymentRequest : IAccountChangeRequest;
+
+public sealed partial class OpenDisputeRequest : IAccountChangeRequest;
+
+public sealed partial class ResolveDisputeRequest : IAccountChangeRequest;

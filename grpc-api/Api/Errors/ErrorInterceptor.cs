@@ -73,6 +73,8 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 return RichErrors.Aborted(e.Message);
             case StorageUnavailableException e:
                 return RichErrors.Unavailable(e.Message);
+            case PaymentGatewayUnavailableException e:
+                return RichErrors.Unavailable(e.Message);
             case TimeoutException:
                 return new RpcException(new Status(StatusCode.DeadlineExceeded, "A grain call did not complete in time; the change may still complete. Retry with the same request id."));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:

@@ -25,10 +25,57 @@ internal static class InvoiceMapping
             Balance = CommonMapping.ToProto(invoice.Balance),
             Status = ToProto(invoice.Status),
             ReverseCharge = invoice.ReverseCharge,
+            AmountCredited = CommonMapping.ToProto(invoice.AmountCredited),
+            Dispute = invoice.Dispute is { } dispute ? ToProto(dispute) : null,
+            PaymentAttemptCount = invoice.Attempts.Count,
         };
         proto.Lines.AddRange(invoice.Lines.Select(ToProto));
         return proto;
     }
+
+    /// <summary>A payment attempt as the API shows it.</summary>
+    public static Proto.PaymentAttempt ToProto(PaymentAttempt attempt) => new()
+    {
+        Number = attempt.Number,
+        At = CommonMapping.ToProto(attempt.At),
+        Amount = CommonMapping.ToProto(attempt.Amount),
+        Method = attempt.Method,
+        PaymentMethodId = attempt.PaymentMethodId ?? "",
+        Status = attempt.Status switch
+        {
+            PaymentAttemptStatus.Succeeded => Proto.PaymentAttemptStatus.Succeeded,
+            PaymentAttemptStatus.Declined => Proto.PaymentAttemptStatus.Declined,
+            PaymentAttemptStatus.RequiresAction => Proto.PaymentAttemptStatus.RequiresAction,
+            PaymentAttemptStatus.Abandoned => Proto.PaymentAttemptStatus.Abandoned,
+            _ => Proto.PaymentAttemptStatus.Unspecified,
+        },
+        FailureReason = attempt.FailureReason ?? "",
+        By = attempt.By,
+        SettledAt = CommonMapping.ToProto(attempt.SettledAt),
+        GatewayReference = attempt.GatewayReference ?? "",
+    };
+
+    /// <summary>The domain status of a proto one (Unspecified is refused at the edge).</summary>
+    public static InvoiceStatus? ToDomain(Proto.InvoiceStatus status) => status switch
+    {
+        Proto.InvoiceStatus.Open => InvoiceStatus.Open,
+        Proto.InvoiceStatus.Paid => InvoiceStatus.Paid,
+        Proto.InvoiceStatus.Overdue => InvoiceStatus.Overdue,
+        Proto.InvoiceStatus.Disputed => InvoiceStatus.Disputed,
+        Proto.InvoiceStatus.Void => InvoiceStatus.Void,
+        _ => null,
+    };
+
+    private static Proto.InvoiceDispute ToProto(InvoiceDispute dispute) => new()
+    {
+        OpenedAt = CommonMapping.ToProto(dispute.OpenedAt),
+        OpenedBy = dispute.OpenedBy,
+        Reason = dispute.Reason,
+        ResolvedAt = CommonMapping.ToProto(dispute.ResolvedAt),
+        ResolvedBy = dispute.ResolvedBy ?? "",
+        Credit = dispute.Credit is { } credit ? CommonMapping.ToProto(credit) : null,
+        ResolutionComment = dispute.ResolutionComment ?? "",
+    };
 
     private static Proto.InvoiceLine ToProto(InvoiceLine line) => new()
     {

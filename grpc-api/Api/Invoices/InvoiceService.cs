@@ -11,10 +11,10 @@ using Proto = Subscriptions.Grpc.Api.V1;
 namespace Subscriptions.Grpc.Api.Invoices;
 
 /// <summary>
-/// subscriptions.v1.InvoiceService: reads an account's invoices after the account grain checks the reader (ACC-2). The
-/// account says which invoices it issued; each invoice is read from its own grain, not from the account's record, because
-/// that record is the invoice as issued while payments, due-date and dispute changes happen in the invoice grain (which
-/// adopts the record on its first turn). Both calls come from here, one after the other, so no grain calls back into another.
+/// subscriptions.v1.InvoiceService: reads, pays and disputes an account's invoices after the account grain checks the
+/// caller (ACC-2). The account says which invoices it issued; each invoice is read and changed in its own grain, not in
+/// the account's record, because that record is the invoice as issued while payments, due-date and dispute changes happen
+/// in the invoice grain (which adopts the record on its first turn). Both calls come from here, one after the other.
 /// </summary>
 public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions options) : Proto.InvoiceService.InvoiceServiceBase
 {
@@ -27,18 +27,14 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Reading().Id("account_id", request.AccountId).Required("invoice_number", request.InvoiceNumber).ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context), context.CancellationToken);
-        if (!account.InvoiceNumbers.Contains(request.InvoiceNumber, StringComparer.Ordinal))
-        {
-            throw new NotFoundException("Invoice", InvoiceKey.Of(request.AccountId, request.InvoiceNumber));
-        }
-
-        return InvoiceMapping.ToProto(await grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of(request.AccountId, request.InvoiceNumber)).GetAsync(context.CancellationToken));
+        return InvoiceMapping.ToProto(await (await IssuedInvoiceAsync(request.AccountId, request.InvoiceNumber, context)).GetAsync(context.CancellationToken));
     }
 
     /// <summary>
-    /// A page of the account's invoices, newest first. The page token is the number of invoices older than the next
-    /// one to list, so a token stays valid while new invoices are issued: a later page neither repeats nor skips one.
+    /// A page of the account's invoices, newest first, optionally only those in <c>statuses</c> and due in
+    /// [<c>due_from</c>, <c>due_before</c>) as the account's ledger knows them (ACC-6). The page token is the number of
+    /// invoices older than the next one to look at, so a token stays valid while new invoices are issued: a later page
+    /// neither repeats nor skips one.
     /// </summary>
     [OnAccount(AccountAccess.Read)]
     public override async Task<Proto.ListInvoicesResponse> ListInvoices(Proto.ListInvoicesRequest request, ServerCallContext context)
@@ -50,18 +46,131 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
             .Check("page_size", request.PageSize >= 0 && request.PageSize <= options.MaxPageSize, $"must be 0 (for {options.DefaultPageSize}) to {options.MaxPageSize}")
             .Check("page_token", request.PageToken.Length == 0 || (int.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out before) && before > 0),
                 PageTokenViolation)
+            .Check("statuses", request.Statuses.Count <= 5 && request.Statuses.All(s => InvoiceMapping.ToDomain(s) is not null), "must list at most 5 invoice states, none unspecified")
             .ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        var numbers = (await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context), context.CancellationToken)).InvoiceNumbers;
+        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context), context.CancellationToken);
+        var numbers = account.InvoiceNumbers;
         var end = request.PageToken.Length == 0 ? numbers.Count : before;
         EdgeValidation.Reading().Check("page_token", end <= numbers.Count, PageTokenViolation).ThrowIfInvalid();
-        var start = Math.Max(0, end - (request.PageSize == 0 ? options.DefaultPageSize : request.PageSize));
-        var response = new Proto.ListInvoicesResponse { NextPageToken = start > 0 ? start.ToString(CultureInfo.InvariantCulture) : "" };
-        // Each invoice is its own grain: read the page at once, newest first.
-        var page = await Task.WhenAll(Enumerable.Range(start, end - start).Reverse()
-            .Select(i => grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of(request.AccountId, numbers[i])).GetAsync(context.CancellationToken)));
-        response.Invoices.AddRange(page.Select(InvoiceMapping.ToProto));
+        var statuses = request.Statuses.Select(s => InvoiceMapping.ToDomain(s)!.Value).ToHashSet();
+        var dueFrom = request.DueFrom?.ToDateTimeOffset();
+        var dueBefore = request.DueBefore?.ToDateTimeOffset();
+        var ledger = account.Invoices.ToDictionary(i => i.Number, StringComparer.Ordinal);
+        bool Matches(string number) =>
+            (statuses.Count == 0 && dueFrom is null && dueBefore is null)
+            || (ledger.TryGetValue(number, out var entry)
+                && (statuses.Count == 0 || statuses.Contains(entry.Status))
+                && (dueFrom is null || entry.DueAt >= dueFrom)
+                && (dueBefore is null || entry.DueAt < dueBefore));
 
+        var pageSize = request.PageSize == 0 ? options.DefaultPageSize : request.PageSize;
+        var page = new List<string>(pageSize);
+        var next = end;
+        while (next > 0 && page.Count < pageSize)
+        {
+            next--;
+            if (Matches(numbers[next]))
+            {
+                page.Add(numbers[next]);
+            }
+        }
+
+        var more = Enumerable.Range(0, next).Any(i => Matches(numbers[i]));
+        var response = new Proto.ListInvoicesResponse { NextPageToken = more ? next.ToString(CultureInfo.InvariantCulture) : "" };
+        // Each invoice is its own grain: read the page at once, newest first.
+        var invoices = await Task.WhenAll(page.Select(number => Invoice(request.AccountId, number).GetAsync(context.CancellationToken)));
+        response.Invoices.AddRange(invoices.Select(InvoiceMapping.ToProto));
         return response;
     }
+
+    /// <summary>Pays an invoice (INV-3, INV-4); billing viewers may pay (ACC-2).</summary>
+    [OnAccount(AccountAccess.Pay)]
+    public override async Task<Proto.PaymentResult> PayInvoice(Proto.PayInvoiceRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EdgeValidation.Mutating(request.RequestId)
+            .Id("account_id", request.AccountId)
+            .Required("invoice_number", request.InvoiceNumber)
+            .Decimal("amount", request.Amount, out var amount)
+            .Check("one_time_card_token", request.OneTimeCardToken.Length == 0 || request.PaymentMethodId.Length == 0, "give either payment_method_id or one_time_card_token, not both")
+            .ThrowIfInvalid();
+        using var scope = CallScope.Enter(context, request.RequestId);
+        var invoice = await IssuedInvoiceAsync(request.AccountId, request.InvoiceNumber, context);
+        var result = await invoice.PayAsync(
+            CallScope.ActorOf(context), new PayInvoice(CommonMapping.Blank(request.PaymentMethodId), CommonMapping.Blank(request.OneTimeCardToken), amount), context.CancellationToken);
+        return ToProto(result);
+    }
+
+    /// <summary>Every payment attempt on an invoice, oldest first (INV-4).</summary>
+    [OnAccount(AccountAccess.Read)]
+    public override async Task<Proto.ListPaymentAttemptsResponse> ListPaymentAttempts(Proto.ListPaymentAttemptsRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EdgeValidation.Reading().Id("account_id", request.AccountId).Required("invoice_number", request.InvoiceNumber).ThrowIfInvalid();
+        using var scope = CallScope.Enter(context);
+        var invoice = await (await IssuedInvoiceAsync(request.AccountId, request.InvoiceNumber, context)).GetAsync(context.CancellationToken);
+        var response = new Proto.ListPaymentAttemptsResponse();
+        response.Attempts.AddRange(invoice.Attempts.Select(InvoiceMapping.ToProto));
+        return response;
+    }
+
+    /// <summary>Completes an attempt waiting for authentication (INV-4).</summary>
+    [OnAccount(AccountAccess.Pay)]
+    public override Task<Proto.PaymentResult> ConfirmPayment(Proto.SettlePaymentRequest request, ServerCallContext context) =>
+        SettleAsync(request, context, (invoice, actor, attempt) => invoice.ConfirmPaymentAsync(actor, attempt, context.CancellationToken));
+
+    /// <summary>Gives up an attempt waiting for authentication (INV-4).</summary>
+    [OnAccount(AccountAccess.Pay)]
+    public override Task<Proto.PaymentResult> AbandonPayment(Proto.SettlePaymentRequest request, ServerCallContext context) =>
+        SettleAsync(request, context, (invoice, actor, attempt) => invoice.AbandonPaymentAsync(actor, attempt, context.CancellationToken));
+
+    /// <summary>Disputes an invoice within 15 days of its issue date (INV-7).</summary>
+    [OnAccount(AccountAccess.ManageBilling)]
+    public override async Task<Proto.Invoice> OpenDispute(Proto.OpenDisputeRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EdgeValidation.Mutating(request.RequestId).Id("account_id", request.AccountId).Required("invoice_number", request.InvoiceNumber)
+            .Required("reason", request.Reason).ThrowIfInvalid();
+        using var scope = CallScope.Enter(context, request.RequestId);
+        var invoice = await IssuedInvoiceAsync(request.AccountId, request.InvoiceNumber, context);
+        return InvoiceMapping.ToProto(await invoice.OpenDisputeAsync(CallScope.ActorOf(context), request.Reason, context.CancellationToken));
+    }
+
+    /// <summary>Billing ops resolve a dispute with a credit or a rejection (INV-7).</summary>
+    [OpsOnly]
+    public override async Task<Proto.Invoice> ResolveDispute(Proto.ResolveDisputeRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EdgeValidation.Mutating(request.RequestId).Id("account_id", request.AccountId).Required("invoice_number", request.InvoiceNumber)
+            .Decimal("credit", request.Credit, out var credit).Required("comment", request.Comment).ThrowIfInvalid();
+        using var scope = CallScope.Enter(context, request.RequestId);
+        var invoice = await IssuedInvoiceAsync(request.AccountId, request.InvoiceNumber, context);
+        return InvoiceMapping.ToProto(await invoice.ResolveDisputeAsync(CallScope.ActorOf(context), credit, request.Comment, context.CancellationToken));
+    }
+
+    private async Task<Proto.PaymentResult> SettleAsync(
+        Proto.SettlePaymentRequest request, ServerCallContext context, Func<IInvoiceGrain, Domain.Accounts.Actor, int, Task<PaymentResult>> settle)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EdgeValidation.Mutating(request.RequestId).Id("account_id", request.AccountId).Required("invoice_number", request.InvoiceNumber)
+            .Check("attempt_number", request.AttemptNumber >= 1, $"must be 1 or more (got {request.AttemptNumber})").ThrowIfInvalid();
+        using var scope = CallScope.Enter(context, request.RequestId);
+        var invoice = await IssuedInvoiceAsync(request.AccountId, request.InvoiceNumber, context);
+        return ToProto(await settle(invoice, CallScope.ActorOf(context), request.AttemptNumber));
+    }
+
+    /// <summary>The invoice grain, after the account confirmed the caller may read it (ACC-2) and that it issued it (else NOT_FOUND).</summary>
+    private async Task<IInvoiceGrain> IssuedInvoiceAsync(string accountId, string number, ServerCallContext context)
+    {
+        var account = await grains.GetGrain<IAccountGrain>(accountId).GetAsync(CallScope.ActorOf(context), context.CancellationToken);
+        return account.InvoiceNumbers.Contains(number, StringComparer.Ordinal)
+            ? Invoice(accountId, number)
+            : throw new NotFoundException("Invoice", InvoiceKey.Of(accountId, number));
+    }
+
+    private IInvoiceGrain Invoice(string accountId, string number) => grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of(accountId, number));
+
+    private static Proto.PaymentResult ToProto(PaymentResult result) =>
+        new() { Invoice = InvoiceMapping.ToProto(result.Invoice), Attempt = InvoiceMapping.ToProto(result.Attempt) };
 }

@@ -44,7 +44,7 @@ public sealed class LifecycleTests(ApiServer server)
         Assert.Equal(trialEnd.AddDays(30), active.NextRenewal.ToDateTimeOffset());
         var invoice = Assert.Single(await kit.InvoicesAsync());
         Assert.Equal([invoice.Number], active.InvoiceNumbers);
-        Assert.Equal(Proto.InvoiceStatus.Open, invoice.Status);
+        Assert.Equal(Proto.InvoiceStatus.Paid, invoice.Status);
         Assert.Equal(trialEnd, invoice.IssuedAt.ToDateTimeOffset());
         var line = Assert.Single(invoice.Lines, l => l.Kind == Proto.InvoiceLineKind.SubscriptionCharge);
         Assert.Equal("pro-1", line.SubscriptionId);

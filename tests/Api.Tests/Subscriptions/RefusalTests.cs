@@ -118,6 +118,7 @@ public sealed class RefusalTests(ApiServer server)
     public async Task SUB_6_cancellation_is_refused_to_everyone_while_the_account_has_an_overdue_balance()
     {
         var kit = await SubscriptionKit.OpenAsync(server);
+        await kit.SetAutopayAsync(false);
         await kit.BuyAsync("meeting-1", "meeting", "professional");
         await kit.AdvanceToAsync(Start.AddDays(16));
 

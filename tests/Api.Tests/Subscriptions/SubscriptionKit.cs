@@ -151,6 +151,14 @@ public sealed class SubscriptionKit
     public Task<Proto.Invoice> InvoiceAsync(string number) =>
         Client.InvoiceAsync<Proto.GetInvoiceRequest, Proto.Invoice>("GetInvoice", new Proto.GetInvoiceRequest { AccountId = AccountId, InvoiceNumber = number }, Holder);
 
+    /// <summary>Switches autopay (INV-6) on or off as the primary holder.</summary>
+    public Task<Proto.Account> SetAutopayAsync(bool enabled) =>
+        Client.AccountAsync("SetAutopay", new Proto.SetAutopayRequest { RequestId = Requests.NewRequestId(), AccountId = AccountId, Enabled = enabled }, Holder);
+
+    /// <summary>The account as its primary holder reads it, balances included (ACC-6).</summary>
+    public Task<Proto.Account> AccountAsync() =>
+        Client.AccountAsync("GetAccount", new Proto.GetAccountRequest { AccountId = AccountId }, Holder);
+
     /// <summary>The subscription grain as billing ops inspect it (OPS-1).</summary>
     public Task<Proto.GrainInspection> InspectAsync(string subscriptionId) =>
         Client.InspectAsync("subscription", $"{AccountId}/{subscriptionId}", Ops);
