@@ -44,7 +44,8 @@ public sealed class SubscriptionKit
     /// <summary>The account's billing viewer (a member of the account).</summary>
     public CallOptions Viewer => Server.Tokens.BillingViewer(AccountId);
 
-    private ApiClient Client => Server.Client;
+    /// <summary>The API client the kit calls through.</summary>
+    public ApiClient Client => Server.Client;
 
     /// <summary>Opens a sandbox account on a new test clock at <paramref name="start"/> (default <see cref="Start"/>), with a card on file unless told otherwise.</summary>
     public static async Task<SubscriptionKit> OpenAsync(ApiServer server, bool withCard = true, string currency = "USD", DateTimeOffset? start = null)

@@ -217,6 +217,22 @@ public sealed class RenewalTests
     }
 
     [Fact]
+    public void INV_8_a_corporate_customer_cannot_buy_monthly_billing_and_billing_ops_can()
+    {
+        var monthly = new CreatePaid("sub-1", "acc-1", "meeting", "business", 5, BillingFrequency.Monthly);
+
+        var refusal = Assert.Throws<RuleViolationException>(() => Subscription.CreatePaid(monthly, Context(Utc(2025, 1, 1), kind: AccountKind.Corporate)));
+        var annual = Subscription.CreatePaid(monthly with { Frequency = BillingFrequency.Annual }, Context(Utc(2025, 1, 1), kind: AccountKind.Corporate));
+        var byOps = Subscription.CreatePaid(monthly, Context(Utc(2025, 1, 1), CallerAuthority.BillingOps, kind: AccountKind.Corporate));
+        var trial = Assert.Throws<RuleViolationException>(() => Subscription.StartTrial(
+            new StartTrial("sub-2", "acc-1", "pro", "personal", 1, BillingFrequency.Monthly), Context(Utc(2025, 1, 1), kind: AccountKind.Corporate)));
+
+        Assert.Equal(("INV-8", "INV-8"), (refusal.RuleId, trial.RuleId));
+        Assert.Contains("billed annually", refusal.Reason, StringComparison.Ordinal);
+        Assert.Equal((BillingFrequency.Annual, BillingFrequency.Monthly), (annual.State.Frequency, byOps.State.Frequency));
+    }
+
+    [Fact]
     public void SUB_10_an_unsupported_frequency_is_a_validation_error()
     {
         var state = Connect(Utc(2025, 1, 1)).State;

@@ -95,7 +95,8 @@ def scenario(channel, account_id, ops, holder, viewer):
     print(f"SUB-1 trial: {trial.subscription_id} {trial.product_id}/{trial.plan_id} {status(trial.status)} "
           f"until {iso(trial.trial_end.seconds)}")
 
-    # 4. Ops: the clock passes the trial end; the trial becomes active with one open invoice (INV-1).
+    # 4. Ops: the clock passes the trial end; the trial becomes active with one invoice (INV-1), which autopay charged
+    #    to the default card at once (INV-6: autopay is on for a self-service account).
     target = trial_end + DAY
     advanced = api.call("TestClockService", "AdvanceTestClock", ops, request_id=request_id("advance"),
                         clock_id=clock_id, target_time={"seconds": target})
@@ -112,7 +113,7 @@ def scenario(channel, account_id, ops, holder, viewer):
     invoice = invoices[0]
     invoice_status = api.enum_name("subscriptions.v1.InvoiceStatus", invoice.status)
     check(invoice.number == paid.invoice_numbers[0], f"invoice {invoice.number} is not pro-1's {paid.invoice_numbers[0]}")
-    check(invoice_status == "INVOICE_STATUS_OPEN", f"invoice {invoice.number} is {invoice_status}")
+    check(invoice_status == "INVOICE_STATUS_PAID" and invoice.balance.amount == "0.00", f"invoice {invoice.number} is {invoice_status}, balance {invoice.balance.amount}")
     check(invoice.due_at.seconds - invoice.issued_at.seconds == 15 * DAY and invoice.due_at.nanos == invoice.issued_at.nanos,
           f"invoice {invoice.number} issued {iso(invoice.issued_at.seconds)} is due {iso(invoice.due_at.seconds)}")
     check(Decimal(invoice.total.amount) > 0 and invoice.total.currency_code == "USD", f"invoice total {invoice.total}")
@@ -132,6 +133,24 @@ def scenario(channel, account_id, ops, holder, viewer):
     check([s.subscription_id for s in subscriptions] == ["pro-1", "meeting-1"], f"subscriptions after the retry: {[s.subscription_id for s in subscriptions]}")
     check(numbers == sorted([invoice.number, first.issued_invoice_number]), f"invoices after the retry: {numbers}")
     print(f"IDEM-1 retried purchase: same answer, subscriptions={len(subscriptions)} invoices={len(numbers)}")
+
+    # 5b. The billing viewer pays the purchase's invoice in two parts before autopay's turn (INV-3, ACC-2); the account's
+    #     balance follows (ACC-6).
+    number = first.issued_invoice_number
+    part = api.call("InvoiceService", "PayInvoice", viewer, request_id=request_id("pay-part"), account_id=account_id,
+                    invoice_number=number, amount="10.00")
+    check(api.enum_name("subscriptions.v1.PaymentAttemptStatus", part.attempt.status) == "PAYMENT_ATTEMPT_STATUS_SUCCEEDED",
+          f"the partial payment is {part.attempt}")
+    owed = api.call("AccountService", "GetAccount", holder, account_id=account_id)
+    check(Decimal(owed.balance.amount) == Decimal(part.invoice.balance.amount) and owed.overdue_balance.amount == "0.00",
+          f"account balance {owed.balance.amount} overdue {owed.overdue_balance.amount} after paying 10.00 of {part.invoice.total.amount}")
+    rest = api.call("InvoiceService", "PayInvoice", viewer, request_id=request_id("pay-rest"), account_id=account_id, invoice_number=number)
+    check(api.enum_name("subscriptions.v1.InvoiceStatus", rest.invoice.status) == "INVOICE_STATUS_PAID" and rest.invoice.balance.amount == "0.00",
+          f"after paying the rest invoice {number} is {rest.invoice}")
+    attempts = api.call("InvoiceService", "ListPaymentAttempts", holder, account_id=account_id, invoice_number=number).attempts
+    check([a.amount.amount for a in attempts] == ["10.00", rest.attempt.amount.amount], f"attempts {[a.amount.amount for a in attempts]}")
+    print(f"INV-3 paid {number} in two parts: {', '.join(a.amount.amount for a in attempts)} {rest.invoice.currency}; "
+          f"account balance {api.call('AccountService', 'GetAccount', holder, account_id=account_id).balance.amount}")
 
     # 6. Refusals, with their status and details as they arrive on the wire.
     error = api.refused(Code.UNAUTHENTICATED, "AccountService", "GetAccount", None, account_id=account_id)

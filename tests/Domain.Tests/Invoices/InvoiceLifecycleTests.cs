@@ -1,0 +1,168 @@
+using Subscriptions.Domain.Errors;
+using Subscriptions.Domain.Invoices;
+using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Subscriptions;
+using static Subscriptions.Domain.Tests.TestKit;
+
+namespace Subscriptions.Domain.Tests.Invoices;
+
+using Money = Money.Money;
+
+/// <summary>The invoice lifecycle's decisions (INV-3 to INV-7) and its table.</summary>
+public sealed class InvoiceLifecycleTests
+{
+    private static readonly DateTimeOffset Issued = Utc(2026, 3, 1, 23, 30);
+
+    private static Invoice Open(decimal total = 100m) =>
+        new InvoiceBuilder("acc-1", "ACME-000001", Issued, Currency.Usd)
+            .Add([new ChargeLine(InvoiceLineKind.SubscriptionCharge, "Plan", 1, new Money(total, Currency.Usd), SubscriptionId: "sub-1")])
+            .Build();
+
+    private static PaymentAttempt Attempt(Invoice invoice, DateTimeOffset at, PaymentAttemptStatus status, decimal amount = 100m) => new()
+    {
+        Number = invoice.Attempts.Count + 1, At = at, Amount = new Money(amount, Currency.Usd), Method = "Visa ending 4242", PaymentMethodId = "card-1", Status = status, By = "u-1",
+    };
+
+    private static Invoice Tried(Invoice invoice, DateTimeOffset at, PaymentAttemptStatus status, decimal amount = 100m) =>
+        InvoiceLifecycle.RecordAttempt(invoice, Attempt(invoice, at, status, amount)).Invoice;
+
+    [Fact]
+    public void INV_3_a_partial_then_a_full_payment_keep_paid_amount_and_balance_exact()
+    {
+        var partly = InvoiceLifecycle.RecordAttempt(Open(), Attempt(Open(), Issued, PaymentAttemptStatus.Succeeded, 33.33m));
+        var paid = InvoiceLifecycle.RecordAttempt(partly.Invoice, Attempt(partly.Invoice, Issued, PaymentAttemptStatus.Succeeded, 66.67m));
+
+        Assert.Equal((InvoiceStatus.Open, 66.67m, InvoiceEvent.PaidInPart), (partly.Invoice.Status, partly.Invoice.Balance.Amount, partly.Steps.Single().Event));
+        Assert.Equal((InvoiceStatus.Paid, 0m, 100m, InvoiceEvent.PaidInFull), (paid.Invoice.Status, paid.Invoice.Balance.Amount, paid.Invoice.AmountPaid.Amount, paid.Steps.Single().Event));
+    }
+
+    [Fact]
+    public void INV_3_the_whole_balance_is_charged_when_no_amount_is_given_and_more_is_refused()
+    {
+        var invoice = Tried(Open(), Issued, PaymentAttemptStatus.Succeeded, 40m);
+
+        Assert.Equal(60m, InvoiceLifecycle.CheckPayment(invoice, null, Issued, PaymentPolicy.Default).Amount);
+        Assert.Equal("INV-3", Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckPayment(invoice, 60.01m, Issued, PaymentPolicy.Default)).RuleId);
+        Assert.Equal("amount", Assert.Throws<ValidationException>(() => InvoiceLifecycle.CheckPayment(invoice, 0m, Issued, PaymentPolicy.Default)).Violations.Single().Field);
+    }
+
+    [Fact]
+    public void INV_4_the_attempt_limit_and_the_wait_after_a_decline_come_from_the_policy()
+    {
+        var policy = new PaymentPolicy(TimeSpan.FromMinutes(30), 2, TimeSpan.FromHours(12));
+        var once = Tried(Open(), Issued, PaymentAttemptStatus.Declined);
+
+        var tooSoon = Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckPayment(once, null, Issued.AddMinutes(29), policy));
+        var twice = Tried(once, Issued.AddMinutes(30), PaymentAttemptStatus.Declined);
+        var limit = Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckPayment(twice, null, Issued.AddHours(11), policy));
+
+        Assert.Contains("after 30 minutes", tooSoon.Reason, StringComparison.Ordinal);
+        Assert.Contains("maximum attempts reached, try again in 12 hours", limit.Reason, StringComparison.Ordinal);
+        Assert.Equal(100m, InvoiceLifecycle.CheckPayment(twice, null, Issued.AddHours(12).AddMinutes(1), policy).Amount);
+    }
+
+    [Fact]
+    public void INV_4_an_attempt_waiting_for_authentication_blocks_others_until_settled()
+    {
+        var waiting = Tried(Open(), Issued, PaymentAttemptStatus.RequiresAction);
+
+        Assert.Equal("INV-4", Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckPayment(waiting, null, Issued.AddDays(1), PaymentPolicy.Default)).RuleId);
+        var declined = InvoiceLifecycle.SettleAuthentication(waiting, 1, succeeded: false, "authentication_failed", Issued.AddMinutes(5));
+        var abandoned = InvoiceLifecycle.AbandonAuthentication(waiting, 1, Issued.AddMinutes(5));
+        var confirmed = InvoiceLifecycle.SettleAuthentication(waiting, 1, succeeded: true, null, Issued.AddMinutes(5));
+
+        Assert.Equal((PaymentAttemptStatus.Declined, InvoiceStatus.Open), (declined.Invoice.Attempts[0].Status, declined.Invoice.Status));
+        Assert.Equal((PaymentAttemptStatus.Abandoned, 100m), (abandoned.Invoice.Attempts[0].Status, abandoned.Invoice.Balance.Amount));
+        Assert.Equal((PaymentAttemptStatus.Succeeded, InvoiceStatus.Paid), (confirmed.Invoice.Attempts[0].Status, confirmed.Invoice.Status));
+        Assert.Equal("INV-4", Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.AbandonAuthentication(confirmed.Invoice, 1, Issued)).RuleId);
+    }
+
+    [Fact]
+    public void INV_5_an_invoice_falls_overdue_at_its_due_date_only_with_a_balance()
+    {
+        var invoice = Open();
+
+        Assert.Null(InvoiceLifecycle.FallOverdue(invoice, invoice.DueAt.AddTicks(-1)));
+        Assert.Equal(InvoiceStatus.Overdue, InvoiceLifecycle.FallOverdue(invoice, invoice.DueAt)!.Invoice.Status);
+        Assert.Null(InvoiceLifecycle.FallOverdue(Tried(invoice, Issued, PaymentAttemptStatus.Succeeded), invoice.DueAt));
+        Assert.Equal(invoice.DueAt, InvoiceLifecycle.WantedWakeAt(invoice));
+    }
+
+    [Fact]
+    public void INV_6_the_autopay_schedule_retries_on_the_catalog_days_and_wakes_before_the_due_date()
+    {
+        var invoice = Open() with { AutopaySchedule = InvoiceLifecycle.AutopaySchedule(Issued, [1, 3, 7]) };
+
+        Assert.Equal([Issued, Issued.AddDays(1), Issued.AddDays(3), Issued.AddDays(7)], invoice.AutopaySchedule);
+        Assert.Equal(Issued, InvoiceLifecycle.WantedWakeAt(invoice));
+        var afterThree = InvoiceLifecycle.TakeAutopay(InvoiceLifecycle.TakeAutopay(InvoiceLifecycle.TakeAutopay(invoice)));
+        Assert.Equal(Issued.AddDays(7), InvoiceLifecycle.WantedWakeAt(afterThree));
+        Assert.Equal(invoice.DueAt, InvoiceLifecycle.WantedWakeAt(InvoiceLifecycle.TakeAutopay(afterThree)));
+        Assert.Null(InvoiceLifecycle.NextAutopay(Tried(invoice, Issued, PaymentAttemptStatus.Succeeded)));
+    }
+
+    [Fact]
+    public void INV_7_the_dispute_window_counts_local_days_from_the_issue_date()
+    {
+        // Issued 1 March 18:30 in New York (23:30 UTC): day 15 is 16 March local time.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var invoice = Open();
+
+        var accepted = InvoiceLifecycle.OpenDispute(invoice, "u-1", "Not ordered", Utc(2026, 3, 17, 3, 0), zone);
+        var refused = Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.OpenDispute(invoice, "u-1", "Not ordered", Utc(2026, 3, 17, 5, 0), zone));
+
+        Assert.Equal(InvoiceStatus.Disputed, accepted.Invoice.Status);
+        Assert.Equal("INV-7", refused.RuleId);
+        Assert.Contains("16 days ago", refused.Reason, StringComparison.Ordinal);
+        Assert.Equal("reason", Assert.Throws<ValidationException>(() => InvoiceLifecycle.OpenDispute(invoice, "u-1", " ", Issued, zone)).Violations.Single().Field);
+    }
+
+    [Fact]
+    public void INV_7_a_rejected_dispute_past_the_due_date_is_overdue_at_once()
+    {
+        var disputed = InvoiceLifecycle.OpenDispute(Open(), "u-1", "Wrong seats", Issued.AddDays(2), TimeZoneInfo.Utc).Invoice;
+
+        var rejected = InvoiceLifecycle.ResolveDispute(disputed, "ops-1", null, "Seats were used", Issued.AddDays(20));
+
+        Assert.Equal([InvoiceEvent.DisputeRejected, InvoiceEvent.FellOverdue], rejected.Steps.Select(s => s.Event));
+        Assert.Equal((InvoiceStatus.Overdue, 100m), (rejected.Invoice.Status, rejected.Invoice.Balance.Amount));
+        Assert.Equal("comment", Assert.Throws<ValidationException>(() => InvoiceLifecycle.ResolveDispute(disputed, "ops-1", null, "", Issued)).Violations.Single().Field);
+    }
+
+    [Fact]
+    public void INV_lifecycle_every_state_and_event_pair_is_allowed_or_refused_with_a_rule()
+    {
+        foreach (var status in Enum.GetValues<InvoiceStatus>())
+        {
+            foreach (var invoiceEvent in Enum.GetValues<InvoiceEvent>())
+            {
+                if (!InvoiceTransitions.Allows(status, invoiceEvent))
+                {
+                    var refusal = InvoiceTransitions.RefusalFor(status, invoiceEvent);
+                    Assert.Matches("^INV-[0-9]$", refusal.RuleId);
+                    Assert.False(string.IsNullOrWhiteSpace(refusal.Reason));
+                }
+            }
+        }
+
+        var table = InvoiceTransitions.Describe();
+        Assert.All(InvoiceTransitions.Allowed, t => Assert.Contains(
+            $"{t.From.ToWireName(),-12}{t.Event.ToWireName(),-28}{t.To.ToWireName(),-12}{InvoiceTransitions.RuleOf(t.Event)}", table, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ACC_6_balances_count_owed_invoices_and_credit_and_a_disputed_invoice_is_not_overdue()
+    {
+        var usd = Currency.Usd;
+        var now = Utc(2026, 4, 1);
+        InvoiceLedgerEntry Entry(string n, decimal balance, InvoiceStatus status, DateTimeOffset due) => new(n, now.AddDays(-20), due, new Money(100m, usd), new Money(balance, usd), status, 1);
+
+        var balances = AccountBalances.Of(
+            [Entry("1", 0m, InvoiceStatus.Paid, now.AddDays(-5)), Entry("2", 40m, InvoiceStatus.Overdue, now.AddDays(-5)), Entry("3", 30m, InvoiceStatus.Disputed, now.AddDays(-5)),
+             Entry("4", 20m, InvoiceStatus.Open, now), Entry("5", 10m, InvoiceStatus.Open, now.AddDays(1))],
+            new Money(15m, usd),
+            now);
+
+        Assert.Equal((85m, 60m, 15m), (balances.Balance.Amount, balances.OverdueBalance.Amount, balances.UnappliedCredit.Amount));
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+using Subscriptions.Domain;
+using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Invoices;
+using Subscriptions.Grains.Accounts;
+using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.Invoices;
+using Subscriptions.Grains.Payments;
+using Subscriptions.TestHost;
+
+namespace Subscriptions.Grains.Tests;
+
+/// <summary>
+/// A crash between the payment gateway's answer and the invoice's write (INV-3, IDEM-1): the charge is keyed by the
+/// request, so the retry after a restart gets the gateway's first answer, the invoice is paid once and its receipt is
+/// in the outbox once.
+/// </summary>
+public sealed class PaymentCrashTests : IAsyncLifetime
+{
+    private readonly CrashAfterCharge _probe = new();
+    private TestCluster _cluster = null!;
+
+    private IGrainFactory Grains => _cluster.Grains;
+
+    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(nameof(PaymentCrashTests), services: s => s.AddSingleton<HandOffProbe>(_probe));
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task INV_3_a_crash_after_the_gateway_charged_and_before_the_commit_charges_once_and_pays_once_after_restart()
+    {
+        await Grains.OpenAccountAsync("pay-acc");
+        using (CallContext.Enter(Billing.Ops.SubjectId, "autopay-off"))
+        {
+            // The payment below is the customer's, not autopay's.
+            await Grains.GetGrain<IAccountGrain>("pay-acc").ChangeAsync(Billing.Ops, new SetAutopay(false));
+        }
+
+        var number = (await Grains.BuyAsync("pay-acc", "sub-1")).IssuedInvoiceNumber!;
+        var invoice = Grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of("pay-acc", number));
+        var holder = Actor.Customer("holder-pay-acc");
+        _probe.Target = $"invoice/{InvoiceKey.Of("pay-acc", number)}";
+
+        using (CallContext.Enter(holder.SubjectId, "pay-1"))
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => invoice.PayAsync(holder, new PayInvoice(null, null, null)));
+        }
+
+        var chargedBeforeRestart = await Gateway.SucceededChargesAsync($"{InvoiceKey.Of("pay-acc", number)}#");
+        var unpaid = await invoice.GetAsync();
+        await _cluster.RestartAsync();
+        invoice = Grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of("pay-acc", number));
+        PaymentResult retried;
+        using (CallContext.Enter(holder.SubjectId, "pay-1"))
+        {
+            retried = await invoice.PayAsync(holder, new PayInvoice(null, null, null));
+        }
+
+        using (CallContext.Enter(holder.SubjectId, "pay-1"))
+        {
+            var again = await invoice.PayAsync(holder, new PayInvoice(null, null, null));
+            Assert.Equal(JsonSerializer.Serialize(retried, DomainJson.Options), JsonSerializer.Serialize(again, DomainJson.Options));
+        }
+
+        Assert.Equal(1, chargedBeforeRestart);
+        Assert.Equal((InvoiceStatus.Open, 0), (unpaid.Status, unpaid.Attempts.Count));
+        Assert.Equal(1, await Gateway.SucceededChargesAsync($"{InvoiceKey.Of("pay-acc", number)}#"));
+        var paid = await invoice.GetAsync();
+        Assert.Equal((InvoiceStatus.Paid, 1, paid.Total), (paid.Status, paid.Attempts.Count, paid.AmountPaid));
+        Assert.Equal(PaymentAttemptStatus.Succeeded, retried.Attempt.Status);
+        var receipts = (await _cluster.OutboxAsync(InvoiceGrain.TypeName, InvoiceKey.Of("pay-acc", number))).Where(n => n.Kind == InvoiceNotice.Receipt).ToList();
+        Assert.Single(receipts);
+        var ledger = (await Grains.GetGrain<IAccountGrain>("pay-acc").GetAsync(Billing.Ops)).Invoices.Single();
+        Assert.Equal((InvoiceStatus.Paid, 0m), (ledger.Status, ledger.Balance.Amount));
+    }
+
+    private SimulatedPaymentGateway Gateway => new(_cluster.DataSource);
+
+    /// <summary>Stops one invoice's change after the gateway answered and before the write, once, as a crash would.</summary>
+    private sealed class CrashAfterCharge : HandOffProbe
+    {
+        public string? Target { get; set; }
+
+        public override void AfterCharge(string grain)
+        {
+            if (grain == Target)
+            {
+                Target = null;
+                throw new InvalidOperationException($"{grain} stopped after the gateway charged, before its write.");
+            }
+        }
+    }
+}
