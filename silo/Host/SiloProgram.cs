@@ -7,6 +7,7 @@ using Subscriptions.Grpc.Api;
 using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Grains.Infrastructure;
 using Subscriptions.Grains.Payments;
+using Subscriptions.Silo.Notifications;
 using Subscriptions.Storage;
 
 namespace Subscriptions.Silo;
@@ -83,8 +84,7 @@ public static class SiloProgram
         builder.Services.AddSingleton(configuration.GetSection(GrainRecordOptions.SectionName).Get<GrainRecordOptions>() ?? new GrainRecordOptions());
         builder.Services.AddSingleton(configuration.GetSection(PaymentOptions.SectionName).Get<PaymentOptions>() ?? new PaymentOptions());
         builder.UseOrleans(silo => silo.UseSubscriptionsCluster(dataSource, settings));
-        builder.Services.AddSingleton<INotificationSink, LoggingNotificationSink>();
-        builder.Services.AddHostedService<NotificationOutbox>();
+        builder.Services.AddNotifications(configuration);
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("postgresql")
             .AddCheck<SiloHealthCheck>("silo");

@@ -1,3 +1,5 @@
+using Subscriptions.Grpc.Api.Ops;
+using Subscriptions.Silo.Notifications;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -74,6 +76,7 @@ public sealed class ApiServer : IAsyncLifetime
         builder.Services.AddSingleton<TimeProvider>(Cluster.Clock);
         builder.Services.AddSingleton(Cluster.Grains);
         builder.Services.AddSubscriptionsApi(TestTokens.Configuration);
+        builder.Services.AddSingleton<INotificationDeliveries>(new NotificationDeliveries(Cluster.DataSource));
         builder.Services.AddSingleton<CallGate>();
         builder.Services.Configure<GrpcServiceOptions>(grpc => grpc.Interceptors.Add<CallGate.Interceptor>());
         _app = builder.Build();

@@ -11,8 +11,11 @@ using SubscriptionTransitions = Subscriptions.Domain.Subscriptions.SubscriptionT
 
 namespace Subscriptions.Grpc.Api.Ops;
 
-/// <summary>subscriptions.v1.OpsService: shows any grain as stored, with its wake-ups and ordered history (OPS-1), and prints the subscription lifecycle.</summary>
-public sealed class OpsService(IGrainFactory grains) : Proto.OpsService.OpsServiceBase
+/// <summary>
+/// subscriptions.v1.OpsService: shows any grain as stored, with its wake-ups and ordered history (OPS-1), prints the
+/// subscription and invoice lifecycles, and lists notification deliveries (NOT-1), dead letters first of all.
+/// </summary>
+public sealed class OpsService(IGrainFactory grains, INotificationDeliveries deliveries, SubscriptionsApiOptions options) : Proto.OpsService.OpsServiceBase
 {
     /// <summary>The grain types ops can inspect.</summary>
     public static readonly IReadOnlySet<string> GrainTypes = new HashSet<string>(StringComparer.Ordinal) { "account", "subscription", "invoice", "testclock" };
@@ -54,6 +57,42 @@ public sealed class OpsService(IGrainFactory grains) : Proto.OpsService.OpsServi
     public override Task<Proto.SubscriptionLifecycleDescription> DescribeSubscriptionLifecycle(
         Proto.DescribeSubscriptionLifecycleRequest request, ServerCallContext context) =>
         Task.FromResult(new Proto.SubscriptionLifecycleDescription { Text = SubscriptionTransitions.Describe() });
+
+    /// <summary>The invoice lifecycle table the domain decides with, as printable text.</summary>
+    [OpsOnly]
+    public override Task<Proto.InvoiceLifecycleDescription> DescribeInvoiceLifecycle(Proto.DescribeInvoiceLifecycleRequest request, ServerCallContext context) =>
+        Task.FromResult(new Proto.InvoiceLifecycleDescription { Text = Subscriptions.Domain.Invoices.InvoiceTransitions.Describe() });
+
+    /// <summary>Notification deliveries in one state (dead letters by default), oldest first.</summary>
+    [OpsOnly]
+    public override async Task<Proto.ListNotificationDeliveriesResponse> ListNotificationDeliveries(Proto.ListNotificationDeliveriesRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var state = request.State.Length == 0 ? "dead" : request.State;
+        EdgeValidation.Reading()
+            .Check("state", state is "dead" or "pending" or "delivered", "must be empty, \"dead\", \"pending\" or \"delivered\"")
+            .Check("page_size", request.PageSize >= 0 && request.PageSize <= options.MaxPageSize, $"must be 0 (for {options.DefaultPageSize}) to {options.MaxPageSize}")
+            .Check("account_id", request.AccountId.Length <= 64, "must be at most 64 characters")
+            .ThrowIfInvalid();
+        var found = await deliveries.ListAsync(state, CommonMapping.Blank(request.AccountId), request.PageSize == 0 ? options.DefaultPageSize : request.PageSize, context.CancellationToken);
+        var response = new Proto.ListNotificationDeliveriesResponse();
+        response.Deliveries.AddRange(found.Select(d => new Proto.NotificationDelivery
+        {
+            EventId = d.EventId,
+            Sink = d.Sink,
+            AccountId = d.AccountId,
+            Kind = d.Kind,
+            Source = d.Source,
+            State = d.State,
+            Attempts = d.Attempts,
+            LastError = d.LastError ?? "",
+            CreatedAt = CommonMapping.ToProto(d.CreatedAt),
+            NextAttemptAt = CommonMapping.ToProto(d.NextAttemptAt),
+            DeliveredAt = CommonMapping.ToProto(d.DeliveredAt),
+        }));
+        return response;
+    }
 
     private static Proto.PendingReminder ToProto(PendingWakeUp wakeUp) => new()
     {
