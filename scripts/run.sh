@@ -7,6 +7,15 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 command -v dotnet >/dev/null || { echo "run: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+# Invoice documents (PDF) embed the DejaVu fonts.
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "run: installing fonts-dejavu-core (invoice documents)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null
+  else
+    echo "run: fonts-dejavu-core is not installed; invoice documents will fail until it is (or Documents__FontDirectory names the fonts)" >&2
+  fi
+fi
 
 if [ -z "${ConnectionStrings__Subscriptions:-}" ]; then
   # Stop the local server on exit only if this run started it.

@@ -1,3 +1,4 @@
+using Subscriptions.Grpc.Api.Documents;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -39,6 +40,10 @@ public static class SubscriptionsApi
         var endpoint = GrpcEndpointOptions.From(configuration);
         services.AddSingleton(options);
         services.AddSingleton(endpoint);
+        var documents = new DocumentOptions();
+        configuration.GetSection(DocumentOptions.SectionName).Bind(documents);
+        services.AddSingleton(documents);
+        services.AddSingleton<InvoiceDocument>();
         services.TryAddSingleton(_ => CatalogLoader.LoadDefault());
         services.AddGrpcStandardServices(endpoint);
         services.AddBearerTokens(configuration);

@@ -71,3 +71,5 @@ public sealed partial class SettlePaymentRequest : IAccountChangeRequest;
 public sealed partial class OpenDisputeRequest : IAccountChangeRequest;
 
 public sealed partial class ResolveDisputeRequest : IAccountChangeRequest;
+
+public sealed partial class GetInvoiceDocumentRequest : IAccountRequest;

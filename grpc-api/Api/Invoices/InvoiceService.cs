@@ -1,6 +1,8 @@
 using Grpc.Core;
 using System.Globalization;
 using Subscriptions.Domain.Errors;
+using Subscriptions.Domain.Money;
+using Subscriptions.Grpc.Api.Documents;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Invoices;
 using Subscriptions.Grpc.Api.Edge;
@@ -16,7 +18,7 @@ namespace Subscriptions.Grpc.Api.Invoices;
 /// the account's record, because that record is the invoice as issued while payments, due-date and dispute changes happen
 /// in the invoice grain (which adopts the record on its first turn). Both calls come from here, one after the other.
 /// </summary>
-public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions options) : Proto.InvoiceService.InvoiceServiceBase
+public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions options, InvoiceDocument documents) : Proto.InvoiceService.InvoiceServiceBase
 {
     private const string PageTokenViolation = "is not a token returned by ListInvoices for this account";
 
@@ -147,6 +149,37 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
         using var scope = CallScope.Enter(context, request.RequestId);
         var invoice = await IssuedInvoiceAsync(request.AccountId, request.InvoiceNumber, context);
         return InvoiceMapping.ToProto(await invoice.ResolveDisputeAsync(CallScope.ActorOf(context), credit, request.Comment, context.CancellationToken));
+    }
+
+    /// <summary>The invoice as a PDF (INV-8), with the informational local total when asked (INV-9); readers of the account may have it.</summary>
+    [OnAccount(AccountAccess.Read)]
+    public override async Task<Proto.InvoiceDocument> GetInvoiceDocument(Proto.GetInvoiceDocumentRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var local = Currency.Usd;
+        EdgeValidation.Reading().Id("account_id", request.AccountId).Required("invoice_number", request.InvoiceNumber)
+            .Check("local_currency", request.LocalCurrency.Length == 0 || Currency.TryParse(request.LocalCurrency, out local),
+                $"must be empty or one of {string.Join(", ", Currency.All.Select(c => c.Code))}")
+            .Decimal("exchange_rate", request.ExchangeRate, out var rate)
+            .Check("exchange_rate", (request.LocalCurrency.Length == 0) == (rate is null) && rate is null or > 0m, "is required with local_currency (and only then), and must be more than 0")
+            .ThrowIfInvalid();
+        using var scope = CallScope.Enter(context);
+        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context), context.CancellationToken);
+        if (!account.InvoiceNumbers.Contains(request.InvoiceNumber, StringComparer.Ordinal))
+        {
+            throw new NotFoundException("Invoice", InvoiceKey.Of(request.AccountId, request.InvoiceNumber));
+        }
+
+        var invoice = await Invoice(request.AccountId, request.InvoiceNumber).GetAsync(context.CancellationToken);
+        var localCurrency = rate is { } r ? new InvoiceDocument.LocalCurrency(local, r) : null;
+        var pdf = documents.Render(invoice, account.Account, localCurrency);
+        return new Proto.InvoiceDocument
+        {
+            FileName = $"{invoice.Number}.pdf",
+            ContentType = "application/pdf",
+            Content = Google.Protobuf.ByteString.CopyFrom(pdf),
+            LocalTotal = localCurrency is null ? null : CommonMapping.ToProto(MoneyDisplay.Local(invoice.Total, localCurrency.Currency, localCurrency.Rate)),
+        };
     }
 
     private async Task<Proto.PaymentResult> SettleAsync(
