@@ -17,8 +17,14 @@ public sealed partial record Account
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(context);
+        if (command is not ErasePersonalData)
+        {
+            account.RequireNotErased();
+        }
+
         return command switch
         {
+            ErasePersonalData c => account.Decide(context.Actor, c, context.Now),
             AddMember c => account.Decide(context.Actor, c, context.Now),
             RemoveMember c => account.Decide(context.Actor, c, context.Now),
             ChangeMemberRole c => account.Decide(context.Actor, c, context.Now),

@@ -68,7 +68,7 @@ public sealed partial record Account
     /// <summary>When the account was opened.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>When personal data was erased (ACC-8); null while the data is kept. Erasure is not built yet: nothing sets it.</summary>
+    /// <summary>When personal data was erased (ACC-8); null while the data is kept.</summary>
     public DateTimeOffset? PersonalDataErasedAt { get; init; }
 
     /// <summary>The primary holder, who is also the billing contact (ACC-2).</summary>
@@ -82,7 +82,7 @@ public sealed partial record Account
     /// <summary>Where invoices go: the billing contact first, then the other recipients (ACC-4).</summary>
     [JsonIgnore]
     public IReadOnlyList<string> InvoiceRecipientEmails =>
-        [.. new[] { PrimaryHolder.Email }.Concat(InvoiceRecipients).Distinct(StringComparer.OrdinalIgnoreCase)];
+        PersonalDataErasedAt is not null ? [] : [.. new[] { PrimaryHolder.Email }.Concat(InvoiceRecipients).Distinct(StringComparer.OrdinalIgnoreCase)];
 
     /// <summary>True when an approved exemption applies: approved and the billing address is in the US (TAX-2).</summary>
     [JsonIgnore]

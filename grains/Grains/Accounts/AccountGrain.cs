@@ -24,7 +24,7 @@ public sealed class AccountGrain(
     [PersistentState(AccountGrain.TypeName, SubscriptionsStorage.Name)] IPersistentState<GrainRecord<AccountState>> record,
     GrainServices services,
     TaxCalculator tax,
-    IReminderRegistry reminders) : RecordedGrain<AccountState>(record, services), IAccountGrain, IAccountLedgerGrain
+    IReminderRegistry reminders) : RecordedGrain<AccountState>(record, services), IAccountGrain, IAccountLedgerGrain, IWakeableGrain
 {
     /// <summary>The grain type name under which accounts are stored and inspected (OPS-1).</summary>
     public const string TypeName = "account";
@@ -98,8 +98,77 @@ public sealed class AccountGrain(
                 await BindToClockAsync(clockId, cancellationToken);
             }
 
+            if (command is ErasePersonalData erase && decision.Changed)
+            {
+                var live = State.SubscriptionIds.Where(id => !State.SubscriptionEndedAt.ContainsKey(id)).ToList();
+                if (live.Count > 0)
+                {
+                    throw new RuleViolationException(
+                        "ACC-8", $"Account {Quoted.Of(GrainKey)} has live subscriptions ({string.Join(", ", live.Select(Quoted.Of))}): cancel them before erasing its personal data.");
+                }
+
+                await EraseAsync(actor, erase, decision, cancellationToken);
+            }
+
             return Apply(decision);
         }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> RecordSubscriptionEndAsync(string subscriptionId, DateTimeOffset? endedAt)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(subscriptionId);
+        return ChangeSync(nameof(RecordSubscriptionEndAsync), () =>
+        {
+            RequireAccount();
+            var known = State.SubscriptionEndedAt.TryGetValue(subscriptionId, out var before) ? before : (DateTimeOffset?)null;
+            if (known == endedAt)
+            {
+                return false;
+            }
+
+            var ends = State.SubscriptionEndedAt.Where(e => e.Key != subscriptionId).ToDictionary(e => e.Key, e => e.Value);
+            if (endedAt is { } at)
+            {
+                ends[subscriptionId] = at;
+            }
+
+            State = State with { SubscriptionEndedAt = ends };
+            RecordHistory("subscription_ended", subscriptionId, endedAt?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) ?? "live");
+            return true;
+        }, CancellationToken.None);
+    }
+
+    /// <inheritdoc />
+    public Task<DateTimeOffset?> WakeAsync(DateTimeOffset clockTime) => WakeUpAsync(clockTime, CancellationToken.None);
+
+    /// <inheritdoc />
+    protected override DateTimeOffset? WantedWakeAt(AccountState state) => state.RetentionEndsAt();
+
+    /// <inheritdoc />
+    protected override string? WakeName(AccountState state) => state.RetentionEndsAt() is null ? null : "retention-end";
+
+    /// <summary>The retention period ended (ACC-8): personal data is erased on the service's authority.</summary>
+    protected override Task HandleDueAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var due = State.RetentionEndsAt() ?? throw new InvalidOperationException($"{GrainName} was woken but nothing is due.");
+        return ChangeOnWakeAsync("retention-end", due, at, async () =>
+        {
+            var last = State.SubscriptionEndedAt.Values.Max();
+            var actor = Actor.Ops("retention");
+            var erase = new ErasePersonalData($"Retention period over: {Account.RetentionMonths} months after the last subscription ended on {last.UtcDateTime:yyyy-MM-dd} (ACC-8).");
+            var decision = Account.Decide(RequireAccount(), erase, new AccountContext(actor, Now));
+            await EraseAsync(actor, erase, decision, CancellationToken.None);
+            Apply(decision);
+        });
+    }
+
+    /// <summary>Scrubs the personal data already handed on and announces the erasure, without the erased values (ACC-8, NOT-1).</summary>
+    private async Task EraseAsync(Actor actor, ErasePersonalData erase, AccountDecision decision, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await Services.Records.ScrubPersonalDataAsync(GrainKey, CancellationToken.None);
+        Notify(PersonalDataErased.Kind, new PersonalDataErased(GrainKey, decision.State.PersonalDataErasedAt!.Value, actor.SubjectId, erase.Reason.Trim()));
     }
 
     /// <inheritdoc />

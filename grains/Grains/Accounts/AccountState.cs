@@ -30,4 +30,23 @@ public sealed record AccountState
     /// <summary>Every issued invoice's amounts, due date and status as the invoice last reported them, in issue order (ACC-6).</summary>
     [Id(4)]
     public IReadOnlyList<Subscriptions.Domain.Invoices.InvoiceLedgerEntry> Invoices { get; init; } = [];
+
+    /// <summary>When each ended (cancelled or expired) subscription ended; the others are live (ACC-8 retention).</summary>
+    [Id(5)]
+    public IReadOnlyDictionary<string, DateTimeOffset> SubscriptionEndedAt { get; init; } = new Dictionary<string, DateTimeOffset>();
+
+    /// <summary>
+    /// When the account's personal data is erased by the retention rule (ACC-8): 6 months after its last subscription
+    /// ended, once every subscription has ended; null while one is live, before the first, or once erased.
+    /// </summary>
+    public DateTimeOffset? RetentionEndsAt()
+    {
+        if (Account is not { IsErased: false } account || SubscriptionIds.Count == 0 || SubscriptionIds.Any(id => !SubscriptionEndedAt.ContainsKey(id)))
+        {
+            return null;
+        }
+
+        return Subscriptions.Domain.Billing.AccountTimeZone.AddLocalMonths(
+            SubscriptionEndedAt.Values.Max(), Subscriptions.Domain.Accounts.Account.RetentionMonths, account.ResolveTimeZone());
+    }
 }

@@ -17,6 +17,13 @@ public interface IAccountLedgerGrain : IGrainWithStringKey
     /// <summary>Records a subscription started for this account.</summary>
     Task<AccountSnapshot> AddSubscriptionAsync(string subscriptionId);
 
+    /// <summary>
+    /// Records that subscription <paramref name="subscriptionId"/> ended at <paramref name="endedAt"/> (cancelled or
+    /// expired), or is live again (null, after a reactivation): the account erases its personal data 6 months after its
+    /// last subscription ended (ACC-8).
+    /// </summary>
+    Task<bool> RecordSubscriptionEndAsync(string subscriptionId, DateTimeOffset? endedAt);
+
     /// <summary>Adds a credit to the account balance (SUB-4); the amount must be positive and in the account currency.</summary>
     Task<AccountSnapshot> AddCreditAsync(AddAccountCredit command);
 

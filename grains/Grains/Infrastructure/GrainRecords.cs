@@ -92,6 +92,30 @@ public sealed class GrainRecords(NpgsqlDataSource dataSource)
         });
 
     /// <summary>An archived issued invoice as JSON with the clock its account followed, or null.</summary>
+    /// <summary>
+    /// Erases the personal data an account's records handed on (ACC-8): the before/after values and payloads of the
+    /// account's audit history, except its financial entries (invoices issued and their balances, credits,
+    /// subscriptions), and the recipients' e-mails in the notifications of the account and its subscriptions and
+    /// invoices. Idempotent; one transaction.
+    /// </summary>
+    public Task ScrubPersonalDataAsync(string accountId, CancellationToken cancellationToken) =>
+        GuardAsync($"erasing the personal data of account {accountId}", async () =>
+        {
+            await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(Command(
+                """
+                UPDATE public.grain_history SET from_state = NULL, to_state = NULL, payload = NULL
+                 WHERE grain_type = 'account' AND grain_key = $1
+                   AND change NOT IN ('invoice_issued', 'invoice_balance', 'credit', 'subscription', 'subscription_ended', 'personal_data_erased')
+                   AND (from_state IS NOT NULL OR to_state IS NOT NULL OR payload IS NOT NULL)
+                """,
+                accountId));
+            batch.BatchCommands.Add(Command(
+                "UPDATE public.outbox SET payload = payload - 'recipients' WHERE account_id = $1 AND payload ? 'recipients'", accountId));
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        });
+
     public Task<(string InvoiceJson, string? ClockId)?> ReadIssuedInvoiceAsync(string accountId, string number, CancellationToken cancellationToken) =>
         GuardAsync<(string, string?)?>($"reading invoice {number} of {accountId}", async () =>
         {

@@ -282,7 +282,7 @@ public sealed class InvoiceGrain(
             RecordHistory(step.Event.ToWireName(), step.From.ToWireName(), step.To.ToWireName(), new { step.Description, attempt?.Number, Balance = invoice.Balance.ToString() });
             if (Notice(step.Event) is { } kind)
             {
-                var recipients = kind == InvoiceNotice.Receipt ? [account.ReceiptRecipient] : account.InvoiceRecipientEmails;
+                IReadOnlyList<string> recipients = account.IsErased ? [] : kind == InvoiceNotice.Receipt ? [account.ReceiptRecipient] : account.InvoiceRecipientEmails;
                 Notify(kind, new InvoiceNotice(
                     invoice.AccountId, invoice.Number, invoice.Status.ToWireName(), Amount(invoice.Total), Amount(invoice.AmountPaid), Amount(invoice.Balance),
                     invoice.Currency.Code, attempt?.Number, attempt is null ? null : Amount(attempt.Amount), step.Description, recipients));

@@ -223,6 +223,12 @@ public sealed class SubscriptionGrain(
     {
         var snapshot = await Ledger(accountId).ReadAsync();
         var account = snapshot.Account;
+        if (account.PersonalDataErasedAt is { } erasedAt && actor is not null)
+        {
+            throw new RuleViolationException(
+                "ACC-8", $"The personal data of account {Quoted.Of(account.Id)} was erased on {erasedAt.UtcDateTime:yyyy-MM-dd}: its subscriptions can no longer be started, changed or reactivated.");
+        }
+
         if (account.TestClockId is { } clockId && clockId != ClockId)
         {
             await BindToClockAsync(clockId, cancellationToken);
@@ -238,6 +244,7 @@ public sealed class SubscriptionGrain(
     private async Task<SubscriptionView> ApplyAsync(SubscriptionDecision decision, DecisionInputs inputs)
     {
         var before = State.Subscription?.Status;
+        var endedBefore = Ended(State.Subscription);
         var autopay = InvoiceLifecycle.AutopaySchedule(AutopayFrom(decision.State.BillingModel, inputs.Context.Zone), catalog.Product(decision.State.ProductId).AutopayRetryDays);
         var billing = await SubscriptionBilling.SettleAsync(Ledger(inputs.Account.Id), decision, inputs.Account.Currency, autopay, NestedCall);
         State = State with
@@ -259,6 +266,15 @@ public sealed class SubscriptionGrain(
             SubscriptionStatus.Active when before is SubscriptionStatus.Limited or SubscriptionStatus.Suspended => SubscriptionNotice.Restored,
             _ => null,
         } : null;
+        // ACC-8: the account keeps its personal data until 6 months after its last subscription ended.
+        if (Ended(after) != endedBefore)
+        {
+            using (NestedCall())
+            {
+                await Ledger(inputs.Account.Id).RecordSubscriptionEndAsync(after.Id, Ended(after));
+            }
+        }
+
         if (notice is not null)
         {
             Notify(notice, new SubscriptionNotice(
@@ -283,6 +299,10 @@ public sealed class SubscriptionGrain(
         var tenth = AccountTimeZone.StartOfDay(new DateOnly(today.Year, today.Month, 10), zone);
         return tenth > Now ? tenth : Now;
     }
+
+    /// <summary>When a cancelled or expired subscription ended; null while it is live.</summary>
+    private static DateTimeOffset? Ended(SubscriptionState? state) =>
+        state is { Status: SubscriptionStatus.Cancelled or SubscriptionStatus.Expired } ? state.EndedAt ?? state.ServiceStart : null;
 
     private SubscriptionView View(string? issuedInvoiceNumber, IReadOnlyList<AccountCredit> credits) =>
         new(RequireSubscription(), State.InvoiceNumbers, issuedInvoiceNumber, credits);

@@ -31,6 +31,7 @@ internal static class AccountMapping
             VatId = account.VatId ?? "",
             TaxExemption = account.TaxExemption is null ? null : ToProto(account.TaxExemption),
             CreatedAt = CommonMapping.ToProto(account.CreatedAt),
+            PersonalDataErasedAt = CommonMapping.ToProto(account.PersonalDataErasedAt),
             UnappliedCredit = CommonMapping.ToProto(snapshot.UnappliedCredit),
             Balance = CommonMapping.ToProto(snapshot.Balances.Balance),
             OverdueBalance = CommonMapping.ToProto(snapshot.Balances.OverdueBalance),

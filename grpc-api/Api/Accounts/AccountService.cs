@@ -81,6 +81,11 @@ public sealed class AccountService(IGrainFactory grains) : Proto.AccountService.
             ? grain.ChangeAsync(actor, new ApproveTaxExemption(CommonMapping.Blank(request.Note)), context.CancellationToken)
             : grain.ChangeAsync(actor, new RejectTaxExemption(request.Reason), context.CancellationToken));
 
+    /// <summary>Erases the account's personal data at once (ACC-8; billing ops).</summary>
+    [OpsOnly]
+    public override Task<Proto.Account> ErasePersonalData(Proto.ErasePersonalDataRequest request, ServerCallContext context) =>
+        ChangeAsync(context, request, (grain, actor) => grain.ChangeAsync(actor, new ErasePersonalData(request.Reason), context.CancellationToken));
+
     /// <summary>Saves a card.</summary>
     [OnAccount(AccountAccess.ManageBilling)]
     public override Task<Proto.Account> AddCard(Proto.AddCardRequest request, ServerCallContext context) =>

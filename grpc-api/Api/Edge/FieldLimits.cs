@@ -52,6 +52,13 @@ public static class FieldLimits
         ["certificate_reference"] = 128,
         ["note"] = 1000,
         ["reason"] = 1000,
+        ["comment"] = 1000,
+        ["amount"] = 32,
+        ["credit"] = 32,
+        ["exchange_rate"] = 32,
+        ["local_currency"] = 8,
+        ["one_time_card_token"] = 256,
+        ["state"] = 16,
         ["grain_type"] = 32,
         ["grain_key"] = 200,
     };

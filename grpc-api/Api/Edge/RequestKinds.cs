@@ -73,3 +73,5 @@ public sealed partial class OpenDisputeRequest : IAccountChangeRequest;
 public sealed partial class ResolveDisputeRequest : IAccountChangeRequest;
 
 public sealed partial class GetInvoiceDocumentRequest : IAccountRequest;
+
+public sealed partial class ErasePersonalDataRequest : IAccountChangeRequest;
