@@ -154,7 +154,7 @@ internal sealed class OffsetClock : TimeProvider
 /// <summary>Arranges accounts through the grains as the API would.</summary>
 internal static class Arrange
 {
-    public static async Task OpenAsync(this IGrainFactory grains, string accountId, Actor ops)
+    public static async Task OpenAsync(this IGrainFactory grains, string accountId, Actor ops, bool autopay = true)
     {
         using (CallContext.Enter(ops.SubjectId, $"open-{accountId}"))
         {
@@ -166,6 +166,14 @@ internal static class Arrange
         using (CallContext.Enter(ops.SubjectId, $"card-{accountId}"))
         {
             await grains.GetGrain<IAccountGrain>(accountId).ChangeAsync(ops, new AddCard("card-1", CardBrand.Visa, $"tok-{accountId}", "4242", 12, 2035));
+        }
+
+        if (!autopay)
+        {
+            using (CallContext.Enter(ops.SubjectId, $"autopay-{accountId}"))
+            {
+                await grains.GetGrain<IAccountGrain>(accountId).ChangeAsync(ops, new SetAutopay(false));
+            }
         }
     }
 }

@@ -18,13 +18,14 @@ using Subscriptions.Grains.SubscriptionLifecycle;
 using Subscriptions.Silo;
 using Subscriptions.Storage;
 
-// Usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--reminders N] [--pgbench PATH] [--parts writes,renewals,reminders,eviction]
+// Usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--pgbench PATH] [--parts writes,renewals,autopay,reminders,eviction]
 var seconds = 10;
 int[] concurrency = [1, 8, 64];
 var renewals = 10_000;
+var autopay = 10_000;
 var reminders = 1_000_000;
 var pgbench = "pgbench";
-var parts = "writes,renewals,reminders,eviction";
+var parts = "writes,renewals,autopay,reminders,eviction";
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
@@ -32,10 +33,11 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--seconds": seconds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--concurrency": concurrency = [.. args[i + 1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))]; break;
         case "--renewals": renewals = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--autopay": autopay = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--reminders": reminders = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--pgbench": pgbench = args[i + 1]; break;
         case "--parts": parts = args[i + 1]; break;
-        default: Console.Error.WriteLine("usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--reminders N] [--pgbench PATH] [--parts writes,renewals,reminders,eviction]"); return 2;
+        default: Console.Error.WriteLine("usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--pgbench PATH] [--parts writes,renewals,autopay,reminders,eviction]"); return 2;
     }
 }
 
@@ -84,7 +86,8 @@ await using (var bench = await Bench.StartAsync(admin, "renewals"))
     var created = Stopwatch.StartNew();
     await Parallel.ForEachAsync(Enumerable.Range(0, renewals), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, token) =>
     {
-        await grains.OpenAsync($"r-{i}", ops);
+        // Autopay off: this part measures renewals alone, as before autopay existed; the next part turns it on.
+        await grains.OpenAsync($"r-{i}", ops, autopay: false);
         using (CallContext.Enter(ops.SubjectId, $"buy-{i}"))
         {
             var subscription = grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of($"r-{i}", "sub-1"));
@@ -107,6 +110,51 @@ await using (var bench = await Bench.StartAsync(admin, "renewals"))
     Console.WriteLine();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"- set-up (account, card, purchase each): {setup.TotalSeconds:F1} s\n- all renewed (invoice issued, next reminder registered): {burst.Elapsed.TotalSeconds:F1} s, {renewals / burst.Elapsed.TotalSeconds:N0} renewals/s\n- renewed: {renewed:N0}; reminders registered: {rearmed:N0}\n- peak silo working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024):N0} MiB (process: client and silo together)"));
+    Console.WriteLine();
+}
+
+// 2b. The renewal burst with autopay on (INV-6): every renewal invoice is charged through the simulated gateway when
+// its Orleans reminder fires, as in production; drained when every invoice is paid.
+if (parts.Contains("autopay", StringComparison.Ordinal))
+await using (var bench = await Bench.StartAsync(admin, "autopay"))
+{
+    var grains = bench.Grains;
+    const string Charged = "SELECT count(*) FROM public.payment_simulator_charges WHERE status = 'succeeded'";
+    var created = Stopwatch.StartNew();
+    await Parallel.ForEachAsync(Enumerable.Range(0, autopay), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, token) =>
+    {
+        await grains.OpenAsync($"a-{i}", ops);
+        using (CallContext.Enter(ops.SubjectId, $"buy-{i}"))
+        {
+            var subscription = grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of($"a-{i}", "sub-1"));
+            await subscription.CreateAsync(ops, new CreatePaid("sub-1", $"a-{i}", "meeting", "professional", 1, BillingFrequency.Monthly), null, token);
+        }
+    });
+    await WaitForAsync(bench, Charged, autopay, TimeSpan.FromMinutes(30));
+    var setup = created.Elapsed;
+    bench.Clock.Offset = TimeSpan.FromDays(32);
+    var tick = new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(5), DateTime.UtcNow);
+    var burst = Stopwatch.StartNew();
+    await Parallel.ForEachAsync(Enumerable.Range(0, autopay), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, token) =>
+    {
+        var subscription = grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of($"a-{i}", "sub-1"));
+        await subscription.AsReference<IRemindable>().ReceiveReminder(RecordedGrain<SubscriptionGrainState>.WakeReminder, tick, token);
+    });
+    var renewedIn = burst.Elapsed;
+    var drained = await WaitForAsync(bench, Charged, 2L * autopay, TimeSpan.FromMinutes(60));
+    var drainedIn = burst.Elapsed;
+    var renewed = await bench.CountAsync("SELECT count(*) FROM public.grain_history WHERE grain_type = 'subscription' AND change = 'renewed'");
+    var paid = await bench.CountAsync("SELECT count(*) FROM public.grain_history WHERE grain_type = 'invoice' AND change = 'paid-in-full'");
+    var charges = await bench.CountAsync("SELECT count(*) FROM public.payment_simulator_charges");
+    var succeeded = await bench.CountAsync(Charged);
+    Console.WriteLine($"## Renewal burst with autopay: {autopay:N0} subscriptions due at once, each renewal invoice charged when its reminder fires");
+    Console.WriteLine();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"- set-up (account, card, purchase and its autopay charge each): {setup.TotalSeconds:F1} s\n"
+        + $"- all renewed (renewal ticks sent 64 at a time; invoice issued, its autopay reminder registered): {renewedIn.TotalSeconds:F1} s, {autopay / renewedIn.TotalSeconds:N0} renewals/s\n"
+        + $"- drained (every renewal invoice charged and paid, through Orleans reminders): {drainedIn.TotalSeconds:F1} s after the first tick, {autopay / drainedIn.TotalSeconds:N0} renewals charged/s{(drained ? "" : " (NOT DRAINED within the timeout)")}\n"
+        + $"- renewed: {renewed:N0}; invoices paid in full: {paid:N0} (purchases and renewals); gateway charges: {charges:N0}, of which succeeded {succeeded:N0}\n"
+        + $"- peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024):N0} MiB (process: client and silo together)"));
     Console.WriteLine();
 }
 
@@ -264,4 +312,21 @@ static async Task<string> SettingsAsync(string admin)
     }
 
     return "PostgreSQL " + string.Join(", ", settings);
+}
+
+// Polls a count until it reaches the target (benchmarks wait on the database, tests never do); false on timeout.
+static async Task<bool> WaitForAsync(Bench bench, string sql, long target, TimeSpan timeout)
+{
+    var waited = Stopwatch.StartNew();
+    while (await bench.CountAsync(sql) < target)
+    {
+        if (waited.Elapsed > timeout)
+        {
+            return false;
+        }
+
+        await Task.Delay(250);
+    }
+
+    return true;
 }

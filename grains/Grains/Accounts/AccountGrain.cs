@@ -1,5 +1,4 @@
 using Orleans;
-using Orleans.Timers;
 using Subscriptions.Domain;
 using System.Globalization;
 using System.Text.Json;
@@ -23,8 +22,7 @@ namespace Subscriptions.Grains.Accounts;
 public sealed class AccountGrain(
     [PersistentState(AccountGrain.TypeName, SubscriptionsStorage.Name)] IPersistentState<GrainRecord<AccountState>> record,
     GrainServices services,
-    TaxCalculator tax,
-    IReminderRegistry reminders) : RecordedGrain<AccountState>(record, services), IAccountGrain, IAccountLedgerGrain, IWakeableGrain
+    TaxCalculator tax) : RecordedGrain<AccountState>(record, services), IAccountGrain, IAccountLedgerGrain, IWakeableGrain
 {
     /// <summary>The grain type name under which accounts are stored and inspected (OPS-1).</summary>
     public const string TypeName = "account";
@@ -231,7 +229,7 @@ public sealed class AccountGrain(
             // record goes to the issued-invoices table after the write; the invoice grain adopts it on its first call.
             State = State with { IssuedInvoiceCount = State.IssuedInvoiceCount + 1, Invoices = [.. State.Invoices, InvoiceLedgerEntry.Issued(invoice)] };
             RecordIssuedInvoice(new PendingInvoice(
-                account.Id, number, account.TestClockId, JsonSerializer.Serialize(invoice, DomainJson.Options), invoice.IssuedAt, InvoiceLifecycle.WantedWakeAt(invoice) ?? invoice.DueAt));
+                account.Id, number, account.TestClockId, JsonSerializer.Serialize(invoice, DomainJson.Options), invoice.IssuedAt));
             RecordHistory("invoice_issued", null, number, new { invoice.Number, Total = invoice.Total.ToString(), invoice.DueAt });
             Notify(InvoiceIssued.Kind, new InvoiceIssued(
                 invoice.AccountId,
@@ -307,29 +305,6 @@ public sealed class AccountGrain(
     }
 
     private Account RequireAccount() => State.Account ?? throw new NotFoundException("Account", GrainKey);
-
-    /// <summary>
-    /// Arms each issued invoice's first wake-up (its autopay, INV-6, or its due date, INV-5) on its behalf, so the
-    /// invoice is charged and falls overdue on time even if nobody reads it: its Orleans reminder, or its test clock event for a sandbox account (CLOCK-1). Both are
-    /// idempotent; the invoice takes its wake-up over once it has adopted its record.
-    /// </summary>
-    private protected override async Task HandingOffAsync(IReadOnlyList<PendingInvoice> invoices, CancellationToken cancellationToken)
-    {
-        foreach (var invoice in invoices)
-        {
-            var key = InvoiceKey.Of(invoice.AccountId, invoice.Number);
-            if (invoice.ClockId is { } clock)
-            {
-                await Services.Records.ScheduleNoLaterAsync(clock, InvoiceGrain.TypeName, key, invoice.WakeAt, cancellationToken);
-            }
-            else
-            {
-                var due = invoice.WakeAt - Services.Time.GetUtcNow();
-                await reminders.RegisterOrUpdateReminder(
-                    GrainFactory.GetGrain<IInvoiceGrain>(key).GetGrainId(), WakeReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, Services.Options.WakeRetryPeriod, cancellationToken);
-            }
-        }
-    }
 
     private AccountSnapshot Snapshot(DateTimeOffset now)
     {

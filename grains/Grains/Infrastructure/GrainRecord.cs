@@ -54,11 +54,10 @@ public sealed record GrainRecord<TState> where TState : class, new()
     public IReadOnlyList<PendingInvoice> PendingInvoices { get; init; } = [];
 }
 
-/// <summary>An issued invoice waiting to be archived (INV-1): its account, number, clock, the invoice as JSON and when it wants its first wake-up (autopay, INV-6, or due date, INV-5).</summary>
+/// <summary>An issued invoice waiting to be archived (INV-1): its account, number, clock and the invoice as JSON.</summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.PendingInvoice")]
 public sealed record PendingInvoice(
-    [property: Id(0)] string AccountId, [property: Id(1)] string Number, [property: Id(2)] string? ClockId, [property: Id(3)] string InvoiceJson, [property: Id(4)] DateTimeOffset IssuedAt,
-    [property: Id(5)] DateTimeOffset WakeAt);
+    [property: Id(0)] string AccountId, [property: Id(1)] string Number, [property: Id(2)] string? ClockId, [property: Id(3)] string InvoiceJson, [property: Id(4)] DateTimeOffset IssuedAt);
 
 /// <summary>A notification a change produced (NOT-1), waiting to be handed to the outbox.</summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.PendingNotification")]

@@ -150,14 +150,8 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         return _record.State.WakeAt;
     }
 
-    /// <summary>Runs before a wake-up handles due events: a grain that may be woken before its first write (an invoice armed by its account) makes its record here.</summary>
+    /// <summary>Runs before a wake-up handles due events: a grain woken before its first write makes its record here.</summary>
     protected virtual Task BeforeWakeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>
-    /// Runs before the pending records are handed on, in the same attempt: what it does must be idempotent, since a failed
-    /// hand-off is retried (an account arms the due-date wake-ups of the invoices it issued here).
-    /// </summary>
-    private protected virtual Task HandingOffAsync(IReadOnlyList<PendingInvoice> invoices, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>The grain's time outside a change: its test clock's, or the silo's.</summary>
     protected Task<DateTimeOffset> CurrentTimeAsync(CancellationToken cancellationToken) => ClockTimeAsync(cancellationToken);
@@ -370,11 +364,6 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         var stored = _record.State;
         try
         {
-            if (stored.PendingInvoices.Count > 0)
-            {
-                await HandingOffAsync(stored.PendingInvoices, cancellationToken);
-            }
-
             await Services.Records.HandOffAsync(GrainTypeName, GrainKey, stored.PendingHistory, stored.PendingNotifications, stored.PendingInvoices, cancellationToken);
             _handedOffThrough = stored.LastSeq;
             _invoicesHandedOff = stored.PendingInvoices.Count;

@@ -30,13 +30,14 @@ public sealed record InvoiceState
 
 /// <summary>
 /// The invoice grain: one invoice its account issued. The account numbers, records and announces the invoice in its own
-/// change (INV-1, NOT-1) and arms its due-date wake-up; this grain's first call or wake-up adopts that record and, for a
-/// sandbox account, the account's test clock (CLOCK-1). From then on it holds the invoice's lifecycle
+/// change (INV-1, NOT-1); the subscription that asked for it then calls this grain, whose first call adopts that record
+/// and, for a sandbox account, the account's test clock (CLOCK-1), and arms its autopay and due-date wake-ups. From then on it holds the invoice's lifecycle
 /// (<see cref="InvoiceLifecycle"/>): payments through the gateway (INV-3, INV-4), overdue at the due date (INV-5),
 /// disputes (INV-7). Each change reports the invoice's amounts to the account's ledger (ACC-6) and drives dunning: an
 /// invoice falling overdue limits the subscriptions it charges (SUB-8), and the change that brings the account's
-/// overdue balance to 0.00 restores every limited or suspended one (SUB-9). Calls go one way: invoice → subscription →
-/// account and invoice → account; neither ever calls an invoice, so no call cycle can form.
+/// overdue balance to 0.00 restores every limited or suspended one (SUB-9). It calls subscriptions only from turns on a
+/// past-due invoice (an invoice counts in the overdue balance only then), while its subscription calls it only in the
+/// turn that issues it, 15 days earlier: the two never wait on each other. The account never calls an invoice.
 /// </summary>
 [GrainType(TypeName)]
 public sealed class InvoiceGrain(

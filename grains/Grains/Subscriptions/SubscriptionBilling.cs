@@ -17,7 +17,8 @@ internal static class SubscriptionBilling
 {
     /// <summary>Issues the invoice and records the credits of <paramref name="decision"/>, each a nested call with its own derived request id; returns what was done.</summary>
     public static async Task<SubscriptionBillingResult> SettleAsync(
-        IAccountLedgerGrain account, SubscriptionDecision decision, Currency currency, IReadOnlyList<DateTimeOffset> autopay, Func<IDisposable> nestedCall)
+        IAccountLedgerGrain account, SubscriptionDecision decision, Currency currency, IReadOnlyList<DateTimeOffset> autopay, Func<IDisposable> nestedCall,
+        Func<string, Task> openInvoice)
     {
         string? invoiceNumber = null;
         var credits = decision.Credits.ToList();
@@ -34,6 +35,9 @@ internal static class SubscriptionBilling
                 {
                     invoiceNumber = (await account.IssueInvoiceAsync(new IssueInvoice(decision.Charges, autopay))).Number;
                 }
+
+                // The new invoice becomes a grain at once, so it arms its own autopay and due-date wake-ups (INV-5, INV-6).
+                await openInvoice(invoiceNumber);
             }
         }
 

@@ -8,6 +8,7 @@ using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.Invoices;
 
 namespace Subscriptions.Grains.SubscriptionLifecycle;
 
@@ -16,8 +17,9 @@ namespace Subscriptions.Grains.SubscriptionLifecycle;
 /// a decision's charges become an invoice through the account (INV-1), its credits go to the account balance (SUB-4),
 /// its history entry is recorded with the change's cause (OPS-1), and the earliest event its new state wants (trial
 /// end, renewal, cancellation, grace period end) is when the grain is woken next, by an Orleans reminder or by its test
-/// clock (CLOCK-1). Calls go one way: subscription → account only; invoices call the subscription for dunning
-/// (<see cref="ISubscriptionDunningGrain"/>), and the subscription never calls an invoice.
+/// clock (CLOCK-1). It calls its account, and an invoice only in the turn that issues it, to make it a grain that arms
+/// its own wake-ups. Invoices call the subscription for dunning (<see cref="ISubscriptionDunningGrain"/>) only once
+/// they are past due, 15 days after that turn, so the two never wait on each other.
 /// </summary>
 [GrainType(TypeName)]
 public sealed class SubscriptionGrain(
@@ -246,7 +248,9 @@ public sealed class SubscriptionGrain(
         var before = State.Subscription?.Status;
         var endedBefore = Ended(State.Subscription);
         var autopay = InvoiceLifecycle.AutopaySchedule(AutopayFrom(decision.State.BillingModel, inputs.Context.Zone), catalog.Product(decision.State.ProductId).AutopayRetryDays);
-        var billing = await SubscriptionBilling.SettleAsync(Ledger(inputs.Account.Id), decision, inputs.Account.Currency, autopay, NestedCall);
+        var billing = await SubscriptionBilling.SettleAsync(
+            Ledger(inputs.Account.Id), decision, inputs.Account.Currency, autopay, NestedCall,
+            number => GrainFactory.GetGrain<IInvoiceGrain>(InvoiceKey.Of(inputs.Account.Id, number)).GetAsync());
         State = State with
         {
             Subscription = decision.State,
