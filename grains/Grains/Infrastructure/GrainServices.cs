@@ -11,8 +11,17 @@ public sealed class GrainRecordOptions
     /// <summary>How long an answered request id is kept for retries (IDEM-1), on the silo's real clock.</summary>
     public TimeSpan RequestIdRetention { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>How often a woken grain's reminder fires again if its wake-up did not move it (a failed tick is retried then).</summary>
-    public TimeSpan WakeRetryPeriod { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How often a woken grain's reminder fires again if its wake-up did not move it (a failed tick is retried then); one
+    /// minute, the shortest period Orleans allows.
+    /// </summary>
+    public TimeSpan WakeRetryPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The least delay a reminder is registered with: a wake-up already due (an autopay at issue, a catch-up after an
+    /// outage) fires this long after it is armed rather than one period later.
+    /// </summary>
+    public TimeSpan MinimumWakeDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The most due events one wake-up handles before it re-arms itself at once (a long outage is caught up in steps).</summary>
     public int MaxEventsPerWake { get; set; } = 100;

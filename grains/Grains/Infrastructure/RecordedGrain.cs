@@ -422,10 +422,16 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         }
     }
 
+    /// <summary>
+    /// Registers the grain's reminder for <paramref name="wake"/>. A wake-up due now or in the past is asked for a few
+    /// seconds ahead (<see cref="GrainRecordOptions.MinimumWakeDelay"/>): Orleans schedules a reminder whose start time
+    /// has passed by the time its row is written at the next period boundary, not at once.
+    /// </summary>
     private Task ArmReminderAsync(DateTimeOffset wake)
     {
         var dueTime = wake - Services.Time.GetUtcNow();
-        return this.RegisterOrUpdateReminder(WakeReminder, dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime, Services.Options.WakeRetryPeriod);
+        var minimum = Services.Options.MinimumWakeDelay;
+        return this.RegisterOrUpdateReminder(WakeReminder, dueTime < minimum ? minimum : dueTime, Services.Options.WakeRetryPeriod);
     }
 
     private Turn RequireTurn() => _turn ?? throw new InvalidOperationException($"{GrainName} is not in a change; state, history and notifications change only inside one.");
