@@ -122,6 +122,12 @@ public static class SiloProgram
     private static async Task<int> ServeAsync(string[] args)
     {
         await using var app = Build(args);
+        if (app.Services.GetService<IPaymentGateway>() is SimulatedPaymentGateway)
+        {
+            // Development and tests only: the simulator decides by token and moves no money.
+            app.Logger.LogWarning("Payments go to the simulated payment gateway (docs/api.md): invoices are marked paid but no money moves. Register a real IPaymentGateway in production.");
+        }
+
         await app.RunAsync();
         return 0;
     }

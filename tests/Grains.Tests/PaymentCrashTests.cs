@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Subscriptions.Domain;
 using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Invoices;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Infrastructure;
@@ -74,6 +75,48 @@ public sealed class PaymentCrashTests : IAsyncLifetime
         Assert.Single(receipts);
         var ledger = (await Grains.GetGrain<IAccountGrain>("pay-acc").GetAsync(Billing.Ops)).Invoices.Single();
         Assert.Equal((InvoiceStatus.Paid, 0m), (ledger.Status, ledger.Balance.Amount));
+    }
+
+    [Fact]
+    public async Task INV_3_a_charge_left_unrecorded_by_a_crash_is_found_before_anyone_is_charged_again()
+    {
+        await Grains.OpenAccountAsync("orphan-acc");
+        using (CallContext.Enter(Billing.Ops.SubjectId, "autopay-off"))
+        {
+            await Grains.GetGrain<IAccountGrain>("orphan-acc").ChangeAsync(Billing.Ops, new SetAutopay(false));
+        }
+
+        var number = (await Grains.BuyAsync("orphan-acc", "sub-1")).IssuedInvoiceNumber!;
+        var key = InvoiceKey.Of("orphan-acc", number);
+        var holder = Actor.Customer("holder-orphan-acc");
+        _probe.Target = $"invoice/{key}";
+        using (CallContext.Enter(holder.SubjectId, "pay-1"))
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => Grains.GetGrain<IInvoiceGrain>(key).PayAsync(holder, new PayInvoice(null, null, null)));
+        }
+
+        await _cluster.RestartAsync();
+        var invoice = Grains.GetGrain<IInvoiceGrain>(key);
+
+        // Billing ops, not knowing, pay it too: the charge the crash left unrecorded is found first, so nothing more is taken.
+        RuleViolationException refused;
+        using (CallContext.Enter(Billing.Ops.SubjectId, "ops-pay"))
+        {
+            refused = await Assert.ThrowsAsync<RuleViolationException>(() => invoice.PayAsync(Billing.Ops, new PayInvoice(null, null, null)));
+        }
+
+        PaymentResult retried;
+        using (CallContext.Enter(holder.SubjectId, "pay-1"))
+        {
+            retried = await invoice.PayAsync(holder, new PayInvoice(null, null, null));
+        }
+
+        Assert.Equal("INV-3", refused.RuleId);
+        Assert.Equal(1, await Gateway.SucceededChargesAsync($"{key}#"));
+        var paid = await invoice.GetAsync();
+        Assert.Equal((InvoiceStatus.Paid, 1), (paid.Status, paid.Attempts.Count));
+        Assert.Equal((PaymentAttemptStatus.Succeeded, paid.Attempts[0].GatewayReference), (retried.Attempt.Status, retried.Attempt.GatewayReference));
+        Assert.Single(await _cluster.OutboxAsync(InvoiceGrain.TypeName, key), n => n.Kind == InvoiceNotice.Receipt);
     }
 
     private SimulatedPaymentGateway Gateway => new(_cluster.DataSource);

@@ -77,4 +77,9 @@ public sealed record SubscriptionView(
     [property: Id(0)] SubscriptionState Subscription,
     [property: Id(1)] IReadOnlyList<string> InvoiceNumbers,
     [property: Id(2)] string? IssuedInvoiceNumber,
-    [property: Id(3)] IReadOnlyList<AccountCredit> Credits);
+    [property: Id(3)] IReadOnlyList<AccountCredit> Credits,
+    [property: Id(4)] string? AccessPlanId = null)
+{
+    /// <summary>The plan the customer can use now: after an upgrade, the new plan once its invoice is paid (SUB-4).</summary>
+    public string EffectivePlanId => AccessPlanId ?? Subscription.PlanId;
+}

@@ -13,14 +13,15 @@ public sealed partial record Account
     /// <summary>
     /// True when <paramref name="actor"/> may perform <paramref name="action"/>: billing ops may do anything; the primary
     /// holder anything but ops-only actions; billing viewers may view and pay invoices and manage recipients; users nothing.
+    /// Once personal data is erased (ACC-8) only billing ops may do anything.
     /// </summary>
     public bool Allows(Actor actor, AccountAction action) =>
-        actor.IsOps || RoleOf(actor.SubjectId) switch
+        actor.IsOps || (PersonalDataErasedAt is null && RoleOf(actor.SubjectId) switch
         {
             AccountRole.PrimaryHolder => !OpsOnly.Contains(action),
             AccountRole.BillingViewer => BillingViewerActions.Contains(action),
             _ => false,
-        };
+        });
 
     /// <summary>Throws <see cref="PermissionDeniedException"/> (ACC-2) unless <paramref name="actor"/> may perform <paramref name="action"/>.</summary>
     public void Authorize(Actor actor, AccountAction action)

@@ -96,6 +96,40 @@ public static class InvoiceLifecycle
         };
     }
 
+    /// <summary>
+    /// Records a charge the gateway made that the invoice never recorded (a crash between the gateway's answer and the
+    /// write), found before the invoice charges again. The money was taken whatever the invoice's state now: a success
+    /// applies at most the balance, and what the invoice cannot take (already paid, disputed, void, or more than the
+    /// balance) is returned as <c>Excess</c> for the account's credit. A decline or an authentication request is
+    /// recorded with its transition when the state allows one; an abandoned authentication moves no money.
+    /// </summary>
+    public static (InvoiceOutcome Outcome, Money Excess) RecordFound(Invoice invoice, PaymentAttempt attempt)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        ArgumentNullException.ThrowIfNull(attempt);
+        var zero = Money.Zero(invoice.Currency);
+        var payable = InvoiceTransitions.Allows(invoice.Status, PaidInFull);
+        if (attempt.Status == PaymentAttemptStatus.Succeeded && (!payable || attempt.Amount > invoice.Balance))
+        {
+            var applied = payable ? invoice.Balance : zero;
+            var recorded = invoice with { Attempts = [.. invoice.Attempts, attempt] };
+            if (applied.IsZero)
+            {
+                return (new InvoiceOutcome(recorded, []), attempt.Amount);
+            }
+
+            var paid = recorded with { AmountPaid = recorded.AmountPaid + applied };
+            return (Step(invoice, paid, PaidInFull, $"Payment {attempt.Number} of {attempt.Amount} found at the gateway; {applied} applied, paid in full."), attempt.Amount - applied);
+        }
+
+        if (attempt.Status == PaymentAttemptStatus.Abandoned || !payable)
+        {
+            return (new InvoiceOutcome(invoice with { Attempts = [.. invoice.Attempts, attempt] }, []), zero);
+        }
+
+        return (RecordAttempt(invoice, attempt), zero);
+    }
+
     /// <summary>The attempt <paramref name="number"/>, which must be waiting for authentication (INV-4).</summary>
     public static PaymentAttempt RequireAuthentication(Invoice invoice, int number)
     {

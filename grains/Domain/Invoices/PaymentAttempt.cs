@@ -45,6 +45,9 @@ public sealed record PaymentAttempt
     /// <summary>The gateway's reference for the charge.</summary>
     public string? GatewayReference { get; init; }
 
+    /// <summary>The idempotency key the charge was made under (the request that made it, or the autopay instant).</summary>
+    public string? GatewayKey { get; init; }
+
     /// <summary>The gateway's reason for a decline.</summary>
     public string? FailureReason { get; init; }
 

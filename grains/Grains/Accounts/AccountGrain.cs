@@ -254,7 +254,9 @@ public sealed class AccountGrain(
             var before = AccountBalances.Of(State.Invoices, credit, Now).OverdueBalance;
             var known = State.Invoices.FirstOrDefault(i => i.Number == entry.Number)
                 ?? throw new NotFoundException("Invoice", InvoiceKey.Of(account.Id, entry.Number));
-            if (entry.Revision > known.Revision)
+            // The invoice is the only writer of its entry. An equal revision with other values is a report whose
+            // invoice change failed after reporting and was then replaced by another: the newer values win.
+            if (entry.Revision > known.Revision || (entry.Revision == known.Revision && entry != known))
             {
                 State = State with { Invoices = [.. State.Invoices.Select(i => i.Number == entry.Number ? entry : i)] };
                 RecordHistory("invoice_balance", Describe(known), Describe(entry), new { entry.Number, Status = entry.Status.ToString(), Balance = entry.Balance.ToString() });

@@ -70,10 +70,27 @@ public sealed class InvoiceGrain(
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(command);
         await InvoiceAsync(cancellationToken);
+
+        // Charges the invoice never recorded (a crash between the gateway's answer and the write) are recorded first, in a
+        // change of their own, so the balance checked below is the real one whatever this call's outcome.
+        await ChangeAsync("reconcile", async () =>
+        {
+            await ReconcileAsync(await AccountAsync());
+            return true;
+        }, cancellationToken, answersRequestId: false);
         return await ChangeAsync(nameof(PayAsync), async () =>
         {
             var account = await AccountAsync();
             account.Authorize(actor, AccountAction.PayInvoices);
+            var request = $":{CallContext.Caller}:{CallContext.RequestId ?? $"attempt-{RequireInvoice().Attempts.Count + 1}"}";
+            string Key(int n) => $"{GrainKey}#{n}{request}";
+
+            // A charge this very request made before a crash is its answer, not charged again.
+            if (CallContext.RequestId is not null && RequireInvoice().Attempts.FirstOrDefault(a => a.GatewayKey?.EndsWith(request, StringComparison.Ordinal) == true) is { } charged)
+            {
+                return new PaymentResult(RequireInvoice(), charged);
+            }
+
             var invoice = RequireInvoice();
             var amount = InvoiceLifecycle.CheckPayment(invoice, command.Amount, Now, payments.Policy);
             var (token, method, methodId) = Method(account, command);
@@ -82,11 +99,10 @@ public sealed class InvoiceGrain(
             // Once the gateway is asked, the change is carried through whatever the caller's deadline. The key is the
             // same on every retry of this request, so a crash between the gateway's answer and the write charges once.
             cancellationToken.ThrowIfCancellationRequested();
-            var key = $"{GrainKey}#{number}:{CallContext.Caller}:{CallContext.RequestId ?? $"attempt-{number}"}";
             var answer = await gateway.ChargeAsync(
-                new GatewayCharge(key, token, amount.Amount, invoice.Currency.Code, $"Invoice {invoice.Number}"), CancellationToken.None);
+                new GatewayCharge(Key(number), GrainKey, token, amount.Amount, invoice.Currency.Code, $"Invoice {invoice.Number}"), CancellationToken.None);
             Services.Probe.AfterCharge(GrainName);
-            var attempt = Attempt(number, amount, method, methodId, answer, actor.SubjectId);
+            var attempt = Attempt(number, amount, method, methodId, answer, actor.SubjectId) with { GatewayKey = Key(number) };
             var outcome = InvoiceLifecycle.RecordAttempt(invoice, attempt);
             await ApplyAsync(outcome, account, attempt);
             return new PaymentResult(outcome.Invoice, attempt);
@@ -154,14 +170,25 @@ public sealed class InvoiceGrain(
         var (name, due) = NextEvent(RequireInvoice()) ?? throw new InvalidOperationException($"{GrainName} was woken but nothing is due.");
         return ChangeOnWakeAsync(name, due, at, async () =>
         {
+            // Charges the invoice never recorded count before it is charged again or falls overdue.
+            var account = await AccountAsync();
+            await ReconcileAsync(account);
             var invoice = RequireInvoice();
             if (name == AutopayEvent)
             {
-                await AutopayAsync(invoice, due);
+                if (invoice.Attempts.Any(a => a.GatewayKey == AutopayKey(due)))
+                {
+                    // This instant charged before a crash: it is used up.
+                    State = State with { Invoice = InvoiceLifecycle.TakeAutopay(invoice) };
+                }
+                else
+                {
+                    await AutopayAsync(invoice, due, account);
+                }
             }
             else if (InvoiceLifecycle.FallOverdue(invoice, Now) is { } outcome)
             {
-                await ApplyAsync(outcome, await AccountAsync(), null);
+                await ApplyAsync(outcome, account, null);
             }
         });
     }
@@ -179,9 +206,8 @@ public sealed class InvoiceGrain(
     /// default method, or the payment rules refuse an attempt now (INV-4); a skipped or declined instant is used up and the
     /// next one of the schedule retries. The idempotency key is the instant's, so a redelivered wake-up charges once.
     /// </summary>
-    private async Task AutopayAsync(Invoice invoice, DateTimeOffset slot)
+    private async Task AutopayAsync(Invoice invoice, DateTimeOffset slot, Account account)
     {
-        var account = await AccountAsync();
         var rest = InvoiceLifecycle.TakeAutopay(invoice);
         string? skipped = null;
         var method = account.ChargeableDefaultPaymentMethod(Now);
@@ -215,12 +241,58 @@ public sealed class InvoiceGrain(
 
         var number = rest.Attempts.Count + 1;
         var answer = await gateway.ChargeAsync(
-            new GatewayCharge($"{GrainKey}#autopay@{slot.UtcDateTime:O}", method.GatewayToken, amount.Amount, rest.Currency.Code, $"Invoice {rest.Number} (autopay)"),
+            new GatewayCharge(AutopayKey(slot), GrainKey, method.GatewayToken, amount.Amount, rest.Currency.Code, $"Invoice {rest.Number} (autopay)"),
             CancellationToken.None);
         Services.Probe.AfterCharge(GrainName);
-        var attempt = Attempt(number, amount, method.Describe(), method.Id, answer, AutopayEvent);
+        var attempt = Attempt(number, amount, method.Describe(), method.Id, answer, AutopayEvent) with { GatewayKey = AutopayKey(slot) };
         var outcome = InvoiceLifecycle.RecordAttempt(rest, attempt);
         await ApplyAsync(outcome, account, attempt);
+    }
+
+    private string AutopayKey(DateTimeOffset slot) => $"{GrainKey}#autopay@{slot.UtcDateTime:O}";
+
+    /// <summary>
+    /// Records, in the running change, every charge the gateway made for this invoice that the invoice never recorded (a
+    /// crash between the gateway's answer and the write): each becomes an attempt with its key and its money applied
+    /// (what the invoice cannot take goes to the account's credit), reported like any payment.
+    /// </summary>
+    private async Task ReconcileAsync(Account account)
+    {
+        var recorded = RequireInvoice().Attempts.Select(a => a.GatewayReference).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var found = (await gateway.ListChargesAsync(GrainKey, CancellationToken.None)).Where(c => !recorded.Contains(c.Result.Reference)).ToList();
+        foreach (var charge in found)
+        {
+            var invoice = RequireInvoice();
+            var saved = account.PaymentMethods.FirstOrDefault(m => string.Equals(m.GatewayToken, charge.Token, StringComparison.Ordinal));
+            var attempt = Attempt(
+                invoice.Attempts.Count + 1, new Domain.Money.Money(charge.Amount, invoice.Currency), saved?.Describe() ?? "one-time card", saved?.Id, charge.Result,
+                charge.IdempotencyKey.Contains("#autopay@", StringComparison.Ordinal) ? AutopayEvent : "recovered") with { GatewayKey = charge.IdempotencyKey };
+            var (outcome, excess) = InvoiceLifecycle.RecordFound(invoice, attempt);
+            RecordHistory("charge-recovered", invoice.Status.ToWireName(), outcome.Invoice.Status.ToWireName(), new
+            {
+                attempt.Number,
+                Amount = attempt.Amount.ToString(),
+                Status = attempt.Status.ToWireName(),
+                Excess = excess.ToString(),
+            });
+            if (outcome.Steps.Count > 0)
+            {
+                await ApplyAsync(outcome, account, attempt);
+            }
+            else
+            {
+                State = State with { Invoice = outcome.Invoice, Revision = State.Revision + 1 };
+            }
+
+            if (!excess.IsZero)
+            {
+                using (NestedCall())
+                {
+                    await Ledger().AddCreditAsync(new AddAccountCredit(
+                        $"invoice {invoice.Number}", excess, $"Payment {attempt.Number} of invoice {invoice.Number} was taken after the invoice was settled"));
+                }
+            }
+        }
     }
 
     private PaymentAttempt Attempt(int number, Domain.Money.Money amount, string method, string? methodId, GatewayResult answer, string by) => new()
@@ -235,7 +307,7 @@ public sealed class InvoiceGrain(
             GatewayOutcome.Succeeded => PaymentAttemptStatus.Succeeded,
             GatewayOutcome.Declined => PaymentAttemptStatus.Declined,
             GatewayOutcome.RequiresAction => PaymentAttemptStatus.RequiresAction,
-            _ => throw new InvalidOperationException($"The gateway answered a new charge with {answer.Outcome}."),
+            _ => PaymentAttemptStatus.Abandoned,
         },
         GatewayReference = answer.Reference,
         FailureReason = answer.DeclineReason,

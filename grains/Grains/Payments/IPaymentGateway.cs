@@ -20,10 +20,23 @@ public interface IPaymentGateway
 
     /// <summary>Cancels a charge that waited for authentication; nothing is taken.</summary>
     Task<GatewayResult> CancelAsync(string reference, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every charge made for invoice <paramref name="invoiceKey"/> (the charge's metadata), oldest first, with its
+    /// outcome now: how an invoice finds a charge whose answer it never recorded (a crash between the gateway's answer
+    /// and the invoice's write) before it charges again. A charge that failed before deciding is not listed.
+    /// </summary>
+    Task<IReadOnlyList<GatewayChargeRecord>> ListChargesAsync(string invoiceKey, CancellationToken cancellationToken);
 }
 
-/// <summary>A charge: its idempotency key, the payment method's gateway token, the amount (exact, in minor units) and a description.</summary>
-public sealed record GatewayCharge(string IdempotencyKey, string Token, decimal Amount, string Currency, string Description);
+/// <summary>
+/// A charge: its idempotency key, the invoice it pays (metadata the gateway keeps with it), the payment method's gateway
+/// token, the amount (exact, in minor units) and a description.
+/// </summary>
+public sealed record GatewayCharge(string IdempotencyKey, string InvoiceKey, string Token, decimal Amount, string Currency, string Description);
+
+/// <summary>A charge as the gateway lists it: its key, its outcome now, what was charged to which token, and when.</summary>
+public sealed record GatewayChargeRecord(string IdempotencyKey, GatewayResult Result, string Token, decimal Amount, string Currency, DateTimeOffset CreatedAt);
 
 /// <summary>What the gateway answered.</summary>
 public enum GatewayOutcome

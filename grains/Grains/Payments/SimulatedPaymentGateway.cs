@@ -28,8 +28,8 @@ public sealed class SimulatedPaymentGateway(NpgsqlDataSource dataSource) : IPaym
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = new NpgsqlCommand(
             """
-            INSERT INTO public.payment_simulator_charges (idempotency_key, reference, token, amount, currency, description, status, decline_reason)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING
+            INSERT INTO public.payment_simulator_charges (idempotency_key, reference, token, amount, currency, description, status, decline_reason, invoice_key)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (idempotency_key) DO NOTHING
             """, connection, transaction))
         {
             insert.Parameters.AddWithValue(charge.IdempotencyKey);
@@ -40,6 +40,7 @@ public sealed class SimulatedPaymentGateway(NpgsqlDataSource dataSource) : IPaym
             insert.Parameters.AddWithValue(charge.Description);
             insert.Parameters.AddWithValue(status);
             insert.Parameters.AddWithValue((object?)reason ?? DBNull.Value);
+            insert.Parameters.AddWithValue(charge.InvoiceKey);
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -82,6 +83,29 @@ public sealed class SimulatedPaymentGateway(NpgsqlDataSource dataSource) : IPaym
     /// <inheritdoc />
     public Task<GatewayResult> CancelAsync(string reference, CancellationToken cancellationToken) =>
         SettleAsync(reference, confirm: false, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<GatewayChargeRecord>> ListChargesAsync(string invoiceKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(invoiceKey);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT idempotency_key, reference, status, decline_reason, token, amount, currency, created_at FROM public.payment_simulator_charges
+             WHERE invoice_key = $1 AND status <> 'transient' ORDER BY created_at, idempotency_key
+            """, connection);
+        command.Parameters.AddWithValue(invoiceKey);
+        var charges = new List<GatewayChargeRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            charges.Add(new GatewayChargeRecord(
+                reader.GetString(0), Result(reader.GetString(2), reader.GetString(1), reader.IsDBNull(3) ? null : reader.GetString(3)),
+                reader.GetString(4), reader.GetDecimal(5), reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7)));
+        }
+
+        return charges;
+    }
 
     /// <summary>Charges the simulator took money for, under keys starting with <paramref name="keyPrefix"/> (tests).</summary>
     public async Task<int> SucceededChargesAsync(string keyPrefix, CancellationToken cancellationToken = default)

@@ -53,7 +53,8 @@ public sealed class SubscriptionGrain(
         cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(actor);
         var subscription = RequireSubscription();
-        var account = (await Ledger(subscription.AccountId).ReadAsync()).Account;
+        var snapshot = await Ledger(subscription.AccountId).ReadAsync();
+        var account = snapshot.Account;
         var authority = SubscriptionAuthority.Of(actor, account);
         if (authority is not (CallerAuthority.PrimaryHolder or CallerAuthority.BillingViewer or CallerAuthority.BillingOps))
         {
@@ -61,7 +62,7 @@ public sealed class SubscriptionGrain(
                 "ACC-2", $"{Quoted.Of(actor.SubjectId)} is a user of account {Quoted.Of(account.Id)}; reading its subscriptions needs the primary holder, a billing viewer or billing ops.");
         }
 
-        return View(null, []);
+        return View(null, [], snapshot.Invoices);
     }
 
     /// <inheritdoc />
@@ -149,17 +150,24 @@ public sealed class SubscriptionGrain(
         });
     }
 
-    /// <summary>A dunning change on the service's authority (SUB-8, SUB-9); nothing when the state has no such transition.</summary>
+    /// <summary>A dunning change on the service's authority (SUB-8, SUB-9); nothing when the state has no such transition or the account still owes.</summary>
     private Task<bool> SystemChangeAsync(string method, SubscriptionEvent expected, SubscriptionCommand command) =>
         ChangeAsync(method, async () =>
         {
-            var subscription = RequireSubscription();
-            if (SubscriptionTransitions.Find(subscription.Status, expected) is null)
+            // Nothing to do, never a refusal: the invoice that asks has already moved money or its status, and a refusal
+            // here would fail its change on every retry.
+            if (State.Subscription is not { } subscription || SubscriptionTransitions.Find(subscription.Status, expected) is null)
             {
                 return false;
             }
 
             var inputs = await InputsAsync(null, subscription.AccountId, command, CancellationToken.None);
+            if (command is SettleOverdue && inputs.Context.Account.HasOverdueBalance)
+            {
+                // Another invoice fell past due since the account answered: the subscription stays as it is.
+                return false;
+            }
+
             await ApplyAsync(Subscription.Decide(subscription, command, inputs.Context), inputs);
             return true;
         }, CancellationToken.None);
@@ -240,7 +248,7 @@ public sealed class SubscriptionGrain(
         var overdue = AccountBalances.Of(snapshot.Invoices, snapshot.UnappliedCredit, now).OverdueBalance.Amount > 0m;
         var facts = AccountFacts.Of(account, now, overdue);
         var authority = actor is null ? CallerAuthority.System : SubscriptionAuthority.Of(actor, account);
-        return new DecisionInputs(account, new SubscriptionContext(catalog, facts, authority, now));
+        return new DecisionInputs(account, new SubscriptionContext(catalog, facts, authority, now), snapshot.Invoices);
     }
 
     private async Task<SubscriptionView> ApplyAsync(SubscriptionDecision decision, DecisionInputs inputs)
@@ -251,10 +259,23 @@ public sealed class SubscriptionGrain(
         var billing = await SubscriptionBilling.SettleAsync(
             Ledger(inputs.Account.Id), decision, inputs.Account.Currency, autopay, NestedCall,
             number => GrainFactory.GetGrain<IInvoiceGrain>(InvoiceKey.Of(inputs.Account.Id, number)).GetAsync());
+        // SUB-4: after an upgrade, access to the new plan follows the payment of its invoice.
+        var previous = State.Subscription;
+        var awaiting = State.AwaitingPayment is { } waiting && !IsPaid(waiting.InvoiceNumber, inputs.Invoices) ? waiting : null;
+        if (decision.History.Any(h => h.Change == SubscriptionEvent.PlanUpgraded.ToWireName()) && billing.InvoiceNumber is { } upgradeInvoice && previous is not null)
+        {
+            awaiting = new UpgradeAwaitingPayment(awaiting?.PaidPlanId ?? previous.PlanId, upgradeInvoice);
+        }
+        else if (decision.State.PlanId != previous?.PlanId)
+        {
+            awaiting = null;
+        }
+
         State = State with
         {
             Subscription = decision.State,
             InvoiceNumbers = billing.InvoiceNumber is { } number ? [.. State.InvoiceNumbers, number] : State.InvoiceNumbers,
+            AwaitingPayment = awaiting,
         };
         foreach (var entry in decision.History)
         {
@@ -285,7 +306,7 @@ public sealed class SubscriptionGrain(
                 after.AccountId, after.Id, after.ProductId, after.Status.ToWireName(), decision.History.LastOrDefault()?.Description ?? "", inputs.Account.InvoiceRecipientEmails));
         }
 
-        return View(billing.InvoiceNumber, billing.Credits);
+        return View(billing.InvoiceNumber, billing.Credits, inputs.Invoices);
     }
 
     /// <summary>
@@ -308,13 +329,17 @@ public sealed class SubscriptionGrain(
     private static DateTimeOffset? Ended(SubscriptionState? state) =>
         state is { Status: SubscriptionStatus.Cancelled or SubscriptionStatus.Expired } ? state.EndedAt ?? state.ServiceStart : null;
 
-    private SubscriptionView View(string? issuedInvoiceNumber, IReadOnlyList<AccountCredit> credits) =>
-        new(RequireSubscription(), State.InvoiceNumbers, issuedInvoiceNumber, credits);
+    private static bool IsPaid(string invoiceNumber, IReadOnlyList<InvoiceLedgerEntry> invoices) =>
+        invoices.Any(i => i.Number == invoiceNumber && i.Status == InvoiceStatus.Paid);
+
+    private SubscriptionView View(string? issuedInvoiceNumber, IReadOnlyList<AccountCredit> credits, IReadOnlyList<InvoiceLedgerEntry> invoices) =>
+        new(RequireSubscription(), State.InvoiceNumbers, issuedInvoiceNumber, credits,
+            State.AwaitingPayment is { } awaiting && !IsPaid(awaiting.InvoiceNumber, invoices) ? awaiting.PaidPlanId : null);
 
     private SubscriptionState RequireSubscription() => State.Subscription ?? throw new NotFoundException("Subscription", GrainKey);
 
     private IAccountLedgerGrain Ledger(string accountId) => GrainFactory.GetGrain<IAccountLedgerGrain>(accountId);
 
     /// <summary>What a decision is made with.</summary>
-    private sealed record DecisionInputs(Account Account, SubscriptionContext Context);
+    private sealed record DecisionInputs(Account Account, SubscriptionContext Context, IReadOnlyList<InvoiceLedgerEntry> Invoices);
 }

@@ -14,4 +14,12 @@ public sealed record SubscriptionGrainState
     /// <summary>Numbers of the invoices this subscription caused, oldest first (INV-1).</summary>
     [Id(1)]
     public IReadOnlyList<string> InvoiceNumbers { get; init; } = [];
+
+    /// <summary>A plan upgrade whose invoice is not paid yet: access stays on the paid plan until it is (SUB-4).</summary>
+    [Id(2)]
+    public UpgradeAwaitingPayment? AwaitingPayment { get; init; }
 }
+
+/// <summary>The plan the customer has paid for, and the invoice whose payment gives access to the upgraded plan (SUB-4).</summary>
+[GenerateSerializer, Immutable, Alias("subscriptions.UpgradeAwaitingPayment")]
+public sealed record UpgradeAwaitingPayment([property: Id(0)] string PaidPlanId, [property: Id(1)] string InvoiceNumber);

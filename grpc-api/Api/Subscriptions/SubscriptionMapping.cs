@@ -27,6 +27,7 @@ internal static class SubscriptionMapping
             AccountId = s.AccountId,
             ProductId = s.ProductId,
             PlanId = s.PlanId,
+            AccessPlanId = view.EffectivePlanId,
             Seats = s.Seats,
             Frequency = ToProto(s.Frequency),
             BillingModel = s.BillingModel == BillingModel.Calendar ? Proto.BillingModel.Calendar : Proto.BillingModel.Anniversary,

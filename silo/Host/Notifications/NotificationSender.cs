@@ -5,7 +5,8 @@ namespace Subscriptions.Silo.Notifications;
 
 /// <summary>
 /// Delivers outbound notifications (NOT-1) to every enabled sink, at least once and in order per account. The outbox
-/// trigger gives each message one delivery row per sink; a pass takes a sink's ready rows in outbox order under a
+/// triggers number each message in its account's stream (in commit order) and give it one delivery row per sink; a pass
+/// takes a sink's ready rows in stream order under a
 /// cluster-wide advisory lock (one sender per sink at a time, whichever silo holds it), delivers each and records the
 /// outcome at once. A failure waits a doubling backoff, and the account's later messages wait behind it; after the last
 /// attempt the message is dead-lettered for ops to see and the account's stream moves on.
@@ -17,20 +18,14 @@ public sealed partial class NotificationSender(
     private readonly INotificationSink[] _sinks = [.. sinks];
     private bool _registered;
 
-    /// <summary>Enables the configured sinks and disables any other (their rows stay as they are); idempotent.</summary>
+    /// <summary>Enables the configured sinks; idempotent. A silo never disables a sink: another may still be configured with it.</summary>
     public Task RegisterSinksAsync(CancellationToken cancellationToken = default) =>
         GrainRecords.GuardAsync("registering notification sinks", async () =>
         {
-            await using var batch = dataSource.CreateBatch();
-            var names = _sinks.Select(s => s.Name).ToArray();
-            var enable = new NpgsqlBatchCommand(
+            await using var enable = dataSource.CreateCommand(
                 "INSERT INTO public.notification_sinks (sink, enabled) SELECT unnest($1::text[]), true ON CONFLICT (sink) DO UPDATE SET enabled = true, updated_at = now()");
-            enable.Parameters.Add(new() { Value = names });
-            var disable = new NpgsqlBatchCommand("UPDATE public.notification_sinks SET enabled = false, updated_at = now() WHERE NOT (sink = ANY($1)) AND enabled");
-            disable.Parameters.Add(new() { Value = names });
-            batch.BatchCommands.Add(enable);
-            batch.BatchCommands.Add(disable);
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            enable.Parameters.Add(new() { Value = _sinks.Select(s => s.Name).ToArray() });
+            await enable.ExecuteNonQueryAsync(cancellationToken);
             _registered = true;
         });
 
@@ -128,8 +123,8 @@ public sealed partial class NotificationSender(
         });
 
     /// <summary>
-    /// The sink's pending messages due now, in outbox order, except those of an account whose earlier message is still
-    /// waiting for a retry.
+    /// The sink's pending messages due now, each account's in the order of its stream (the order its messages
+    /// committed in), except those of an account whose earlier message is still waiting for a retry.
     /// </summary>
     private async Task<List<(NotificationEvent Notification, int Attempts)>> ReadyAsync(NpgsqlConnection connection, string sink, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -140,8 +135,8 @@ public sealed partial class NotificationSender(
              WHERE d.sink = $1 AND d.state = 'pending' AND d.next_attempt_at <= $2
                AND NOT EXISTS (SELECT 1 FROM public.notification_deliveries e
                                 WHERE e.sink = d.sink AND e.state = 'pending' AND e.account_id = d.account_id
-                                  AND e.outbox_id < d.outbox_id AND e.next_attempt_at > $2)
-             ORDER BY d.outbox_id
+                                  AND e.account_seq < d.account_seq AND e.next_attempt_at > $2)
+             ORDER BY d.account_id, d.account_seq
              LIMIT $3
             """, connection);
         command.Parameters.Add(new() { Value = sink });
