@@ -13,7 +13,7 @@ public sealed class DisputeTests(ApiServer server)
     [Fact]
     public async Task INV_7_a_dispute_on_day_15_is_accepted_and_puts_the_invoice_on_hold()
     {
-        var (kit, number) = await OpenWithInvoiceAsync();
+        var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);
         await kit.AdvanceToAsync(Start.AddDays(15));
         Assert.Equal(Proto.SubscriptionStatus.Limited, (await kit.GetAsync("meeting-1")).Status);
 
@@ -31,7 +31,7 @@ public sealed class DisputeTests(ApiServer server)
     [Fact]
     public async Task INV_7_a_dispute_on_day_16_is_refused_with_the_reason()
     {
-        var (kit, number) = await OpenWithInvoiceAsync();
+        var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);
         await kit.AdvanceToAsync(Start.AddDays(16));
 
         var refused = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.DisputeAsync(number));
@@ -44,7 +44,7 @@ public sealed class DisputeTests(ApiServer server)
     [Fact]
     public async Task INV_7_billing_ops_resolve_with_a_partial_credit_and_the_rest_falls_overdue_again_at_once()
     {
-        var (kit, number) = await OpenWithInvoiceAsync();
+        var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);
         await kit.AdvanceToAsync(Start.AddDays(15));
         await kit.DisputeAsync(number);
 
@@ -66,20 +66,12 @@ public sealed class DisputeTests(ApiServer server)
     [Fact]
     public async Task INV_7_a_credit_of_the_whole_balance_settles_the_invoice()
     {
-        var (kit, number) = await OpenWithInvoiceAsync();
+        var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);
         await kit.DisputeAsync(number);
 
         var resolved = await kit.ResolveAsync(number, "12.00");
 
         Assert.Equal((Proto.InvoiceStatus.Paid, "0.00"), (resolved.Status, resolved.Balance.Amount));
         Assert.Equal(("0.00", "0.00"), await kit.BalancesAsync());
-    }
-
-    private async Task<(SubscriptionKit Kit, string Number)> OpenWithInvoiceAsync()
-    {
-        var kit = await SubscriptionKit.OpenAsync(server);
-        await kit.SetAutopayAsync(false);
-        var bought = await kit.BuyAsync("meeting-1", "meeting", "professional");
-        return (kit, bought.IssuedInvoiceNumber);
     }
 }

@@ -8,6 +8,15 @@ namespace Subscriptions.Api.Tests.Invoices;
 /// <summary>Invoice calls of a <see cref="SubscriptionKit"/>'s account through InvoiceService.</summary>
 internal static class InvoiceKit
 {
+    /// <summary>A sandbox account with autopay off and one Meeting Professional seat bought: its open invoice of 12.00 USD.</summary>
+    public static async Task<(SubscriptionKit Kit, string Number)> OpenWithInvoiceAsync(ApiServer server)
+    {
+        var kit = await SubscriptionKit.OpenAsync(server);
+        await kit.SetAutopayAsync(false);
+        var bought = await kit.BuyAsync("meeting-1", "meeting", "professional");
+        return (kit, bought.IssuedInvoiceNumber);
+    }
+
     /// <summary>Pays invoice <paramref name="number"/>: the default method unless a saved method or one-time card token is given; the whole balance unless an amount is.</summary>
     public static Task<Proto.PaymentResult> PayAsync(
         this SubscriptionKit kit, string number, CallOptions? caller = null, string? method = null, string? oneTimeToken = null, string? amount = null, string? requestId = null) =>

@@ -17,7 +17,7 @@ public sealed class PaymentTests(ApiServer server)
     [Fact]
     public async Task INV_4_a_decline_is_retried_after_an_hour_and_a_fourth_attempt_in_24_hours_is_refused()
     {
-        var (kit, number) = await OpenWithInvoiceAsync();
+        var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);
         var declining = Requests.AddCard(kit.AccountId, 2);
         declining.GatewayToken = "tok_decline_card_2";
         await kit.Client.AccountAsync("AddCard", declining, kit.Holder);
@@ -50,7 +50,7 @@ public sealed class PaymentTests(ApiServer server)
     [Fact]
     public async Task INV_3_overpayment_is_refused_a_partial_payment_applies_and_a_one_time_card_pays_the_rest_without_being_saved()
     {
-        var (kit, number) = await OpenWithInvoiceAsync();
+        var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);
         var methodsBefore = (await kit.AccountAsync()).PaymentMethods;
 
         var over = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.PayAsync(number, amount: "12.01"));
@@ -71,7 +71,7 @@ public sealed class PaymentTests(ApiServer server)
     [Fact]
     public async Task INV_4_a_payment_needing_authentication_waits_until_it_is_abandoned_or_confirmed()
     {
-        var (kit, number) = await OpenWithInvoiceAsync();
+        var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);
 
         var waiting = await kit.PayAsync(number, oneTimeToken: "tok_sca_first");
         var blocked = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.PayAsync(number));
@@ -97,7 +97,7 @@ public sealed class PaymentTests(ApiServer server)
     [Fact]
     public async Task ACC_2_billing_viewers_may_pay_and_users_may_not()
     {
-        var (kit, number) = await OpenWithInvoiceAsync();
+        var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);
 
         var denied = await Api.FailsWithAsync(StatusCode.PermissionDenied, () => kit.PayAsync(number, server.Tokens.As($"user-{kit.AccountId}", $"{Subscriptions.Grpc.Api.Auth.RoleClaims.User}:{kit.AccountId}")));
         var paid = await kit.PayAsync(number, kit.Viewer);
@@ -109,7 +109,7 @@ public sealed class PaymentTests(ApiServer server)
     [Fact]
     public async Task IDEM_1_a_payment_retried_with_its_request_id_answers_the_first_attempt_and_charges_once()
     {
-        var (kit, number) = await OpenWithInvoiceAsync();
+        var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);
 
         var first = await kit.PayAsync(number, amount: "4.00", requestId: "pay-once");
         var retried = await kit.PayAsync(number, amount: "4.00", requestId: "pay-once");
@@ -117,13 +117,5 @@ public sealed class PaymentTests(ApiServer server)
         Assert.Equal(first, retried);
         Assert.Equal("8.00", (await kit.InvoiceAsync(number)).Balance.Amount);
         Assert.Single(await kit.AttemptsAsync(number));
-    }
-
-    private async Task<(SubscriptionKit Kit, string Number)> OpenWithInvoiceAsync()
-    {
-        var kit = await SubscriptionKit.OpenAsync(server);
-        await kit.SetAutopayAsync(false);
-        var bought = await kit.BuyAsync("meeting-1", "meeting", "professional");
-        return (kit, bought.IssuedInvoiceNumber);
     }
 }
