@@ -62,6 +62,11 @@ public sealed partial class NotificationSender(
             {
                 LogSkipped(logger, exception.Message);
             }
+            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                // The sender must never stop the host: whatever failed is tried again at the next pass.
+                LogPassFailed(logger, exception);
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -118,7 +123,15 @@ public sealed partial class NotificationSender(
             }
             finally
             {
-                await ScalarAsync<bool>(connection, "SELECT pg_advisory_unlock(hashtext($1))", CancellationToken.None, lockKey);
+                try
+                {
+                    await ScalarAsync<bool>(connection, "SELECT pg_advisory_unlock(hashtext($1))", CancellationToken.None, lockKey);
+                }
+                catch (Exception unlock) when (unlock is NpgsqlException or InvalidOperationException)
+                {
+                    // A broken connection: the session, and its lock, end with it.
+                    LogUnlockFailed(logger, sink.Name, unlock.Message);
+                }
             }
         });
 
@@ -168,7 +181,8 @@ public sealed partial class NotificationSender(
         command.Parameters.Add(new() { Value = outboxId });
         command.Parameters.Add(new() { Value = state });
         command.Parameters.Add(new() { Value = attempts });
-        command.Parameters.Add(new() { Value = at.ToUniversalTime() });
+        // PostgreSQL keeps microseconds: the time is cut down to one, so a pass at exactly that time finds the row due.
+        command.Parameters.Add(new() { Value = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero) });
         command.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -189,6 +203,12 @@ public sealed partial class NotificationSender(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Notification {EventId} ({Kind}) to {Sink} dead-lettered after {Attempts} attempts: {Error}")]
     private static partial void LogDead(ILogger logger, string eventId, string kind, string sink, int attempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A notification delivery pass failed; the next pass tries again")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing the delivery lock of {Sink} failed ({Reason}); it ends with its connection")]
+    private static partial void LogUnlockFailed(ILogger logger, string sink, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification delivery skipped: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string reason);

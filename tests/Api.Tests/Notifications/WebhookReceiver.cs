@@ -95,14 +95,16 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
             using var response = context.Response;
             Requests++;
+
+            // The body is read whatever the answer, so the connection stays usable for the sender's next request.
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            var body = await reader.ReadToEndAsync();
             if (Mode is Behaviour.Down or Behaviour.Broken)
             {
                 response.StatusCode = Mode == Behaviour.Down ? 503 : 500;
                 continue;
             }
 
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync();
             if (!Verified(context.Request.Headers["Subscriptions-Signature"], body))
             {
                 BadSignatures++;
