@@ -30,6 +30,9 @@ public interface IInvoiceGrain : IGrainWithStringKey
     /// <summary>Disputes the invoice within 15 days of its issue date (INV-7); the primary holder or billing ops.</summary>
     Task<Invoice> OpenDisputeAsync(Actor actor, string reason, CancellationToken cancellationToken = default);
 
+    /// <summary>Billing ops void the invoice, nothing having been paid on it; nothing is due on it any more.</summary>
+    Task<Invoice> VoidAsync(Actor actor, string reason, CancellationToken cancellationToken = default);
+
     /// <summary>Billing ops resolve the dispute with a credit (<paramref name="credit"/>) or reject it (null) (INV-7).</summary>
     Task<Invoice> ResolveDisputeAsync(Actor actor, decimal? credit, string comment, CancellationToken cancellationToken = default);
 }

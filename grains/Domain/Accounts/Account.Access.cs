@@ -5,7 +5,7 @@ namespace Subscriptions.Domain.Accounts;
 /// <summary>Who may do what on an account (ACC-2).</summary>
 public sealed partial record Account
 {
-    private static readonly HashSet<AccountAction> OpsOnly = [AccountAction.DecideTaxExemption, AccountAction.ViewAuditTrail, AccountAction.ResolveDisputes, AccountAction.EraseData];
+    private static readonly HashSet<AccountAction> OpsOnly = [AccountAction.DecideTaxExemption, AccountAction.ViewAuditTrail, AccountAction.ResolveDisputes, AccountAction.EraseData, AccountAction.VoidInvoices];
 
     private static readonly HashSet<AccountAction> BillingViewerActions =
         [AccountAction.ViewBillingInfo, AccountAction.ViewInvoices, AccountAction.PayInvoices, AccountAction.ManageRecipients];
@@ -67,6 +67,7 @@ public sealed partial record Account
         AccountAction.DisputeInvoices => "dispute invoices",
         AccountAction.ResolveDisputes => "resolve invoice disputes",
         AccountAction.EraseData => "erase personal data",
+        AccountAction.VoidInvoices => "void invoices",
         _ => action.ToString(),
     };
 }

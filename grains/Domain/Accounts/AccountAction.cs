@@ -50,4 +50,7 @@ public enum AccountAction
 
     /// <summary>Erase the account's personal data on a GDPR request (billing ops only, ACC-8).</summary>
     EraseData,
+
+    /// <summary>Void an invoice nothing was paid on (billing ops only).</summary>
+    VoidInvoices,
 }

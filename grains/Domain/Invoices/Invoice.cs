@@ -43,8 +43,11 @@ public sealed record Invoice
     /// <summary>Credited by billing ops when resolving a dispute (INV-7).</summary>
     public required Money AmountCredited { get; init; }
 
-    /// <summary>Total − amount paid − amount credited.</summary>
-    public Money Balance => Total - AmountPaid - AmountCredited;
+    /// <summary>Total − amount paid − amount credited; nothing on a void invoice.</summary>
+    public Money Balance => Status == InvoiceStatus.Void ? Money.Zero(Currency) : Total - AmountPaid - AmountCredited;
+
+    /// <summary>Why billing ops voided the invoice, and who (null unless void).</summary>
+    public string? VoidReason { get; init; }
 
     /// <summary>Lifecycle status; a new invoice is open.</summary>
     public required InvoiceStatus Status { get; init; }

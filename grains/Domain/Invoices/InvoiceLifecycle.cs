@@ -256,6 +256,30 @@ public static class InvoiceLifecycle
         return FallOverdue(first.Invoice, now) is { } overdue ? new InvoiceOutcome(overdue.Invoice, [.. first.Steps, .. overdue.Steps]) : first;
     }
 
+    /// <summary>
+    /// Billing ops void an invoice nothing was paid on (SPEC §4: cancelled by billing ops): nothing is due on it any
+    /// more, so it leaves the balances and the dunning of its subscriptions. An invoice with payments is credited
+    /// instead (a dispute resolution), and one waiting for an authentication is settled first.
+    /// </summary>
+    public static InvoiceOutcome Void(Invoice invoice, string by, string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        InvoiceTransitions.Require(invoice.Status, Voided);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ValidationException("reason", "reason is required: say why the invoice is voided.");
+        }
+
+        if (!invoice.AmountPaid.IsZero || invoice.PendingAuthentication is not null)
+        {
+            throw new RuleViolationException(
+                "INV-1", $"Invoice {invoice.Number} has payments ({invoice.AmountPaid}) or one waiting for authentication: it cannot be voided; credit the balance instead.");
+        }
+
+        var voided = invoice with { VoidReason = $"{reason.Trim()} ({by})", AutopaySchedule = [] };
+        return Step(invoice, voided, Voided, $"Voided by {Quoted.Of(by)}: {Quoted.Of(reason.Trim())}.");
+    }
+
     /// <summary>The autopay schedule of a new invoice (INV-6): the first attempt at <paramref name="firstAt"/>, then one retry <paramref name="retryDays"/> days after it each.</summary>
     public static IReadOnlyList<DateTimeOffset> AutopaySchedule(DateTimeOffset firstAt, IEnumerable<int> retryDays)
     {

@@ -38,6 +38,9 @@ public enum InvoiceEvent
 
     /// <summary>Billing ops rejected the dispute (INV-7).</summary>
     DisputeRejected,
+
+    /// <summary>Billing ops cancelled an invoice nothing was paid on: nothing is due on it any more (SPEC §4).</summary>
+    Voided,
 }
 
 /// <summary>One allowed row of the invoice lifecycle: in state From, Event leads to state To.</summary>
@@ -73,6 +76,9 @@ public static class InvoiceTransitions
         new(Disputed, DisputeCreditedInFull, Paid),
         new(Disputed, DisputeCredited, Open),
         new(Disputed, DisputeRejected, Open),
+        new(Open, Voided, InvoiceStatus.Void),
+        new(Overdue, Voided, InvoiceStatus.Void),
+        new(Disputed, Voided, InvoiceStatus.Void),
     ];
 
     /// <summary>Refusals that say what to do instead (every other pair gets a generic sentence under the event's rule).</summary>
@@ -109,6 +115,7 @@ public static class InvoiceTransitions
         PaymentDeclined or AuthenticationRequired or AuthenticationAbandoned => "INV-4",
         FellOverdue => "INV-5",
         DisputeOpened or DisputeCreditedInFull or DisputeCredited or DisputeRejected => "INV-7",
+        Voided => "INV-1",
         _ => throw new ArgumentOutOfRangeException(nameof(invoiceEvent), invoiceEvent, "Unknown invoice event."),
     };
 
@@ -147,6 +154,7 @@ public static class InvoiceTransitions
         }
 
         refusals.Add(new(Paid, DisputeOpened, "INV-7", "A paid invoice cannot be disputed: contact support about a refund."));
+        refusals.Add(new(Paid, Voided, "INV-1", "A paid invoice cannot be voided: credit the customer instead."));
         refusals.Add(new(Disputed, DisputeOpened, "INV-7", "The invoice is already under dispute."));
         refusals.Add(new(InvoiceStatus.Void, DisputeOpened, "INV-7", "A void invoice cannot be disputed: nothing is due on it."));
         foreach (var from in new[] { Open, Overdue, Paid, InvoiceStatus.Void })
@@ -170,6 +178,7 @@ public static class InvoiceTransitions
         DisputeOpened => "dispute",
         DisputeCreditedInFull or DisputeCredited => "credit",
         DisputeRejected => "reject the dispute of",
+        Voided => "void",
         _ => throw new ArgumentOutOfRangeException(nameof(invoiceEvent), invoiceEvent, "Unknown invoice event."),
     };
 }

@@ -150,6 +150,23 @@ public sealed class InvoiceGrain(
     }
 
     /// <inheritdoc />
+    public async Task<Invoice> VoidAsync(Actor actor, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await InvoiceAsync(cancellationToken);
+        return await ChangeAsync(nameof(VoidAsync), async () =>
+        {
+            var account = await AccountAsync();
+            account.Authorize(actor, AccountAction.VoidInvoices);
+            await ReconcileAsync(account);
+            var outcome = InvoiceLifecycle.Void(RequireInvoice(), actor.SubjectId, reason);
+            cancellationToken.ThrowIfCancellationRequested();
+            await ApplyAsync(outcome, account, null);
+            return outcome.Invoice;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<DateTimeOffset?> WakeAsync(DateTimeOffset clockTime) => WakeUpAsync(clockTime, CancellationToken.None);
 
     /// <inheritdoc />

@@ -75,3 +75,5 @@ public sealed partial class ResolveDisputeRequest : IAccountChangeRequest;
 public sealed partial class GetInvoiceDocumentRequest : IAccountRequest;
 
 public sealed partial class ErasePersonalDataRequest : IAccountChangeRequest;
+
+public sealed partial class VoidInvoiceRequest : IAccountChangeRequest;

@@ -28,6 +28,7 @@ internal static class InvoiceMapping
             AmountCredited = CommonMapping.ToProto(invoice.AmountCredited),
             Dispute = invoice.Dispute is { } dispute ? ToProto(dispute) : null,
             PaymentAttemptCount = invoice.Attempts.Count,
+            VoidReason = invoice.VoidReason ?? "",
         };
         proto.Lines.AddRange(invoice.Lines.Select(ToProto));
         return proto;

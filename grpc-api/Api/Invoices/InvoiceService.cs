@@ -182,6 +182,18 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
         };
     }
 
+    /// <summary>Billing ops void an invoice nothing was paid on.</summary>
+    [OpsOnly]
+    public override async Task<Proto.Invoice> VoidInvoice(Proto.VoidInvoiceRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EdgeValidation.Mutating(request.RequestId).Id("account_id", request.AccountId).Required("invoice_number", request.InvoiceNumber)
+            .Required("reason", request.Reason).ThrowIfInvalid();
+        using var scope = CallScope.Enter(context, request.RequestId);
+        var invoice = await IssuedInvoiceAsync(request.AccountId, request.InvoiceNumber, context);
+        return InvoiceMapping.ToProto(await invoice.VoidAsync(CallScope.ActorOf(context), request.Reason, context.CancellationToken));
+    }
+
     private async Task<Proto.PaymentResult> SettleAsync(
         Proto.SettlePaymentRequest request, ServerCallContext context, Func<IInvoiceGrain, Domain.Accounts.Actor, int, Task<PaymentResult>> settle)
     {

@@ -70,6 +70,35 @@ public sealed class DunningTests(ApiServer server)
     }
 
     [Fact]
+    public async Task INV_1_billing_ops_void_an_overdue_invoice_nothing_was_paid_on_and_its_subscription_is_restored()
+    {
+        var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);
+        await kit.AdvanceToAsync(Start.AddDays(15));
+        Assert.Equal(Proto.SubscriptionStatus.Limited, (await kit.GetAsync("meeting-1")).Status);
+
+        var byHolder = await Api.FailsWithAsync(StatusCode.PermissionDenied, () => Void(kit, number, kit.Holder));
+        var voided = await Void(kit, number, kit.Ops);
+        var again = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.PayAsync(number));
+
+        Assert.Equal("ACC-2", byHolder.RuleId());
+        Assert.Equal((Proto.InvoiceStatus.Void, "0.00", $"Billed in error ({TestTokens.OpsSubject})"), (voided.Status, voided.Balance.Amount, voided.VoidReason));
+        Assert.Equal(("0.00", "0.00"), await kit.BalancesAsync());
+        Assert.Equal(Proto.SubscriptionStatus.Active, (await kit.GetAsync("meeting-1")).Status);
+        Assert.Equal("INV-3", again.RuleId());
+
+        // An invoice with a payment on it is credited, not voided.
+        var (paying, paid) = await InvoiceKit.OpenWithInvoiceAsync(server);
+        await paying.PayAsync(paid, amount: "1.00");
+        Assert.Equal("INV-1", (await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => Void(paying, paid, paying.Ops))).RuleId());
+    }
+
+    private static Task<Proto.Invoice> Void(SubscriptionKit kit, string number, CallOptions caller) =>
+        kit.Client.InvoiceAsync<Proto.VoidInvoiceRequest, Proto.Invoice>("VoidInvoice", new Proto.VoidInvoiceRequest
+        {
+            RequestId = Requests.NewRequestId(), AccountId = kit.AccountId, InvoiceNumber = number, Reason = "Billed in error",
+        }, caller);
+
+    [Fact]
     public async Task INV_6_autopay_charges_a_renewal_at_once_and_retries_a_decline_on_days_1_3_and_7()
     {
         var kit = await SubscriptionKit.OpenAsync(server);
