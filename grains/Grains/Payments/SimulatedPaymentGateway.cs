@@ -24,6 +24,7 @@ public sealed class SimulatedPaymentGateway(NpgsqlDataSource dataSource) : IPaym
     {
         ArgumentNullException.ThrowIfNull(charge);
         var (status, reason) = Decide(charge.Token);
+        var reference = "sim_" + Guid.NewGuid().ToString("N");
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = new NpgsqlCommand(
@@ -33,7 +34,7 @@ public sealed class SimulatedPaymentGateway(NpgsqlDataSource dataSource) : IPaym
             """, connection, transaction))
         {
             insert.Parameters.AddWithValue(charge.IdempotencyKey);
-            insert.Parameters.AddWithValue("sim_" + Guid.NewGuid().ToString("N"));
+            insert.Parameters.AddWithValue(reference);
             insert.Parameters.AddWithValue(charge.Token);
             insert.Parameters.AddWithValue(charge.Amount);
             insert.Parameters.AddWithValue(charge.Currency);
@@ -46,7 +47,7 @@ public sealed class SimulatedPaymentGateway(NpgsqlDataSource dataSource) : IPaym
                 await transaction.CommitAsync(cancellationToken);
                 return status == Transient
                     ? throw new PaymentGatewayUnavailableException($"The payment gateway failed before deciding charge {charge.IdempotencyKey}; retry with the same key.")
-                    : Result(status, await ReferenceAsync(connection, charge.IdempotencyKey, cancellationToken), reason);
+                    : Result(status, reference, reason);
             }
         }
 
@@ -54,7 +55,7 @@ public sealed class SimulatedPaymentGateway(NpgsqlDataSource dataSource) : IPaym
             "SELECT reference, token, amount, currency, status, decline_reason FROM public.payment_simulator_charges WHERE idempotency_key = $1 FOR UPDATE",
             connection, transaction);
         select.Parameters.AddWithValue(charge.IdempotencyKey);
-        string reference, storedStatus;
+        string storedStatus;
         string? storedReason;
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
@@ -105,15 +106,6 @@ public sealed class SimulatedPaymentGateway(NpgsqlDataSource dataSource) : IPaym
         }
 
         return charges;
-    }
-
-    /// <summary>Charges the simulator took money for, under keys starting with <paramref name="keyPrefix"/> (tests).</summary>
-    public async Task<int> SucceededChargesAsync(string keyPrefix, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand(
-            "SELECT count(*) FROM public.payment_simulator_charges WHERE status = 'succeeded' AND starts_with(idempotency_key, $1)");
-        command.Parameters.AddWithValue(keyPrefix);
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private const string Succeeded = "succeeded";
@@ -170,13 +162,6 @@ public sealed class SimulatedPaymentGateway(NpgsqlDataSource dataSource) : IPaym
         Cancelled => new GatewayResult(GatewayOutcome.Cancelled, reference),
         _ => throw new InvalidOperationException($"Unknown simulator status {status}."),
     };
-
-    private static async Task<string> ReferenceAsync(NpgsqlConnection connection, string key, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT reference FROM public.payment_simulator_charges WHERE idempotency_key = $1", connection);
-        command.Parameters.AddWithValue(key);
-        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
 
     private static async Task UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string reference, string status, bool calls, CancellationToken cancellationToken)
     {

@@ -28,7 +28,7 @@ public sealed class NotificationDeliveries(NpgsqlDataSource dataSource) : INotif
             while (await reader.ReadAsync(cancellationToken))
             {
                 found.Add(new NotificationDeliveryView(
-                    new NotificationEvent(reader.GetInt64(0), "", "", default, "", "{}").EventId,
+                    NotificationEvent.EventIdOf(reader.GetInt64(0)),
                     reader.GetString(1),
                     reader.GetString(2),
                     reader.GetString(3),

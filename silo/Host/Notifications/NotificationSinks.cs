@@ -15,7 +15,10 @@ namespace Subscriptions.Silo.Notifications;
 public sealed record NotificationEvent(long OutboxId, string AccountId, string Kind, DateTimeOffset CreatedAt, string Source, string PayloadJson)
 {
     /// <summary>The event id receivers deduplicate on, e.g. "evt_000000000042".</summary>
-    public string EventId => $"evt_{OutboxId:D12}";
+    public string EventId => EventIdOf(OutboxId);
+
+    /// <summary>The event id of outbox message <paramref name="outboxId"/>.</summary>
+    public static string EventIdOf(long outboxId) => $"evt_{outboxId:D12}";
 }
 
 /// <summary>Where notifications go. Delivery is at least once: a sink must tolerate (or let its receiver drop) duplicates.</summary>
@@ -54,6 +57,8 @@ public sealed partial class LoggingNotificationSink(ILogger<LoggingNotificationS
 /// </summary>
 public sealed class WebhookNotificationSink(WebhookOptions options, HttpClient http, TimeProvider time) : INotificationSink
 {
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+
     /// <summary>The signature header.</summary>
     public const string SignatureHeader = "Subscriptions-Signature";
 
@@ -95,7 +100,7 @@ public sealed class WebhookNotificationSink(WebhookOptions options, HttpClient h
             ["source"] = notification.Source,
             ["data"] = JsonNode.Parse(notification.PayloadJson),
         };
-        return body.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+        return body.ToJsonString(Compact);
     }
 
     /// <summary>The lowercase hex HMAC-SHA256 of "<paramref name="timestamp"/>.<paramref name="body"/>" keyed with <paramref name="secret"/>.</summary>
