@@ -96,6 +96,10 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             using var response = context.Response;
             Requests++;
 
+            // One request per connection: the sender never reuses a connection this listener may be closing, so a
+            // delivery fails only when the receiver says so.
+            response.KeepAlive = false;
+
             // The body is read whatever the answer, so the connection stays usable for the sender's next request.
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             var body = await reader.ReadToEndAsync();
