@@ -43,6 +43,8 @@ export SUBSCRIPTIONS_TEST_PG
 echo "test: PostgreSQL for tests at $SUBSCRIPTIONS_TEST_PG"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The test projects run in parallel on two CPUs; a test host that starts slowly is waited for rather than aborted.
+export VSTEST_CONNECTION_TIMEOUT=${VSTEST_CONNECTION_TIMEOUT:-300}
 dotnet build Subscriptions.sln -c Release -warnaserror -nologo -v quiet || { echo "test: the build failed; no test ran" >&2; exit 1; }
 
 status=0
