@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Subscriptions.Domain.Catalog;
 using Subscriptions.Grpc.Api.Accounts;
 using Subscriptions.Grpc.Api.Auth;
+using Subscriptions.Grpc.Api.Edge;
 using Subscriptions.Grpc.Api.Errors;
 using Subscriptions.Grpc.Api.Invoices;
 using Subscriptions.Grpc.Api.Ops;
@@ -66,6 +67,7 @@ public static class SubscriptionsApi
             grpc.MaxSendMessageSize = endpoint.MaxSendMessageSize;
             grpc.EnableDetailedErrors = false;
         });
+        services.AddStrictRequestParsing();
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks(health => health.Services.Map("", _ => true)).AddCheck("grpc", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy("gRPC is served"));
         services.AddCors(cors => cors.AddPolicy(WebCorsPolicy, policy => policy

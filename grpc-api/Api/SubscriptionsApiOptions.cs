@@ -6,6 +6,9 @@ public sealed class SubscriptionsApiOptions
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "Api";
 
+    /// <summary>The largest page size any setting or request may name (<c>page_size</c> is refused above it at the edge).</summary>
+    public const int LargestPageSize = 1000;
+
     /// <summary>Invoices per page when a list request asks for 0.</summary>
     public int DefaultPageSize { get; set; } = 20;
 
@@ -15,10 +18,10 @@ public sealed class SubscriptionsApiOptions
     /// <summary>Throws naming the bad setting.</summary>
     public void Validate()
     {
-        if (MaxPageSize < 1 || DefaultPageSize < 1 || DefaultPageSize > MaxPageSize)
+        if (MaxPageSize is < 1 or > LargestPageSize || DefaultPageSize < 1 || DefaultPageSize > MaxPageSize)
         {
             throw new InvalidOperationException(
-                $"Configuration \"{SectionName}\": DefaultPageSize ({DefaultPageSize}) must be 1 to MaxPageSize ({MaxPageSize}), and MaxPageSize at least 1.");
+                $"Configuration \"{SectionName}\": DefaultPageSize ({DefaultPageSize}) must be 1 to MaxPageSize ({MaxPageSize}), and MaxPageSize 1 to {LargestPageSize}.");
         }
     }
 }

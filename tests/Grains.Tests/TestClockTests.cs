@@ -41,4 +41,44 @@ public sealed class TestClockTests : IAsyncLifetime
         Assert.True(advance.TicksDelivered >= 1, $"{advance.TicksDelivered} ticks delivered");
         Assert.Equal(1, history.Count(h => h.Cause.Name == ReminderRequest.TrialEnd));
     }
+
+    [Fact]
+    public async Task CLOCK_1_a_poison_event_is_quarantined_after_three_failures_and_the_clock_goes_on()
+    {
+        var start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var grains = _cluster.Grains;
+        await grains.CreateClockAsync("poison-clock", start);
+        await grains.OpenAccountAsync("poison-acc", "poison-clock");
+        await grains.BuyAsync("poison-acc", "sub-1");
+        await grains.BuyAsync("poison-acc", "sub-2");
+        // sub-1's stored record names a product the catalog no longer has: every wake-up of it fails.
+        await using (var corrupt = _cluster.DataSource.CreateCommand(
+            """
+            UPDATE public.orleans_storage
+               SET payload = convert_to(replace(convert_from(payload, 'UTF8'), '"productId":"meeting"', '"productId":"discontinued"'), 'UTF8')
+             WHERE state_name = 'subscription' AND grain_id_extension LIKE '%poison-acc/sub-1'
+            """))
+        {
+            Assert.Equal(1, await corrupt.ExecuteNonQueryAsync());
+        }
+
+        await _cluster.RestartAsync();
+        grains = _cluster.Grains;
+
+        TestClockAdvance advance;
+        using (CallContext.Enter(Billing.Ops.SubjectId, "advance-poison"))
+        {
+            advance = await grains.GetGrain<ITestClockGrain>("poison-clock").AdvanceAsync(start.AddDays(31));
+        }
+
+        var clock = await grains.GetGrain<ITestClockGrain>("poison-clock").AsReference<IInspectableGrain>().InspectAsync();
+        var poisoned = await grains.GetGrain<ISubscriptionGrain>("poison-acc/sub-1").AsReference<IInspectableGrain>().InspectAsync();
+        var quarantine = Assert.Single(clock.History, h => h.Change == "event-quarantined");
+        Assert.Contains("poison-acc/sub-1", quarantine.PayloadJson, StringComparison.Ordinal);
+        var wakeUp = Assert.Single(poisoned.WakeUps);
+        Assert.Equal(3, wakeUp.Failures);
+        Assert.Contains("ValidationException", wakeUp.QuarantinedReason, StringComparison.Ordinal);
+        Assert.Equal(2, (await grains.GetGrain<ISubscriptionGrain>("poison-acc/sub-2").GetAsync(Billing.Ops)).InvoiceNumbers.Count);
+        Assert.Equal(start.AddDays(31), advance.To);
+    }
 }

@@ -51,9 +51,13 @@ public sealed class ConcurrentChangeException(string grain)
     public string Grain { get; } = grain;
 }
 
-/// <summary>PostgreSQL could not be reached or failed; nothing was written. Retryable (UNAVAILABLE).</summary>
+/// <summary>
+/// PostgreSQL could not be reached or failed; nothing was written. Retryable (UNAVAILABLE). It is an
+/// <see cref="Orleans.Runtime.OrleansException"/> so Orleans passes it on as it is when a grain's state cannot be read
+/// at activation, rather than wrapping it in a generic storage error.
+/// </summary>
 [GenerateSerializer, Alias("subscriptions.StorageUnavailableException")]
-public sealed class StorageUnavailableException(string message) : Exception(message);
+public sealed class StorageUnavailableException(string message) : Orleans.Runtime.OrleansException(message);
 
 /// <summary>
 /// The payment gateway did not answer or failed before deciding: nothing was recorded, and the outcome is unknown to the

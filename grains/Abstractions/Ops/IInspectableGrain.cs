@@ -29,7 +29,9 @@ public sealed record GrainInspection(
 
 /// <summary>When a grain will next be woken: by an Orleans reminder (no clock) or by its test clock.</summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.PendingWakeUp")]
-public sealed record PendingWakeUp([property: Id(0)] string Name, [property: Id(1)] DateTimeOffset DueAt, [property: Id(2)] TimeSpan? Period, [property: Id(3)] string? ClockId);
+public sealed record PendingWakeUp(
+    [property: Id(0)] string Name, [property: Id(1)] DateTimeOffset DueAt, [property: Id(2)] TimeSpan? Period, [property: Id(3)] string? ClockId,
+    [property: Id(4)] int Failures = 0, [property: Id(5)] string? QuarantinedReason = null);
 
 /// <summary>Why a change was made: a call (its method) or a reminder, by whom, under which request id.</summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.TurnCause")]

@@ -80,6 +80,7 @@ public static class CatalogLoader
         var addSeats = fields.Bool(element, "add_seats_eligible", where);
         var grace = fields.Int(element, "grace_period_days", where, required: false) ?? Product.DefaultGracePeriodDays;
         var maxFreeMonths = fields.Int(element, "max_free_months", where, required: false) ?? 0;
+        var maxSeats = fields.Int(element, "max_seats", where, required: false) ?? Limits.MaxSeats;
         var terms = ReadContractTerms(element, where, fields);
         var retries = ReadAutopayRetryDays(element, where, fields);
         var trial = ReadTrial(element, where, fields);
@@ -88,9 +89,14 @@ public static class CatalogLoader
             fields.Problem(where, $"\"grace_period_days\" must be 0 or more (got {grace})");
         }
 
-        if (maxFreeMonths < 0)
+        if (maxFreeMonths is < 0 or > Limits.MaxFreeMonths)
         {
-            fields.Problem(where, $"\"max_free_months\" must be 0 or more (got {maxFreeMonths})");
+            fields.Problem(where, $"\"max_free_months\" must be 0 to {Limits.MaxFreeMonths} (got {maxFreeMonths})");
+        }
+
+        if (maxSeats is < 1 or > Limits.MaxSeats)
+        {
+            fields.Problem(where, $"\"max_seats\" must be 1 to {Limits.MaxSeats} (got {maxSeats})");
         }
 
         if (model == BillingModel.Calendar && frequencies.Any(f => f != BillingFrequency.Monthly))
@@ -117,6 +123,7 @@ public static class CatalogLoader
             Frequencies = frequencies,
             ContractTermsMonths = terms,
             MaxFreeMonths = maxFreeMonths,
+            MaxSeats = maxSeats,
             Plans = plans,
         };
     }
@@ -188,9 +195,9 @@ public static class CatalogLoader
         var terms = new List<int>();
         foreach (var item in fields.Array(element, "contract_terms_months", where, required: false))
         {
-            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out var months) || months <= 0)
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out var months) || months is <= 0 or > Limits.MaxContractTermMonths)
             {
-                fields.Problem(where, $"\"contract_terms_months\" must hold positive whole numbers of months (got {item})");
+                fields.Problem(where, $"\"contract_terms_months\" must hold whole numbers of months from 1 to {Limits.MaxContractTermMonths} (got {item})");
             }
             else if (!terms.Contains(months))
             {

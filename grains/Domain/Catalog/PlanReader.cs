@@ -75,6 +75,9 @@ internal static class PlanReader
         return new PriceList(result);
     }
 
+    /// <summary>The largest per-seat price of one period: <see cref="Limits.MaxSeats"/> seats at it stay within <see cref="Limits.MaxAmount"/>.</summary>
+    public const decimal MaxSeatPrice = Limits.MaxAmount / Limits.MaxSeats;
+
     private static Dictionary<string, decimal> ReadCurrencyPrices(JsonElement byCurrency, string field, string where, JsonFields fields)
     {
         var amounts = new Dictionary<string, decimal>();
@@ -87,6 +90,10 @@ internal static class PlanReader
             else if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDecimal(out var amount) || amount <= 0m)
             {
                 fields.Problem(where, $"{field}.{currency.Code} must be a positive number (got {property.Value})");
+            }
+            else if (amount > MaxSeatPrice)
+            {
+                fields.Problem(where, $"{field}.{currency.Code} = {amount} is above the largest seat price {MaxSeatPrice} (a full subscription must stay within {Limits.MaxAmount})");
             }
             else if (decimal.Round(amount, currency.MinorUnits) != amount)
             {

@@ -45,6 +45,9 @@ public sealed record Product
     /// <summary>Most free months a contract may grant (SUB-11).</summary>
     public int MaxFreeMonths { get; init; }
 
+    /// <summary>The most seats one subscription of the product may hold (catalog <c>max_seats</c>; at most <see cref="Limits.MaxSeats"/>).</summary>
+    public int MaxSeats { get; init; } = Limits.MaxSeats;
+
     /// <summary>The plans of the product.</summary>
     public required IReadOnlyList<Plan> Plans { get; init; }
 

@@ -56,6 +56,12 @@ public sealed class InvoiceBuilder(string accountId, string number, DateTimeOffs
         }
 
         var taxTotal = assessment.Total(currency);
+        if (!Limits.InRange((subtotal + taxTotal).Amount))
+        {
+            throw new RuleViolationException(
+                "INV-1", $"Invoice {number} for account {Quoted.Of(accountId)} would total {subtotal + taxTotal}, above the largest invoice total {Limits.MaxAmount}; nothing was invoiced.");
+        }
+
         return new Invoice
         {
             Number = number,

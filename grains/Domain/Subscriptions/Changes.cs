@@ -45,15 +45,15 @@ internal static class Changes
     public static SubscriptionDecision AddSeats(SubscriptionState state, AddSeats command, SubscriptionContext context)
     {
         Authority.RequireHolderOrOps(context, "SUB-4", "add seats");
-        var added = Validate.Seats(command.Seats);
         var product = Pricing.Product(state, context);
+        var added = Validate.Seats(command.Seats, product);
         if (!product.AddSeatsEligible && context.Caller != CallerAuthority.BillingOps)
         {
             throw new RuleViolationException("QUO-4", $"Seats for {product.Name} cannot be added online: please contact support or your sales representative.");
         }
 
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.SeatsAdded);
-        var seats = state.Seats + added;
+        var seats = Validate.SeatsAfterAdding(state.Seats, added, product);
         return Repricing.Apply(
             state, state with { Status = to, Seats = seats }, SubscriptionEvent.SeatsAdded, $"Added {Pricing.Seats(added)}; now {Pricing.Seats(seats)}.", false, context);
     }
@@ -61,7 +61,7 @@ internal static class Changes
     public static SubscriptionDecision RemoveSeats(SubscriptionState state, RemoveSeats command, SubscriptionContext context)
     {
         Authority.RequireHolderOrOps(context, "SUB-4", "remove seats");
-        var removed = Validate.Seats(command.Seats);
+        var removed = Validate.Seats(command.Seats, Pricing.Product(state, context));
         if (removed >= state.Seats)
         {
             throw new ValidationException("seats", $"Removing {removed} of {state.Seats} seats would leave none; cancel the subscription instead.");

@@ -44,7 +44,7 @@ internal static class Creation
     {
         var product = context.Catalog.Product(productId);
         var plan = product.Plan(planId);
-        var validSeats = Validate.Seats(seats);
+        var validSeats = Validate.Seats(seats, product);
         product.RequireFrequency(frequency);
         plan.SeatPrice(product.Id, frequency, context.Account.Currency);
         Validate.CorporateAnnual(frequency, context);
@@ -90,6 +90,11 @@ internal static class Creation
         if (command.FreeMonths < 0 || command.FreeMonths > product.MaxFreeMonths)
         {
             throw new ValidationException("free_months", $"free_months must be between 0 and {product.MaxFreeMonths} for {product.Name} (got {command.FreeMonths}).");
+        }
+
+        if (command.BillingStart is { } requested && !Limits.InRange(requested))
+        {
+            throw new ValidationException("billing_start", $"billing_start must lie from {Limits.InstantRange} (got {requested:O}).");
         }
 
         var freeUntil = AccountTimeZone.AddLocalMonths(context.Now, command.FreeMonths, context.Zone);

@@ -44,7 +44,7 @@ internal static class Purchase
         var product = Pricing.Product(state, context);
         var plan = product.Plan(command.PlanId ?? state.PlanId);
         var frequency = command.Frequency ?? state.Frequency;
-        var seats = command.Seats is { } requested ? Validate.Seats(requested) : state.Seats;
+        var seats = command.Seats is { } requested ? Validate.Seats(requested, product) : state.Seats;
         product.RequireFrequency(frequency);
         plan.SeatPrice(product.Id, frequency, context.Account.Currency);
         Validate.CorporateAnnual(frequency, context);

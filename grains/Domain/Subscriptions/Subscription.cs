@@ -8,13 +8,18 @@ namespace Subscriptions.Domain.Subscriptions;
 public static class Subscription
 {
     /// <summary>Starts a trial (SUB-1).</summary>
-    public static SubscriptionDecision StartTrial(StartTrial command, SubscriptionContext context) => Creation.StartTrial(command, context);
+    public static SubscriptionDecision StartTrial(StartTrial command, SubscriptionContext context) =>
+        SubscriptionInvariants.Checked(Creation.StartTrial(command, context), context);
 
     /// <summary>Buys a product (SUB-3, SUB-11, SUB-12).</summary>
-    public static SubscriptionDecision CreatePaid(CreatePaid command, SubscriptionContext context) => Creation.CreatePaid(command, context);
+    public static SubscriptionDecision CreatePaid(CreatePaid command, SubscriptionContext context) =>
+        SubscriptionInvariants.Checked(Creation.CreatePaid(command, context), context);
 
-    /// <summary>Decides a command on an existing subscription.</summary>
-    public static SubscriptionDecision Decide(SubscriptionState state, SubscriptionCommand command, SubscriptionContext context) => command switch
+    /// <summary>Decides a command on an existing subscription; the decision keeps every <see cref="SubscriptionInvariants"/> or is refused.</summary>
+    public static SubscriptionDecision Decide(SubscriptionState state, SubscriptionCommand command, SubscriptionContext context) =>
+        SubscriptionInvariants.Checked(DecideUnchecked(state, command, context), context);
+
+    private static SubscriptionDecision DecideUnchecked(SubscriptionState state, SubscriptionCommand command, SubscriptionContext context) => command switch
     {
         EndTrial => Purchase.EndTrial(state, context),
         UpgradeToPaid c => Purchase.UpgradeToPaid(state, c, context),

@@ -1,5 +1,6 @@
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Catalog;
 using Subscriptions.Domain.Errors;
 
 namespace Subscriptions.Domain.Subscriptions;
@@ -11,9 +12,24 @@ internal static class Validate
     public static string Id(string? value, string field) =>
         string.IsNullOrWhiteSpace(value) ? throw new ValidationException(field, $"{field} is required.") : value.Trim();
 
-    /// <summary>A seat count of 1 or more.</summary>
-    public static int Seats(int seats, string field = "seats") =>
-        seats >= 1 ? seats : throw new ValidationException(field, $"{field} must be 1 or more (got {seats}).");
+    /// <summary>A seat count of 1 to the product's most seats per subscription (<see cref="Product.MaxSeats"/>).</summary>
+    public static int Seats(int seats, Product product, string field = "seats") =>
+        seats >= 1 && seats <= product.MaxSeats
+            ? seats
+            : throw new ValidationException(field, $"{field} must be 1 to {product.MaxSeats} for {product.Name} (got {seats}).");
+
+    /// <summary>
+    /// Seats held after adding <paramref name="added"/> to <paramref name="held"/>, refused when the sum would pass the
+    /// product's most seats (checked before adding, so it never wraps).
+    /// </summary>
+    public static int SeatsAfterAdding(int held, int added, Product product)
+    {
+        var room = product.MaxSeats - held;
+        return added <= room
+            ? held + added
+            : throw new ValidationException(
+                "seats", $"Adding {added} seats to the {held} held would pass the most seats a {product.Name} subscription may hold ({product.MaxSeats}); at most {Math.Max(room, 0)} more.");
+    }
 
     /// <summary>
     /// Corporate accounts are billed annually (ACC-1, INV-8): a customer on a corporate account may not choose monthly

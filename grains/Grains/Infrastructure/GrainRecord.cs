@@ -52,7 +52,22 @@ public sealed record GrainRecord<TState> where TState : class, new()
     /// <summary>Invoices this grain issued (accounts) not yet copied to the issued-invoices table.</summary>
     [Id(9)]
     public IReadOnlyList<PendingInvoice> PendingInvoices { get; init; } = [];
+
+    /// <summary>A change that made nested changes in other grains and is not committed yet, which the grain finishes by itself; null when none.</summary>
+    [Id(10)]
+    public PendingIntent? Intent { get; init; }
 }
+
+/// <summary>
+/// A change the grain has decided and started to carry into other grains (an invoice issued, a credit granted), stored
+/// before the first such nested call: the call that caused it (method, caller, request id), the grain's time for it, what
+/// the grain needs to finish it (its decision, as JSON) and when it was recorded (silo clock). The grain finishes it on
+/// its next activation, call or reminder, whichever comes first, with the same nested request ids, so the nested changes
+/// already made are answered, not made again.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("subscriptions.PendingIntent")]
+public sealed record PendingIntent(
+    [property: Id(0)] TurnCause Cause, [property: Id(1)] DateTimeOffset At, [property: Id(2)] string PayloadJson, [property: Id(3)] DateTimeOffset RecordedAt);
 
 /// <summary>An issued invoice waiting to be archived (INV-1): its account, number, clock and the invoice as JSON.</summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.PendingInvoice")]

@@ -135,7 +135,8 @@ public sealed class GrainRecords(NpgsqlDataSource dataSource)
             $"scheduling {grainType}/{grainKey} on test clock {clockId}",
             """
             INSERT INTO public.test_clock_events (clock_id, grain_type, grain_key, due_at) VALUES ($1, $2, $3, $4)
-            ON CONFLICT (clock_id, grain_type, grain_key) DO UPDATE SET due_at = LEAST(public.test_clock_events.due_at, EXCLUDED.due_at)
+            ON CONFLICT (clock_id, grain_type, grain_key) DO UPDATE
+               SET due_at = LEAST(public.test_clock_events.due_at, EXCLUDED.due_at), failures = 0, last_error = NULL, quarantined_at = NULL
             """,
             cancellationToken, clockId, grainType, grainKey, Microseconds.Ceiling(dueAt));
 
@@ -146,7 +147,7 @@ public sealed class GrainRecords(NpgsqlDataSource dataSource)
                 $"scheduling {grainType}/{grainKey} on test clock {clockId}",
                 """
                 INSERT INTO public.test_clock_events (clock_id, grain_type, grain_key, due_at) VALUES ($1, $2, $3, $4)
-                ON CONFLICT (clock_id, grain_type, grain_key) DO UPDATE SET due_at = EXCLUDED.due_at
+                ON CONFLICT (clock_id, grain_type, grain_key) DO UPDATE SET due_at = EXCLUDED.due_at, failures = 0, last_error = NULL, quarantined_at = NULL
                 """,
                 cancellationToken, clockId, grainType, grainKey, Microseconds.Ceiling(due))
             : ExecuteAsync(
@@ -161,7 +162,7 @@ public sealed class GrainRecords(NpgsqlDataSource dataSource)
             await using var command = DataSource.CreateCommand(
                 """
                 SELECT grain_type, grain_key, due_at FROM public.test_clock_events
-                WHERE clock_id = $1 AND due_at <= $2 ORDER BY due_at, grain_type, grain_key LIMIT 1
+                WHERE clock_id = $1 AND due_at <= $2 AND quarantined_at IS NULL ORDER BY due_at, grain_type, grain_key LIMIT 1
                 """);
             command.Parameters.Add(new() { Value = clockId });
             command.Parameters.Add(new() { Value = until.ToUniversalTime() });
@@ -176,22 +177,52 @@ public sealed class GrainRecords(NpgsqlDataSource dataSource)
         next is { } due
             ? ExecuteAsync(
                 $"rescheduling {delivered.GrainType}/{delivered.GrainKey} on test clock {clockId}",
-                "UPDATE public.test_clock_events SET due_at = $5 WHERE clock_id = $1 AND grain_type = $2 AND grain_key = $3 AND due_at = $4",
+                "UPDATE public.test_clock_events SET due_at = $5, failures = 0, last_error = NULL WHERE clock_id = $1 AND grain_type = $2 AND grain_key = $3 AND due_at = $4",
                 cancellationToken, clockId, delivered.GrainType, delivered.GrainKey, delivered.DueAt, Microseconds.Ceiling(due))
             : ExecuteAsync(
                 $"unscheduling {delivered.GrainType}/{delivered.GrainKey} on test clock {clockId}",
                 "DELETE FROM public.test_clock_events WHERE clock_id = $1 AND grain_type = $2 AND grain_key = $3 AND due_at = $4",
                 cancellationToken, clockId, delivered.GrainType, delivered.GrainKey, delivered.DueAt);
 
-    /// <summary>The scheduled wake-up of a sandbox grain, or null.</summary>
-    public Task<DateTimeOffset?> ReadClockEventAsync(string clockId, string grainType, string grainKey, CancellationToken cancellationToken) =>
-        GuardAsync<DateTimeOffset?>($"reading the schedule of {grainType}/{grainKey}", async () =>
+    /// <summary>The scheduled wake-up of a sandbox grain, with its failures and quarantine reason, or null.</summary>
+    public Task<ScheduledClockEvent?> ReadClockEventAsync(string clockId, string grainType, string grainKey, CancellationToken cancellationToken) =>
+        GuardAsync<ScheduledClockEvent?>($"reading the schedule of {grainType}/{grainKey}", async () =>
         {
-            await using var command = DataSource.CreateCommand("SELECT due_at FROM public.test_clock_events WHERE clock_id = $1 AND grain_type = $2 AND grain_key = $3");
+            await using var command = DataSource.CreateCommand(
+                """
+                SELECT due_at, failures, CASE WHEN quarantined_at IS NULL THEN NULL ELSE last_error END
+                FROM public.test_clock_events WHERE clock_id = $1 AND grain_type = $2 AND grain_key = $3
+                """);
             command.Parameters.Add(new() { Value = clockId });
             command.Parameters.Add(new() { Value = grainType });
             command.Parameters.Add(new() { Value = grainKey });
-            return await command.ExecuteScalarAsync(cancellationToken) is DateTime due ? new DateTimeOffset(due, TimeSpan.Zero) : null;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? new ScheduledClockEvent(reader.GetFieldValue<DateTimeOffset>(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+                : null;
+        });
+
+    /// <summary>
+    /// Counts a failed wake-up of <paramref name="failed"/> (unless the grain rescheduled it meanwhile) and quarantines it
+    /// once it has failed <paramref name="limit"/> times in a row: its clock then passes it by. Returns the failures so
+    /// far, or 0 when the event moved on.
+    /// </summary>
+    public Task<int> RecordClockEventFailureAsync(string clockId, ClockEvent failed, string error, int limit, DateTimeOffset now, CancellationToken cancellationToken) =>
+        GuardAsync($"recording a failed wake-up of {failed.GrainType}/{failed.GrainKey} on test clock {clockId}", async () =>
+        {
+            await using var command = DataSource.CreateCommand(
+                """
+                UPDATE public.test_clock_events
+                   SET failures = failures + 1, last_error = $5, quarantined_at = CASE WHEN failures + 1 >= $6 THEN $7 ELSE NULL END
+                 WHERE clock_id = $1 AND grain_type = $2 AND grain_key = $3 AND due_at = $4
+                RETURNING failures
+                """);
+            foreach (var value in new object[] { clockId, failed.GrainType, failed.GrainKey, failed.DueAt.ToUniversalTime(), error, limit, now.ToUniversalTime() })
+            {
+                command.Parameters.Add(new() { Value = value });
+            }
+
+            return await command.ExecuteScalarAsync(cancellationToken) is int failures ? failures : 0;
         });
 
     /// <summary>Runs <paramref name="work"/>, turning an unreachable or failing database into <see cref="StorageUnavailableException"/>.</summary>
@@ -253,6 +284,9 @@ public sealed class GrainRecords(NpgsqlDataSource dataSource)
 /// <summary>One scheduled wake-up of a sandbox grain on a test clock.</summary>
 public sealed record ClockEvent(string GrainType, string GrainKey, DateTimeOffset DueAt);
 
+/// <summary>A sandbox grain's scheduled wake-up as ops see it: when, how many failed wake-ups in a row, and why it is quarantined (null when it is not).</summary>
+public sealed record ScheduledClockEvent(DateTimeOffset DueAt, int Failures, string? QuarantinedReason);
+
 /// <summary>
 /// PostgreSQL keeps times to the microsecond; .NET to 100 ns. A wake-up time is stored rounded up, so a grain woken at
 /// the stored time always finds its event due (rounded down, it would find it 100 ns in the future, forever).
@@ -263,6 +297,14 @@ public static class Microseconds
     public static DateTimeOffset Ceiling(DateTimeOffset time)
     {
         var remainder = time.UtcTicks % TimeSpan.TicksPerMicrosecond;
-        return remainder == 0 ? time : time.AddTicks(TimeSpan.TicksPerMicrosecond - remainder);
+        if (remainder == 0)
+        {
+            return time;
+        }
+
+        // The last microsecond of time cannot be rounded up: it is rounded down instead of overflowing.
+        return time.UtcTicks > DateTimeOffset.MaxValue.UtcTicks - TimeSpan.TicksPerMicrosecond
+            ? time.AddTicks(-remainder)
+            : time.AddTicks(TimeSpan.TicksPerMicrosecond - remainder);
     }
 }

@@ -23,6 +23,18 @@ public sealed class GrainRecordOptions
     /// </summary>
     public TimeSpan MinimumWakeDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How soon a grain whose change stopped between its nested changes and its own write is woken to finish it, when
+    /// no call or activation comes first (the reminder fires this long after the change began).
+    /// </summary>
+    public TimeSpan IntentRecoveryDelay { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How many times in a row a sandbox event's wake-up may fail (not for an outage) before it is quarantined and its
+    /// test clock goes on without it (CLOCK-1).
+    /// </summary>
+    public int ClockEventFailureLimit { get; set; } = 3;
+
     /// <summary>The most due events one wake-up handles before it re-arms itself at once (a long outage is caught up in steps).</summary>
     public int MaxEventsPerWake { get; set; } = 100;
 }

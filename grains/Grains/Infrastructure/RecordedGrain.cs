@@ -81,6 +81,19 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         {
             await TryHandOffAsync(cancellationToken);
         }
+
+        if (_record.State.Intent is not null)
+        {
+            try
+            {
+                await FinishIntentAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The intent stays stored; the grain's reminder, or its next call, finishes it.
+                LogIntentDeferred(_logger, GrainName, e.Message);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -99,7 +112,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         {
             if (await Services.Records.ReadClockEventAsync(clock, GrainTypeName, GrainKey, cancellationToken) is { } due)
             {
-                wakeUps.Add(new PendingWakeUp(WakeName(stored.Value) ?? WakeReminder, due, null, clock));
+                wakeUps.Add(new PendingWakeUp(WakeName(stored.Value) ?? WakeReminder, due.DueAt, null, clock, due.Failures, due.QuarantinedReason));
             }
         }
         else if (stored.WakeAt is { } wake && await this.GetReminder(WakeReminder, cancellationToken) is { } reminder)
@@ -114,6 +127,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     /// <summary>An Orleans reminder tick (production clock): does every event due by the silo's time, then re-arms.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        await FinishIntentAsync();
         if (_record.State.ClockId is not null)
         {
             // A sandbox grain follows its test clock; a reminder left from before it was bound does nothing.
@@ -130,6 +144,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     /// </summary>
     protected async Task<DateTimeOffset?> WakeUpAsync(DateTimeOffset at, CancellationToken cancellationToken)
     {
+        await FinishIntentAsync();
         await BeforeWakeAsync(cancellationToken);
         for (var handled = 0; handled < Services.Options.MaxEventsPerWake; handled++)
         {
@@ -189,6 +204,8 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     protected async Task<T> ChangeAsync<T>(string method, Func<Task<T>> change, CancellationToken cancellationToken, bool answersRequestId = true)
     {
         ArgumentNullException.ThrowIfNull(change);
+        // A change this grain left unfinished (its write failed after it changed other grains) is finished first.
+        await FinishIntentAsync();
         var caller = CallContext.Caller;
         var requestId = answersRequestId ? CallContext.RequestId : null;
         if (requestId is not null && _record.State.Answered.TryGetValue(AnswerKey(caller, requestId), out var answered))
@@ -207,6 +224,49 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     /// <summary>A synchronous change (see <see cref="ChangeAsync{T}(string, Func{Task{T}}, CancellationToken)"/>).</summary>
     protected Task<T> ChangeSync<T>(string method, Func<T> change, CancellationToken cancellationToken) =>
         ChangeAsync(method, () => Task.FromResult(change()), cancellationToken);
+
+    /// <summary>
+    /// Stores the running change's intent before its first nested change in another grain: <paramref name="payload"/>
+    /// is what <see cref="CompleteIntentAsync"/> needs to finish the change if this grain's own write never lands (its
+    /// decision). Written at once, with a reminder on the real clock <see cref="GrainRecordOptions.IntentRecoveryDelay"/>
+    /// ahead, so the grain finishes the change by itself, without a client retry, on its next activation, call or tick.
+    /// Only calls with a request id record one: a wake-up is retried by its own reminder under the same ids.
+    /// </summary>
+    protected async Task RecordIntentAsync(object payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        var turn = RequireTurn();
+        if (turn.Cause.Kind != TurnCause.CallKind || turn.Cause.RequestId is null || turn.IntentRecorded)
+        {
+            return;
+        }
+
+        var old = _record.State;
+        var siloNow = Services.Time.GetUtcNow();
+        var recoverAt = siloNow + Services.Options.IntentRecoveryDelay;
+        if (old.ClockId is not null || turn.ClockId is not null || old.WakeAt is not { } wake || wake > recoverAt)
+        {
+            await ArmReminderAsync(recoverAt);
+            turn.IntentArmed = true;
+        }
+
+        var next = old with
+        {
+            Version = old.Version + 1,
+            Intent = new PendingIntent(turn.Cause, _now, JsonSerializer.Serialize(payload, payload.GetType(), DomainJson.Options), siloNow),
+            UpdatedAt = siloNow,
+        };
+        await WriteRecordAsync(old, next);
+        turn.IntentRecorded = true;
+    }
+
+    /// <summary>
+    /// Finishes a change stored by <see cref="RecordIntentAsync"/> (the grain's write failed after it changed other
+    /// grains): re-applies the stored decision under the same cause, time and nested request ids, records it, and returns
+    /// the change's answer (kept for a retry of its request id).
+    /// </summary>
+    protected virtual Task<object> CompleteIntentAsync(PendingIntent intent) =>
+        throw new InvalidOperationException($"{GrainName} stored an intent but does not finish one.");
 
     /// <summary>Records a history entry (what changed, from → to, details) with the running change's cause (OPS-1).</summary>
     protected void RecordHistory(string change, string? from = null, string? to = null, object? payload = null)
@@ -249,7 +309,81 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         return new RestoreRequestId(requestId);
     }
 
+    /// <summary>
+    /// A nested change in another grain, under its derived request id (see <see cref="NestedCall"/>); the running change
+    /// counts it as made once it returns, so a change whose first nested call was refused knows nothing was made elsewhere.
+    /// </summary>
+    protected async Task<T> NestedAsync<T>(Func<Task<T>> call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var turn = RequireTurn();
+        T result;
+        using (NestedCall())
+        {
+            result = await call();
+        }
+
+        turn.NestedChangesMade++;
+        return result;
+    }
+
+    /// <summary>A nested change without an answer (see <see cref="NestedAsync{T}(Func{Task{T}})"/>).</summary>
+    protected Task NestedAsync(Func<Task> call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return NestedAsync(async () =>
+        {
+            await call();
+            return true;
+        });
+    }
+
     private static string AnswerKey(string caller, string requestId) => $"{caller} {requestId}";
+
+    /// <summary>True for a refusal by a called grain that says it wrote nothing (a lost write race, a rule, a bad field), unlike an outage or a timeout.</summary>
+    private static bool NothingWrittenElsewhere(Exception e) =>
+        e is ConcurrentChangeException or DomainException or AlreadyExistsException or RequestIdReusedException;
+
+    /// <summary>Removes a stored intent that has nothing left to finish; when that write fails the intent stays and is finished instead, which is as safe.</summary>
+    private async Task DropIntentAsync()
+    {
+        var old = _record.State;
+        if (old.Intent is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await WriteRecordAsync(old, old with { Version = old.Version + 1, Intent = null, UpdatedAt = Services.Time.GetUtcNow() });
+        }
+        catch (Exception e) when (e is StorageUnavailableException or ConcurrentChangeException)
+        {
+            LogIntentDeferred(_logger, GrainName, e.Message);
+        }
+    }
+
+    /// <summary>Finishes the stored intent, if any, as a change of its own cause (see <see cref="CompleteIntentAsync"/>).</summary>
+    private async Task FinishIntentAsync()
+    {
+        if (_turn is not null || _record.State.Intent is not { } intent)
+        {
+            return;
+        }
+
+        using var scope = CallContext.Enter(intent.Cause.Caller, intent.Cause.RequestId);
+        await RunAsync(intent.Cause, intent.At, async () =>
+        {
+            var answer = await CompleteIntentAsync(intent);
+            RecordHistory("change-completed", null, null, new
+            {
+                Method = intent.Cause.Name,
+                Description = $"Completed by the service: the change stopped after it had changed other grains (recorded {intent.RecordedAt:O}) and before its own write, and no retry finished it.",
+            });
+            return answer;
+        }, CancellationToken.None);
+        LogIntentCompleted(_logger, GrainName, intent.Cause.Name, intent.Cause.RequestId ?? "");
+    }
 
     private async Task<DateTimeOffset> ClockTimeAsync(CancellationToken cancellationToken) =>
         _record.State.ClockId is { } clock
@@ -274,6 +408,13 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         try
         {
             result = await change();
+        }
+        catch (Exception e) when (turn.IntentRecorded && turn.NestedChangesMade == 0 && NothingWrittenElsewhere(e))
+        {
+            // The first nested call was refused and wrote nothing: there is nothing to finish, so the intent goes.
+            _turn = null;
+            await DropIntentAsync();
+            throw;
         }
         finally
         {
@@ -329,10 +470,26 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             ClockId = turn.ClockId ?? old.ClockId,
             WakeAt = WantedWakeAt(value),
             UpdatedAt = siloNow,
+            Intent = null,
         };
         var invoicesDropped = Math.Min(_invoicesHandedOff, old.PendingInvoices.Count);
 
         await ArmBeforeWriteAsync(old, next, cancellationToken);
+        await WriteRecordAsync(old, next);
+        _invoicesHandedOff -= invoicesDropped;
+        var rearm = (turn.ClockId is not null && turn.ClockId != old.ClockId) || (turn.IntentArmed && next.ClockId is null);
+        await ArmAfterWriteAsync(old.WakeAt, next.WakeAt, force: rearm, cancellationToken);
+        Services.Probe.AfterWrite(GrainName);
+        await TryHandOffAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="next"/> in place of <paramref name="old"/>. On failure nothing of it is kept in memory: the
+    /// activation goes, the next call reloads what is stored (the write may have landed if the connection dropped during
+    /// commit; a retry with the same request id says so).
+    /// </summary>
+    private async Task WriteRecordAsync(GrainRecord<TState> old, GrainRecord<TState> next)
+    {
         _record.State = next;
         try
         {
@@ -340,8 +497,6 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         }
         catch (Exception e)
         {
-            // Nothing of the change is kept in memory: the activation goes, the next call reloads what is stored (the
-            // write may have landed if the connection dropped during commit; a retry with the same request id says so).
             _record.State = old;
             DeactivateOnIdle();
             throw e switch
@@ -351,11 +506,6 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
                 _ => e,
             };
         }
-
-        _invoicesHandedOff -= invoicesDropped;
-        await ArmAfterWriteAsync(old.WakeAt, next.WakeAt, force: turn.ClockId is not null && turn.ClockId != old.ClockId, cancellationToken);
-        Services.Probe.AfterWrite(GrainName);
-        await TryHandOffAsync(cancellationToken);
     }
 
     /// <summary>Hands pending entries on; on failure they stay in the record for the next write or activation.</summary>
@@ -415,10 +565,13 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         }
         else if (before is not null || force)
         {
-            if (await this.GetReminder(WakeReminder, cancellationToken) is { } reminder)
+            await GuardReminderAsync("dropping", async () =>
             {
-                await this.UnregisterReminder(reminder, cancellationToken);
-            }
+                if (await this.GetReminder(WakeReminder, cancellationToken) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder, cancellationToken);
+                }
+            });
         }
     }
 
@@ -431,10 +584,32 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     {
         var dueTime = wake - Services.Time.GetUtcNow();
         var minimum = Services.Options.MinimumWakeDelay;
-        return this.RegisterOrUpdateReminder(WakeReminder, dueTime < minimum ? minimum : dueTime, Services.Options.WakeRetryPeriod);
+        return GuardReminderAsync("arming", () => this.RegisterOrUpdateReminder(WakeReminder, dueTime < minimum ? minimum : dueTime, Services.Options.WakeRetryPeriod));
+    }
+
+    /// <summary>
+    /// Runs a reminder table operation, turning an unreachable database (or a reminder service that cannot reach it)
+    /// into <see cref="StorageUnavailableException"/>.
+    /// </summary>
+    private async Task GuardReminderAsync(string what, Func<Task> work)
+    {
+        try
+        {
+            await GrainRecords.GuardAsync($"{what} the wake-up of {GrainName}", work);
+        }
+        catch (ReminderException e)
+        {
+            throw new StorageUnavailableException($"The reminder service failed while {what} the wake-up of {GrainName}: {Quoted.Cut(e.Message)}");
+        }
     }
 
     private Turn RequireTurn() => _turn ?? throw new InvalidOperationException($"{GrainName} is not in a change; state, history and notifications change only inside one.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} keeps an unfinished change until its reminder or next call finishes it: {Reason}")]
+    private static partial void LogIntentDeferred(ILogger logger, string grain, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} finished the change {Method} (request {RequestId}) that stopped between its nested changes and its write")]
+    private static partial void LogIntentCompleted(ILogger logger, string grain, string method, string requestId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Records of {Grain} stay pending until its next write or activation: {Reason}")]
     private static partial void LogHandOffDeferred(ILogger logger, string grain, string reason);
@@ -456,7 +631,13 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
         public int NestedCalls { get; set; }
 
-        public bool Changed => State is not null || ClockId is not null || History.Count > 0 || Notifications.Count > 0 || Invoices.Count > 0;
+        public bool IntentRecorded { get; set; }
+
+        public int NestedChangesMade { get; set; }
+
+        public bool IntentArmed { get; set; }
+
+        public bool Changed => IntentRecorded || State is not null || ClockId is not null || History.Count > 0 || Notifications.Count > 0 || Invoices.Count > 0;
     }
 
     private sealed class RestoreRequestId(string? requestId) : IDisposable

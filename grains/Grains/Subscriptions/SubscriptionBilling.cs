@@ -17,7 +17,7 @@ internal static class SubscriptionBilling
 {
     /// <summary>Issues the invoice and records the credits of <paramref name="decision"/>, each a nested call with its own derived request id; returns what was done.</summary>
     public static async Task<SubscriptionBillingResult> SettleAsync(
-        IAccountLedgerGrain account, SubscriptionDecision decision, Currency currency, IReadOnlyList<DateTimeOffset> autopay, Func<IDisposable> nestedCall,
+        IAccountLedgerGrain account, SubscriptionDecision decision, Currency currency, IReadOnlyList<DateTimeOffset> autopay, Func<Func<Task>, Task> nested,
         Func<string, Task> openInvoice)
     {
         string? invoiceNumber = null;
@@ -31,10 +31,9 @@ internal static class SubscriptionBilling
             }
             else if (!net.IsZero)
             {
-                using (nestedCall())
-                {
-                    invoiceNumber = (await account.IssueInvoiceAsync(new IssueInvoice(decision.Charges, autopay))).Number;
-                }
+                string? issued = null;
+                await nested(async () => issued = (await account.IssueInvoiceAsync(new IssueInvoice(decision.Charges, autopay))).Number);
+                invoiceNumber = issued!;
 
                 // The new invoice becomes a grain at once, so it arms its own autopay and due-date wake-ups (INV-5, INV-6).
                 await openInvoice(invoiceNumber);
@@ -44,10 +43,7 @@ internal static class SubscriptionBilling
         IReadOnlyList<AccountCredit> granted = [.. credits.Where(c => !c.Amount.IsZero)];
         foreach (var credit in granted)
         {
-            using (nestedCall())
-            {
-                await account.AddCreditAsync(new AddAccountCredit(decision.State.Id, credit.Amount, credit.Description));
-            }
+            await nested(() => account.AddCreditAsync(new AddAccountCredit(decision.State.Id, credit.Amount, credit.Description)));
         }
 
         return new SubscriptionBillingResult(invoiceNumber, granted);

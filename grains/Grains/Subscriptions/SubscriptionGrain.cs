@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Orleans;
 using Subscriptions.Domain;
 using Subscriptions.Domain.Accounts;
@@ -200,13 +201,9 @@ public sealed class SubscriptionGrain(
 
             // Nothing is written before this point; once the account is asked to bill, the change is carried through.
             cancellationToken.ThrowIfCancellationRequested();
-            var view = await ApplyAsync(decide(inputs.Context), inputs);
-            using (NestedCall())
-            {
-                await Ledger(account.Id).AddSubscriptionAsync(view.Subscription.Id);
-            }
-
-            return view;
+            var decision = decide(inputs.Context);
+            await RecordIntentAsync(new SubscriptionIntent(decision, Created: true));
+            return await CarryOutAsync(decision, inputs, created: true);
         }, cancellationToken);
     }
 
@@ -221,9 +218,44 @@ public sealed class SubscriptionGrain(
             var inputs = await InputsAsync(actor, subscription.AccountId, command, cancellationToken);
             // Nothing is written before this point; once the account is asked to bill, the change is carried through.
             cancellationToken.ThrowIfCancellationRequested();
-            return await ApplyAsync(Subscription.Decide(subscription, command, inputs.Context), inputs);
+            var decision = Subscription.Decide(subscription, command, inputs.Context);
+            if (ChangesOtherGrains(subscription, decision))
+            {
+                await RecordIntentAsync(new SubscriptionIntent(decision, Created: false));
+            }
+
+            return await CarryOutAsync(decision, inputs, created: false);
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// Finishes a decided change whose write failed after it billed (an invoice issued, a credit granted): the stored
+    /// decision is applied again under the same nested request ids, so the account answers what it already did.
+    /// </summary>
+    protected override async Task<object> CompleteIntentAsync(PendingIntent intent)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        var pending = JsonSerializer.Deserialize<SubscriptionIntent>(intent.PayloadJson, DomainJson.Options)
+            ?? throw new InvalidOperationException($"{GrainName} stored an empty intent.");
+        var inputs = await InputsAsync(null, pending.Decision.State.AccountId, null, CancellationToken.None);
+        return await CarryOutAsync(pending.Decision, inputs, pending.Created);
+    }
+
+    /// <summary>Applies a decision and, for a new subscription, tells the account it has it.</summary>
+    private async Task<SubscriptionView> CarryOutAsync(SubscriptionDecision decision, DecisionInputs inputs, bool created)
+    {
+        var view = await ApplyAsync(decision, inputs);
+        if (created)
+        {
+            await NestedAsync(() => Ledger(inputs.Account.Id).AddSubscriptionAsync(view.Subscription.Id));
+        }
+
+        return view;
+    }
+
+    /// <summary>True when applying <paramref name="decision"/> calls the account to bill, credit or record an end.</summary>
+    private static bool ChangesOtherGrains(SubscriptionState before, SubscriptionDecision decision) =>
+        decision.Charges.Count > 0 || decision.Credits.Count > 0 || Ended(decision.State) != Ended(before);
 
     /// <summary>
     /// Reads the account facts a decision needs; binds the grain to the account's test clock first (CLOCK-1), so "now"
@@ -257,7 +289,7 @@ public sealed class SubscriptionGrain(
         var endedBefore = Ended(State.Subscription);
         var autopay = InvoiceLifecycle.AutopaySchedule(AutopayFrom(decision.State.BillingModel, inputs.Context.Zone), catalog.Product(decision.State.ProductId).AutopayRetryDays);
         var billing = await SubscriptionBilling.SettleAsync(
-            Ledger(inputs.Account.Id), decision, inputs.Account.Currency, autopay, NestedCall,
+            Ledger(inputs.Account.Id), decision, inputs.Account.Currency, autopay, NestedAsync,
             number => GrainFactory.GetGrain<IInvoiceGrain>(InvoiceKey.Of(inputs.Account.Id, number)).GetAsync());
         // SUB-4: after an upgrade, access to the new plan follows the payment of its invoice.
         var previous = State.Subscription;
@@ -294,10 +326,7 @@ public sealed class SubscriptionGrain(
         // ACC-8: the account keeps its personal data until 6 months after its last subscription ended.
         if (Ended(after) != endedBefore)
         {
-            using (NestedCall())
-            {
-                await Ledger(inputs.Account.Id).RecordSubscriptionEndAsync(after.Id, Ended(after));
-            }
+            await NestedAsync(() => Ledger(inputs.Account.Id).RecordSubscriptionEndAsync(after.Id, Ended(after)));
         }
 
         if (notice is not null)
@@ -339,6 +368,9 @@ public sealed class SubscriptionGrain(
     private SubscriptionState RequireSubscription() => State.Subscription ?? throw new NotFoundException("Subscription", GrainKey);
 
     private IAccountLedgerGrain Ledger(string accountId) => GrainFactory.GetGrain<IAccountLedgerGrain>(accountId);
+
+    /// <summary>A decided change stored before its nested calls, so the grain can finish it by itself (see <see cref="RecordedGrain{TState}.RecordIntentAsync"/>).</summary>
+    private sealed record SubscriptionIntent(SubscriptionDecision Decision, bool Created);
 
     /// <summary>What a decision is made with.</summary>
     private sealed record DecisionInputs(Account Account, SubscriptionContext Context, IReadOnlyList<InvoiceLedgerEntry> Invoices);

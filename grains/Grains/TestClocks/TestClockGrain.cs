@@ -52,6 +52,11 @@ public sealed class TestClockGrain(
                 throw new AlreadyExistsException("Test clock", GrainKey);
             }
 
+            if (!Limits.InRange(start))
+            {
+                throw new ValidationException("start_time", $"start_time must lie from {Limits.InstantRange} (got {start.UtcDateTime:O}).");
+            }
+
             var at = start.ToUniversalTime();
             State = State with { StartedAt = at, Now = at };
             RecordHistory("created", null, at.ToString("O"));
@@ -64,6 +69,11 @@ public sealed class TestClockGrain(
         {
             RequireCreated();
             var from = State.Now;
+            if (!Limits.InRange(target))
+            {
+                throw new ValidationException("target_time", $"target_time must lie from {Limits.InstantRange} (got {target.UtcDateTime:O}).");
+            }
+
             if (target < from)
             {
                 throw new RuleViolationException("CLOCK-1", $"Test clock {Quoted.Of(GrainKey)} is at {from:O}; it cannot go back to {target:O}.");
@@ -88,7 +98,26 @@ public sealed class TestClockGrain(
                     // The clock never goes back within an advance, even for an event scheduled before it.
                     at = next.DueAt > at ? next.DueAt : at;
                     _advancingAt = at;
-                    var wakeAgain = await GrainFactory.GetGrain<IWakeableGrain>(GrainId.Create(next.GrainType, next.GrainKey)).WakeAsync(at);
+                    DateTimeOffset? wakeAgain;
+                    try
+                    {
+                        wakeAgain = await GrainFactory.GetGrain<IWakeableGrain>(GrainId.Create(next.GrainType, next.GrainKey)).WakeAsync(at);
+                    }
+                    catch (Exception e) when (!IsOutage(e))
+                    {
+                        // A poison event: counted, retried, then quarantined so the clock's later events are delivered.
+                        var limit = Services.Options.ClockEventFailureLimit;
+                        var reason = RichReason(e);
+                        var failures = await Services.Records.RecordClockEventFailureAsync(GrainKey, next, reason, limit, Services.Time.GetUtcNow(), CancellationToken.None);
+                        if (failures >= limit)
+                        {
+                            RecordHistory("event-quarantined", null, null, new { next.GrainType, next.GrainKey, next.DueAt, Failures = failures, Reason = reason });
+                        }
+
+                        previous = null;
+                        continue;
+                    }
+
                     await Services.Records.CompleteClockEventAsync(GrainKey, next, wakeAgain, CancellationToken.None);
                     delivered++;
                 }
@@ -109,6 +138,18 @@ public sealed class TestClockGrain(
         cancellationToken.ThrowIfCancellationRequested();
         RequireCreated();
         return Task.FromResult(new TestClockView(GrainKey, _advancingAt ?? State.Now));
+    }
+
+    /// <summary>True for a failure of the database, the cluster or a concurrent write: the advance fails and is retried, the event is not blamed.</summary>
+    private static bool IsOutage(Exception e) =>
+        e is StorageUnavailableException or ConcurrentChangeException or TimeoutException or OperationCanceledException or SiloUnavailableException or OrleansMessageRejectionException
+        || GrainRecords.IsDatabaseFailure(e);
+
+    /// <summary>What ops see of a failed wake-up: the exception's kind and message, at most 400 characters.</summary>
+    private static string RichReason(Exception e)
+    {
+        var text = $"{e.GetType().Name}: {e.Message}";
+        return text.Length <= 400 ? text : string.Concat(text.AsSpan(0, 399), "…");
     }
 
     private void RequireCreated()

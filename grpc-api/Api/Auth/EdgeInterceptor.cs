@@ -10,8 +10,8 @@ namespace Subscriptions.Grpc.Api.Auth;
 /// <summary>
 /// The edge of every call, in this order, before the method runs: (1) find the method's <see cref="AccessRuleAttribute"/>
 /// (none: allowed only for the anonymous standard services, refused otherwise, so a new method without a rule is closed,
-/// not open); (2) authenticate the bearer token (UNAUTHENTICATED); (3) check every string field of the request against
-/// its maximum length (INVALID_ARGUMENT naming the field, <see cref="FieldLimits"/>); (4) apply the rule (PERMISSION_DENIED).
+/// not open); (2) authenticate the bearer token (UNAUTHENTICATED); (3) check every field of the request against its limit:
+/// string length, integer range, timestamp range (INVALID_ARGUMENT naming the field, <see cref="FieldLimits"/>); (4) apply the rule (PERMISSION_DENIED).
 /// The caller is then available to the method through <see cref="Caller(ServerCallContext)"/>.
 /// </summary>
 public sealed class EdgeInterceptor : Interceptor
@@ -89,7 +89,7 @@ public sealed class EdgeInterceptor : Interceptor
         var caller = await BearerTokens.AuthenticateAsync(http);
         if (request is IMessage message)
         {
-            FieldLimits.ThrowIfTooLong(message);
+            FieldLimits.ThrowIfOutOfLimits(message);
         }
 
         rule.Authorize(caller, request, context.Method);

@@ -1,15 +1,21 @@
 using System.Collections;
+using System.Globalization;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
+using Google.Protobuf.WellKnownTypes;
+using Subscriptions.Domain;
 using Subscriptions.Grpc.Api.Errors;
 
 namespace Subscriptions.Grpc.Api.Edge;
 
 /// <summary>
-/// The longest value each string field of a request may hold (and no control characters but tab and line breaks), checked at the edge before anything else reads the
-/// request, so no oversized value reaches a grain, is stored, or is echoed in an error. Fields are found by reflection
-/// over the request message, nested messages and repeated fields included; a field not listed gets
-/// <see cref="DefaultMaxLength"/>. docs/api.md lists the same table.
+/// The limits of every field of a request, checked at the edge before anything else reads the request, so no
+/// oversized or out-of-range value reaches a grain, is stored, or is echoed in an error: the longest value of each
+/// string field (and no control characters but tab and line breaks), the range of each integer field, and the range
+/// of every <c>google.protobuf.Timestamp</c> (a valid protobuf time within <see cref="Limits.EarliestInstant"/> to
+/// <see cref="Limits.EndOfTime"/>). Fields are found by reflection over the request message, nested messages and
+/// repeated fields included; a string field not listed gets <see cref="DefaultMaxLength"/>, an integer field not listed
+/// <see cref="DefaultIntegerRange"/>. docs/api.md lists the same tables. The domain checks the same limits again.
 /// </summary>
 public static class FieldLimits
 {
@@ -63,11 +69,29 @@ public static class FieldLimits
         ["grain_key"] = 200,
     };
 
+    /// <summary>The range of an integer field not named in <see cref="IntegerRanges"/>.</summary>
+    public static readonly (long Min, long Max) DefaultIntegerRange = (0, 1_000_000);
+
+    /// <summary>The accepted range per integer field name (the proto's snake_case name), wherever the field appears.</summary>
+    public static readonly IReadOnlyDictionary<string, (long Min, long Max)> IntegerRanges = new Dictionary<string, (long Min, long Max)>(StringComparer.Ordinal)
+    {
+        // 0 means "keep the current seats" where the field is optional; the domain requires 1 or more where it is not.
+        ["seats"] = (0, Limits.MaxSeats),
+        ["page_size"] = (0, SubscriptionsApiOptions.LargestPageSize),
+        ["contract_term_months"] = (0, Limits.MaxContractTermMonths),
+        ["free_months"] = (0, Limits.MaxFreeMonths),
+        ["expiry_month"] = (0, 12),
+        ["expiry_year"] = (0, 9999),
+    };
+
+    /// <summary>The range of the integer field named <paramref name="fieldName"/>.</summary>
+    public static (long Min, long Max) RangeOf(string fieldName) => IntegerRanges.TryGetValue(fieldName, out var range) ? range : DefaultIntegerRange;
+
     /// <summary>The limit of the field named <paramref name="fieldName"/>.</summary>
     public static int MaxLengthOf(string fieldName) => MaxLengths.TryGetValue(fieldName, out var max) ? max : DefaultMaxLength;
 
-    /// <summary>Throws INVALID_ARGUMENT naming every string field of <paramref name="request"/> longer than its limit.</summary>
-    public static void ThrowIfTooLong(IMessage request)
+    /// <summary>Throws INVALID_ARGUMENT naming every field of <paramref name="request"/> past its limit.</summary>
+    public static void ThrowIfOutOfLimits(IMessage request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var violations = new List<(string Field, string Description)>();
@@ -78,6 +102,20 @@ public static class FieldLimits
                 "invalid request: " + string.Join("; ", violations.Take(5).Select(v => $"{v.Field} {v.Description}")) + (violations.Count > 5 ? "; …" : ""),
                 violations.Take(20));
         }
+    }
+
+    /// <summary>Why <paramref name="time"/> is not an accepted instant, or null when it is.</summary>
+    public static string? TimestampProblem(Timestamp time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        if (time.Nanos is < 0 or > 999_999_999)
+        {
+            return $"must have nanos from 0 to 999999999 (got {time.Nanos})";
+        }
+
+        var earliest = Limits.EarliestInstant.ToUnixTimeSeconds();
+        var end = Limits.EndOfTime.ToUnixTimeSeconds();
+        return time.Seconds >= earliest && time.Seconds < end ? null : $"must lie from {Limits.InstantRange} (got {time.Seconds} seconds since 1970)";
     }
 
     private static void Collect(IMessage message, string prefix, List<(string Field, string Description)> violations, int depth)
@@ -91,7 +129,50 @@ public static class FieldLimits
         {
             var path = prefix + field.Name;
             var value = field.Accessor.GetValue(message);
-            if (field.FieldType == FieldType.String)
+            if (field.FieldType is FieldType.Int32 or FieldType.Int64 or FieldType.SInt32 or FieldType.SInt64 or FieldType.SFixed32 or FieldType.SFixed64
+                or FieldType.UInt32 or FieldType.UInt64 or FieldType.Fixed32 or FieldType.Fixed64)
+            {
+                var (min, max) = RangeOf(field.Name);
+                var index = 0;
+                foreach (var number in field.IsRepeated ? ((IEnumerable)value).Cast<object>() : [value])
+                {
+                    var n = Convert.ToDecimal(number, CultureInfo.InvariantCulture);
+                    if (n < min || n > max)
+                    {
+                        violations.Add((field.IsRepeated ? $"{path}[{index}]" : path, $"must be {min} to {max} (got {number})"));
+                    }
+
+                    index++;
+                }
+            }
+            else if (field.FieldType == FieldType.Enum)
+            {
+                var index = 0;
+                foreach (var number in field.IsRepeated ? ((IEnumerable)value).Cast<object>() : [value])
+                {
+                    var n = Convert.ToInt32(number, CultureInfo.InvariantCulture);
+                    if (field.EnumType.FindValueByNumber(n) is null)
+                    {
+                        violations.Add((field.IsRepeated ? $"{path}[{index}]" : path, $"{n} is not a value of {field.EnumType.Name}"));
+                    }
+
+                    index++;
+                }
+            }
+            else if (field.FieldType == FieldType.Message && field.MessageType.FullName == Timestamp.Descriptor.FullName)
+            {
+                var index = 0;
+                foreach (var time in field.IsRepeated ? ((IEnumerable)value).Cast<Timestamp>() : value is Timestamp one ? [one] : [])
+                {
+                    if (TimestampProblem(time) is { } problem)
+                    {
+                        violations.Add((field.IsRepeated ? $"{path}[{index}]" : path, problem));
+                    }
+
+                    index++;
+                }
+            }
+            else if (field.FieldType == FieldType.String)
             {
                 var index = 0;
                 foreach (var text in field.IsRepeated ? ((IEnumerable)value).Cast<string>() : [(string)value])

@@ -3,6 +3,7 @@ using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 using Subscriptions.Domain;
 using Subscriptions.Domain.Errors;
+using Orleans.Runtime;
 using Subscriptions.Grains;
 
 namespace Subscriptions.Grpc.Api.Errors;
@@ -71,10 +72,10 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 return RichErrors.Create(StatusCode.AlreadyExists, e.Message, new Google.Rpc.ResourceInfo { ResourceType = e.Kind, ResourceName = Quoted.Cut(e.Id), Description = RichErrors.Cap(e.Message, RichErrors.MaxMessageLength) });
             case ConcurrentChangeException e:
                 return RichErrors.Aborted(e.Message);
-            case StorageUnavailableException e:
-                return RichErrors.Unavailable(e.Message);
             case PaymentGatewayUnavailableException e:
                 return RichErrors.Unavailable(e.Message);
+            case var e when Unavailable(e) is { } unavailable:
+                return RichErrors.Unavailable(unavailable);
             case TimeoutException:
                 return new RpcException(new Status(StatusCode.DeadlineExceeded, "A grain call did not complete in time; the change may still complete. Retry with the same request id."));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
@@ -85,6 +86,31 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 LogUnhandled(logger, context.Method, exception);
                 return new RpcException(new Status(StatusCode.Internal, InternalMessage));
         }
+    }
+
+    /// <summary>
+    /// Why the service cannot be reached for this call, when <paramref name="exception"/> or one it wraps says so:
+    /// the database (a grain that cannot read its state at activation included), or a silo that is gone or refused the
+    /// message. Null for anything else.
+    /// </summary>
+    public static string? Unavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case StorageUnavailableException storage:
+                    return storage.Message;
+                case SiloUnavailableException or OrleansMessageRejectionException:
+                    return "A silo of the service is unreachable; nothing is known to be applied. Retry with the same request id.";
+                case Orleans.Serialization.UnavailableExceptionFallbackException fallback when fallback.ExceptionType?.StartsWith("Npgsql.", StringComparison.Ordinal) == true:
+                    return "PostgreSQL is unavailable; nothing is known to be applied. Retry with the same request id.";
+                case AggregateException { InnerExceptions.Count: 1 } aggregate:
+                    return Unavailable(aggregate.InnerExceptions[0]);
+            }
+        }
+
+        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in {Method}; answered INTERNAL")]

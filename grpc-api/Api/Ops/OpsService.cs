@@ -100,6 +100,8 @@ public sealed class OpsService(IGrainFactory grains, INotificationDeliveries del
         DueAt = CommonMapping.ToProto(wakeUp.DueAt),
         Period = wakeUp.Period is { } period ? Duration.FromTimeSpan(period) : null,
         ClockId = wakeUp.ClockId ?? "",
+        Failures = wakeUp.Failures,
+        QuarantinedReason = wakeUp.QuarantinedReason ?? "",
     };
 
     private static Proto.GrainHistoryEntry ToProto(HistoryEntry entry) => new()

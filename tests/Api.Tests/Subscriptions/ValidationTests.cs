@@ -43,7 +43,7 @@ public sealed class ValidationTests(ApiServer server)
         ["UpgradeToPaid with negative seats and an unknown frequency"] = (k => Change(k, "UpgradeToPaid", new Proto.UpgradeToPaidRequest
         {
             RequestId = Requests.NewRequestId(), AccountId = k.AccountId, SubscriptionId = Existing, Seats = -1, Frequency = (Proto.BillingFrequency)9,
-        }), ["seats", "frequency"]),
+        }), ["frequency", "seats"]),
         ["ChangePlan without plan"] = (k => Change(k, "ChangePlan", new Proto.ChangePlanRequest { RequestId = Requests.NewRequestId(), AccountId = k.AccountId, SubscriptionId = Existing }), ["plan_id"]),
         ["ChangePlan to an unknown plan"] = (k => Change(k, "ChangePlan", new Proto.ChangePlanRequest
         {

@@ -147,4 +147,22 @@ public sealed class AddressValidationTests
         Assert.Equal(("shipping_address", "200 Dexter Avenue, Montgomery, AL 36104, US", (string?)null),
             (removed.Audit[0].What, removed.Audit[0].Before, removed.Audit[0].After));
     }
+
+    [Theory]
+    [InlineData("GB", "AB")]
+    [InlineData("CA", "K1")]
+    [InlineData("JP", "12")]
+    [InlineData("SE", "1")]
+    [InlineData("NL", "1")]
+    [InlineData("SE", "½")]
+    [InlineData("US", "١٢٣٤٥")]
+    [InlineData("GB", "-")]
+    public void ACC_5_a_postal_code_too_short_for_its_country_format_is_refused_not_laid_out(string country, string postalCode)
+    {
+        var address = new PostalAddress("1 High Street", null, "Town", country switch { "CA" => "ON", "US" => "IL", _ => null }, postalCode, country);
+
+        var violation = SingleViolation(address);
+
+        Assert.Equal("billing_address.postal_code", violation.Field);
+    }
 }

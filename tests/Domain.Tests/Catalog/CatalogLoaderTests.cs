@@ -175,4 +175,25 @@ public sealed class CatalogLoaderTests
         Assert.Equal("currency", Assert.Single(error.Violations).Field);
         Assert.Contains("JPY", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void CAT_max_seats_must_lie_from_1_to_the_service_maximum_and_defaults_to_it()
+    {
+        var json = CatalogWith().Replace("\"add_seats_eligible\": true", "\"add_seats_eligible\": true, \"max_seats\": 100001", StringComparison.Ordinal);
+
+        var error = Assert.Throws<CatalogFormatException>(() => CatalogLoader.Parse(json));
+
+        Assert.Contains($"product \"widget\": \"max_seats\" must be 1 to {Limits.MaxSeats} (got 100001)", error.Problems);
+        Assert.All(CatalogLoader.LoadDefault().Products, p => Assert.Equal(Limits.MaxSeats, p.MaxSeats));
+    }
+
+    [Fact]
+    public void CAT_a_seat_price_whose_full_subscription_would_pass_the_largest_amount_is_refused()
+    {
+        var json = CatalogWith().Replace("\"USD\": 10.00", "\"USD\": 10000000.01", StringComparison.Ordinal);
+
+        var error = Assert.Throws<CatalogFormatException>(() => CatalogLoader.Parse(json));
+
+        Assert.Contains(error.Problems, p => p.Contains("prices.monthly.USD = 10000000.01 is above the largest seat price", StringComparison.Ordinal));
+    }
 }

@@ -94,4 +94,16 @@ public sealed class InvoiceBuilderTests
         Assert.Equal("sequence", Assert.Single(Assert.Throws<ValidationException>(() => InvoiceNumber.Format("INV", 0)).Violations).Field);
         Assert.Equal("invoice_prefix", Assert.Single(Assert.Throws<ValidationException>(() => InvoiceNumber.Format("a b", 1)).Violations).Field);
     }
+
+    [Fact]
+    public void INV_1_an_invoice_above_the_largest_total_is_refused()
+    {
+        var builder = new InvoiceBuilder("acc-1", "ACME-000001", Utc(2025, 8, 1), Currency.Usd)
+            .Add([Line(InvoiceLineKind.SubscriptionCharge, 100_000, 10_000_000.01m)]);
+
+        var error = Assert.Throws<RuleViolationException>(() => builder.Build());
+
+        Assert.Equal("INV-1", error.RuleId);
+        Assert.Contains("above the largest invoice total", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -43,7 +43,7 @@ public sealed class GrpcJsWireTests(ITestOutputHelper output) : IAsyncLifetime
         [
             "echo_ok", "metadata_request_seen_by_handler", "metadata_echo_ascii", "metadata_echo_binary",
             "unimplemented_method", "unimplemented_service", "invalid_argument_percent_decoded",
-            "unknown_for_throwing_handler", "no_internals_leaked", "unknown_for_malformed_protobuf",
+            "unknown_for_throwing_handler", "no_internals_leaked", "invalid_argument_for_malformed_protobuf",
             "resource_exhausted_request", "resource_exhausted_response", "deadline_exceeded", "client_cancellation",
             "server_streaming", "server_streaming_failure", "duplex_streaming", "gzip_request", "deflate_request",
             "health_check_serving", "rich_error_details",

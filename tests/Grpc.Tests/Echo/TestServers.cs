@@ -11,6 +11,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Subscriptions.Grpc.Api;
 using Subscriptions.Grpc.Api.Auth;
+using Subscriptions.Grpc.Api.Edge;
 using Subscriptions.Grpc.Tests.Standard;
 
 namespace Subscriptions.Grpc.Tests.Echo;
@@ -54,6 +55,7 @@ public sealed class TestServer : IAsyncDisposable
             grpc.MaxReceiveMessageSize = GrpcEndpointOptions.DefaultMaxMessageSize;
             grpc.MaxSendMessageSize = GrpcEndpointOptions.DefaultMaxMessageSize;
         });
+        builder.Services.AddStrictRequestParsing();
     }, app => app.MapGrpcService<TestEchoService>());
 
     /// <summary>

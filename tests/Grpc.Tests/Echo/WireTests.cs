@@ -21,7 +21,7 @@ public sealed class WireTests : IAsyncLifetime
         string[] checks =
         [
             "echo_ok", "echo_code_ok", "metadata_echo_ascii", "metadata_echo_binary", "unimplemented_method", "unimplemented_service",
-            "invalid_argument_with_message", "unknown_for_throwing_handler", "unknown_for_malformed_protobuf",
+            "invalid_argument_with_message", "unknown_for_throwing_handler", "invalid_argument_for_malformed_protobuf",
             "resource_exhausted_request", "resource_exhausted_response", "deadline_exceeded", "client_cancellation",
             "server_streaming", "server_streaming_failure", "duplex_streaming", "gzip_request",
         ];

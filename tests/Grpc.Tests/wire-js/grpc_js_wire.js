@@ -173,9 +173,9 @@ async function transportChecks(services, target) {
     check('no_internals_leaked', !/hunter2|Password|InvalidOperationException|   at /.test(everything), everything);
   });
 
-  // Grpc.AspNetCore answers a request it cannot parse as it answers a failing handler: UNKNOWN, without internals.
-  await run('unknown_for_malformed_protobuf', async () =>
-    expectCode('unknown_for_malformed_protobuf', await rawUnary('/subscriptions.testing.v1.TestEcho/Echo', Buffer.from([0xff, 0xff, 0xff])), Status.UNKNOWN));
+  // A request that is not valid protobuf is refused with INVALID_ARGUMENT naming the message type, not the bytes.
+  await run('invalid_argument_for_malformed_protobuf', async () =>
+    expectCode('invalid_argument_for_malformed_protobuf', await rawUnary('/subscriptions.testing.v1.TestEcho/Echo', Buffer.from([0xff, 0xff, 0xff])), Status.INVALID_ARGUMENT));
 
   await run('resource_exhausted_request', async () => {
     const result = await unary(cb => echo.Echo({ payload: Buffer.alloc(MAX_MESSAGE + 1) }, { deadline: deadline(30000) }, cb));

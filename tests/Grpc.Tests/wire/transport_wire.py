@@ -121,9 +121,10 @@ def main(port):
         field_int(1, 3) + field_bytes(2, detail.encode("utf-8")), timeout=10), grpc.StatusCode.INVALID_ARGUMENT, detail)
     expect_error("unknown_for_throwing_handler", lambda: unary("Throw")(echo_request("x"), timeout=10),
                  grpc.StatusCode.UNKNOWN, "Exception was thrown by handler.")
-    # Grpc.AspNetCore answers a request it cannot parse as it answers a failing handler: UNKNOWN, without internals.
-    expect_error("unknown_for_malformed_protobuf", lambda: unary("Echo")(b"\xff\xff\xff", timeout=10),
-                 grpc.StatusCode.UNKNOWN, "Exception was thrown by handler.")
+    # A request that is not valid protobuf is refused with INVALID_ARGUMENT naming the message type, not the bytes.
+    expect_error("invalid_argument_for_malformed_protobuf", lambda: unary("Echo")(b"\xff\xff\xff", timeout=10),
+                 grpc.StatusCode.INVALID_ARGUMENT,
+                 "request body is not a valid subscriptions.testing.v1.EchoRequest protobuf message; nothing was read or applied")
     expect_error("resource_exhausted_request", lambda: unary("Echo")(echo_request(payload=bytes(MAX + 1)), timeout=30),
                  grpc.StatusCode.RESOURCE_EXHAUSTED)
     expect_error("resource_exhausted_response", lambda: unary("Big")(field_int(1, MAX + 1), timeout=30),

@@ -12,7 +12,7 @@ internal static class PostalCodeRules
 
     private static readonly Dictionary<string, Format> ByCountry = new(StringComparer.Ordinal)
     {
-        ["US"] = Of(@"\d{5}(\d{4})?", "12345 or 12345-6789", c => c.Length == 9 ? $"{c[..5]}-{c[5..]}" : c),
+        ["US"] = Of("[0-9]{5}([0-9]{4})?", "12345 or 12345-6789", c => c.Length == 9 ? $"{c[..5]}-{c[5..]}" : c),
         ["CA"] = Of("[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][0-9][ABCEGHJ-NPRSTV-Z][0-9]", "K1A 0B1", c => $"{c[..3]} {c[3..]}"),
         ["GB"] = Of("[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}", "SW1A 1AA", c => $"{c[..^3]} {c[^3..]}"),
         ["NL"] = Of("[0-9]{4}[A-Z]{2}", "1012 AB", c => $"{c[..4]} {c[4..]}"),
@@ -44,11 +44,20 @@ internal static class PostalCodeRules
             : $"{Quoted.Of(postalCode.Trim())} is not a valid {countryCode} postal code (e.g. {format.Example})";
     }
 
-    /// <summary>The postal code as stored: canonical spacing and upper case where the format is known, trimmed elsewhere.</summary>
-    public static string Normalize(string countryCode, string? postalCode) =>
-        string.IsNullOrWhiteSpace(postalCode) ? ""
-        : ByCountry.TryGetValue(countryCode, out var format) ? format.Canonical(Compact(postalCode))
-        : postalCode.Trim();
+    /// <summary>
+    /// The postal code as stored: canonical spacing and upper case where the format is known and the code matches it,
+    /// trimmed otherwise (a code <see cref="Problem"/> refuses is never laid out in a format it does not have).
+    /// </summary>
+    public static string Normalize(string countryCode, string? postalCode)
+    {
+        if (string.IsNullOrWhiteSpace(postalCode))
+        {
+            return "";
+        }
+
+        var compact = Compact(postalCode);
+        return ByCountry.TryGetValue(countryCode, out var format) && format.Pattern.IsMatch(compact) ? format.Canonical(compact) : postalCode.Trim();
+    }
 
     private static string Compact(string value) => new([.. value.ToUpperInvariant().Where(c => c is not (' ' or '-'))]);
 

@@ -1,0 +1,135 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+using Orleans.Runtime;
+using Subscriptions.Domain.Subscriptions;
+using Subscriptions.Grains.Accounts;
+using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.Ops;
+using Subscriptions.Grains.SubscriptionLifecycle;
+using Subscriptions.TestHost;
+
+namespace Subscriptions.Grains.Tests;
+
+/// <summary>
+/// PostgreSQL lost at the worst moments: a grain that cannot read its state is UNAVAILABLE (retryable), and a change
+/// that already billed in another grain when its own write failed is finished by the service itself, without a retry.
+/// </summary>
+public sealed class OutageTests : IAsyncLifetime
+{
+    private readonly CutAfterNestedChange _cut = new();
+    private TestCluster _cluster = null!;
+
+    private IGrainFactory Grains => _cluster.Grains;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await TestCluster.StartAsync(nameof(OutageTests), throughProxy: true, services: s => s.AddSingleton<IOutgoingGrainCallFilter>(_cut));
+        _cut.Proxy = _cluster.Proxy;
+    }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task storage_down_at_activation_is_UNAVAILABLE()
+    {
+        await Grains.OpenAccountAsync("cold-acc");
+        await _cluster.RestartAsync();
+
+        _cluster.Proxy!.Cut();
+        try
+        {
+            var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => Grains.GetGrain<IAccountGrain>("cold-acc").GetAsync(Billing.Ops));
+            Assert.Contains("PostgreSQL is unavailable", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            _cluster.Proxy.Restore();
+        }
+
+        Assert.Equal("cold-acc", (await Grains.GetGrain<IAccountGrain>("cold-acc").GetAsync(Billing.Ops)).Account.Id);
+    }
+
+    [Fact]
+    public async Task a_committed_nested_invoice_is_completed_without_a_client_retry()
+    {
+        await Grains.OpenAccountAsync("nest-acc");
+        var first = (await Grains.BuyAsync("nest-acc", "sub-1")).IssuedInvoiceNumber!;
+        var subscription = Grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of("nest-acc", "sub-1"));
+
+        // The account commits the seats' invoice, then the database goes before the subscription writes.
+        _cut.CutAfter = nameof(IAccountLedgerGrain.IssueInvoiceAsync);
+        using (CallContext.Enter(Billing.Ops.SubjectId, "seats-1"))
+        {
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => subscription.AddSeatsAsync(Billing.Ops, new AddSeats(2)));
+        }
+
+        _cluster.Proxy!.Restore();
+        var invoices = await Grains.InvoiceNumbersAsync("nest-acc");
+        var halfDone = (await subscription.GetAsync(Billing.Ops)).Subscription.Seats;
+        var reminders = await _cluster.CountAsync(
+            "SELECT count(*) FROM public.orleans_reminders WHERE grain_id LIKE '%nest-acc/sub-1' AND start_time <= now() + interval '15 seconds'");
+
+        // Nobody retries: the grain's reminder fires, as Orleans fires it within the recovery delay.
+        await subscription.AsReference<IRemindable>().ReceiveReminder(RecordedGrain<SubscriptionGrainState>.WakeReminder, new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow));
+
+        var after = await subscription.GetAsync(Billing.Ops);
+        var history = (await subscription.AsReference<IInspectableGrain>().InspectAsync()).History;
+        SubscriptionView retried;
+        using (CallContext.Enter(Billing.Ops.SubjectId, "seats-1"))
+        {
+            retried = await subscription.AddSeatsAsync(Billing.Ops, new AddSeats(2));
+        }
+
+        Assert.Equal(2, invoices.Count);
+        Assert.Equal(1, halfDone);
+        Assert.Equal(1, reminders);
+        Assert.Equal(3, after.Subscription.Seats);
+        Assert.Equal([first, invoices[1]], after.InvoiceNumbers);
+        Assert.Equal(invoices, await Grains.InvoiceNumbersAsync("nest-acc"));
+        var completed = Assert.Single(history, h => h.Change == "change-completed");
+        Assert.Equal(("AddSeatsAsync", "seats-1"), (completed.Cause.Name, completed.Cause.RequestId));
+        Assert.Contains(history, h => h.Change == SubscriptionEvent.SeatsAdded.ToWireName() && h.Cause.RequestId == "seats-1");
+        Assert.Equal(invoices[1], retried.IssuedInvoiceNumber);
+        Assert.Equal(3, retried.Subscription.Seats);
+    }
+
+    [Fact]
+    public async Task a_change_whose_first_nested_call_was_refused_leaves_nothing_to_finish()
+    {
+        await Grains.OpenAccountAsync("race-acc");
+        await Grains.BuyAsync("race-acc", "sub-1");
+        var subscription = Grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of("race-acc", "sub-1"));
+        await Grains.GetGrain<IAccountGrain>("race-acc").GetAsync(Billing.Ops);
+        await _cluster.BumpStoredVersionAsync(AccountGrain.TypeName, "race-acc");
+
+        using (CallContext.Enter(Billing.Ops.SubjectId, "race-seats"))
+        {
+            await Assert.ThrowsAsync<ConcurrentChangeException>(() => subscription.AddSeatsAsync(Billing.Ops, new AddSeats(2)));
+        }
+
+        await subscription.AsReference<IRemindable>().ReceiveReminder(RecordedGrain<SubscriptionGrainState>.WakeReminder, new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow));
+
+        var history = (await subscription.AsReference<IInspectableGrain>().InspectAsync()).History;
+        Assert.Equal(1, (await subscription.GetAsync(Billing.Ops)).Subscription.Seats);
+        Assert.DoesNotContain(history, h => h.Change == "change-completed");
+        Assert.Single(await Grains.InvoiceNumbersAsync("race-acc"));
+    }
+
+    /// <summary>Cuts the database proxy once a named nested call returns, as an outage between two commits would.</summary>
+    private sealed class CutAfterNestedChange : IOutgoingGrainCallFilter
+    {
+        public TcpProxy? Proxy { get; set; }
+
+        public string? CutAfter { get; set; }
+
+        public async Task Invoke(IOutgoingGrainCallContext context)
+        {
+            await context.Invoke();
+            if (CutAfter is { } method && context.MethodName == method)
+            {
+                CutAfter = null;
+                Proxy!.Cut();
+            }
+        }
+    }
+}
