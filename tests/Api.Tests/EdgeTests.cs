@@ -137,6 +137,37 @@ public sealed class EdgeTests(ApiServer server)
         return request;
     }
 
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public async Task int_max_in_any_integer_field_and_an_undefined_value_in_any_enum_field_are_invalid_argument_naming_it(string name)
+    {
+        var method = ApiMethods().Single(m => $"{m.Service}/{m.Name}" == name);
+        foreach (var field in NewRequest(method).Descriptor.Fields.InFieldNumberOrder().Where(f => f.FieldType is FieldType.Int32 or FieldType.Enum))
+        {
+            var request = NewRequest(method);
+            if (field.IsRepeated)
+            {
+                ((IList)field.Accessor.GetValue(request)).Add(field.FieldType == FieldType.Enum ? Enum.ToObject(field.EnumType.ClrType, 999) : int.MaxValue);
+            }
+            else
+            {
+                field.Accessor.SetValue(request, field.FieldType == FieldType.Enum ? Enum.ToObject(field.EnumType.ClrType, 999) : int.MaxValue);
+            }
+
+            var error = await Assert.ThrowsAsync<RpcException>(() => CallAsync(method, request, server.Tokens.Ops()));
+
+            Assert.True(error.StatusCode == StatusCode.InvalidArgument, $"{name} {field.Name}: {error.StatusCode} {error.Status.Detail}");
+            Assert.Contains(field.Name, string.Join(",", error.BadFields()), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void every_integer_field_of_every_request_has_a_range_within_the_default()
+    {
+        Assert.All(FieldLimits.IntegerRanges.Values, r => Assert.True(r.Min >= 0 && r.Max <= FieldLimits.DefaultIntegerRange.Max, $"{r}"));
+        Assert.Equal(Subscriptions.Domain.Limits.MaxSeats, FieldLimits.RangeOf("seats").Max);
+    }
+
     private static IEnumerable<string> StringFields(MessageDescriptor descriptor, string prefix)
     {
         foreach (var field in descriptor.Fields.InFieldNumberOrder())

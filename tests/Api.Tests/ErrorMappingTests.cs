@@ -25,6 +25,22 @@ public sealed class ErrorMappingTests
     }
 
     [Fact]
+    public void storage_and_silo_failures_wrapped_by_Orleans_answer_UNAVAILABLE_with_retry_advice_never_INTERNAL()
+    {
+        Exception[] failures =
+        [
+            new Orleans.Runtime.OrleansException("Error from storage provider during ReadStateAsync", new StorageUnavailableException("PostgreSQL is unavailable while reading account/acc-1")),
+            new AggregateException(new StorageUnavailableException("PostgreSQL is unavailable while writing account/acc-1")),
+            new Orleans.Runtime.SiloUnavailableException("silo S127.0.0.1:11111 is dead"),
+        ];
+
+        var answers = failures.Select(f => _mapper.Map(f, _context)).ToList();
+
+        Assert.All(answers, a => Assert.Equal(StatusCode.Unavailable, a.StatusCode));
+        Assert.All(answers, a => Assert.NotNull(a.GetRpcStatus()?.GetDetail<RetryInfo>()));
+    }
+
+    [Fact]
     public void A_defect_and_a_grain_invariant_are_INTERNAL_without_internals_and_not_blamed_on_a_request_field()
     {
         var cycle = _mapper.Map(new InvalidOperationException("account/acc-1 started a change inside another change."), _context);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Subscriptions.Domain;
 using Subscriptions.Grpc.Api.Errors;
 
 namespace Subscriptions.Grpc.Api.Edge;
@@ -59,6 +60,11 @@ internal sealed partial class EdgeValidation
         if (value.Length <= 28 && DecimalPattern().IsMatch(value)
             && decimal.TryParse(value, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
         {
+            if (parsed > Limits.MaxAmount)
+            {
+                return Add(field, $"must be at most {Limits.MaxAmount} (the largest amount the service handles)");
+            }
+
             amount = parsed;
             return this;
         }

@@ -103,8 +103,6 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                     return storage.Message;
                 case SiloUnavailableException or OrleansMessageRejectionException:
                     return "A silo of the service is unreachable; nothing is known to be applied. Retry with the same request id.";
-                case Orleans.Serialization.UnavailableExceptionFallbackException fallback when fallback.ExceptionType?.StartsWith("Npgsql.", StringComparison.Ordinal) == true:
-                    return "PostgreSQL is unavailable; nothing is known to be applied. Retry with the same request id.";
                 case AggregateException { InnerExceptions.Count: 1 } aggregate:
                     return Unavailable(aggregate.InnerExceptions[0]);
             }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using System.Globalization;
+using Subscriptions.Domain;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Money;
 using Subscriptions.Grpc.Api.Documents;
@@ -161,7 +162,8 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
             .Check("local_currency", request.LocalCurrency.Length == 0 || Currency.TryParse(request.LocalCurrency, out local),
                 $"must be empty or one of {string.Join(", ", Currency.All.Select(c => c.Code))}")
             .Decimal("exchange_rate", request.ExchangeRate, out var rate)
-            .Check("exchange_rate", (request.LocalCurrency.Length == 0) == (rate is null) && rate is null or > 0m, "is required with local_currency (and only then), and must be more than 0")
+            .Check("exchange_rate", (request.LocalCurrency.Length == 0) == (rate is null) && rate is null or (> 0m and <= Limits.MaxExchangeRate),
+                $"is required with local_currency (and only then), and must be more than 0 and at most {Limits.MaxExchangeRate}")
             .ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
         var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context), context.CancellationToken);
