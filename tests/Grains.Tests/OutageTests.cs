@@ -115,6 +115,97 @@ public sealed class OutageTests : IAsyncLifetime
         Assert.Single(await Grains.InvoiceNumbersAsync("race-acc"));
     }
 
+    [Fact]
+    public async Task an_outage_under_8_writers_loses_nothing_doubles_nothing_and_leaves_nothing_half_done()
+    {
+        const int Subscriptions = 4;
+        const int Writers = 8;
+        const int ChangesEach = 5;
+        await Grains.OpenAccountAsync("busy-acc");
+        for (var i = 0; i < Subscriptions; i++)
+        {
+            await Grains.BuyAsync("busy-acc", $"sub-{i}");
+        }
+
+        var acknowledged = new int[Subscriptions];
+        var unexpected = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var succeeded = 0;
+        var failed = 0;
+
+        // Even writers retry a retryable failure with the same request id until it is answered; odd writers give up at
+        // the first failure, as a client that never retries. The database goes after 6 answered changes and comes back
+        // after 10 failed calls: no clock, no sleep.
+        async Task WriteAsync(int writer)
+        {
+            var target = writer % Subscriptions;
+            var grain = Grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of("busy-acc", $"sub-{target}"));
+            for (var change = 0; change < ChangesEach; change++)
+            {
+                while (true)
+                {
+                    try
+                    {
+                        using (CallContext.Enter(Billing.Ops.SubjectId, $"w{writer}-c{change}"))
+                        {
+                            await grain.AddSeatsAsync(Billing.Ops, new AddSeats(1));
+                        }
+
+                        Interlocked.Increment(ref acknowledged[target]);
+                        if (Interlocked.Increment(ref succeeded) == 6)
+                        {
+                            _cluster.Proxy!.Cut();
+                        }
+
+                        break;
+                    }
+                    catch (Exception e) when (e is StorageUnavailableException or ConcurrentChangeException or TimeoutException)
+                    {
+                        if (Interlocked.Increment(ref failed) == 10)
+                        {
+                            _cluster.Proxy!.Restore();
+                        }
+
+                        if (writer % 2 == 1)
+                        {
+                            break;
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        unexpected.Add($"{e.GetType().Name}: {e.Message}");
+                        break;
+                    }
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(WriteAsync));
+        _cluster.Proxy!.Restore();
+
+        // Nobody retries what the odd writers gave up: the grains' reminders fire, as Orleans fires them.
+        var tick = new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow);
+        for (var i = 0; i < Subscriptions; i++)
+        {
+            await Grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of("busy-acc", $"sub-{i}")).AsReference<IRemindable>().ReceiveReminder(RecordedGrain<SubscriptionGrainState>.WakeReminder, tick);
+        }
+
+        var issued = await Grains.InvoiceNumbersAsync("busy-acc");
+        var known = new List<string>();
+        Assert.Empty(unexpected);
+        Assert.True(failed > 0, "the outage failed no call");
+        for (var i = 0; i < Subscriptions; i++)
+        {
+            var view = await Grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of("busy-acc", $"sub-{i}")).GetAsync(Billing.Ops);
+            var attempted = 2 * ChangesEach;
+            Assert.InRange(view.Subscription.Seats - 1, acknowledged[i], attempted);
+            Assert.Equal(view.Subscription.Seats, view.InvoiceNumbers.Count);
+            known.AddRange(view.InvoiceNumbers);
+        }
+
+        Assert.Equal(issued.Order(StringComparer.Ordinal), known.Order(StringComparer.Ordinal));
+        Assert.Equal(issued.Count, issued.Distinct().Count());
+    }
+
     /// <summary>Cuts the database proxy once a named nested call returns, as an outage between two commits would.</summary>
     private sealed class CutAfterNestedChange : IOutgoingGrainCallFilter
     {
