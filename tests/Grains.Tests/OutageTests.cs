@@ -94,6 +94,48 @@ public sealed class OutageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task INV_3_a_payment_whose_write_failed_after_the_ledger_was_told_is_completed_without_a_client_retry()
+    {
+        await Grains.OpenAccountAsync("paid-acc");
+        using (CallContext.Enter(Billing.Ops.SubjectId, "autopay-off"))
+        {
+            await Grains.GetGrain<IAccountGrain>("paid-acc").ChangeAsync(Billing.Ops, new Domain.Accounts.SetAutopay(false));
+        }
+
+        var number = (await Grains.BuyAsync("paid-acc", "sub-1")).IssuedInvoiceNumber!;
+        var key = Invoices.InvoiceKey.Of("paid-acc", number);
+        var invoice = Grains.GetGrain<Invoices.IInvoiceGrain>(key);
+        var holder = Domain.Accounts.Actor.Customer("holder-paid-acc");
+        await invoice.GetAsync();
+
+        _cut.CutAfter = nameof(IAccountLedgerGrain.RecordInvoiceAsync);
+        using (CallContext.Enter(holder.SubjectId, "pay-1"))
+        {
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => invoice.PayAsync(holder, new Invoices.PayInvoice(null, null, null)));
+        }
+
+        _cluster.Proxy!.Restore();
+        var ledgerMeanwhile = (await Grains.GetGrain<IAccountGrain>("paid-acc").GetAsync(Billing.Ops)).Invoices.Single().Status;
+        await invoice.AsReference<IRemindable>().ReceiveReminder(RecordedGrain<SubscriptionGrainState>.WakeReminder, new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow));
+
+        var paid = await invoice.GetAsync();
+        var history = (await invoice.AsReference<IInspectableGrain>().InspectAsync()).History;
+        Invoices.PaymentResult retried;
+        using (CallContext.Enter(holder.SubjectId, "pay-1"))
+        {
+            retried = await invoice.PayAsync(holder, new Invoices.PayInvoice(null, null, null));
+        }
+
+        Assert.Equal(Domain.Invoices.InvoiceStatus.Paid, ledgerMeanwhile);
+        Assert.Equal((Domain.Invoices.InvoiceStatus.Paid, 1), (paid.Status, paid.Attempts.Count));
+        Assert.Single(history, h => h.Change == "change-completed");
+        Assert.Single(await _cluster.OutboxAsync("invoice", key), n => n.Kind == Invoices.InvoiceNotice.Receipt);
+        Assert.Equal(1, await _cluster.CountAsync("SELECT count(*) FROM public.payment_simulator_charges WHERE status = 'succeeded' AND starts_with(idempotency_key, $1)", $"{key}#"));
+        Assert.Equal(paid.Attempts[0].GatewayReference, retried.Attempt.GatewayReference);
+        Assert.Equal(Domain.Invoices.InvoiceStatus.Paid, (await Grains.GetGrain<IAccountGrain>("paid-acc").GetAsync(Billing.Ops)).Invoices.Single().Status);
+    }
+
+    [Fact]
     public async Task a_change_whose_first_nested_call_was_refused_leaves_nothing_to_finish()
     {
         await Grains.OpenAccountAsync("race-acc");

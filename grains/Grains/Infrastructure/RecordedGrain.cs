@@ -236,7 +236,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     {
         ArgumentNullException.ThrowIfNull(payload);
         var turn = RequireTurn();
-        if (turn.Cause.Kind != TurnCause.CallKind || turn.Cause.RequestId is null || turn.IntentRecorded)
+        if (turn.Cause.Kind != TurnCause.CallKind || turn.Cause.RequestId is null || turn.IntentRecorded || turn.FinishingIntent)
         {
             return;
         }
@@ -374,6 +374,8 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         using var scope = CallContext.Enter(intent.Cause.Caller, intent.Cause.RequestId);
         await RunAsync(intent.Cause, intent.At, async () =>
         {
+            // The intent is already stored: finishing it stores none, and keeps it whatever fails, until it commits.
+            RequireTurn().FinishingIntent = true;
             var answer = await CompleteIntentAsync(intent);
             RecordHistory("change-completed", null, null, new
             {
@@ -632,6 +634,8 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         public int NestedCalls { get; set; }
 
         public bool IntentRecorded { get; set; }
+
+        public bool FinishingIntent { get; set; }
 
         public int NestedChangesMade { get; set; }
 

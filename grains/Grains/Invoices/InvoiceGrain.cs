@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Orleans;
 using Subscriptions.Domain;
 using Subscriptions.Domain.Accounts;
@@ -365,6 +366,9 @@ public sealed class InvoiceGrain(
     /// </summary>
     private async Task ApplyAsync(InvoiceOutcome outcome, Account account, PaymentAttempt? attempt)
     {
+        // A call's outcome (a payment the gateway made included) is stored before the account and subscriptions are told,
+        // so the invoice finishes it by itself if its own write fails after they were.
+        await RecordIntentAsync(new InvoiceIntent(outcome, attempt));
         var invoice = outcome.Invoice;
         State = State with { Invoice = invoice, Revision = State.Revision + 1 };
         foreach (var step in outcome.Steps)
@@ -380,20 +384,12 @@ public sealed class InvoiceGrain(
         }
 
         var entry = new InvoiceLedgerEntry(invoice.Number, invoice.IssuedAt, invoice.DueAt, invoice.Total, invoice.Balance, invoice.Status, State.Revision);
-        InvoiceLedgerUpdate update;
-        using (NestedCall())
-        {
-            update = await Ledger().RecordInvoiceAsync(entry);
-        }
-
+        var update = await NestedAsync(() => Ledger().RecordInvoiceAsync(entry));
         if (outcome.Has(InvoiceEvent.FellOverdue))
         {
             foreach (var subscriptionId in invoice.ChargedSubscriptionIds())
             {
-                using (NestedCall())
-                {
-                    await Dunning(subscriptionId).InvoiceOverdueAsync(invoice.Number);
-                }
+                await NestedAsync(() => Dunning(subscriptionId).InvoiceOverdueAsync(invoice.Number));
             }
         }
 
@@ -401,13 +397,28 @@ public sealed class InvoiceGrain(
         {
             foreach (var subscriptionId in update.SubscriptionIds)
             {
-                using (NestedCall())
-                {
-                    await Dunning(subscriptionId).OverdueSettledAsync();
-                }
+                await NestedAsync(() => Dunning(subscriptionId).OverdueSettledAsync());
             }
         }
     }
+
+    /// <summary>
+    /// Finishes a payment, settlement, dispute or void whose write failed after the account or a subscription was told:
+    /// the stored outcome is applied again under the same nested request ids, and answered as the call would have been.
+    /// </summary>
+    protected override async Task<object> CompleteIntentAsync(PendingIntent intent)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        var pending = JsonSerializer.Deserialize<InvoiceIntent>(intent.PayloadJson, DomainJson.Options)
+            ?? throw new InvalidOperationException($"{GrainName} stored an empty intent.");
+        await ApplyAsync(pending.Outcome, await AccountAsync(), pending.Attempt);
+        return pending.Attempt is { } attempt && intent.Cause.Name is nameof(PayAsync) or nameof(ConfirmPaymentAsync) or nameof(AbandonPaymentAsync)
+            ? new PaymentResult(pending.Outcome.Invoice, attempt)
+            : pending.Outcome.Invoice;
+    }
+
+    /// <summary>A call's outcome stored before its nested calls (see <see cref="RecordedGrain{TState}.RecordIntentAsync"/>).</summary>
+    private sealed record InvoiceIntent(InvoiceOutcome Outcome, PaymentAttempt? Attempt);
 
     private static string? Notice(InvoiceEvent invoiceEvent) => invoiceEvent switch
     {
