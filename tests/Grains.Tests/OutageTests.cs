@@ -136,6 +136,44 @@ public sealed class OutageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_stored_change_that_cannot_be_finished_is_abandoned_in_the_history_and_does_not_block_the_grain()
+    {
+        await Grains.OpenAccountAsync("stuck-acc");
+        await Grains.BuyAsync("stuck-acc", "sub-1");
+        var subscription = Grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of("stuck-acc", "sub-1"));
+        _cut.CutAfter = nameof(IAccountLedgerGrain.IssueInvoiceAsync);
+        using (CallContext.Enter(Billing.Ops.SubjectId, "stuck-seats"))
+        {
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => subscription.AddSeatsAsync(Billing.Ops, new AddSeats(2)));
+        }
+
+        _cluster.Proxy!.Restore();
+        // The stored intent no longer reads (as after a release that cannot read it): finishing it fails for good.
+        await using (var corrupt = _cluster.DataSource.CreateCommand(
+            """
+            UPDATE public.orleans_storage
+               SET payload = convert_to(replace(convert_from(payload, 'UTF8'), '"payloadJson":"', '"payloadJson":"not json'), 'UTF8')
+             WHERE state_name = 'subscription' AND grain_id_extension LIKE '%stuck-acc/sub-1'
+            """))
+        {
+            Assert.Equal(1, await corrupt.ExecuteNonQueryAsync());
+        }
+
+        await _cluster.RestartAsync();
+        subscription = Grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of("stuck-acc", "sub-1"));
+        SubscriptionView later;
+        using (CallContext.Enter(Billing.Ops.SubjectId, "later-seats"))
+        {
+            later = await subscription.AddSeatsAsync(Billing.Ops, new AddSeats(1));
+        }
+
+        var history = (await subscription.AsReference<IInspectableGrain>().InspectAsync()).History;
+        var abandoned = Assert.Single(history, h => h.Change == "change-abandoned");
+        Assert.Contains("stuck-seats", abandoned.PayloadJson, StringComparison.Ordinal);
+        Assert.Equal(2, later.Subscription.Seats);
+    }
+
+    [Fact]
     public async Task a_change_whose_first_nested_call_was_refused_leaves_nothing_to_finish()
     {
         await Grains.OpenAccountAsync("race-acc");

@@ -372,20 +372,45 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         }
 
         using var scope = CallContext.Enter(intent.Cause.Caller, intent.Cause.RequestId);
-        await RunAsync(intent.Cause, intent.At, async () =>
+        try
         {
-            // The intent is already stored: finishing it stores none, and keeps it whatever fails, until it commits.
-            RequireTurn().FinishingIntent = true;
-            var answer = await CompleteIntentAsync(intent);
-            RecordHistory("change-completed", null, null, new
+            await RunAsync(intent.Cause, intent.At, async () =>
             {
-                Method = intent.Cause.Name,
-                Description = $"Completed by the service: the change stopped after it had changed other grains (recorded {intent.RecordedAt:O}) and before its own write, and no retry finished it.",
-            });
-            return answer;
-        }, CancellationToken.None);
-        LogIntentCompleted(_logger, GrainName, intent.Cause.Name, intent.Cause.RequestId ?? "");
+                // The intent is already stored: finishing it stores none, and keeps it whatever fails, until it commits.
+                RequireTurn().FinishingIntent = true;
+                var answer = await CompleteIntentAsync(intent);
+                RecordHistory("change-completed", null, null, new
+                {
+                    Method = intent.Cause.Name,
+                    Description = $"Completed by the service: the change stopped after it had changed other grains (recorded {intent.RecordedAt:O}) and before its own write, and no retry finished it.",
+                });
+                return answer;
+            }, CancellationToken.None);
+            LogIntentCompleted(_logger, GrainName, intent.Cause.Name, intent.Cause.RequestId ?? "");
+        }
+        catch (Exception e) when (!IsOutage(e))
+        {
+            // A stored change that cannot be finished (it fails for a reason an outage does not explain) would block
+            // every later change of the grain: it is abandoned, loudly, with its reason in the history for ops.
+            LogIntentAbandoned(_logger, GrainName, intent.Cause.Name, intent.Cause.RequestId ?? "", e);
+            await RunAsync(new TurnCause(TurnCause.ReminderKind, "abandon-change", TurnCause.ReminderKind, null), intent.At, () =>
+            {
+                RecordHistory("change-abandoned", null, null, new
+                {
+                    Method = intent.Cause.Name,
+                    intent.Cause.RequestId,
+                    Reason = Quoted.Cut($"{e.GetType().Name}: {e.Message}"),
+                    Description = "The service could not finish this change after its write failed; billing ops should check the grains it had changed.",
+                });
+                return Task.FromResult(true);
+            }, CancellationToken.None);
+        }
     }
+
+    /// <summary>True for a failure of the database, the cluster or a concurrent write, which a later try may not meet (unlike a defect or a refusal).</summary>
+    protected static bool IsOutage(Exception e) =>
+        e is StorageUnavailableException or ConcurrentChangeException or TimeoutException or OperationCanceledException or SiloUnavailableException or OrleansMessageRejectionException
+        || GrainRecords.IsDatabaseFailure(e);
 
     private async Task<DateTimeOffset> ClockTimeAsync(CancellationToken cancellationToken) =>
         _record.State.ClockId is { } clock
@@ -609,6 +634,9 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} keeps an unfinished change until its reminder or next call finishes it: {Reason}")]
     private static partial void LogIntentDeferred(ILogger logger, string grain, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Grain} abandoned the unfinished change {Method} (request {RequestId}): it cannot be finished; see its history")]
+    private static partial void LogIntentAbandoned(ILogger logger, string grain, string method, string requestId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} finished the change {Method} (request {RequestId}) that stopped between its nested changes and its write")]
     private static partial void LogIntentCompleted(ILogger logger, string grain, string method, string requestId);

@@ -140,11 +140,6 @@ public sealed class TestClockGrain(
         return Task.FromResult(new TestClockView(GrainKey, _advancingAt ?? State.Now));
     }
 
-    /// <summary>True for a failure of the database, the cluster or a concurrent write: the advance fails and is retried, the event is not blamed.</summary>
-    private static bool IsOutage(Exception e) =>
-        e is StorageUnavailableException or ConcurrentChangeException or TimeoutException or OperationCanceledException or SiloUnavailableException or OrleansMessageRejectionException
-        || GrainRecords.IsDatabaseFailure(e);
-
     /// <summary>What ops see of a failed wake-up: the exception's kind and message, at most 400 characters.</summary>
     private static string RichReason(Exception e)
     {
