@@ -13,10 +13,13 @@ using Subscriptions.Grpc.Bench;
 using Subscriptions.Silo;
 using Proto = Subscriptions.Grpc.Api.V1;
 
-// Usage: Subscriptions.Grpc.Bench [--seconds N] [--warmup N] [--concurrency 1,16,64]   (server: SUBSCRIPTIONS_BENCH_PG)
+// Usage: Subscriptions.Grpc.Bench [--seconds N] [--warmup N] [--concurrency 1,16,64] [--outage SECONDS [--writers N]]
+// (server: SUBSCRIPTIONS_BENCH_PG; --outage stops and restarts the private PostgreSQL of scripts/bench-grpc.sh)
 var seconds = 10;
 var warmup = 2;
 int[] concurrency = [1, 16, 64];
+int? outage = null;
+var writers = 8;
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
@@ -24,7 +27,9 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--seconds": seconds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--warmup": warmup = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--concurrency": concurrency = [.. args[i + 1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))]; break;
-        default: Console.Error.WriteLine("usage: Subscriptions.Grpc.Bench [--seconds N] [--warmup N] [--concurrency 1,16,64]"); return 2;
+        case "--outage": outage = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--writers": writers = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        default: Console.Error.WriteLine("usage: Subscriptions.Grpc.Bench [--seconds N] [--warmup N] [--concurrency 1,16,64] [--outage SECONDS [--writers N]]"); return 2;
     }
 }
 
@@ -103,6 +108,21 @@ await Parallel.ForEachAsync(Enumerable.Range(0, Pool), new ParallelOptions { Max
     }, options);
     ids[w] = (account, "sub-1");
 });
+
+if (outage is { } down)
+{
+    if (Environment.GetEnvironmentVariable("PGLOCAL_DIR") is null)
+    {
+        Console.Error.WriteLine("bench: --outage stops the private PostgreSQL scripts/bench-grpc.sh starts; unset SUBSCRIPTIONS_BENCH_PG and run it through the script.");
+        return 2;
+    }
+
+    var repo = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+    var port = new NpgsqlConnectionStringBuilder(admin).Port;
+    var result = await OutageRun.RunAsync(subscriptions, new Proto.InvoiceService.InvoiceServiceClient(channel), options, ids, writers, TimeSpan.FromSeconds(down), repo, port);
+    await app.StopAsync();
+    return result;
+}
 
 long requestCounter = 0;
 Proto.GetSubscriptionRequest Read(int w) => new() { AccountId = ids[w].Account, SubscriptionId = ids[w].Subscription };
