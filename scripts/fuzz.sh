@@ -57,7 +57,7 @@ dotnet silo/Host/bin/Release/net10.0/subscriptions-silo.dll run \
   --Grpc:Address=127.0.0.1 "--Grpc:Port=$grpc_port" \
   "--Cluster:SiloPort=$silo_port" "--Cluster:GatewayPort=$gateway_port" --Cluster:AdvertisedAddress=127.0.0.1 \
   --Auth:Issuer=subscriptions --Auth:Audience=subscriptions-api "--Auth:SigningKey=$key" \
-  --Silo:StartupAttempts=5 >"$log" 2>&1 &
+  --Silo:StartupAttempts=5 --Logging:LogLevel:Grpc=Warning >"$log" 2>&1 &
 silo=$!
 echo "fuzz: silo on 127.0.0.1:$grpc_port (pid $silo), log in $log"
 

@@ -1,4 +1,3 @@
-using System.Text;
 using Google.Protobuf;
 using Subscriptions.Grpc.Api.Auth;
 
@@ -123,7 +122,7 @@ public sealed class CallPlanner
         if (roll < 40)
         {
             var method = FuzzValues.Pick(_methods, rng);
-            var message = _messages.Random(method.Input, rng, index);
+            var message = _messages.RandomMessage(method.Input, rng, index);
             var (caller, token) = _callers.Pick(rng, account);
             return new(index, method, "typed", caller, token, Serialize(message), Messages.Describe(message), "random request", [.. Messages.Strings(message)], null);
         }
@@ -140,7 +139,7 @@ public sealed class CallPlanner
         {
             var method = FuzzValues.Pick(_methods, rng);
             var template = _templatesByMethod.TryGetValue(method.Name, out var templates) && rng.Next(2) == 0 ? FuzzValues.Pick(templates, rng) : null;
-            var message = template?.Build(_world, account, index) ?? _messages.Random(method.Input, rng, index);
+            var message = template?.Build(_world, account, index) ?? _messages.RandomMessage(method.Input, rng, index);
             var valid = Serialize(message);
             var (caller, token) = _callers.Pick(rng, account);
             var basis = template is null ? "a random request" : "a valid request";
@@ -175,7 +174,4 @@ public sealed class CallPlanner
             return (int)(z & 0x7FFF_FFFF);
         }
     }
-
-    internal static string Hex(byte[] body, int max = 32) =>
-        body.Length <= max ? Convert.ToHexString(body) : new StringBuilder(Convert.ToHexString(body, 0, max)).Append("…").ToString();
 }

@@ -54,7 +54,7 @@ public sealed class FuzzValues
     public IReadOnlyList<string> AnyId { get; }
 
     /// <summary>A value for the string field <paramref name="field"/> (its name picks the pools), fresh request ids numbered from <paramref name="call"/>.</summary>
-    public string String(FieldDescriptor field, Random rng, long call)
+    public string StringValue(FieldDescriptor field, Random rng, long call)
     {
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(rng);
@@ -80,7 +80,7 @@ public sealed class FuzzValues
     }
 
     /// <summary>A value for an int32-like field: plausible small numbers for counts and dates, else extremes and random ones.</summary>
-    public int Int32(FieldDescriptor field, Random rng)
+    public int Int32Value(FieldDescriptor field, Random rng)
     {
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(rng);
@@ -113,7 +113,7 @@ public sealed class FuzzValues
     }
 
     /// <summary>A value for an int64-like field.</summary>
-    public static long Int64(Random rng)
+    public static long Int64Value(Random rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
         return rng.Next(9) switch
@@ -155,7 +155,7 @@ public sealed class FuzzValues
     /// A timestamp: ordinary ones around now, the extremes of the valid range (0001-01-01T00:00:00Z and
     /// 9999-12-31T23:59:59.999999999Z), seconds just outside it or anywhere in int64, nanos outside [0, 1e9).
     /// </summary>
-    public static Timestamp Timestamp(Random rng)
+    public static Timestamp TimestampValue(Random rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
         const long MinSeconds = -62_135_596_800; // 0001-01-01T00:00:00Z
@@ -179,7 +179,7 @@ public sealed class FuzzValues
     }
 
     /// <summary>A duration, in or out of the range ±10,000 years, with nanos of either sign.</summary>
-    public static Duration Duration(Random rng)
+    public static Duration DurationValue(Random rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
         return rng.Next(5) switch

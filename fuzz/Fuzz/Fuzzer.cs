@@ -49,6 +49,7 @@ public sealed class Fuzzer : IDisposable
     private readonly FuzzOptions _options;
     private readonly GrpcChannel _channel;
     private readonly HttpClient _http;
+    private readonly CallInvoker _invoker;
 
     public Fuzzer(FuzzOptions options)
     {
@@ -60,6 +61,7 @@ public sealed class Fuzzer : IDisposable
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
             MaxReceiveMessageSize = 16 * 1024 * 1024,
         });
+        _invoker = _channel.CreateCallInvoker();
         _http = new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = true }) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
@@ -104,7 +106,22 @@ public sealed class Fuzzer : IDisposable
                 }
 
                 var call = planner.Plan(index);
-                var outcome = await SendAsync(call, stop.Token);
+                CallOutcome outcome;
+                try
+                {
+                    outcome = await SendAsync(call, stop.Token);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                if (stop.IsCancellationRequested)
+                {
+                    // Cut short by the stop, not answered by the service.
+                    return;
+                }
+
                 result.Record(call, outcome, Checks.Evaluate(call, outcome));
                 if (outcome.Transport && call.Frame is null)
                 {
@@ -114,8 +131,9 @@ public sealed class Fuzzer : IDisposable
                         await stop.CancelAsync();
                     }
                 }
-                else
+                else if (call.Frame is null)
                 {
+                    // Frames are sent without the gRPC client; a reset stream answers them, so they neither count nor clear.
                     Interlocked.Exchange(ref consecutiveTransportFailures, 0);
                 }
 
@@ -161,7 +179,7 @@ public sealed class Fuzzer : IDisposable
     {
         var plan = FuzzWorld.Plan(_options.Seed);
         var ops = _options.MintToken(plan.OpsSubject, [Grpc.Api.Auth.RoleClaims.Ops]);
-        return await FuzzWorld.SetUpAsync(_channel.CreateCallInvoker(), _options.Seed, ops, cancellationToken);
+        return await FuzzWorld.SetUpAsync(_invoker, _options.Seed, ops, cancellationToken);
     }
 
     private async Task<CallOutcome> SendAsync(PlannedCall call, CancellationToken cancellationToken)
@@ -187,7 +205,7 @@ public sealed class Fuzzer : IDisposable
         }
 
         var options = new CallOptions(headers, DateTime.UtcNow + _options.CallTimeout, cancellationToken);
-        var invoker = _channel.CreateCallInvoker();
+        var invoker = _invoker;
         try
         {
             if (call.Method.Raw.Type == MethodType.ServerStreaming)

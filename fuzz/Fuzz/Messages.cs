@@ -16,7 +16,7 @@ public sealed class Messages(FuzzValues values)
     private const int MaxDepth = 4;
 
     /// <summary>A message of type <paramref name="descriptor"/> with random fields set to random values of their types.</summary>
-    public IMessage Random(MessageDescriptor descriptor, Random rng, long call, int depth = 0)
+    public IMessage RandomMessage(MessageDescriptor descriptor, Random rng, long call, int depth = 0)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentNullException.ThrowIfNull(rng);
@@ -299,19 +299,19 @@ public sealed class Messages(FuzzValues values)
 
     private object? Single(FieldDescriptor field, Random rng, long call, int depth) => field.FieldType switch
     {
-        FieldType.String => values.String(field, rng, call),
+        FieldType.String => values.StringValue(field, rng, call),
         FieldType.Bytes => ByteString.CopyFrom(FuzzValues.Bytes(rng, rng.Next(0, 64))),
         FieldType.Bool => rng.Next(2) == 0,
-        FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 => values.Int32(field, rng),
-        FieldType.UInt32 or FieldType.Fixed32 => unchecked((uint)values.Int32(field, rng)),
-        FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 => FuzzValues.Int64(rng),
-        FieldType.UInt64 or FieldType.Fixed64 => unchecked((ulong)FuzzValues.Int64(rng)),
+        FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 => values.Int32Value(field, rng),
+        FieldType.UInt32 or FieldType.Fixed32 => unchecked((uint)values.Int32Value(field, rng)),
+        FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 => FuzzValues.Int64Value(rng),
+        FieldType.UInt64 or FieldType.Fixed64 => unchecked((ulong)FuzzValues.Int64Value(rng)),
         FieldType.Double => rng.Next(4) switch { 0 => double.NaN, 1 => double.PositiveInfinity, 2 => -0.0, _ => (rng.NextDouble() - 0.5) * 1e12 },
         FieldType.Float => rng.Next(3) switch { 0 => float.NaN, 1 => float.MaxValue, _ => (float)rng.NextDouble() },
         FieldType.Enum => System.Enum.ToObject(field.EnumType.ClrType, FuzzValues.EnumNumber(field.EnumType, rng)),
-        FieldType.Message when field.MessageType.FullName == "google.protobuf.Timestamp" => FuzzValues.Timestamp(rng),
-        FieldType.Message when field.MessageType.FullName == "google.protobuf.Duration" => FuzzValues.Duration(rng),
-        FieldType.Message => depth >= MaxDepth ? null : Random(field.MessageType, rng, call, depth + 1),
+        FieldType.Message when field.MessageType.FullName == "google.protobuf.Timestamp" => FuzzValues.TimestampValue(rng),
+        FieldType.Message when field.MessageType.FullName == "google.protobuf.Duration" => FuzzValues.DurationValue(rng),
+        FieldType.Message => depth >= MaxDepth ? null : RandomMessage(field.MessageType, rng, call, depth + 1),
         _ => null,
     };
 }

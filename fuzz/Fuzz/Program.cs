@@ -110,7 +110,7 @@ try
 
         foreach (var finding in findings)
         {
-            Console.WriteLine($"  finding: [{finding.Check}] {finding.Detail}");
+            Console.WriteLine($"  finding: [{finding.Check}]{(finding.Detail.Length > 0 ? " " + finding.Detail : "")}");
         }
 
         return findings.Count == 0 ? 0 : 1;
