@@ -113,13 +113,13 @@ public sealed class CallPlanner
         }
     }
 
-    /// <summary>Call number <paramref name="index"/>: 40% well-typed random requests, 35% mutated templates, 18% malformed bodies, 7% bad frames.</summary>
+    /// <summary>Call number <paramref name="index"/>: 35% well-typed random requests, 42% mutated templates, 16% malformed bodies, 7% bad frames.</summary>
     public PlannedCall Plan(long index)
     {
         var rng = new Random(CallSeed(_seed, index));
         var account = FuzzValues.Pick(_world.Accounts, rng);
         var roll = rng.Next(100);
-        if (roll < 40)
+        if (roll < 35)
         {
             var method = FuzzValues.Pick(_methods, rng);
             var message = _messages.RandomMessage(method.Input, rng, index);
@@ -127,7 +127,7 @@ public sealed class CallPlanner
             return new(index, method, "typed", caller, token, Serialize(message), Messages.Describe(message), "random request", [.. Messages.Strings(message)], null);
         }
 
-        if (roll < 75)
+        if (roll < 77)
         {
             var (template, method) = FuzzValues.Pick(_templates, rng);
             var valid = template.Build(_world, account, index);

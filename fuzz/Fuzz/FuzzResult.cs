@@ -22,6 +22,7 @@ public sealed class FuzzResult
     private readonly Dictionary<StatusCode, long> _perStatus = [];
     private readonly Dictionary<(string Case, StatusCode Status), long> _frames = [];
     private readonly List<Finding> _findings = [];
+    private readonly HashSet<string> _outOfRangeSeen = new(StringComparer.Ordinal);
 
     internal FuzzResult(int seed, Uri address, int concurrency)
     {
@@ -211,7 +212,10 @@ public sealed class FuzzResult
                 _frames[(frame.Description, outcome.Status)] = _frames.GetValueOrDefault((frame.Description, outcome.Status)) + 1;
             }
 
-            _findings.AddRange(found);
+            foreach (var finding in found)
+            {
+                Add(finding);
+            }
         }
     }
 
@@ -219,8 +223,28 @@ public sealed class FuzzResult
     {
         lock (_gate)
         {
-            _findings.Add(finding);
+            Add(finding);
         }
+    }
+
+    /// <summary>
+    /// Adds a finding; an out-of-range value is reported once, by the first answer that shows it (usually the change that
+    /// made it), not by every later read of the same state.
+    /// </summary>
+    private void Add(Finding finding)
+    {
+        if (finding.Check == "out-of-range value")
+        {
+            var fresh = finding.Detail.Split(Checks.OutOfRangeSeparator).Where(_outOfRangeSeen.Add).ToList();
+            if (fresh.Count == 0)
+            {
+                return;
+            }
+
+            finding = finding with { Detail = string.Join(Checks.OutOfRangeSeparator, fresh) };
+        }
+
+        _findings.Add(finding);
     }
 
     private static string Show(string message, int max) => "\"" + Escape(Checks.Cut(message, max)) + "\"";

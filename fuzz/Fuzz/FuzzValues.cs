@@ -53,25 +53,39 @@ public sealed class FuzzValues
     /// <summary>Every id the setup made.</summary>
     public IReadOnlyList<string> AnyId { get; }
 
-    /// <summary>A value for the string field <paramref name="field"/> (its name picks the pools), fresh request ids numbered from <paramref name="call"/>.</summary>
-    public string StringValue(FieldDescriptor field, Random rng, long call)
+    /// <summary>
+    /// A value for the string field <paramref name="field"/> (its name picks the pools), fresh request ids numbered from
+    /// <paramref name="call"/>. <paramref name="plausible"/> (for mutations of valid requests) draws from the pools more
+    /// often: values that look right for the field and may still be wrong for the request.
+    /// </summary>
+    public string StringValue(FieldDescriptor field, Random rng, long call, bool plausible = false)
     {
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(rng);
         var name = field.Name;
         var pool = PoolFor(name, rng);
-        var roll = rng.Next(100);
-        if (name == "request_id" && roll < 60)
+        if (pool.Count == 0)
+        {
+            pool = AnyId;
+        }
+
+        if (name == "request_id" && rng.Next(100) < 60)
         {
             return $"{_world.Prefix}-{call}-{rng.Next(1000)}";
         }
 
-        return roll switch
+        if (plausible && rng.Next(100) < 40)
         {
-            < 8 => "",
-            < 38 => pool.Count > 0 ? Pick(pool, rng) : Pick(AnyId, rng),
-            < 46 => Edited(pool.Count > 0 ? Pick(pool, rng) : Pick(AnyId, rng), rng),
-            < 56 => Ascii(rng, rng.Next(1, 17)),
+            return rng.Next(3) == 0 ? Edited(Pick(pool, rng), rng) : Pick(pool, rng);
+        }
+
+        return rng.Next(100) switch
+        {
+            < 7 => "",
+            < 35 => Pick(pool, rng),
+            < 45 => Edited(Pick(pool, rng), rng),
+            < 50 => Ascii(rng, rng.Next(1, 4)),
+            < 57 => Ascii(rng, rng.Next(4, 17)),
             < 76 => Unicode(rng, Length(rng)),
             < 86 => AtLimit(FieldLimits.MaxLengthOf(name), rng),
             < 92 => Ascii(rng, rng.Next(257, 600)),
@@ -255,7 +269,8 @@ public sealed class FuzzValues
     /// <summary>Exactly the limit, or one past it (most fields), in random letters.</summary>
     private static string AtLimit(int max, Random rng) => Ascii(rng, rng.Next(2) == 0 ? max : max + 1);
 
-    private static string Edited(string value, Random rng) => rng.Next(7) switch
+    /// <summary>A value edited: padded, upper case, a NUL or a right-to-left override appended, doubled, or cut short.</summary>
+    private static string Edited(string value, Random rng) => rng.Next(9) switch
     {
         0 => value + " ",
         1 => " " + value,
@@ -263,7 +278,8 @@ public sealed class FuzzValues
         3 => value + "\0",
         4 => value + "/" + value,
         5 => value + "\u202E",
-        _ => value.Length > 1 ? value[..^1] : value + value,
+        6 => value.Length > 1 ? value[..^1] : value + value,
+        _ => value.Length > 2 ? value[..rng.Next(1, 3)] : value + value,
     };
 
     private IReadOnlyList<string> PoolFor(string name, Random rng)

@@ -218,7 +218,7 @@ public sealed class Fuzzer : IDisposable
             else if (call.Method.Raw.Type == MethodType.Unary)
             {
                 using var unary = invoker.AsyncUnaryCall(call.Method.Raw, null, options, call.Body);
-                await unary.ResponseAsync;
+                return new CallOutcome(StatusCode.OK, "", [], Transport: false, Response: await unary.ResponseAsync);
             }
             else
             {
@@ -249,9 +249,8 @@ public sealed class Fuzzer : IDisposable
     }
 
     /// <summary>
-    /// Reads the setup accounts' subscriptions and flags a value no change may leave (an out-of-range value the service
-    /// applied): fewer than one seat, negative free or contract months, a timestamp outside 0001–9999 or with bad nanos,
-    /// a period that ends before it starts.
+    /// Reads the setup accounts' subscriptions back and flags a value no change may leave (<see cref="Checks.OutOfRange"/>):
+    /// an out-of-range value the service applied, whichever call applied it.
     /// </summary>
     private async Task ReadBackAsync(FuzzWorld world, Callers callers, FuzzResult result, CancellationToken cancellationToken)
     {
@@ -278,41 +277,11 @@ public sealed class Fuzzer : IDisposable
 
             foreach (var subscription in list.Subscriptions)
             {
-                var problems = new List<string>();
-                if (subscription.Seats < 1)
-                {
-                    problems.Add($"seats={subscription.Seats}");
-                }
-
-                if (subscription.FreeMonths < 0)
-                {
-                    problems.Add($"free_months={subscription.FreeMonths}");
-                }
-
-                if (subscription.ContractTermMonths < 0)
-                {
-                    problems.Add($"contract_term_months={subscription.ContractTermMonths}");
-                }
-
-                foreach (var field in Proto.Subscription.Descriptor.Fields.InDeclarationOrder())
-                {
-                    if (field.Accessor.GetValue(subscription) is Google.Protobuf.WellKnownTypes.Timestamp t
-                        && (t.Seconds < -62_135_596_800 || t.Seconds > 253_402_300_799 || t.Nanos is < 0 or > 999_999_999))
-                    {
-                        problems.Add($"{field.Name}={{seconds:{t.Seconds} nanos:{t.Nanos}}}");
-                    }
-                }
-
-                if (subscription.CurrentPeriodStart is { } start && subscription.CurrentPeriodEnd is { } end && end < start)
-                {
-                    problems.Add("current_period_end before current_period_start");
-                }
-
-                if (problems.Count > 0)
+                if (Checks.OutOfRange(subscription) is { Count: > 0 } problems)
                 {
                     result.AddFinding(new Finding(
                         "out-of-range value", Method, -1, "after", "ops", $"{{account_id=\"{account.AccountId}\"}}, subscription {subscription.SubscriptionId}",
-                        "read back", StatusCode.OK, "", string.Join(", ", problems)));
+                        "read back", StatusCode.OK, "", string.Join(Checks.OutOfRangeSeparator, problems)));
                 }
             }
         }

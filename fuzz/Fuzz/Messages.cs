@@ -75,7 +75,7 @@ public sealed class Messages(FuzzValues values)
             }
 
             field.Accessor.Clear(parent);
-            Fill(parent, field, rng, call, depth: path.Count);
+            Fill(parent, field, rng, call, depth: path.Count, plausible: true);
             described.Add($"{name}={Value(field, field.Accessor.GetValue(parent))}");
         }
 
@@ -251,7 +251,7 @@ public sealed class Messages(FuzzValues values)
     private static bool IsWellKnown(MessageDescriptor descriptor) =>
         descriptor.FullName is "google.protobuf.Timestamp" or "google.protobuf.Duration";
 
-    private void Fill(IMessage message, FieldDescriptor field, Random rng, long call, int depth)
+    private void Fill(IMessage message, FieldDescriptor field, Random rng, long call, int depth, bool plausible = false)
     {
         if (field.IsMap)
         {
@@ -260,8 +260,8 @@ public sealed class Messages(FuzzValues values)
             var value = field.MessageType.FindFieldByNumber(2);
             for (var i = rng.Next(3); i > 0; i--)
             {
-                var k = Single(key, rng, call, depth);
-                var v = Single(value, rng, call, depth);
+                var k = Single(key, rng, call, depth, plausible);
+                var v = Single(value, rng, call, depth, plausible);
                 if (k is not null && v is not null)
                 {
                     map[k] = v;
@@ -277,7 +277,7 @@ public sealed class Messages(FuzzValues values)
             var count = rng.Next(10) switch { < 5 => 0, < 9 => rng.Next(1, 4), _ => rng.Next(4, 21) };
             for (var i = 0; i < count; i++)
             {
-                if (Single(field, rng, call, depth) is { } item)
+                if (Single(field, rng, call, depth, plausible) is { } item)
                 {
                     list.Add(item);
                 }
@@ -286,7 +286,7 @@ public sealed class Messages(FuzzValues values)
             return;
         }
 
-        var single = Single(field, rng, call, depth);
+        var single = Single(field, rng, call, depth, plausible);
         if (single is null)
         {
             field.Accessor.Clear(message);
@@ -297,9 +297,9 @@ public sealed class Messages(FuzzValues values)
         }
     }
 
-    private object? Single(FieldDescriptor field, Random rng, long call, int depth) => field.FieldType switch
+    private object? Single(FieldDescriptor field, Random rng, long call, int depth, bool plausible) => field.FieldType switch
     {
-        FieldType.String => values.StringValue(field, rng, call),
+        FieldType.String => values.StringValue(field, rng, call, plausible),
         FieldType.Bytes => ByteString.CopyFrom(FuzzValues.Bytes(rng, rng.Next(0, 64))),
         FieldType.Bool => rng.Next(2) == 0,
         FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 => values.Int32Value(field, rng),

@@ -15,9 +15,12 @@ public static class Templates
 {
     private static readonly DateTime Start = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
+    /// <summary>The countries of the template addresses, each with its own postal code format.</summary>
+    private static readonly string[] Countries = ["US", "GB", "CA", "NL", "DE", "JP"];
+
     public static IReadOnlyList<Template> All { get; } =
     [
-        new("AccountService/CreateAccount", (w, a, n) => NewAccount(Id(w, n), $"{w.Prefix}-n{n}", $"{w.Prefix}-holder-n{n}", n % 2 == 0 ? "US" : "GB")),
+        new("AccountService/CreateAccount", (w, a, n) => NewAccount(Id(w, n), $"{w.Prefix}-n{n}", $"{w.Prefix}-holder-n{n}", Countries[(int)(n % Countries.Length)])),
         new("AccountService/GetAccount", (w, a, n) => new Proto.GetAccountRequest { AccountId = a.AccountId }),
         new("AccountService/UpdateCompanyProfile", (w, a, n) => new Proto.UpdateCompanyProfileRequest
         {
@@ -30,7 +33,7 @@ public static class Templates
         }),
         new("AccountService/ChangeShippingAddress", (w, a, n) => new Proto.ChangeShippingAddressRequest
         {
-            RequestId = Id(w, n), AccountId = a.AccountId, ShippingAddress = Address(a.Country),
+            RequestId = Id(w, n), AccountId = a.AccountId, ShippingAddress = Address(Countries[(int)(n % Countries.Length)]),
         }),
         new("AccountService/RecordVatId", (w, a, n) => new Proto.RecordVatIdRequest { RequestId = Id(w, n), AccountId = a.AccountId, VatId = a.Country == "GB" ? "GB123456789" : "" }),
         new("AccountService/AddCard", (w, a, n) => new Proto.AddCardRequest
@@ -81,7 +84,7 @@ public static class Templates
         new("OpsService/ListNotificationDeliveries", (w, a, n) => new Proto.ListNotificationDeliveriesRequest { State = "pending", AccountId = a.AccountId, PageSize = 5 }),
     ];
 
-    /// <summary>A self-service account billed from Illinois (US, USD) or London (GB, GBP).</summary>
+    /// <summary>A self-service account billed from <paramref name="country"/> (see <see cref="Countries"/>) in its currency.</summary>
     public static Proto.CreateAccountRequest NewAccount(string requestId, string accountId, string holder, string country) => new()
     {
         RequestId = requestId,
@@ -89,15 +92,21 @@ public static class Templates
         CompanyName = "Acme Widgets",
         PrimaryContact = new Proto.Contact { Name = "Ada Lovelace", Email = "ada@acme.example", Phone = "+12175550100" },
         BillingAddress = Address(country),
-        Currency = country == "GB" ? "GBP" : "USD",
+        Currency = country switch { "GB" => "GBP", "CA" => "CAD", "NL" or "DE" => "EUR", "JP" => "JPY", _ => "USD" },
         Kind = Proto.AccountKind.SelfService,
-        TimeZone = country == "GB" ? "Europe/London" : "America/Chicago",
+        TimeZone = country switch { "GB" => "Europe/London", "CA" => "America/Toronto", "NL" => "Europe/Amsterdam", "DE" => "Europe/Berlin", "JP" => "Asia/Tokyo", _ => "America/Chicago" },
         PrimaryHolderSubjectId = holder,
     };
 
-    private static Proto.PostalAddress Address(string country) => country == "GB"
-        ? new Proto.PostalAddress { Line1 = "10 Downing St", City = "London", PostalCode = "SW1A 2AA", Country = "GB" }
-        : new Proto.PostalAddress { Line1 = "1 Main St", City = "Springfield", Region = "IL", PostalCode = "62701", Country = "US" };
+    private static Proto.PostalAddress Address(string country) => country switch
+    {
+        "GB" => new Proto.PostalAddress { Line1 = "10 Downing St", City = "London", PostalCode = "SW1A 2AA", Country = "GB" },
+        "CA" => new Proto.PostalAddress { Line1 = "80 Wellington St", City = "Ottawa", Region = "ON", PostalCode = "K1A 0A2", Country = "CA" },
+        "NL" => new Proto.PostalAddress { Line1 = "Dam 1", City = "Amsterdam", PostalCode = "1012 JS", Country = "NL" },
+        "DE" => new Proto.PostalAddress { Line1 = "Platz der Republik 1", City = "Berlin", PostalCode = "11011", Country = "DE" },
+        "JP" => new Proto.PostalAddress { Line1 = "1-1 Chiyoda", City = "Tokyo", PostalCode = "100-8111", Country = "JP" },
+        _ => new Proto.PostalAddress { Line1 = "1 Main St", City = "Springfield", Region = "IL", PostalCode = "62701", Country = "US" },
+    };
 
     private static string Id(FuzzWorld world, long call) => $"{world.Prefix}-{call}";
 }

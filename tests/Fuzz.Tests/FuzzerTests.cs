@@ -39,6 +39,30 @@ public sealed class FuzzerTests
     }
 
     [Fact]
+    public void a_successful_answer_with_an_out_of_range_value_is_flagged()
+    {
+        var addSeats = ApiSurface.Methods.Single(m => m.Name == "SubscriptionService/AddSeats");
+        var call = new PlannedCall(7, addSeats, "mutated", "ops", "t", [], "{seats=2147483647}", "seats changed", [], null);
+        CallOutcome Answer(int seats, long endSeconds) => new(StatusCode.OK, "", [], false, new Proto.SubscriptionChange
+        {
+            Subscription = new Proto.Subscription
+            {
+                AccountId = "acme-1",
+                SubscriptionId = "sub-1",
+                Seats = seats,
+                CurrentPeriodStart = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = 1_767_225_600 },
+                CurrentPeriodEnd = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = endSeconds },
+            },
+        }.ToByteArray());
+
+        Assert.Empty(Checks(call, Answer(3, 1_769_904_000)));
+        var found = Fuzz.Checks.Evaluate(call, Answer(-2_147_483_646, 253_402_300_800)).Single();
+        Assert.Equal("out-of-range value", found.Check);
+        Assert.Equal("subscription acme-1/sub-1 seats=-2147483646; subscription.current_period_end={seconds:253402300800 nanos:0}", found.Detail);
+        Assert.Equal(["unreadable answer"], Checks(call, new CallOutcome(StatusCode.OK, "", [], false, [0xFF])));
+    }
+
+    [Fact]
     public void the_strings_of_error_details_are_read_from_grpc_status_details_bin()
     {
         var status = new Google.Rpc.Status { Code = 3, Message = "invalid request" };
