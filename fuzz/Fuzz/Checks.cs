@@ -42,8 +42,9 @@ public static class Checks
     private static readonly TypeRegistry ErrorDetails = TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor);
 
     /// <summary>
-    /// The findings about one answer. A framing violation may be answered INTERNAL: the gRPC library reads frames before
-    /// any service code, and INTERNAL is the status gRPC's status-code table gives to such protocol errors.
+    /// The findings about one answer. INTERNAL and UNKNOWN are findings whatever the request: the service answers a
+    /// request it cannot read (a bad frame included) INVALID_ARGUMENT, though gRPC's status-code table allows INTERNAL
+    /// for protocol errors.
     /// </summary>
     public static IEnumerable<Finding> Evaluate(PlannedCall call, CallOutcome outcome)
     {
@@ -52,8 +53,7 @@ public static class Checks
         Finding Flag(string check, string detail = "") =>
             new(check, call.Method.Name, call.Index, call.Kind, call.Caller, call.Description, call.Shape, outcome.Status, Cut(outcome.Message, 300), detail);
 
-        var frameViolation = call.Frame is { Violation: true };
-        if (outcome.Status == StatusCode.Unknown || (outcome.Status == StatusCode.Internal && !frameViolation))
+        if (outcome.Status is StatusCode.Unknown or StatusCode.Internal)
         {
             yield return Flag(outcome.Status == StatusCode.Unknown ? "UNKNOWN" : "INTERNAL");
         }

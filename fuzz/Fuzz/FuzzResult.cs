@@ -109,7 +109,7 @@ public sealed class FuzzResult
             text.AppendLine("status: " + string.Join(", ", _perStatus.OrderByDescending(s => s.Value).Select(s => $"{Name(s.Key)} {s.Value}")));
             if (_frames.Count > 0)
             {
-                text.AppendLine("frames (a framing violation may be answered INTERNAL):");
+                text.AppendLine("frames (what each framing case was answered):");
                 foreach (var frameCase in _frames.GroupBy(f => f.Key.Case).OrderBy(g => g.Key, StringComparer.Ordinal))
                 {
                     text.AppendLine(CultureInfo.InvariantCulture,

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Subscriptions.Domain.Catalog;
 using Subscriptions.Grpc.Api.Accounts;
 using Subscriptions.Grpc.Api.Auth;
@@ -68,6 +69,12 @@ public static class SubscriptionsApi
             grpc.EnableDetailedErrors = false;
         });
         services.AddStrictRequestParsing();
+
+        // Grpc.AspNetCore logs every refused call (Information, with a stack trace) and every request it could not read
+        // (Error): the error interceptor logs what the service failed at, and the edge one line per unreadable request.
+        services.AddLogging(logging => logging
+            .AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Critical)
+            .AddFilter("Grpc.AspNetCore.Server", LogLevel.Warning));
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks(health => health.Services.Map("", _ => true)).AddCheck("grpc", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy("gRPC is served"));
         services.AddCors(cors => cors.AddPolicy(WebCorsPolicy, policy => policy
@@ -96,6 +103,7 @@ public static class SubscriptionsApi
     public static WebApplication UseGrpcStandardMiddleware(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseRequestFramingAnswers();
         app.UseRouting();
         app.UseCors();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });

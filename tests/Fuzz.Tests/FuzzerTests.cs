@@ -28,12 +28,13 @@ public sealed class FuzzerTests
     }
 
     [Fact]
-    public void a_framing_violation_may_be_answered_INTERNAL_but_not_UNKNOWN_and_a_valid_frame_is_checked_like_any_call()
+    public void a_framing_violation_answered_INTERNAL_or_UNKNOWN_is_a_finding_and_a_valid_frame_is_checked_like_any_call()
     {
         var violation = Call(frame: new FrameCase([], null, "no frame at all", Violation: true));
         var valid = Call(frame: new FrameCase([], "gzip", "a gzip-compressed message (valid framing)", Violation: false));
 
-        Assert.Empty(Checks(violation, new CallOutcome(StatusCode.Internal, "Incomplete message.", [], false)));
+        Assert.Empty(Checks(violation, new CallOutcome(StatusCode.InvalidArgument, "the request could not be read as one gRPC message", [], false)));
+        Assert.Equal(["INTERNAL"], Checks(violation, new CallOutcome(StatusCode.Internal, "Incomplete message.", [], false)));
         Assert.Equal(["UNKNOWN"], Checks(violation, new CallOutcome(StatusCode.Unknown, "Exception was thrown by handler.", [], false)));
         Assert.Equal(["INTERNAL"], Checks(valid, new CallOutcome(StatusCode.Internal, "failed", [], false)));
     }

@@ -25,6 +25,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
+        Edge.RequestFraming.MarkReached(context.GetHttpContext());
         try
         {
             return await continuation(request, context);
@@ -40,6 +41,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
+        Edge.RequestFraming.MarkReached(context.GetHttpContext());
         try
         {
             await continuation(request, responseStream, context);
