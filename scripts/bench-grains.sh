@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures the grains on Orleans and PostgreSQL and prints a Markdown report (docs/benchmarks-runtime.md):
 # state-writing grain calls at 1, 8 and 64 callers next to pgbench -N at the same client counts, a renewal burst,
-# one silo over a million registered reminders, and how long a killed silo takes to be evicted.
+# one silo over a million registered reminders, and how long a killed or a frozen silo takes to be evicted.
 #
 #   scripts/bench-grains.sh [--seconds N] [--concurrency 1,8,64] [--renewals N] [--reminders N]
 #

@@ -227,45 +227,59 @@ await using (var database = await Bench.CreateDatabaseAsync(admin, "reminders"))
     }
 }
 
-// 4. How long a silo that dies takes to be evicted: a second silo in a child process, killed.
+// 4. How long a silo that dies or freezes takes to be evicted: a second silo in a child process, killed (SIGKILL: its
+// sockets close) or frozen (SIGSTOP: its sockets stay open and it answers nothing), timed until the survivor declares it
+// dead in the membership table.
 if (parts.Contains("eviction", StringComparison.Ordinal))
 await using (var survivor = await Bench.StartAsync(admin, "eviction"))
 {
-    var siloPort = Bench.FreePort();
-    var silo = Path.Combine(AppContext.BaseDirectory, "subscriptions-silo.dll");
-    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-    foreach (var argument in new[]
-    {
-        silo, "run", $"--ConnectionStrings:Subscriptions={survivor.ConnectionString}", "--Grpc:Address=127.0.0.1", "--Grpc:Port=0",
-        $"--Cluster:ClusterId={survivor.ClusterId}", $"--Cluster:ServiceId={survivor.ServiceId}", $"--Cluster:SiloPort={siloPort}",
-        $"--Cluster:GatewayPort={Bench.FreePort()}", "--Silo:MigrateOnStart=false", "--Auth:Issuer=bench", "--Auth:Audience=bench",
-        "--Auth:SigningKey=YmVuY2htYXJrLW9ubHktc2lnbmluZy1rZXktMzItYnl0ZXMtbG9uZw==", "--Logging:LogLevel:Default=Warning",
-    })
-    {
-        start.ArgumentList.Add(argument);
-    }
-
-    using var process = Process.Start(start)!;
-    _ = process.StandardOutput.ReadToEndAsync();
-    _ = process.StandardError.ReadToEndAsync();
-    var statusOf = $"SELECT coalesce(max(status), 0) FROM public.orleans_membership WHERE port = {siloPort}";
-    var joined = Stopwatch.StartNew();
-    while (await survivor.CountAsync(statusOf) != 3 && joined.Elapsed < TimeSpan.FromMinutes(2))
-    {
-        await Task.Delay(100);
-    }
-
-    var killed = Stopwatch.StartNew();
-    process.Kill(entireProcessTree: true);
-    while (await survivor.CountAsync(statusOf) != 6 && killed.Elapsed < TimeSpan.FromMinutes(5))
-    {
-        await Task.Delay(100);
-    }
-
-    Console.WriteLine("## Eviction of a killed silo");
+    Console.WriteLine("## Eviction of a killed or frozen silo");
     Console.WriteLine();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"- second silo active after {joined.Elapsed.TotalSeconds:F1} s; killed (SIGKILL); declared dead in the membership table {killed.Elapsed.TotalSeconds:F1} s later"));
+    foreach (var signal in new[] { "KILL", "STOP" })
+    {
+        var siloPort = Bench.FreePort();
+        var silo = Path.Combine(AppContext.BaseDirectory, "subscriptions-silo.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[]
+        {
+            silo, "run", $"--ConnectionStrings:Subscriptions={survivor.ConnectionString}", "--Grpc:Address=127.0.0.1", "--Grpc:Port=0",
+            $"--Cluster:ClusterId={survivor.ClusterId}", $"--Cluster:ServiceId={survivor.ServiceId}", $"--Cluster:SiloPort={siloPort}",
+            $"--Cluster:GatewayPort={Bench.FreePort()}", "--Silo:MigrateOnStart=false", "--Auth:Issuer=bench", "--Auth:Audience=bench",
+            "--Auth:SigningKey=YmVuY2htYXJrLW9ubHktc2lnbmluZy1rZXktMzItYnl0ZXMtbG9uZw==", "--Logging:LogLevel:Default=Warning",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        var statusOf = $"SELECT coalesce(max(status), 0) FROM public.orleans_membership WHERE port = {siloPort}";
+        var joined = Stopwatch.StartNew();
+        while (await survivor.CountAsync(statusOf) != 3 && joined.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            await Task.Delay(100);
+        }
+
+        var signalled = Stopwatch.StartNew();
+        await SignalAsync(process, signal);
+        while (await survivor.CountAsync(statusOf) != 6 && signalled.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            await Task.Delay(100);
+        }
+
+        var dead = signalled.Elapsed;
+        if (signal == "STOP")
+        {
+            await SignalAsync(process, "CONT");
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"- second silo active after {joined.Elapsed.TotalSeconds:F1} s; {(signal == "KILL" ? "killed (SIGKILL)" : "frozen (SIGSTOP)")}; declared dead in the membership table {dead.TotalSeconds:F1} s later"));
+    }
+
     Console.WriteLine();
 }
 
@@ -329,4 +343,11 @@ static async Task<bool> WaitForAsync(Bench bench, string sql, long target, TimeS
     }
 
     return true;
+}
+
+// Sends a signal to a process with kill(1): KILL, STOP or CONT.
+static async Task SignalAsync(Process process, string signal)
+{
+    using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(CultureInfo.InvariantCulture)])!;
+    await kill.WaitForExitAsync();
 }

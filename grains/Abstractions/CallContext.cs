@@ -11,6 +11,8 @@ public static class CallContext
 {
     private const string CallerKey = "subscriptions.caller";
     private const string RequestIdKey = "subscriptions.request-id";
+    private const string ClockIdKey = "subscriptions.clock-id";
+    private const string ClockTimeKey = "subscriptions.clock-time";
 
     /// <summary>The caller recorded when nobody set one (a test, a start-up task).</summary>
     public const string Anonymous = "anonymous";
@@ -40,6 +42,31 @@ public static class CallContext
         else
         {
             RequestContext.Set(RequestIdKey, requestId);
+        }
+    }
+
+    /// <summary>
+    /// The time of test clock <paramref name="clockId"/> when the current call is part of that clock's advance (the
+    /// wake-up it delivers and the calls the woken grain makes), else null: such a call must not call back into the
+    /// clock, which is waiting for it.
+    /// </summary>
+    public static DateTimeOffset? ClockTime(string clockId) =>
+        RequestContext.Get(ClockIdKey) as string == clockId && RequestContext.Get(ClockTimeKey) is DateTimeOffset now ? now : null;
+
+    /// <summary>Carries test clock <paramref name="clockId"/>'s time <paramref name="now"/> with the calls made from here on; dispose to stop.</summary>
+    public static IDisposable EnterClockTime(string clockId, DateTimeOffset now)
+    {
+        RequestContext.Set(ClockIdKey, clockId);
+        RequestContext.Set(ClockTimeKey, now);
+        return new LeaveClockTime();
+    }
+
+    private sealed class LeaveClockTime : IDisposable
+    {
+        public void Dispose()
+        {
+            RequestContext.Remove(ClockIdKey);
+            RequestContext.Remove(ClockTimeKey);
         }
     }
 

@@ -13,7 +13,7 @@ namespace Subscriptions.Silo;
 /// How a silo of this service runs on Orleans: ADO.NET clustering, grain storage and reminders on the one PostgreSQL
 /// (the schema of silo/Storage), grain state as System.Text.Json with the domain's contract, domain values across calls
 /// through Orleans' JSON codec, the service's refusals with their details, and membership settings that evict a dead
-/// silo within about ten seconds. The host and the test clusters configure silos through this one method.
+/// or frozen silo within about six seconds. The host and the test clusters configure silos through this one method.
 /// </summary>
 public static class OrleansSetup
 {
@@ -40,16 +40,29 @@ public static class OrleansSetup
                 o.DataSource = dataSource;
             });
 
-            // A silo that stops answering is suspected after 3 missed probes of 2 s and declared dead by one vote: about
-            // ten seconds from its last answer to its eviction (docs/runtime.md gives the measured time).
+            // A silo that stops answering is voted dead after Cluster:MissedProbesLimit missed probes of Cluster:ProbeTimeout
+            // in a row (3 x 1.5 s), by one vote. MaxProbeTimeout is held to the probe timeout because Orleans also suppresses
+            // every vote while a connection from the suspect received anything within MaxProbeTimeout x NumMissedProbesLimit:
+            // left at its default (four times the probe timeout) that window was 24 s, and a frozen silo, whose connections
+            // stay open, was evicted only when it ran out (docs/runtime.md, "Failover").
             silo.Configure<ClusterMembershipOptions>(o =>
             {
-                o.ProbeTimeout = TimeSpan.FromSeconds(2);
-                o.NumMissedProbesLimit = 3;
-                o.NumVotesForDeathDeclaration = 1;
+                o.ProbeTimeout = settings.ProbeTimeout;
+                o.MaxProbeTimeout = settings.ProbeTimeout;
+                o.NumMissedProbesLimit = settings.MissedProbesLimit;
+                o.NumVotesForDeathDeclaration = settings.DeathVotes;
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+
+                // A silo learns that it was declared dead (and stops) when it next reads the table: a frozen silo that
+                // goes on again stops within this period instead of serving as a stale duplicate for up to a minute.
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
             });
         }
+
+        // Calls to a silo declared dead fail at once, and the API's calls end at the caller's deadline, so the response
+        // timeout only bounds calls nothing else ends; it stays long enough for a long test clock advance or a queue of
+        // renewal ticks (docs/runtime.md, "Failover").
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
 
         silo.AddAdoNetGrainStorage(AdoNetStorageName, o =>
         {

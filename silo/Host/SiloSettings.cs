@@ -32,6 +32,22 @@ public sealed class SiloSettings
     /// <summary>The address other silos reach this one at (advertised in the membership table).</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// How long a liveness probe waits for another silo's answer, and the period between probes (Orleans' ProbeTimeout
+    /// and MaxProbeTimeout). A silo that misses <see cref="MissedProbesLimit"/> probes in a row and sent nothing for as
+    /// long is voted dead, even if its connections are still open (a frozen process).
+    /// </summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>Missed probes in a row after which a silo votes another dead (Orleans' NumMissedProbesLimit).</summary>
+    public int MissedProbesLimit { get; set; } = 3;
+
+    /// <summary>Votes that declare a silo dead (Orleans' NumVotesForDeathDeclaration); one, so that a two-silo cluster can evict.</summary>
+    public int DeathVotes { get; set; } = 1;
+
+    /// <summary>How long a grain call waits for its answer unless its caller's deadline, or the eviction of the silo it went to, ends it first (Orleans' ResponseTimeout).</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Reads the settings from configuration; throws an ArgumentException naming a bad one.</summary>
     public static SiloSettings From(IConfiguration configuration)
     {
@@ -60,6 +76,18 @@ public sealed class SiloSettings
         if (SiloPort is < 0 or > 65535 || GatewayPort is < 0 or > 65535)
         {
             throw new ArgumentException($"Cluster:SiloPort ({SiloPort}) and Cluster:GatewayPort ({GatewayPort}) must be TCP ports.", nameof(SiloPort));
+        }
+
+        if (ProbeTimeout < TimeSpan.FromMilliseconds(100) || ProbeTimeout > TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentException($"Cluster:ProbeTimeout ({ProbeTimeout}) must be from 00:00:00.1 to 00:01:00.", nameof(ProbeTimeout));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(MissedProbesLimit, 1, "Cluster:MissedProbesLimit");
+        ArgumentOutOfRangeException.ThrowIfLessThan(DeathVotes, 1, "Cluster:DeathVotes");
+        if (ResponseTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Cluster:ResponseTimeout ({ResponseTimeout}) must be positive.", nameof(ResponseTimeout));
         }
 
         if (!IPAddress.TryParse(AdvertisedAddress, out _))

@@ -41,6 +41,15 @@ public sealed class ErrorMappingTests
     }
 
     [Fact]
+    public void IDEM_1_a_call_to_a_silo_that_stopped_answering_is_UNAVAILABLE_with_retry_advice_not_a_defect()
+    {
+        var unavailable = _mapper.Map(new Orleans.Runtime.SiloUnavailableException("The target silo became unavailable for message: account/acc-1"), _context);
+
+        Assert.Equal((StatusCode.Unavailable, ErrorInterceptor.SiloUnavailableMessage), (unavailable.StatusCode, unavailable.Status.Detail));
+        Assert.NotNull(unavailable.GetRpcStatus()?.GetDetail<RetryInfo>());
+    }
+
+    [Fact]
     public void A_defect_and_a_grain_invariant_are_INTERNAL_without_internals_and_not_blamed_on_a_request_field()
     {
         var cycle = _mapper.Map(new InvalidOperationException("account/acc-1 started a change inside another change."), _context);

@@ -6,6 +6,8 @@ using Subscriptions.Domain.Accounts;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.TestHost;
 
@@ -163,6 +165,36 @@ public sealed class SiloProcessTests : IAsyncLifetime
 
         Assert.Equal(SiloProgram.BadConfiguration, exit);
         Assert.Contains("Grpc:Address \"localhost\" is not an IP address", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task the_cluster_timing_settings_reach_orleans_membership_and_messaging()
+    {
+        await using var app = SiloProgram.Build(
+        [
+            .. Settings(database.ConnectionString),
+            "--Cluster:ProbeTimeout=00:00:03", "--Cluster:MissedProbesLimit=4", "--Cluster:DeathVotes=2", "--Cluster:ResponseTimeout=00:01:00",
+        ]);
+
+        var membership = app.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
+        var messaging = app.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value;
+
+        // The probe timeout also caps Orleans' connection-liveness window (docs/runtime.md, "Failover").
+        Assert.Equal(
+            (TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 4, 2, TimeSpan.FromSeconds(5)),
+            (membership.ProbeTimeout, membership.MaxProbeTimeout, membership.NumMissedProbesLimit, membership.NumVotesForDeathDeclaration, membership.TableRefreshTimeout));
+        Assert.Equal(TimeSpan.FromMinutes(1), messaging.ResponseTimeout);
+    }
+
+    [Fact]
+    public async Task when_the_probe_timeout_is_zero_then_the_silo_exits_2_naming_the_setting()
+    {
+        var error = new StringWriter();
+
+        var exit = await SiloProgram.RunAsync(["run", .. Settings(database.ConnectionString), "--Cluster:ProbeTimeout=00:00:00"], TextWriter.Null, error);
+
+        Assert.Equal(SiloProgram.BadConfiguration, exit);
+        Assert.Contains("Cluster:ProbeTimeout", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

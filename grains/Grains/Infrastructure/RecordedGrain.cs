@@ -292,7 +292,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         ArgumentException.ThrowIfNullOrWhiteSpace(clockId);
         var turn = RequireTurn();
         turn.ClockId = clockId;
-        _now = (await GrainFactory.GetGrain<ITestClockGrain>(clockId).GetAsync(cancellationToken)).Now;
+        _now = await ClockNowAsync(clockId, cancellationToken);
     }
 
     /// <summary>
@@ -413,9 +413,11 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         || GrainRecords.IsDatabaseFailure(e);
 
     private async Task<DateTimeOffset> ClockTimeAsync(CancellationToken cancellationToken) =>
-        _record.State.ClockId is { } clock
-            ? (await GrainFactory.GetGrain<ITestClockGrain>(clock).GetAsync(cancellationToken)).Now
-            : Services.Time.GetUtcNow();
+        _record.State.ClockId is { } clock ? await ClockNowAsync(clock, cancellationToken) : Services.Time.GetUtcNow();
+
+    /// <summary>A test clock's time: carried by the call when it is part of that clock's advance, otherwise asked of the clock.</summary>
+    private async Task<DateTimeOffset> ClockNowAsync(string clockId, CancellationToken cancellationToken) =>
+        CallContext.ClockTime(clockId) ?? (await GrainFactory.GetGrain<ITestClockGrain>(clockId).GetAsync(cancellationToken)).Now;
 
     private async Task<T> RunAsync<T>(TurnCause cause, DateTimeOffset at, Func<Task<T>> change, CancellationToken cancellationToken)
     {

@@ -1,9 +1,9 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 using Subscriptions.Domain;
 using Subscriptions.Domain.Errors;
-using Orleans.Runtime;
 using Subscriptions.Grains;
 
 namespace Subscriptions.Grpc.Api.Errors;
@@ -11,7 +11,8 @@ namespace Subscriptions.Grpc.Api.Errors;
 /// <summary>
 /// The one place where domain, grain and runtime exceptions become gRPC statuses with google.rpc details. A grain
 /// call that times out (Orleans' response timeout) maps to DEADLINE_EXCEEDED: the turn may still complete, so the outcome is unknown and the
-/// client retries with the same request id (IDEM-1), which is safe either way. A call cycle is a defect. Any exception
+/// client retries with the same request id (IDEM-1), which is safe either way; so does a call the runtime rejects because the
+/// silo holding the grain is unavailable (UNAVAILABLE: the grain is handed to another silo). A call cycle is a defect. Any exception
 /// not mapped here (an ArgumentException from a grain's own invariant included) is a defect too: it is logged once and
 /// answered INTERNAL with no internals, rather than blaming a request field.
 /// </summary>
@@ -19,6 +20,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
 {
     /// <summary>The message of an INTERNAL answer; the exception itself goes to the log only.</summary>
     public const string InternalMessage = "The service failed to handle the call; it has been logged. Retrying with the same request id is safe.";
+
+    /// <summary>The message of an UNAVAILABLE answer for a grain whose silo stopped or stopped answering.</summary>
+    public const string SiloUnavailableMessage = "The server holding this record stopped answering; the record moves to another server within seconds. The change may have been applied: retry with the same request id.";
 
     /// <inheritdoc />
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -103,8 +107,10 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             {
                 case StorageUnavailableException storage:
                     return storage.Message;
-                case SiloUnavailableException or OrleansMessageRejectionException:
-                    return "A silo of the service is unreachable; nothing is known to be applied. Retry with the same request id.";
+                case OrleansMessageRejectionException:
+                    // The silo holding the grain stopped or stopped answering (SiloUnavailableException included): the call
+                    // may have run there, and the grain moves to another silo once that one is declared dead.
+                    return SiloUnavailableMessage;
                 case AggregateException { InnerExceptions.Count: 1 } aggregate:
                     return Unavailable(aggregate.InnerExceptions[0]);
             }
