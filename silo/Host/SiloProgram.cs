@@ -85,6 +85,7 @@ public static class SiloProgram
         builder.Services.AddSingleton(configuration.GetSection(PaymentOptions.SectionName).Get<PaymentOptions>() ?? new PaymentOptions());
         builder.UseOrleans(silo => silo.UseSubscriptionsCluster(dataSource, settings));
         builder.Services.AddNotifications(configuration);
+        builder.Services.AddHostedService<AnsweredRequestPruning>();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("postgresql")
             .AddCheck<SiloHealthCheck>("silo");

@@ -33,7 +33,10 @@ public sealed record GrainRecord<TState> where TState : class, new()
     [Id(4)]
     public IReadOnlyList<PendingNotification> PendingNotifications { get; init; } = [];
 
-    /// <summary>Answered request ids by "caller request-id", with the method and the answer (IDEM-1).</summary>
+    /// <summary>
+    /// Answered request ids as records held them before the <c>answered_requests</c> table (IDEM-1): still read for a
+    /// retry, and written empty, so each record drops them at its next write.
+    /// </summary>
     [Id(5)]
     public IReadOnlyDictionary<string, AnsweredRequest> Answered { get; init; } = new Dictionary<string, AnsweredRequest>();
 
@@ -56,7 +59,20 @@ public sealed record GrainRecord<TState> where TState : class, new()
     /// <summary>A change that made nested changes in other grains and is not committed yet, which the grain finishes by itself; null when none.</summary>
     [Id(10)]
     public PendingIntent? Intent { get; init; }
+
+    /// <summary>
+    /// The answer of the change this write commits (IDEM-1), or null: the storage write stores it in
+    /// <c>answered_requests</c> in the same statement as the record, and the next write replaces it.
+    /// </summary>
+    [Id(11)]
+    public StoredAnswer? NewAnswer { get; init; }
 }
+
+/// <summary>One answered request (IDEM-1): the grain, "caller request-id", the method, the answer as JSON, and when (silo clock).</summary>
+[GenerateSerializer, Immutable, Alias("subscriptions.StoredAnswer")]
+public sealed record StoredAnswer(
+    [property: Id(0)] string GrainType, [property: Id(1)] string GrainKey, [property: Id(2)] string Key, [property: Id(3)] string Method,
+    [property: Id(4)] string ResultJson, [property: Id(5)] DateTimeOffset AnsweredAt);
 
 /// <summary>
 /// A change the grain has decided and started to carry into other grains (an invoice issued, a credit granted), stored

@@ -62,6 +62,33 @@ public sealed class GrainRecords(NpgsqlDataSource dataSource)
             }
         });
 
+    /// <summary>The answer given to request <paramref name="answerKey"/> ("caller request-id") by a grain (IDEM-1), or null.</summary>
+    public Task<AnsweredRequest?> ReadAnswerAsync(string grainType, string grainKey, string answerKey, CancellationToken cancellationToken) =>
+        GuardAsync<AnsweredRequest?>($"reading the answers of {grainType}/{grainKey}", async () =>
+        {
+            await using var command = DataSource.CreateCommand(
+                "SELECT method, result, answered_at FROM public.answered_requests WHERE grain_type = $1 AND grain_key = $2 AND answer_key = $3");
+            command.Parameters.Add(new() { Value = grainType });
+            command.Parameters.Add(new() { Value = grainKey });
+            command.Parameters.Add(new() { Value = answerKey });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? new AnsweredRequest(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)) : null;
+        });
+
+    /// <summary>Deletes answered requests older than <paramref name="before"/> (real clock), at most <paramref name="limit"/> rows; returns how many.</summary>
+    public Task<int> PruneAnswersAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        GuardAsync("pruning answered requests", async () =>
+        {
+            await using var command = DataSource.CreateCommand(
+                """
+                DELETE FROM public.answered_requests
+                 WHERE ctid IN (SELECT ctid FROM public.answered_requests WHERE answered_at < $1 LIMIT $2)
+                """);
+            command.Parameters.Add(new() { Value = before.ToUniversalTime() });
+            command.Parameters.Add(new() { Value = limit });
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        });
+
     /// <summary>The archived history of a grain, in order.</summary>
     public Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(string grainType, string grainKey, CancellationToken cancellationToken) =>
         GuardAsync<IReadOnlyList<HistoryEntry>>($"reading the history of {grainType}/{grainKey}", async () =>

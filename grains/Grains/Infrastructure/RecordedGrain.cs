@@ -21,6 +21,8 @@ namespace Subscriptions.Grains.Infrastructure;
 /// </summary>
 public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, IRemindable where TState : class, new()
 {
+    private static readonly IReadOnlyDictionary<string, AnsweredRequest> EmptyAnswers = new Dictionary<string, AnsweredRequest>();
+
     /// <summary>The name of a grain's one Orleans reminder (production clock).</summary>
     public const string WakeReminder = "wake";
 
@@ -208,7 +210,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         await FinishIntentAsync();
         var caller = CallContext.Caller;
         var requestId = answersRequestId ? CallContext.RequestId : null;
-        if (requestId is not null && _record.State.Answered.TryGetValue(AnswerKey(caller, requestId), out var answered))
+        if (requestId is not null && await FindAnswerAsync(AnswerKey(caller, requestId), cancellationToken) is { } answered)
         {
             return answered.Method == method
                 ? JsonSerializer.Deserialize<T>(answered.ResultJson, DomainJson.Options)!
@@ -254,6 +256,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         {
             Version = old.Version + 1,
             Intent = new PendingIntent(turn.Cause, _now, JsonSerializer.Serialize(payload, payload.GetType(), DomainJson.Options), siloNow),
+            NewAnswer = null,
             UpdatedAt = siloNow,
         };
         await WriteRecordAsync(old, next);
@@ -340,6 +343,27 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
     private static string AnswerKey(string caller, string requestId) => $"{caller} {requestId}";
 
+    /// <summary>
+    /// The answer given to <paramref name="key"/>, if any: the last change's (in the record), one the record held before
+    /// the answers table, or the table's (IDEM-1). A grain never written has none.
+    /// </summary>
+    private async Task<AnsweredRequest?> FindAnswerAsync(string key, CancellationToken cancellationToken)
+    {
+        var stored = _record.State;
+        var oldest = Services.Time.GetUtcNow() - Services.Options.RequestIdRetention;
+        if (stored.NewAnswer is { } last && last.Key == key && last.AnsweredAt >= oldest)
+        {
+            return new AnsweredRequest(last.Method, last.ResultJson, last.AnsweredAt);
+        }
+
+        if (stored.Answered.TryGetValue(key, out var legacy) && legacy.AnsweredAt >= oldest)
+        {
+            return legacy;
+        }
+
+        return RecordExists ? await Services.Records.ReadAnswerAsync(GrainTypeName, GrainKey, key, cancellationToken) : null;
+    }
+
     /// <summary>True for a refusal by a called grain that says it wrote nothing (a lost write race, a rule, a bad field), unlike an outage or a timeout.</summary>
     private static bool NothingWrittenElsewhere(Exception e) =>
         e is ConcurrentChangeException or DomainException or AlreadyExistsException or RequestIdReusedException;
@@ -355,7 +379,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
         try
         {
-            await WriteRecordAsync(old, old with { Version = old.Version + 1, Intent = null, UpdatedAt = Services.Time.GetUtcNow() });
+            await WriteRecordAsync(old, old with { Version = old.Version + 1, Intent = null, NewAnswer = null, UpdatedAt = Services.Time.GetUtcNow() });
         }
         catch (Exception e) when (e is StorageUnavailableException or ConcurrentChangeException)
         {
@@ -477,14 +501,9 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         var seq = old.LastSeq;
         var history = turn.History.Select(h => new HistoryEntry(++seq, version, _now, turn.Cause, h.Change, h.From, h.To, h.PayloadJson)).ToList();
         var notifications = turn.Notifications.Select(n => new PendingNotification(++seq, version, n.Kind, n.PayloadJson, siloNow)).ToList();
-        var answered = old.Answered
-            .Where(a => a.Value.AnsweredAt >= siloNow - Services.Options.RequestIdRetention)
-            .ToDictionary(a => a.Key, a => a.Value);
-        if (turn.Cause.Kind == TurnCause.CallKind && turn.Cause.RequestId is { } requestId)
-        {
-            answered[AnswerKey(turn.Cause.Caller, requestId)] = new AnsweredRequest(
-                turn.Cause.Name, JsonSerializer.Serialize(result, DomainJson.Options), siloNow);
-        }
+        var answer = turn.Cause.Kind == TurnCause.CallKind && turn.Cause.RequestId is { } requestId
+            ? new StoredAnswer(GrainTypeName, GrainKey, AnswerKey(turn.Cause.Caller, requestId), turn.Cause.Name, JsonSerializer.Serialize(result, DomainJson.Options), siloNow)
+            : null;
 
         var value = turn.State ?? old.Value;
         var next = old with
@@ -495,7 +514,8 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             PendingHistory = [.. old.PendingHistory.Where(h => h.Seq > _handedOffThrough), .. history],
             PendingNotifications = [.. old.PendingNotifications.Where(n => n.Seq > _handedOffThrough), .. notifications],
             PendingInvoices = [.. old.PendingInvoices.Skip(_invoicesHandedOff), .. turn.Invoices],
-            Answered = answered,
+            Answered = EmptyAnswers,
+            NewAnswer = answer,
             ClockId = turn.ClockId ?? old.ClockId,
             WakeAt = WantedWakeAt(value),
             UpdatedAt = siloNow,
