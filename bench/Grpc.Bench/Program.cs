@@ -13,12 +13,13 @@ using Subscriptions.Grpc.Bench;
 using Subscriptions.Silo;
 using Proto = Subscriptions.Grpc.Api.V1;
 
-// Usage: Subscriptions.Grpc.Bench [--seconds N] [--warmup N] [--concurrency 1,16,64] [--outage SECONDS [--writers N]]
+// Usage: Subscriptions.Grpc.Bench [--seconds N] [--warmup N] [--concurrency 1,16,64] [--outage SECONDS [--writers N]] [--busy-account CHANGES]
 // (server: SUBSCRIPTIONS_BENCH_PG; --outage stops and restarts the private PostgreSQL of scripts/bench-grpc.sh)
 var seconds = 10;
 var warmup = 2;
 int[] concurrency = [1, 16, 64];
 int? outage = null;
+int? busy = null;
 var writers = 8;
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -29,7 +30,8 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--concurrency": concurrency = [.. args[i + 1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))]; break;
         case "--outage": outage = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--writers": writers = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-        default: Console.Error.WriteLine("usage: Subscriptions.Grpc.Bench [--seconds N] [--warmup N] [--concurrency 1,16,64] [--outage SECONDS [--writers N]]"); return 2;
+        case "--busy-account": busy = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        default: Console.Error.WriteLine("usage: Subscriptions.Grpc.Bench [--seconds N] [--warmup N] [--concurrency 1,16,64] [--outage SECONDS [--writers N]] [--busy-account CHANGES]"); return 2;
     }
 }
 
@@ -108,6 +110,13 @@ await Parallel.ForEachAsync(Enumerable.Range(0, Pool), new ParallelOptions { Max
     }, options);
     ids[w] = (account, "sub-1");
 });
+
+if (busy is { } changes)
+{
+    var result = await BusyAccountRun.RunAsync(accounts, options, ids[0].Account, changes, connectionString);
+    await app.StopAsync();
+    return result;
+}
 
 if (outage is { } down)
 {
