@@ -36,7 +36,7 @@ public sealed class KeySafeGrainStorage(IGrainStorage inner) : IGrainStorage
         }
         catch (Exception e) when (e is not StorageUnavailableException && GrainRecords.IsDatabaseFailure(e))
         {
-            throw new StorageUnavailableException($"PostgreSQL is unavailable while {what} {stateName}/{grainId.Key}; nothing was changed. Retry with the same request id.");
+            throw new StorageUnavailableException($"PostgreSQL is unavailable while {what} {stateName}/{grainId.Key}; the change may or may not be stored. Retry with the same request id.");
         }
     }
 

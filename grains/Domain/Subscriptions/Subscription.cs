@@ -17,7 +17,7 @@ public static class Subscription
 
     /// <summary>Decides a command on an existing subscription; the decision keeps every <see cref="SubscriptionInvariants"/> or is refused.</summary>
     public static SubscriptionDecision Decide(SubscriptionState state, SubscriptionCommand command, SubscriptionContext context) =>
-        SubscriptionInvariants.Checked(DecideUnchecked(state, command, context), context);
+        SubscriptionInvariants.Checked(DecideUnchecked(state, command, context), context, state);
 
     private static SubscriptionDecision DecideUnchecked(SubscriptionState state, SubscriptionCommand command, SubscriptionContext context) => command switch
     {

@@ -5,11 +5,12 @@ namespace Subscriptions.Domain.Subscriptions;
 
 /// <summary>
 /// What holds after every subscription decision, checked before the decision is returned, so a decision that would
-/// break one is refused (FAILED_PRECONDITION with the rule it protects) instead of stored or billed:
-/// 1 &lt;= seats &lt;= the product's most seats, and no more users than seats (SUB-4, SUB-5); every charge line prices a
-/// whole number of seats from 0 to that maximum at a price of 0 or more, and no line, credit or total passes
-/// <see cref="Limits.MaxAmount"/>; every credit to the balance is positive (INV-1); deferred calendar changes stay
-/// within <see cref="MaxDeferredCharges"/> (SUB-12).
+/// break one is refused (FAILED_PRECONDITION with the rule it protects) instead of stored or billed: at least one seat,
+/// and no change that takes seats past the product's most seats, licences past the seats, or deferred calendar changes
+/// past <see cref="MaxDeferredCharges"/> (SUB-4, SUB-5, SUB-12); every charge line prices a whole, non-negative
+/// quantity at a price of 0 or more, and no line, credit or total passes <see cref="Limits.MaxAmount"/>; every credit to
+/// the balance is positive (INV-1). A state that was already past a maximum (a product's <c>max_seats</c> lowered
+/// below what a customer holds) is not made worse, and keeps renewing, dunning and cancelling.
 /// </summary>
 public static class SubscriptionInvariants
 {
@@ -17,11 +18,11 @@ public static class SubscriptionInvariants
     public const int MaxDeferredCharges = 200;
 
     /// <summary>Returns <paramref name="decision"/> when every invariant holds; otherwise refuses it.</summary>
-    public static SubscriptionDecision Checked(SubscriptionDecision decision, SubscriptionContext context)
+    public static SubscriptionDecision Checked(SubscriptionDecision decision, SubscriptionContext context, SubscriptionState? before = null)
     {
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(context);
-        if (Violation(decision, context) is { } violation)
+        if (Violation(decision, context, before) is { } violation)
         {
             throw new RuleViolationException(violation.RuleId, $"The change was refused: it would leave subscription {Quoted.Of(decision.State.Id)} with {violation.What}. Nothing was applied.");
         }
@@ -30,30 +31,30 @@ public static class SubscriptionInvariants
     }
 
     /// <summary>The first invariant <paramref name="decision"/> breaks (its rule id and what), or null when all hold.</summary>
-    public static (string RuleId, string What)? Violation(SubscriptionDecision decision, SubscriptionContext context)
+    public static (string RuleId, string What)? Violation(SubscriptionDecision decision, SubscriptionContext context, SubscriptionState? before = null)
     {
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(context);
         var state = decision.State;
         var maxSeats = context.Catalog.Product(state.ProductId).MaxSeats;
-        if (state.Seats < 1 || state.Seats > maxSeats)
+        if (state.Seats < 1 || (state.Seats > maxSeats && state.Seats > (before?.Seats ?? 0)))
         {
             return ("SUB-4", $"{state.Seats} seats (1 to {maxSeats} allowed)");
         }
 
-        if (state.AssignedUsers.Count > state.Seats)
+        if (state.AssignedUsers.Count > state.Seats && (before is null || state.AssignedUsers.Count - state.Seats > before.AssignedUsers.Count - before.Seats))
         {
             return ("SUB-5", $"{state.AssignedUsers.Count} licences assigned on {state.Seats} seats");
         }
 
-        if (state.DeferredCharges.Count > MaxDeferredCharges)
+        if (state.DeferredCharges.Count > MaxDeferredCharges && state.DeferredCharges.Count > (before?.DeferredCharges.Count ?? 0))
         {
             return ("SUB-12", $"more than {MaxDeferredCharges} changes waiting for the next invoice; contact support");
         }
 
         foreach (var line in decision.Charges.Concat(state.DeferredCharges))
         {
-            if (LineViolation(line, maxSeats) is { } what)
+            if (LineViolation(line) is { } what)
             {
                 return ("INV-1", what);
             }
@@ -76,11 +77,13 @@ public static class SubscriptionInvariants
         return null;
     }
 
-    private static string? LineViolation(ChargeLine line, int maxSeats)
+    // A line's quantity is seats, or seats × periods for the rest of a contract: a whole number of 0 or more, bounded
+    // by the amount it comes to.
+    private static string? LineViolation(ChargeLine line)
     {
-        if (line.Quantity < 0m || line.Quantity > maxSeats || decimal.Truncate(line.Quantity) != line.Quantity)
+        if (line.Quantity < 0m || decimal.Truncate(line.Quantity) != line.Quantity)
         {
-            return $"a charge line for {line.Quantity} seats (a whole number from 0 to {maxSeats})";
+            return $"a charge line for a quantity of {line.Quantity} (a whole number of 0 or more)";
         }
 
         if (line.UnitPrice.Amount < 0m)

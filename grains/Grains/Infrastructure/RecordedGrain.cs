@@ -65,6 +65,9 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     /// <summary>True once the grain has been written.</summary>
     protected bool RecordExists => _record.State.Version > 0;
 
+    /// <summary>True while the running change is a stored intent being finished (see <see cref="CompleteIntentAsync"/>).</summary>
+    protected bool FinishingIntent => _turn?.FinishingIntent == true;
+
     /// <summary>The test clock the grain follows (CLOCK-1), or null for the real clock.</summary>
     protected string? ClockId => _turn?.ClockId ?? _record.State.ClockId;
 
@@ -295,7 +298,11 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         ArgumentException.ThrowIfNullOrWhiteSpace(clockId);
         var turn = RequireTurn();
         turn.ClockId = clockId;
-        _now = await ClockNowAsync(clockId, cancellationToken);
+        if (!turn.FinishingIntent)
+        {
+            // A change being finished keeps the time it was decided at.
+            _now = await ClockNowAsync(clockId, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -433,7 +440,8 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
     /// <summary>True for a failure of the database, the cluster or a concurrent write, which a later try may not meet (unlike a defect or a refusal).</summary>
     protected static bool IsOutage(Exception e) =>
-        e is StorageUnavailableException or ConcurrentChangeException or TimeoutException or OperationCanceledException or SiloUnavailableException or OrleansMessageRejectionException
+        e is StorageUnavailableException or ConcurrentChangeException or PaymentGatewayUnavailableException or TimeoutException or OperationCanceledException
+            or OrleansMessageRejectionException or SiloUnavailableException
         || GrainRecords.IsDatabaseFailure(e);
 
     private async Task<DateTimeOffset> ClockTimeAsync(CancellationToken cancellationToken) =>
@@ -526,7 +534,8 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         await ArmBeforeWriteAsync(old, next, cancellationToken);
         await WriteRecordAsync(old, next);
         _invoicesHandedOff -= invoicesDropped;
-        var rearm = (turn.ClockId is not null && turn.ClockId != old.ClockId) || (turn.IntentArmed && next.ClockId is null);
+        // A sandbox grain's event is rewritten at every write, which also lifts a quarantine (CLOCK-1).
+        var rearm = next.ClockId is not null || (turn.IntentArmed && next.ClockId is null);
         await ArmAfterWriteAsync(old.WakeAt, next.WakeAt, force: rearm, cancellationToken);
         Services.Probe.AfterWrite(GrainName);
         await TryHandOffAsync(cancellationToken);

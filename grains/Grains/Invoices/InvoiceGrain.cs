@@ -155,11 +155,18 @@ public sealed class InvoiceGrain(
     {
         ArgumentNullException.ThrowIfNull(actor);
         await InvoiceAsync(cancellationToken);
+
+        // As for a payment: charges the invoice never recorded are recorded first, in a change of their own, so the void
+        // is decided on the real balance and its own outcome is the one stored for finishing it.
+        await ChangeAsync("reconcile", async () =>
+        {
+            await ReconcileAsync(await AccountAsync());
+            return true;
+        }, cancellationToken, answersRequestId: false);
         return await ChangeAsync(nameof(VoidAsync), async () =>
         {
             var account = await AccountAsync();
             account.Authorize(actor, AccountAction.VoidInvoices);
-            await ReconcileAsync(account);
             var outcome = InvoiceLifecycle.Void(RequireInvoice(), actor.SubjectId, reason);
             cancellationToken.ThrowIfCancellationRequested();
             await ApplyAsync(outcome, account, null);

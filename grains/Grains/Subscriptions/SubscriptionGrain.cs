@@ -241,6 +241,23 @@ public sealed class SubscriptionGrain(
         return await CarryOutAsync(pending.Decision, inputs, pending.Created);
     }
 
+    /// <summary>
+    /// Makes a new invoice a grain, so it arms its own wake-ups (INV-5, INV-6): awaited in the turn that issues it. When a
+    /// stored change is finished later, the invoice may be in a turn of its own that calls this subscription (dunning), so
+    /// the call is sent without waiting for it: the two never wait on each other.
+    /// </summary>
+    private Task OpenInvoiceAsync(string invoiceKey)
+    {
+        var opened = GrainFactory.GetGrain<IInvoiceGrain>(invoiceKey).GetAsync();
+        if (!FinishingIntent)
+        {
+            return opened;
+        }
+
+        _ = opened.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Applies a decision and, for a new subscription, tells the account it has it.</summary>
     private async Task<SubscriptionView> CarryOutAsync(SubscriptionDecision decision, DecisionInputs inputs, bool created)
     {
@@ -290,7 +307,7 @@ public sealed class SubscriptionGrain(
         var autopay = InvoiceLifecycle.AutopaySchedule(AutopayFrom(decision.State.BillingModel, inputs.Context.Zone), catalog.Product(decision.State.ProductId).AutopayRetryDays);
         var billing = await SubscriptionBilling.SettleAsync(
             Ledger(inputs.Account.Id), decision, inputs.Account.Currency, autopay, NestedAsync,
-            number => GrainFactory.GetGrain<IInvoiceGrain>(InvoiceKey.Of(inputs.Account.Id, number)).GetAsync());
+            number => OpenInvoiceAsync(InvoiceKey.Of(inputs.Account.Id, number)));
         // SUB-4: after an upgrade, access to the new plan follows the payment of its invoice.
         var previous = State.Subscription;
         var awaiting = State.AwaitingPayment is { } waiting && !IsPaid(waiting.InvoiceNumber, inputs.Invoices) ? waiting : null;

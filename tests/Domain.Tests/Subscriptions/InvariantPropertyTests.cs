@@ -55,10 +55,10 @@ public sealed class InvariantPropertyTests
                 continue;
             }
 
-            Assert.True(SubscriptionInvariants.Violation(decision, context) is null, $"seed {seed}, step {step}, {command}: {SubscriptionInvariants.Violation(decision, context)}");
+            Assert.True(SubscriptionInvariants.Violation(decision, context, state) is null, $"seed {seed}, step {step}, {command}: {SubscriptionInvariants.Violation(decision, context, state)}");
             Assert.InRange(decision.State.Seats, 1, product.MaxSeats);
             Assert.True(decision.State.AssignedUsers.Count <= decision.State.Seats, $"seed {seed}, step {step}: licences over seats");
-            Assert.All(decision.Charges, c => Assert.InRange(c.Quantity, 0m, product.MaxSeats));
+            Assert.All(decision.Charges, c => Assert.True(c.Quantity >= 0m && Limits.InRange(c.ExactAmount.Amount), $"seed {seed}, step {step}: line {c.Description}"));
             Assert.All(decision.Credits, c => Assert.True(c.Amount.Amount >= 0m, $"seed {seed}, step {step}: credit {c.Amount}"));
             state = decision.State;
             accepted++;
@@ -70,7 +70,7 @@ public sealed class InvariantPropertyTests
     private static SubscriptionState Decide(SubscriptionState state, SubscriptionCommand command, SubscriptionContext context, int seed, int step)
     {
         var decision = Subscription.Decide(state, command, context);
-        Assert.True(SubscriptionInvariants.Violation(decision, context) is null, $"seed {seed}, step {step}, {command}");
+        Assert.True(SubscriptionInvariants.Violation(decision, context, state) is null, $"seed {seed}, step {step}, {command}");
         return decision.State;
     }
 

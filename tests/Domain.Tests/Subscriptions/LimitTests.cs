@@ -92,4 +92,28 @@ public sealed class LimitTests
 
         Assert.Equal("billing_start", Assert.Single(error.Violations).Field);
     }
+
+    [Fact]
+    public void SUB_6_cancelling_early_bills_the_rest_of_a_contract_even_when_periods_times_seats_pass_the_seat_maximum()
+    {
+        var state = Subscription.CreatePaid(
+            new CreatePaid("sub-1", "acc-1", "connect", "phone-system", 5000, BillingFrequency.Monthly, ContractTermMonths: 24), Ops(Utc(2025, 3, 1))).State;
+
+        var decision = Subscription.Decide(state, new Cancel(), Ops(Utc(2025, 3, 2)));
+
+        Assert.Contains(decision.Charges, c => c.Quantity > Limits.MaxSeats);
+    }
+
+    [Fact]
+    public void SUB_4_a_subscription_already_past_the_seat_maximum_still_renews_and_removes_seats_but_adds_none()
+    {
+        // Held before the product's maximum was lowered below it.
+        var state = Meeting(3) with { Seats = Limits.MaxSeats + 50 };
+
+        var renewed = Subscription.Decide(state, new Renew(), Service(state.NextRenewal!.Value)).State;
+        var removed = Subscription.Decide(renewed, new RemoveSeats(10), Context(state.NextRenewal!.Value.AddDays(1))).State;
+
+        Assert.Throws<ValidationException>(() => Subscription.Decide(removed, new AddSeats(1), Context(state.NextRenewal!.Value.AddDays(2))));
+        Assert.Equal(Limits.MaxSeats + 40, removed.Seats);
+    }
 }
