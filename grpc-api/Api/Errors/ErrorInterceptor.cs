@@ -25,67 +25,43 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     public const string SiloUnavailableMessage = "The server holding this record stopped answering; the record moves to another server within seconds. The change may have been applied: retry with the same request id.";
 
     /// <inheritdoc />
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        Edge.RequestFraming.MarkReached(context.GetHttpContext());
-        try
-        {
-            return await continuation(request, context);
-        }
-        catch (Exception e) when (e is not RpcException)
-        {
-            throw Map(e, context);
-        }
+        return AnswerAsync(context, () => continuation(request, context));
     }
 
     /// <inheritdoc />
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        Edge.RequestFraming.MarkReached(context.GetHttpContext());
-        try
+        return AnswerAsync(context, async () =>
         {
             await continuation(request, responseStream, context);
-        }
-        catch (Exception e) when (e is not RpcException)
-        {
-            throw Map(e, context);
-        }
+            return true;
+        });
     }
 
     /// <inheritdoc />
-    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        Edge.RequestFraming.MarkReached(context.GetHttpContext());
-        try
-        {
-            return await continuation(requestStream, context);
-        }
-        catch (Exception e) when (e is not RpcException)
-        {
-            throw Map(e, context);
-        }
+        return AnswerAsync(context, () => continuation(requestStream, context));
     }
 
     /// <inheritdoc />
-    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        Edge.RequestFraming.MarkReached(context.GetHttpContext());
-        try
+        return AnswerAsync(context, async () =>
         {
             await continuation(requestStream, responseStream, context);
-        }
-        catch (Exception e) when (e is not RpcException)
-        {
-            throw Map(e, context);
-        }
+            return true;
+        });
     }
 
     /// <summary>The status <paramref name="exception"/> is answered with.</summary>
@@ -123,6 +99,21 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             default:
                 LogUnhandled(logger, context.Method, exception);
                 return new RpcException(new Status(StatusCode.Internal, InternalMessage));
+        }
+    }
+
+    /// <summary>Runs a call that reached the service (its request was read) and maps whatever it throws but an RpcException.</summary>
+    private async Task<T> AnswerAsync<T>(ServerCallContext context, Func<Task<T>> call)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Edge.RequestFraming.MarkReached(context.GetHttpContext());
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Map(e, context);
         }
     }
 
