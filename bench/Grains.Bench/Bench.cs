@@ -33,6 +33,15 @@ internal sealed class Bench : IAsyncDisposable
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>The grain calls the silo received so far.</summary>
+    public GrainCallCounter Calls => _host.Services.GetRequiredService<GrainCallCounter>();
+
+    /// <summary>
+    /// Write transactions committed by the whole server so far (only a transaction that writes gets a transaction id;
+    /// the private benchmark server runs nothing else). Reading it takes one id, which the caller subtracts.
+    /// </summary>
+    public Task<long> WriteTransactionsAsync() => CountAsync("SELECT pg_current_xact_id()::text::bigint");
+
     public string ConnectionString { get; }
 
     public string ClusterId { get; }
@@ -76,6 +85,8 @@ internal sealed class Bench : IAsyncDisposable
         {
             silo.UseSubscriptionsCluster(dataSource, settings);
             silo.Services.AddSingleton(new GrainClock(clock));
+            silo.Services.AddSingleton<GrainCallCounter>();
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(services => services.GetRequiredService<GrainCallCounter>());
         });
         var host = builder.Build();
         await host.StartAsync();

@@ -14,18 +14,20 @@ using Subscriptions.Grains;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Bench;
 using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.Invoices;
+using Subscriptions.Domain.Invoices;
 using Subscriptions.Grains.SubscriptionLifecycle;
 using Subscriptions.Silo;
 using Subscriptions.Storage;
 
-// Usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--pgbench PATH] [--parts writes,renewals,autopay,reminders,eviction]
+// Usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--pgbench PATH] [--parts writes,costs,renewals,autopay,reminders,eviction]
 var seconds = 10;
 int[] concurrency = [1, 8, 64];
 var renewals = 10_000;
 var autopay = 10_000;
 var reminders = 1_000_000;
 var pgbench = "pgbench";
-var parts = "writes,renewals,autopay,reminders,eviction";
+var parts = "writes,costs,renewals,autopay,reminders,eviction";
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
@@ -37,7 +39,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--reminders": reminders = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--pgbench": pgbench = args[i + 1]; break;
         case "--parts": parts = args[i + 1]; break;
-        default: Console.Error.WriteLine("usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--pgbench PATH] [--parts writes,renewals,autopay,reminders,eviction]"); return 2;
+        default: Console.Error.WriteLine("usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--pgbench PATH] [--parts writes,costs,renewals,autopay,reminders,eviction]"); return 2;
     }
 }
 
@@ -73,6 +75,83 @@ await using (var bench = await Bench.StartAsync(admin, "writes"))
         });
         var tps = await PgBenchAsync(pgbench, bench.ConnectionString, c, seconds);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {c} | {result.Rate:N0} | {result.P50:F2} | {result.P99:F2} | {tps:N0} | {result.Rate / tps:F2} |"));
+    }
+
+    Console.WriteLine();
+}
+
+// 1b. What one renewal and one payment cost: write transactions (durable commits) and grain calls, over a few hundred
+// of each on a quiet silo.
+if (parts.Contains("costs", StringComparison.Ordinal))
+await using (var bench = await Bench.StartAsync(admin, "costs"))
+{
+    const int N = 200;
+    var grains = bench.Grains;
+    const string Charged = "SELECT count(*) FROM public.payment_simulator_charges WHERE status = 'succeeded'";
+    await Parallel.ForEachAsync(Enumerable.Range(0, N), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, token) =>
+    {
+        await grains.OpenAsync($"c-{i}", ops);
+        await grains.OpenAsync($"p-{i}", ops, autopay: false);
+        foreach (var account in new[] { $"c-{i}", $"p-{i}" })
+        {
+            using (CallContext.Enter(ops.SubjectId, $"buy-{account}"))
+            {
+                await grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of(account, "sub-1"))
+                    .CreateAsync(ops, new CreatePaid("sub-1", account, "meeting", "professional", 1, BillingFrequency.Monthly), null, token);
+            }
+        }
+    });
+    await WaitForAsync(bench, Charged, N, TimeSpan.FromMinutes(5));
+    await Task.Delay(TimeSpan.FromSeconds(2));
+    bench.Clock.Offset = TimeSpan.FromDays(32);
+    var tick = new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(5), DateTime.UtcNow);
+
+    async Task<(double Commits, IReadOnlyList<(string Method, long Calls)> Calls)> MeasureAsync(Func<Task> work)
+    {
+        var calls = bench.Calls.Snapshot();
+        var before = await bench.WriteTransactionsAsync();
+        await work();
+        var after = await bench.WriteTransactionsAsync();
+        return ((after - before - 1) / (double)N, bench.Calls.Since(calls));
+    }
+
+    // A renewal with autopay: the tick, the invoice issued and handed over, its autopay reminder, the charge, the ledger.
+    var renewal = await MeasureAsync(async () =>
+    {
+        await Parallel.ForEachAsync(Enumerable.Range(0, N), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, token) =>
+            await grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of($"c-{i}", "sub-1")).AsReference<IRemindable>()
+                .ReceiveReminder(RecordedGrain<SubscriptionGrainState>.WakeReminder, tick, token));
+        await WaitForAsync(bench, Charged, 2L * N, TimeSpan.FromMinutes(5));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+    });
+
+    // Renewals without autopay leave invoices to pay; each is then paid through the invoice grain.
+    await Parallel.ForEachAsync(Enumerable.Range(0, N), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, token) =>
+        await grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of($"p-{i}", "sub-1")).AsReference<IRemindable>()
+            .ReceiveReminder(RecordedGrain<SubscriptionGrainState>.WakeReminder, tick, token));
+    var unpaid = new string[N];
+    await Parallel.ForEachAsync(Enumerable.Range(0, N), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, token) =>
+    {
+        var account = await grains.GetGrain<IAccountGrain>($"p-{i}").GetAsync(ops, token);
+        unpaid[i] = account.Invoices.First(v => v.Balance.Amount > 0m).Number;
+    });
+    var payment = await MeasureAsync(async () =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, N), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, token) =>
+        {
+            using (CallContext.Enter(ops.SubjectId, $"pay-{i}"))
+            {
+                await grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of($"p-{i}", unpaid[i])).PayAsync(ops, new PayInvoice(null, null, null), token);
+            }
+        }));
+
+    Console.WriteLine($"## What one renewal and one payment cost ({N} of each, averaged)");
+    Console.WriteLine();
+    Console.WriteLine("Write transactions counted on the server (each a durable commit), grain calls counted by the silo.");
+    Console.WriteLine();
+    foreach (var (name, cost) in new[] { ("renewal with autopay (tick to paid invoice)", renewal), ("payment (PayInvoice of an issued invoice, default card)", payment) })
+    {
+        var calls = string.Join(", ", cost.Calls.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Method} {c.Calls / (double)N:0.##}")));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"- {name}: {cost.Commits:F1} commits, {cost.Calls.Sum(c => c.Calls) / (double)N:F1} grain calls: {calls}"));
     }
 
     Console.WriteLine();

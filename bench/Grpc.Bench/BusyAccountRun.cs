@@ -52,8 +52,8 @@ internal static class BusyAccountRun
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT octet_length(payload) FROM public.orleans_storage WHERE state_name = 'account' AND grain_id_extension = $1", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = "k:" + account });
+        await using var command = new NpgsqlCommand("SELECT octet_length(payload) FROM public.grain_records WHERE grain_type = 'account' AND grain_key = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = account });
         return (int)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -11,9 +11,9 @@ namespace Subscriptions.Grains;
 public static class SubscriptionGrains
 {
     /// <summary>
-    /// Adds the product catalog (CAT) and the tax table (TAX-3), loaded once unless the host added its own, the grains'
-    /// records on the host's <c>NpgsqlDataSource</c>, the records' options, the payment settings and, unless the host
-    /// added a real one, the simulated payment gateway (INV-3).
+    /// Adds the product catalog (CAT) and the tax table (TAX-3), loaded once unless the host added its own, the records'
+    /// options and the payment settings. The host adds the storage the grains use (<see cref="IGrainTables"/>, the grain
+    /// storage) and the payment gateway (INV-3).
     /// </summary>
     public static IServiceCollection AddSubscriptionGrains(this IServiceCollection services, GrainRecordOptions? options = null)
     {
@@ -23,11 +23,9 @@ public static class SubscriptionGrains
         services.TryAddSingleton<TaxCalculator>();
         services.TryAddSingleton(options ?? new GrainRecordOptions());
         services.TryAddSingleton<HandOffProbe>();
-        services.TryAddSingleton<GrainRecords>();
         services.TryAddSingleton<GrainServices>();
         services.TryAddSingleton(new GrainClock(TimeProvider.System));
         services.TryAddSingleton<PaymentOptions>();
-        services.TryAddSingleton<IPaymentGateway, SimulatedPaymentGateway>();
         return services;
     }
 }

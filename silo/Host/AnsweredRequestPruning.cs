@@ -1,4 +1,5 @@
 using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Storage.Grains;
 
 namespace Subscriptions.Silo;
 
@@ -7,7 +8,7 @@ namespace Subscriptions.Silo;
 /// measured on the silo's real clock (never a test clock), in batches, every <see cref="Interval"/> on every silo (the
 /// deletes are idempotent). A failed pass is logged and retried at the next one; it never stops the silo.
 /// </summary>
-public sealed partial class AnsweredRequestPruning(GrainRecords records, GrainRecordOptions options, TimeProvider time, ILogger<AnsweredRequestPruning> logger)
+public sealed partial class AnsweredRequestPruning(GrainTables records, GrainRecordOptions options, TimeProvider time, ILogger<AnsweredRequestPruning> logger)
     : BackgroundService
 {
     /// <summary>How often a pass runs.</summary>

@@ -18,8 +18,7 @@ public sealed partial class DatabaseStartup(NpgsqlDataSource dataSource, SiloSet
         {
             try
             {
-                await using var command = dataSource.CreateCommand("SELECT 1");
-                await command.ExecuteScalarAsync(cancellationToken);
+                await Database.PingAsync(dataSource, cancellationToken);
                 break;
             }
             catch (Exception e) when (DatabaseUnavailableException.IsUnavailable(e) || e is NpgsqlException)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Subscriptions.Storage;
 
 namespace Subscriptions.Silo;
 
@@ -28,8 +29,7 @@ public sealed partial class DatabaseHealthCheck(NpgsqlDataSource dataSource, ILo
         string? failure = null;
         try
         {
-            await using var command = dataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
+            await Database.PingAsync(dataSource, cancellationToken);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
         {

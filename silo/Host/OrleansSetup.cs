@@ -5,21 +5,22 @@ using Orleans.Storage;
 using Subscriptions.Domain;
 using Subscriptions.Grains;
 using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.Payments;
 using Subscriptions.Storage;
+using Subscriptions.Storage.Grains;
+using Subscriptions.Storage.Payments;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Subscriptions.Silo;
 
 /// <summary>
-/// How a silo of this service runs on Orleans: ADO.NET clustering, grain storage and reminders on the one PostgreSQL
-/// (the schema of silo/Storage), grain state as System.Text.Json with the domain's contract, domain values across calls
+/// How a silo of this service runs on Orleans: ADO.NET clustering and reminders and this service's grain storage on the
+/// one PostgreSQL (the schema of silo/Storage), grain state as System.Text.Json with the domain's contract, domain values across calls
 /// through Orleans' JSON codec, the service's refusals with their details, and membership settings that evict a dead
 /// or frozen silo within about six seconds. The host and the test clusters configure silos through this one method.
 /// </summary>
 public static class OrleansSetup
 {
-    /// <summary>The name the ADO.NET grain storage is registered under; grains use <see cref="SubscriptionsStorage.Name"/>, which wraps it.</summary>
-    public const string AdoNetStorageName = "subscriptions-adonet";
-
     /// <summary>Configures <paramref name="silo"/> on <paramref name="dataSource"/>; <paramref name="clustering"/> false leaves cluster identity, endpoints and membership to the caller (test clusters).</summary>
     public static ISiloBuilder UseSubscriptionsCluster(this ISiloBuilder silo, NpgsqlDataSource dataSource, SiloSettings settings, bool clustering = true)
     {
@@ -64,13 +65,10 @@ public static class OrleansSetup
         // renewal ticks (docs/runtime.md, "Failover").
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
 
-        silo.AddAdoNetGrainStorage(AdoNetStorageName, o =>
-        {
-            o.Invariant = OrleansAdoNet.Invariant;
-            o.DataSource = dataSource;
-        });
+        // Grain state goes through this service's own storage (silo/Storage): one statement commits a change's record with
+        // its history, outbox rows, issued invoices and answer (docs/runtime.md, "One commit per change").
         silo.Services.AddKeyedSingleton<IGrainStorage>(
-            SubscriptionsStorage.Name, (services, _) => new KeySafeGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName)));
+            SubscriptionsStorage.Name, (services, _) => new GrainRecordStorage(dataSource, services.GetRequiredService<IGrainStorageSerializer>()));
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => DomainJson.Apply(o.JsonSerializerOptions));
         silo.UseAdoNetReminderService(o =>
@@ -81,6 +79,9 @@ public static class OrleansSetup
         silo.Services.AddSerializer(serializer => serializer.AddSubscriptionsSerializers());
         silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Subscriptions"));
         silo.Services.AddSingleton(dataSource);
+        silo.Services.TryAddSingleton<IGrainTables, GrainTables>();
+        silo.Services.TryAddSingleton<GrainTables>(services => (GrainTables)services.GetRequiredService<IGrainTables>());
+        silo.Services.TryAddSingleton<IPaymentGateway, SimulatedPaymentGateway>();
         silo.Services.AddSubscriptionGrains();
         return silo;
     }

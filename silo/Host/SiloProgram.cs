@@ -9,6 +9,7 @@ using Subscriptions.Grains.Infrastructure;
 using Subscriptions.Grains.Payments;
 using Subscriptions.Silo.Notifications;
 using Subscriptions.Storage;
+using Subscriptions.Storage.Payments;
 
 namespace Subscriptions.Silo;
 

@@ -29,15 +29,6 @@ public static class OrleansAdoNet
     /// </summary>
     public static IReadOnlyList<string> OptionalClusteringQueryKeys { get; } = ["CleanupDefunctSiloEntryKey"];
 
-    /// <summary>Keys the grain storage provider reads (DeleteStorageKey only when DeleteStateOnClear is set).</summary>
-    public static IReadOnlyList<string> StorageQueryKeys { get; } =
-    [
-        "WriteToStorageKey",
-        "ReadFromStorageKey",
-        "ClearStorageKey",
-        "DeleteStorageKey",
-    ];
-
     /// <summary>Keys the reminder provider requires in <c>OrleansQuery</c> (it refuses to start if one is missing).</summary>
     public static IReadOnlyList<string> ReminderQueryKeys { get; } =
     [
@@ -52,7 +43,7 @@ public static class OrleansAdoNet
 
     /// <summary>Every key this schema provides.</summary>
     public static IReadOnlyList<string> AllQueryKeys { get; } =
-        [.. ClusteringQueryKeys, .. OptionalClusteringQueryKeys, .. StorageQueryKeys, .. ReminderQueryKeys];
+        [.. ClusteringQueryKeys, .. OptionalClusteringQueryKeys, .. ReminderQueryKeys];
 }
 
 /// <summary>The service's one data source for a connection string.</summary>

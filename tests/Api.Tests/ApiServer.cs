@@ -76,7 +76,7 @@ public sealed class ApiServer : IAsyncLifetime
         builder.Services.AddSingleton<TimeProvider>(Cluster.Clock);
         builder.Services.AddSingleton(Cluster.Grains);
         builder.Services.AddSubscriptionsApi(TestTokens.Configuration);
-        builder.Services.AddSingleton<INotificationDeliveries>(new NotificationDeliveries(Cluster.DataSource));
+        builder.Services.AddSingleton<INotificationDeliveries>(new NotificationDeliveries(new Subscriptions.Storage.Notifications.NotificationTables(Cluster.DataSource)));
         builder.Services.AddSingleton<CallGate>();
         builder.Services.Configure<GrpcServiceOptions>(grpc => grpc.Interceptors.Add<CallGate.Interceptor>());
         _app = builder.Build();

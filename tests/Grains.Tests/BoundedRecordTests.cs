@@ -64,7 +64,7 @@ public sealed class BoundedRecordTests : IAsyncLifetime
         }
 
         var options = _cluster.SiloService<GrainRecordOptions>();
-        var pruning = new AnsweredRequestPruning(_cluster.SiloService<GrainRecords>(), options, _cluster.Clock, NullLogger<AnsweredRequestPruning>.Instance);
+        var pruning = new AnsweredRequestPruning(_cluster.SiloService<Subscriptions.Storage.Grains.GrainTables>(), options, _cluster.Clock, NullLogger<AnsweredRequestPruning>.Instance);
         var keptBefore = await pruning.PruneOnceAsync();
         _cluster.Clock.Advance(options.RequestIdRetention + TimeSpan.FromMinutes(1));
         var deleted = await pruning.PruneOnceAsync();
@@ -81,5 +81,5 @@ public sealed class BoundedRecordTests : IAsyncLifetime
 
     private Task<long> RecordSizeAsync(string accountId) =>
         _cluster.CountAsync(
-            "SELECT octet_length(payload) FROM public.orleans_storage WHERE state_name = 'account' AND grain_id_extension = $1", KeySafeGrainStorage.KeyPrefix + accountId);
+            "SELECT octet_length(payload) FROM public.grain_records WHERE grain_type = 'account' AND grain_key = $1", accountId);
 }

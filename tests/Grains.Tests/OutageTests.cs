@@ -151,9 +151,9 @@ public sealed class OutageTests : IAsyncLifetime
         // The stored intent no longer reads (as after a release that cannot read it): finishing it fails for good.
         await using (var corrupt = _cluster.DataSource.CreateCommand(
             """
-            UPDATE public.orleans_storage
+            UPDATE public.grain_records
                SET payload = convert_to(replace(convert_from(payload, 'UTF8'), '"payloadJson":"', '"payloadJson":"not json'), 'UTF8')
-             WHERE state_name = 'subscription' AND grain_id_extension LIKE '%stuck-acc/sub-1'
+             WHERE grain_type = 'subscription' AND grain_key = 'stuck-acc/sub-1'
             """))
         {
             Assert.Equal(1, await corrupt.ExecuteNonQueryAsync());

@@ -15,9 +15,9 @@ using Money = Subscriptions.Domain.Money.Money;
 namespace Subscriptions.Grains.Tests;
 
 /// <summary>
-/// One write per change and what hangs on it, on the real ADO.NET storage and reminders: idempotent retries across
-/// restarts (IDEM-1), records handed on exactly once after a crash between the write and the hand-off, nothing left by
-/// a write that fails, and due events that survive a full restart and happen once.
+/// One commit per change and what hangs on it, on the real storage and reminders: idempotent retries across restarts
+/// (IDEM-1), a change's rows stored exactly once with its record even when the grain stops before it answers, nothing
+/// left by a write that fails, and due events that survive a full restart and happen once.
 /// </summary>
 public sealed class RecordsTests : IAsyncLifetime
 {
@@ -62,7 +62,7 @@ public sealed class RecordsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NOT_1_a_crash_after_the_write_and_before_the_hand_off_delivers_the_notification_and_history_exactly_once_after_restart()
+    public async Task NOT_1_a_crash_after_the_commit_and_before_the_answer_leaves_the_notification_history_and_invoice_stored_once_and_a_retry_gets_them()
     {
         await Grains.OpenAccountAsync("crash-acc");
         _probe.Target = "account/crash-acc";
@@ -84,7 +84,8 @@ public sealed class RecordsTests : IAsyncLifetime
             retried = await Ledger("crash-acc").IssueInvoiceAsync(Charges());
         }
 
-        Assert.Equal((0L, 0L), (outboxBefore, historyBefore));
+        // The change's rows committed with its record, before the crash: nothing was waiting for a hand-off.
+        Assert.Equal((1L, 1L), (outboxBefore, historyBefore));
         Assert.Equal((1L, 1L), (await OutboxCountAsync("crash-acc"), await IssuedHistoryCountAsync("crash-acc")));
         Assert.Equal(1L, await _cluster.CountAsync("SELECT count(*) FROM public.issued_invoices WHERE account_id = $1", "crash-acc"));
         Assert.Equal([retried.Number], await Grains.InvoiceNumbersAsync("crash-acc"));
@@ -152,7 +153,7 @@ public sealed class RecordsTests : IAsyncLifetime
     private Task<long> IssuedHistoryCountAsync(string accountId) =>
         _cluster.CountAsync("SELECT count(*) FROM public.grain_history WHERE grain_type = 'account' AND grain_key = $1 AND change = 'invoice_issued'", accountId);
 
-    /// <summary>Stops one grain's change after its write and before its hand-off, once, as a crash would.</summary>
+    /// <summary>Stops one grain's change after its write committed and before it answers, once, as a crash would.</summary>
     private sealed class CrashAfterWrite : HandOffProbe
     {
         public string? Target { get; set; }
@@ -162,7 +163,7 @@ public sealed class RecordsTests : IAsyncLifetime
             if (grain == Target)
             {
                 Target = null;
-                throw new InvalidOperationException($"{grain} stopped after its write, before its hand-off.");
+                throw new InvalidOperationException($"{grain} stopped after its write, before its answer.");
             }
         }
     }

@@ -54,9 +54,9 @@ public sealed class TestClockTests : IAsyncLifetime
         // sub-1's stored record names a product the catalog no longer has: every wake-up of it fails.
         await using (var corrupt = _cluster.DataSource.CreateCommand(
             """
-            UPDATE public.orleans_storage
+            UPDATE public.grain_records
                SET payload = convert_to(replace(convert_from(payload, 'UTF8'), '"productId":"meeting"', '"productId":"discontinued"'), 'UTF8')
-             WHERE state_name = 'subscription' AND grain_id_extension LIKE '%poison-acc/sub-1'
+             WHERE grain_type = 'subscription' AND grain_key = 'poison-acc/sub-1'
             """))
         {
             Assert.Equal(1, await corrupt.ExecuteNonQueryAsync());

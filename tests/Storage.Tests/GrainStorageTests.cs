@@ -3,15 +3,13 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Orleans.Storage;
+using Subscriptions.Grains.Infrastructure;
 
 namespace Subscriptions.Storage.Tests;
 
 /// <summary>One database and one silo (storage through a shared NpgsqlDataSource) for the grain storage tests.</summary>
 public sealed class StorageCluster : IAsyncLifetime
 {
-    /// <summary>A second storage provider on the same tables that deletes a state's row on clear.</summary>
-    public const string DeletingStorage = "deleting";
-
     private TestDatabase? database;
     private TestSilo? silo;
 
@@ -48,14 +46,7 @@ public sealed class StorageCluster : IAsyncLifetime
         }
     }
 
-    private Task<TestSilo> StartSiloAsync() =>
-        TestSilo.StartAsync(Database, $"cluster-{Guid.NewGuid():N}", ServiceId, Connection.DataSource, silo =>
-            silo.AddAdoNetGrainStorage(DeletingStorage, o =>
-            {
-                o.Invariant = OrleansAdoNet.Invariant;
-                o.DataSource = Database.DataSource;
-                o.DeleteStateOnClear = true;
-            }));
+    private Task<TestSilo> StartSiloAsync() => TestSilo.StartAsync(Database, $"cluster-{Guid.NewGuid():N}", ServiceId, Connection.DataSource);
 }
 
 public sealed class GrainStorageTests(StorageCluster cluster) : IClassFixture<StorageCluster>
@@ -137,7 +128,7 @@ public sealed class GrainStorageTests(StorageCluster cluster) : IClassFixture<St
     }
 
     [Fact]
-    public async Task ClearState_empties_the_state_keeps_the_row_and_moves_the_etag_on()
+    public async Task ClearState_deletes_the_record_and_a_later_write_starts_it_again()
     {
         var key = $"cleared-{Guid.NewGuid():N}";
         var grain = cluster.Silo.Grains.GetGrain<IProfileGrain>(key);
@@ -145,18 +136,14 @@ public sealed class GrainStorageTests(StorageCluster cluster) : IClassFixture<St
 
         var cleared = await grain.Clear();
 
-        Assert.Equal(("", 0, "2", false), (cleared.Name, cleared.Writes, cleared.ETag, cleared.RecordExists));
-        var row = Assert.Single(await cluster.Database.RowsAsync(
-            "SELECT version, payload, payload_json FROM public.orleans_storage WHERE state_name = 'profile' AND grain_id_extension = $1", key));
-        Assert.Equal(2, row[0]);
-        Assert.Null(row[1]);
-        Assert.Null(row[2]);
+        Assert.Equal(("", 0, null, false), (cleared.Name, cleared.Writes, cleared.ETag, cleared.RecordExists));
+        Assert.Equal(0L, await cluster.Database.ScalarAsync<long>("SELECT count(*) FROM public.grain_records WHERE grain_type = 'profile' AND grain_key = $1", key));
 
         await grain.Deactivate();
         var reread = await grain.Get();
-        Assert.Equal(("", "2", false), (reread.Name, reread.ETag, reread.RecordExists));
+        Assert.Equal(("", null, false), (reread.Name, reread.ETag, reread.RecordExists));
         var rewritten = await grain.Rename("back");
-        Assert.Equal(("back", "3", true), (rewritten.Name, rewritten.ETag, rewritten.RecordExists));
+        Assert.Equal(("back", "1", true), (rewritten.Name, rewritten.ETag, rewritten.RecordExists));
     }
 
     [Fact]
@@ -176,31 +163,6 @@ public sealed class GrainStorageTests(StorageCluster cluster) : IClassFixture<St
     }
 
     [Fact]
-    public async Task ClearState_deletes_the_row_when_the_provider_deletes_on_clear()
-    {
-        var deleting = cluster.Silo.Services.GetRequiredKeyedService<IGrainStorage>(StorageCluster.DeletingStorage);
-        var key = $"deleted-{Guid.NewGuid():N}";
-        var grainId = GrainId.Create("profile", key);
-        var state = new GrainState<ProfileState>(new ProfileState { Name = "short-lived" });
-        await deleting.WriteStateAsync("deleted", grainId, state);
-        var stale = new GrainState<ProfileState>(new ProfileState()) { ETag = state.ETag, RecordExists = true };
-        await deleting.WriteStateAsync("deleted", grainId, new GrainState<ProfileState>(new ProfileState { Name = "newer" }) { ETag = state.ETag });
-
-        await Assert.ThrowsAsync<InconsistentStateException>(() => deleting.ClearStateAsync("deleted", grainId, stale));
-        var current = new GrainState<ProfileState>();
-        await deleting.ReadStateAsync("deleted", grainId, current);
-        await deleting.ClearStateAsync("deleted", grainId, current);
-
-        Assert.Null(current.ETag);
-        Assert.False(current.RecordExists);
-        Assert.Equal(0L, await cluster.Database.ScalarAsync<long>(
-            "SELECT count(*) FROM public.orleans_storage WHERE state_name = 'deleted' AND grain_id_extension = $1", key));
-        var again = new GrainState<ProfileState>(new ProfileState { Name = "reborn" });
-        await deleting.WriteStateAsync("deleted", grainId, again);
-        Assert.Equal("1", again.ETag);
-    }
-
-    [Fact]
     public async Task State_is_readable_as_json_from_sql()
     {
         var key = $"json-{Guid.NewGuid():N}";
@@ -210,16 +172,17 @@ public sealed class GrainStorageTests(StorageCluster cluster) : IClassFixture<St
 
         var row = Assert.Single(await cluster.Database.RowsAsync(
             """
-            SELECT payload_json ->> 'Name', (payload_json ->> 'Writes')::int, payload_json -> 'History' ->> 0, payload, version
-              FROM public.orleans_storage
-             WHERE service_id = $1 AND state_name = 'profile' AND grain_id_extension = $2
+            SELECT convert_from(payload, 'UTF8')::jsonb ->> 'Name', (convert_from(payload, 'UTF8')::jsonb ->> 'Writes')::int,
+                   convert_from(payload, 'UTF8')::jsonb -> 'History' ->> 0, payload, version
+              FROM public.grain_records
+             WHERE grain_type = 'profile' AND grain_key = $1
             """,
-            cluster.ServiceId, key));
+            key));
 
         Assert.Equal("Ada Lovelace", row[0]);
         Assert.Equal(2, row[1]);
         Assert.Equal("Lovelace", row[2]);
-        Assert.Equal(2, row[4]);
+        Assert.Equal(2L, row[4]);
         using var payload = JsonDocument.Parse(Encoding.UTF8.GetString((byte[])row[3]!));
         Assert.Equal("Ada Lovelace", payload.RootElement.GetProperty("Name").GetString());
     }
@@ -236,7 +199,7 @@ public sealed class GrainStorageTests(StorageCluster cluster) : IClassFixture<St
         Assert.Equal("a profile", (await cluster.Silo.Grains.GetGrain<IProfileGrain>(key).Get()).Name);
         Assert.Equal("a note", await cluster.Silo.Grains.GetGrain<INoteGrain>(key).Read());
         Assert.Equal(["note", "profile"], (await cluster.Database.RowsAsync(
-            "SELECT state_name FROM public.orleans_storage WHERE grain_id_extension = $1 ORDER BY state_name", key)).Select(r => (string)r[0]!));
+            "SELECT grain_type FROM public.grain_records WHERE grain_key = $1 ORDER BY grain_type", key)).Select(r => (string)r[0]!));
     }
 
     [Fact]
@@ -268,5 +231,75 @@ public sealed class GrainStorageTests(StorageCluster cluster) : IClassFixture<St
         var missing = new GrainState<ProfileState>();
         await DefaultStorage.ReadStateAsync("shape", GrainId.Create(GrainType.Create("shape"), GrainIdKeyExtensions.CreateIntegerKey(number, "other")), missing);
         Assert.Equal(("", null, false), (missing.State!.Name, missing.ETag, missing.RecordExists));
+    }
+
+    [Fact]
+    public async Task Keys_that_read_as_numbers_or_differ_only_in_case_keep_their_own_rows()
+    {
+        var suffix = Random.Shared.Next(0x1000, 0xFFFF).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        string[] keys = [$"cafe{suffix}", $"CAFE{suffix}", $"0cafe{suffix}", "12", "012", "00000000-0000-0000-0000-000000000012"];
+        foreach (var key in keys)
+        {
+            await DefaultStorage.WriteStateAsync("hexlike", GrainId.Create("hexlike", key), new GrainState<ProfileState>(new ProfileState { Name = key }));
+        }
+
+        foreach (var key in keys)
+        {
+            var read = new GrainState<ProfileState>();
+            await DefaultStorage.ReadStateAsync("hexlike", GrainId.Create("hexlike", key), read);
+            Assert.Equal((key, "1"), (read.State!.Name, read.ETag));
+        }
+    }
+
+    [Fact]
+    public async Task A_change_commits_its_history_outbox_invoice_answer_and_wake_up_with_the_record_or_none_of_them()
+    {
+        var key = $"acc-{Guid.NewGuid():N}";
+        var grainId = GrainId.Create("account", key);
+        var first = new GrainState<GrainRecord<ProfileState>>(Record(key, 1, "first"));
+        await DefaultStorage.WriteStateAsync("account", grainId, first);
+
+        // A write on a stale version (another activation won the race) stores none of its rows.
+        var stale = new GrainState<GrainRecord<ProfileState>>(Record(key, 2, "stale")) { ETag = "0" };
+        await Assert.ThrowsAsync<InconsistentStateException>(() => DefaultStorage.WriteStateAsync("account", grainId, stale));
+        var second = new GrainState<GrainRecord<ProfileState>>(Record(key, 2, "second")) { ETag = first.ETag };
+        await DefaultStorage.WriteStateAsync("account", grainId, second);
+
+        Assert.Equal(("1", "2"), (first.ETag, second.ETag));
+        Assert.Equal(["first", "second"], (await cluster.Database.RowsAsync(
+            "SELECT change FROM public.grain_history WHERE grain_type = 'account' AND grain_key = $1 ORDER BY seq", key)).Select(r => (string)r[0]!));
+        Assert.Equal([1L, 2L], (await cluster.Database.RowsAsync(
+            "SELECT version FROM public.outbox WHERE grain_type = 'account' AND grain_key = $1 ORDER BY id", key)).Select(r => (long)r[0]!));
+        Assert.Equal(["INV-first", "INV-second"], (await cluster.Database.RowsAsync(
+            "SELECT number FROM public.issued_invoices WHERE account_id = $1 ORDER BY number", key)).Select(r => (string)r[0]!));
+        Assert.Equal(["call first", "call second"], (await cluster.Database.RowsAsync(
+            "SELECT answer_key FROM public.answered_requests WHERE grain_type = 'account' AND grain_key = $1 ORDER BY answer_key", key)).Select(r => (string)r[0]!));
+        Assert.Equal(new DateTime(2026, 2, 2, 0, 0, 0, DateTimeKind.Utc), await cluster.Database.ScalarAsync<DateTime>(
+            "SELECT due_at FROM public.test_clock_events WHERE grain_type = 'account' AND grain_key = $1", key));
+
+        // The record itself holds none of it.
+        var stored = new GrainState<GrainRecord<ProfileState>>();
+        await DefaultStorage.ReadStateAsync("account", grainId, stored);
+        Assert.Equal(("second", 2L, null), (stored.State!.Value.Name, stored.State.Version, stored.State.Change));
+    }
+
+    private static GrainRecord<ProfileState> Record(string key, long version, string name)
+    {
+        var at = new DateTimeOffset(2026, 1, (int)version, 0, 0, 0, TimeSpan.Zero);
+        var cause = new Subscriptions.Grains.Ops.TurnCause("call", "Change", "call", name);
+        return new GrainRecord<ProfileState>
+        {
+            Value = new ProfileState { Name = name },
+            Version = version,
+            LastSeq = version * 2,
+            ClockId = "clk",
+            WakeAt = at.AddMonths(1),
+            Change = new ChangeRows(
+                [new Subscriptions.Grains.Ops.HistoryEntry(version * 2 - 1, version, at, cause, name, null, name, """{"n":1}""")],
+                [new PendingNotification(version * 2, version, "kind", """{"n":2}""", at)],
+                [new PendingInvoice(key, $"INV-{name}", "clk", """{"number":1}""", at)],
+                new StoredAnswer($"call {name}", "Change", "true", at),
+                new ClockWakeUp("clk", at.AddMonths(1))),
+        };
     }
 }

@@ -6,6 +6,8 @@ using Orleans.Hosting;
 using Orleans.Messaging;
 using Orleans.Runtime;
 using Orleans.Runtime.MembershipService;
+using Orleans.Serialization;
+using Subscriptions.Grains;
 
 namespace Subscriptions.Storage.Tests;
 
@@ -148,6 +150,7 @@ public sealed class MembershipTests(TwoSiloCluster cluster) : IClassFixture<TwoS
                 o.Invariant = OrleansAdoNet.Invariant;
                 o.ConnectionString = cluster.Database.ConnectionString;
             });
+            client.Services.AddSerializer(serializer => serializer.AddSubscriptionsSerializers());
         });
         var host = builder.Build();
         await host.StartAsync();

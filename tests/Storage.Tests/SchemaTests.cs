@@ -18,7 +18,7 @@ public sealed partial class SchemaTests
 
         Assert.Equal(SchemaMigrations.All.Select(m => m.Version), applied.Select(m => m.Version));
         Assert.Equal(SchemaMigrations.All.Select(m => m.Version), await MigrationRunner.AppliedVersionsAsync(database.DataSource));
-        foreach (var table in new[] { "orleansquery", "orleans_membership_version", "orleans_membership", "orleans_storage", "orleans_reminders" })
+        foreach (var table in new[] { "orleansquery", "orleans_membership_version", "orleans_membership", "grain_records", "orleans_reminders" })
         {
             Assert.Equal(table, await database.ScalarAsync<string>("SELECT to_regclass($1)::text", $"public.{table}"));
         }
@@ -109,15 +109,13 @@ public sealed partial class SchemaTests
         var present = (await database.RowsAsync("SELECT querykey FROM public.orleansquery")).Select(r => (string)r[0]!).ToHashSet();
 
         // The keys the installed providers demand: the clustering and reminder providers check the properties of their
-        // internal DbStoredQueries; the storage provider names its keys in its initialization query.
+        // internal DbStoredQueries. Grain state is this service's own storage (GrainRecordStorage), with no query keys.
         var clustering = RequiredKeys(typeof(AdoNetClusteringTable).Assembly);
         var reminders = RequiredKeys(typeof(Orleans.Configuration.AdoNetReminderTableOptions).Assembly);
-        var storage = QuotedKeyPattern().Matches(AdoNetGrainStorage.DefaultInitializationQuery).Select(m => m.Groups[1].Value).ToList();
 
         Assert.Equal(OrleansAdoNet.ClusteringQueryKeys.Order(), clustering.Order());
         Assert.Equal(OrleansAdoNet.ReminderQueryKeys.Order(), reminders.Order());
-        Assert.Equal(OrleansAdoNet.StorageQueryKeys.Order(), storage.Order());
-        Assert.All(clustering.Concat(reminders).Concat(storage), key => Assert.Contains(key, present));
+        Assert.All(clustering.Concat(reminders), key => Assert.Contains(key, present));
         Assert.Equal(OrleansAdoNet.AllQueryKeys.Order(), present.Order());
     }
 
@@ -152,54 +150,44 @@ public sealed partial class SchemaTests
             ) AS items
             """) ?? "";
 
-    [GeneratedRegex(@"QueryKey = '(\w+)'")]
-    private static partial Regex QuotedKeyPattern();
-
     // A table or function of ours named without its schema: "orleans_..." not preceded by "public.".
     [GeneratedRegex(@"(?<!public\.)\borleans_\w+")]
     private static partial Regex UnqualifiedObjectPattern();
 
     [Fact]
-    public async Task Grain_state_is_found_by_index_whatever_the_number_of_grains()
+    public async Task Records_of_the_ADO_NET_storage_move_to_grain_records_with_the_entries_they_had_not_handed_on()
     {
-        await using var database = await TestDatabase.CreateMigratedAsync(nameof(Grain_state_is_found_by_index_whatever_the_number_of_grains));
-        await using (var fill = database.DataSource.CreateCommand(
+        await using var database = await TestDatabase.CreateAsync(nameof(Records_of_the_ADO_NET_storage_move_to_grain_records_with_the_entries_they_had_not_handed_on));
+        await MigrationRunner.ApplyAsync(database.DataSource, [.. SchemaMigrations.All.Where(m => m.Version < 9)]);
+        const string Legacy = """
+            {"value":{"name":"acme"},"version":3,"lastSeq":3,
+             "pendingHistory":[{"seq":3,"version":3,"at":"2026-05-01T00:00:00+00:00","cause":{"kind":"call","name":"IssueInvoiceAsync","caller":"billing","requestId":"r-1"},
+                                "change":"invoice_issued","from":null,"to":"ACME-000001","payloadJson":"{\"number\":\"ACME-000001\"}"}],
+             "pendingNotifications":[{"seq":4,"version":3,"kind":"invoice-issued","payloadJson":"{\"accountId\":\"acme\"}","createdAt":"2026-05-01T00:00:00+00:00"}],
+             "pendingInvoices":[{"accountId":"acme","number":"ACME-000001","clockId":null,"invoiceJson":"{\"number\":\"ACME-000001\"}","issuedAt":"2026-05-01T00:00:00+00:00"}],
+             "answered":{},"clockId":null,"wakeAt":null}
+            """;
+        await using (var legacy = database.DataSource.CreateCommand(
             """
             INSERT INTO public.orleans_storage (service_id, state_name, grain_id_n0, grain_id_n1, grain_id_extension, version, payload)
-            SELECT 'svc', 'account', 0, 0, 'k:acc-' || n, 1, NULL FROM generate_series(1, 20000) AS n
+            VALUES ('svc', 'account', 0, 0, 'k:acme', 3, convert_to($1, 'UTF8')),
+                   ('svc', 'account', 0, 0, 'k:cleared', 4, NULL)
             """))
         {
-            await fill.ExecuteNonQueryAsync();
+            legacy.Parameters.Add(new() { Value = Legacy });
+            await legacy.ExecuteNonQueryAsync();
         }
 
-        await using (var analyze = database.DataSource.CreateCommand("ANALYZE public.orleans_storage"))
-        {
-            await analyze.ExecuteNonQueryAsync();
-        }
+        var applied = await MigrationRunner.ApplyAsync(database.DataSource, SchemaMigrations.All);
 
-        var texts = new List<string>();
-        await using (var read = database.DataSource.CreateCommand(
-            "SELECT querytext FROM public.orleansquery WHERE querykey IN ('ReadFromStorageKey', 'WriteToStorageKey', 'ClearStorageKey', 'DeleteStorageKey')"))
-        await using (var reader = await read.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                texts.Add(reader.GetString(0));
-            }
-        }
-
-        await using var explain = database.DataSource.CreateCommand(
-            """
-            EXPLAIN SELECT version FROM public.orleans_storage
-             WHERE service_id = 'svc' AND state_name = 'account' AND grain_id_n0 = 0 AND grain_id_n1 = 0
-               AND coalesce(grain_id_extension, '') = coalesce('k:acc-777', '')
-            """);
-        var plan = string.Join("\n", await ReadAllAsync(explain));
-
-        Assert.Equal(4, texts.Count);
-        Assert.All(texts, t => Assert.Contains("coalesce(grain_id_extension, '') = coalesce(@GrainIdExtensionString, '')", t, StringComparison.Ordinal));
-        Assert.All(texts, t => Assert.DoesNotContain("IS NOT DISTINCT FROM @GrainIdExtensionString", t, StringComparison.Ordinal));
-        Assert.Contains("orleans_storage_lookup", plan, StringComparison.Ordinal);
+        Assert.Contains(applied, m => m.Version == 9);
+        var record = Assert.Single(await database.RowsAsync("SELECT grain_type, grain_key, version, convert_from(payload, 'UTF8') FROM public.grain_records"));
+        Assert.Equal(("account", "acme", 3L, Legacy), ((string)record[0]!, (string)record[1]!, (long)record[2]!, (string)record[3]!));
+        Assert.Equal("invoice_issued", await database.ScalarAsync<string>("SELECT change FROM public.grain_history WHERE grain_key = 'acme' AND seq = 3 AND request_id = 'r-1'"));
+        Assert.Equal("acme", await database.ScalarAsync<string>("SELECT payload ->> 'accountId' FROM public.outbox WHERE grain_key = 'acme' AND seq = 4"));
+        Assert.Equal("ACME-000001", await database.ScalarAsync<string>("SELECT invoice ->> 'number' FROM public.issued_invoices WHERE account_id = 'acme'"));
+        Assert.Null(await database.ScalarAsync<string>("SELECT to_regclass('public.orleans_storage')::text"));
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM public.orleansquery WHERE querykey LIKE '%StorageKey'"));
     }
 
     private static async Task<List<string>> ReadAllAsync(Npgsql.NpgsqlCommand command)

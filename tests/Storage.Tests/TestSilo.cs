@@ -4,6 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Serialization;
+using Subscriptions.Grains;
+using Orleans.Providers;
+using Orleans.Storage;
+using Subscriptions.Storage.Grains;
 
 namespace Subscriptions.Storage.Tests;
 
@@ -67,12 +72,15 @@ public sealed class TestSilo : IAsyncDisposable
                 o.Invariant = OrleansAdoNet.Invariant;
                 Use(o, database, connection);
             });
-            silo.AddAdoNetGrainStorageAsDefault(o =>
-            {
-                o.Invariant = OrleansAdoNet.Invariant;
-                Use(o, database, connection);
-            });
+            silo.Services.AddKeyedSingleton<IGrainStorage>(
+                ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
+                (services, _) => new GrainRecordStorage(database.DataSource, services.GetRequiredService<IGrainStorageSerializer>()));
+            silo.Services.AddSingleton(services => services.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
             silo.UseSystemTextJsonGrainStorageSerializer();
+
+            // The grain storage is the service's, whose assembly brings the service's grains: their domain values need
+            // the service's serializers for the silo to start.
+            silo.Services.AddSerializer(serializer => serializer.AddSubscriptionsSerializers());
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = OrleansAdoNet.Invariant;
@@ -115,18 +123,6 @@ public sealed class TestSilo : IAsyncDisposable
     }
 
     private static void Use(AdoNetClusteringSiloOptions options, TestDatabase database, Connection connection)
-    {
-        if (connection == Connection.DataSource)
-        {
-            options.DataSource = database.DataSource;
-        }
-        else
-        {
-            options.ConnectionString = database.ConnectionString;
-        }
-    }
-
-    private static void Use(AdoNetGrainStorageOptions options, TestDatabase database, Connection connection)
     {
         if (connection == Connection.DataSource)
         {

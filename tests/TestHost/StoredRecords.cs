@@ -1,9 +1,8 @@
 using Npgsql;
-using Subscriptions.Silo;
 
 namespace Subscriptions.TestHost;
 
-/// <summary>What the grains stored, read with SQL the way ops would: outbox rows and whether a grain's state row exists.</summary>
+/// <summary>What the grains stored, read with SQL the way ops would: outbox rows and whether a grain's record exists.</summary>
 public static class StoredRecords
 {
     /// <summary>The outbox rows of one grain, oldest first.</summary>
@@ -23,13 +22,13 @@ public static class StoredRecords
         return rows;
     }
 
-    /// <summary>True when the grain's state row exists in Orleans' storage table.</summary>
+    /// <summary>True when the grain's record exists.</summary>
     public static async Task<bool> StateExistsAsync(this TestCluster cluster, string grainType, string grainKey)
     {
         await using var command = cluster.DataSource.CreateCommand(
-            "SELECT count(*) FROM public.orleans_storage WHERE state_name = $1 AND grain_id_extension LIKE '%' || $2");
+            "SELECT count(*) FROM public.grain_records WHERE grain_type = $1 AND grain_key = $2");
         command.Parameters.Add(new NpgsqlParameter { Value = grainType });
-        command.Parameters.Add(new NpgsqlParameter { Value = KeySafeGrainStorage.KeyPrefix + grainKey });
+        command.Parameters.Add(new NpgsqlParameter { Value = grainKey });
         return (long)(await command.ExecuteScalarAsync())! > 0;
     }
 
@@ -37,9 +36,9 @@ public static class StoredRecords
     public static async Task BumpStoredVersionAsync(this TestCluster cluster, string grainType, string grainKey)
     {
         await using var command = cluster.DataSource.CreateCommand(
-            "UPDATE public.orleans_storage SET version = version + 1 WHERE state_name = $1 AND grain_id_extension LIKE '%' || $2");
+            "UPDATE public.grain_records SET version = version + 1 WHERE grain_type = $1 AND grain_key = $2");
         command.Parameters.Add(new NpgsqlParameter { Value = grainType });
-        command.Parameters.Add(new NpgsqlParameter { Value = KeySafeGrainStorage.KeyPrefix + grainKey });
+        command.Parameters.Add(new NpgsqlParameter { Value = grainKey });
         var changed = await command.ExecuteNonQueryAsync();
         if (changed != 1)
         {

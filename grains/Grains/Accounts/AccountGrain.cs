@@ -165,7 +165,7 @@ public sealed class AccountGrain(
     private async Task EraseAsync(Actor actor, ErasePersonalData erase, AccountDecision decision, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await Services.Records.ScrubPersonalDataAsync(GrainKey, CancellationToken.None);
+        await Services.Tables.ScrubPersonalDataAsync(GrainKey, CancellationToken.None);
         Notify(PersonalDataErased.Kind, new PersonalDataErased(GrainKey, decision.State.PersonalDataErasedAt!.Value, actor.SubjectId, erase.Reason.Trim()));
     }
 
@@ -224,9 +224,9 @@ public sealed class AccountGrain(
                 invoice = invoice with { AutopaySchedule = autopay };
             }
 
-            // Numbering, the record and the notification commit together in this change, or none of them does: no other
-            // grain is called, so a failed write leaves no invoice anywhere and the next issue takes the same number. The
-            // record goes to the issued-invoices table after the write; the invoice grain adopts it on its first call.
+            // Numbering, the issued-invoices row and the notification commit together in this change, or none of them
+            // does: no other grain is called, so a failed write leaves no invoice anywhere and the next issue takes the
+            // same number. The subscription that asked hands the invoice to its invoice grain.
             State = State with { IssuedInvoiceCount = State.IssuedInvoiceCount + 1, Invoices = [.. State.Invoices, InvoiceLedgerEntry.Issued(invoice)] };
             RecordIssuedInvoice(new PendingInvoice(
                 account.Id, number, account.TestClockId, JsonSerializer.Serialize(invoice, DomainJson.Options), invoice.IssuedAt));
@@ -274,12 +274,7 @@ public sealed class AccountGrain(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(number);
         var account = RequireAccount();
-        if (PendingInvoices.FirstOrDefault(i => string.Equals(i.Number, number, StringComparison.Ordinal)) is { } pending)
-        {
-            return new IssuedInvoice(JsonSerializer.Deserialize<Invoice>(pending.InvoiceJson, DomainJson.Options)!, pending.ClockId);
-        }
-
-        var archived = await Services.Records.ReadIssuedInvoiceAsync(account.Id, number, CancellationToken.None)
+        var archived = await Services.Tables.ReadIssuedInvoiceAsync(account.Id, number, CancellationToken.None)
             ?? throw new NotFoundException("Invoice", InvoiceKey.Of(account.Id, number));
         return new IssuedInvoice(JsonSerializer.Deserialize<Invoice>(archived.InvoiceJson, DomainJson.Options)!, archived.ClockId);
     }

@@ -40,7 +40,10 @@ public interface IAccountLedgerGrain : IGrainWithStringKey
     /// </summary>
     Task<InvoiceLedgerUpdate> RecordInvoiceAsync(InvoiceLedgerEntry entry);
 
-    /// <summary>Issued invoice <paramref name="number"/> as recorded at issue, for its invoice grain to adopt; NOT_FOUND if the account never issued it.</summary>
+    /// <summary>
+    /// Issued invoice <paramref name="number"/> as recorded at issue, for an invoice grain activated before its
+    /// subscription handed it over to adopt; NOT_FOUND if the account never issued it.
+    /// </summary>
     Task<IssuedInvoice> GetIssuedInvoiceAsync(string number);
 }
 

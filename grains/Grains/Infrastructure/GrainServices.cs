@@ -40,12 +40,12 @@ public sealed class GrainRecordOptions
 }
 
 /// <summary>
-/// A point between a grain's committed write and the hand-off of its records, for tests that prove a crash there loses
-/// nothing: the default does nothing.
+/// Points between a grain's committed write and its answer, and between a gateway's charge and the commit, for tests
+/// that prove a crash there loses nothing and doubles nothing: the default does nothing.
 /// </summary>
 public class HandOffProbe
 {
-    /// <summary>Called after the write of <paramref name="grain"/> committed and before its records are handed on; throw to stop there.</summary>
+    /// <summary>Called after the write of <paramref name="grain"/> committed and before the grain answers; throw to stop there.</summary>
     public virtual void AfterWrite(string grain)
     {
     }
@@ -67,10 +67,10 @@ public sealed class GrainClock(TimeProvider time)
 }
 
 /// <summary>What every grain of this service is built with.</summary>
-public sealed class GrainServices(GrainRecords records, GrainClock clock, GrainRecordOptions options, HandOffProbe probe, ILoggerFactory loggers)
+public sealed class GrainServices(IGrainTables tables, GrainClock clock, GrainRecordOptions options, HandOffProbe probe, ILoggerFactory loggers)
 {
-    /// <summary>The tables records are handed on to, and test clock schedules.</summary>
-    public GrainRecords Records { get; } = records;
+    /// <summary>The tables the grains' changes are committed into, and the test clocks' schedules.</summary>
+    public IGrainTables Tables { get; } = tables;
 
     /// <summary>The silo's clock (the real one in production).</summary>
     public TimeProvider Time { get; } = clock.Time;

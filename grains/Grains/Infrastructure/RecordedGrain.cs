@@ -13,26 +13,22 @@ namespace Subscriptions.Grains.Infrastructure;
 /// <summary>
 /// Base of every grain of this service, on Orleans' <see cref="Grain"/> and one <see cref="IPersistentState{TState}"/>
 /// holding a <see cref="GrainRecord{TState}"/>. A change (<see cref="ChangeAsync{T}"/>) runs the grain's code, which
-/// replaces <see cref="State"/> and records history and notifications; then everything the change produced is written
-/// by one <c>WriteStateAsync</c>, or nothing is: the new state, its history entries with their cause, its notifications,
-/// the answered request id with its answer (IDEM-1), the test clock binding and the wanted wake-up. After the write the
-/// pending entries are handed on (<see cref="GrainRecords.HandOffAsync"/>), idempotently, and dropped from the record at
-/// a later write; a grain re-drains what is still pending when it activates.
+/// replaces <see cref="State"/> and records history and notifications; then everything the change produced is
+/// committed by one <c>WriteStateAsync</c>, in one PostgreSQL transaction, or nothing is: the new state, its history
+/// entries with their cause, its notifications, the invoices it issued, the answered request id with its answer
+/// (IDEM-1), the test clock binding and the wanted wake-up (<see cref="ChangeRows"/>).
 /// </summary>
 public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, IRemindable where TState : class, new()
 {
-    private static readonly IReadOnlyDictionary<string, AnsweredRequest> EmptyAnswers = new Dictionary<string, AnsweredRequest>();
-
     /// <summary>The name of a grain's one Orleans reminder (production clock).</summary>
     public const string WakeReminder = "wake";
 
     private readonly IPersistentState<GrainRecord<TState>> _record;
     private readonly ILogger _logger;
     private Turn? _turn;
-    private long _handedOffThrough;
-    private int _invoicesHandedOff;
     private DateTimeOffset _now;
-    private IGrainTimer? _handOffRetry;
+    private StoredAnswer? _lastAnswer;
+    private int _reminderRegistrations;
 
     /// <summary>Creates the grain on its stored record.</summary>
     protected RecordedGrain(IPersistentState<GrainRecord<TState>> record, GrainServices services)
@@ -74,19 +70,10 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     /// <summary>The grain's time for the running change: its test clock's, or the silo's.</summary>
     protected DateTimeOffset Now => _now;
 
-    /// <summary>The issued invoices not yet archived (accounts only).</summary>
-    private protected IReadOnlyList<PendingInvoice> PendingInvoices =>
-        [.. _record.State.PendingInvoices, .. _turn?.Invoices ?? []];
-
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        if (_record.State.PendingHistory.Count > 0 || _record.State.PendingNotifications.Count > 0 || _record.State.PendingInvoices.Count > 0)
-        {
-            await TryHandOffAsync(cancellationToken);
-        }
-
         if (_record.State.Intent is not null)
         {
             try
@@ -110,12 +97,11 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         }
 
         var stored = _record.State;
-        var archived = await Services.Records.ReadHistoryAsync(GrainTypeName, GrainKey, cancellationToken);
-        var history = archived.Concat(stored.PendingHistory.Where(p => archived.All(a => a.Seq != p.Seq))).OrderBy(h => h.Seq).ToList();
+        var history = await Services.Tables.ReadHistoryAsync(GrainTypeName, GrainKey, cancellationToken);
         List<PendingWakeUp> wakeUps = [];
         if (stored.ClockId is { } clock)
         {
-            if (await Services.Records.ReadClockEventAsync(clock, GrainTypeName, GrainKey, cancellationToken) is { } due)
+            if (await Services.Tables.ReadClockEventAsync(clock, GrainTypeName, GrainKey, cancellationToken) is { } due)
             {
                 wakeUps.Add(new PendingWakeUp(WakeName(stored.Value) ?? WakeReminder, due.DueAt, null, clock, due.Failures, due.QuarantinedReason));
             }
@@ -151,6 +137,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     {
         await FinishIntentAsync();
         await BeforeWakeAsync(cancellationToken);
+        var registrations = _reminderRegistrations;
         for (var handled = 0; handled < Services.Options.MaxEventsPerWake; handled++)
         {
             if (!RecordExists || WantedWakeAt(_record.State.Value) is not { } due || due > at)
@@ -161,9 +148,10 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             await HandleDueAsync(at, cancellationToken);
         }
 
-        if (_record.State.ClockId is null)
+        if (_record.State.ClockId is null && _reminderRegistrations == registrations)
         {
-            // Re-arm for the next event (or drop the reminder): a tick never leaves the reminder firing for nothing.
+            // No change of this wake-up re-armed the reminder: it is armed for the next event (or dropped), so a tick
+            // never leaves the reminder firing for nothing.
             await ArmAfterWriteAsync(null, _record.State.WakeAt, force: true, cancellationToken);
         }
 
@@ -259,7 +247,6 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         {
             Version = old.Version + 1,
             Intent = new PendingIntent(turn.Cause, _now, JsonSerializer.Serialize(payload, payload.GetType(), DomainJson.Options), siloNow),
-            NewAnswer = null,
             UpdatedAt = siloNow,
         };
         await WriteRecordAsync(old, next);
@@ -289,7 +276,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         RequireTurn().Notifications.Add((kind, JsonSerializer.Serialize(payload, payload.GetType(), DomainJson.Options)));
     }
 
-    /// <summary>Records an issued invoice for the issued-invoices table, committed with the change.</summary>
+    /// <summary>Records an issued invoice for the issued-invoices table, committed with the change (INV-1).</summary>
     private protected void RecordIssuedInvoice(PendingInvoice invoice) => RequireTurn().Invoices.Add(invoice);
 
     /// <summary>Binds the grain to a test clock (CLOCK-1) with the running change; its time and wake-ups follow that clock.</summary>
@@ -351,24 +338,17 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     private static string AnswerKey(string caller, string requestId) => $"{caller} {requestId}";
 
     /// <summary>
-    /// The answer given to <paramref name="key"/>, if any: the last change's (in the record), one the record held before
-    /// the answers table, or the table's (IDEM-1). A grain never written has none.
+    /// The answer given to <paramref name="key"/>, if any (IDEM-1): the last change's of this activation, or the answers
+    /// table's. A grain never written has none.
     /// </summary>
     private async Task<AnsweredRequest?> FindAnswerAsync(string key, CancellationToken cancellationToken)
     {
-        var stored = _record.State;
-        var oldest = Services.Time.GetUtcNow() - Services.Options.RequestIdRetention;
-        if (stored.NewAnswer is { } last && last.Key == key && last.AnsweredAt >= oldest)
+        if (_lastAnswer is { } last && last.Key == key && last.AnsweredAt >= Services.Time.GetUtcNow() - Services.Options.RequestIdRetention)
         {
             return new AnsweredRequest(last.Method, last.ResultJson, last.AnsweredAt);
         }
 
-        if (stored.Answered.TryGetValue(key, out var legacy) && legacy.AnsweredAt >= oldest)
-        {
-            return legacy;
-        }
-
-        return RecordExists ? await Services.Records.ReadAnswerAsync(GrainTypeName, GrainKey, key, cancellationToken) : null;
+        return RecordExists ? await Services.Tables.ReadAnswerAsync(GrainTypeName, GrainKey, key, cancellationToken) : null;
     }
 
     /// <summary>True for a refusal by a called grain that says it wrote nothing (a lost write race, a rule, a bad field), unlike an outage or a timeout.</summary>
@@ -386,7 +366,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
         try
         {
-            await WriteRecordAsync(old, old with { Version = old.Version + 1, Intent = null, NewAnswer = null, UpdatedAt = Services.Time.GetUtcNow() });
+            await WriteRecordAsync(old, old with { Version = old.Version + 1, Intent = null, UpdatedAt = Services.Time.GetUtcNow() });
         }
         catch (Exception e) when (e is StorageUnavailableException or ConcurrentChangeException)
         {
@@ -442,7 +422,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     protected static bool IsOutage(Exception e) =>
         e is StorageUnavailableException or ConcurrentChangeException or PaymentGatewayUnavailableException or TimeoutException or OperationCanceledException
             or OrleansMessageRejectionException or SiloUnavailableException
-        || GrainRecords.IsDatabaseFailure(e);
+        || DatabaseFailures.Is(e);
 
     private async Task<DateTimeOffset> ClockTimeAsync(CancellationToken cancellationToken) =>
         _record.State.ClockId is { } clock ? await ClockNowAsync(clock, cancellationToken) : Services.Time.GetUtcNow();
@@ -497,7 +477,6 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
     private async Task CommitAsync<T>(Turn turn, T result)
     {
-        var cancellationToken = CancellationToken.None;
         var old = _record.State;
         if (!turn.Changed)
         {
@@ -510,41 +489,44 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         var history = turn.History.Select(h => new HistoryEntry(++seq, version, _now, turn.Cause, h.Change, h.From, h.To, h.PayloadJson)).ToList();
         var notifications = turn.Notifications.Select(n => new PendingNotification(++seq, version, n.Kind, n.PayloadJson, siloNow)).ToList();
         var answer = turn.Cause.Kind == TurnCause.CallKind && turn.Cause.RequestId is { } requestId
-            ? new StoredAnswer(GrainTypeName, GrainKey, AnswerKey(turn.Cause.Caller, requestId), turn.Cause.Name, JsonSerializer.Serialize(result, DomainJson.Options), siloNow)
+            ? new StoredAnswer(AnswerKey(turn.Cause.Caller, requestId), turn.Cause.Name, JsonSerializer.Serialize(result, DomainJson.Options), siloNow)
             : null;
 
         var value = turn.State ?? old.Value;
+        var clockId = turn.ClockId ?? old.ClockId;
+        var wakeAt = WantedWakeAt(value);
+
+        // A sandbox grain's wake-up on its test clock commits with the change (the row is rewritten only when it moves,
+        // or to lift a quarantine: CLOCK-1); a production reminder is armed once, before the write when it comes earlier
+        // (a crash after the write can then only wake the grain early), after it otherwise.
         var next = old with
         {
             Value = value,
             Version = version,
             LastSeq = seq,
-            PendingHistory = [.. old.PendingHistory.Where(h => h.Seq > _handedOffThrough), .. history],
-            PendingNotifications = [.. old.PendingNotifications.Where(n => n.Seq > _handedOffThrough), .. notifications],
-            PendingInvoices = [.. old.PendingInvoices.Skip(_invoicesHandedOff), .. turn.Invoices],
-            Answered = EmptyAnswers,
-            NewAnswer = answer,
-            ClockId = turn.ClockId ?? old.ClockId,
-            WakeAt = WantedWakeAt(value),
+            ClockId = clockId,
+            WakeAt = wakeAt,
             UpdatedAt = siloNow,
             Intent = null,
+            Change = new ChangeRows(history, notifications, turn.Invoices, answer, clockId is null ? null : new ClockWakeUp(clockId, wakeAt)),
         };
-        var invoicesDropped = Math.Min(_invoicesHandedOff, old.PendingInvoices.Count);
 
-        await ArmBeforeWriteAsync(old, next, cancellationToken);
+        var armedBefore = await ArmBeforeWriteAsync(old, next);
         await WriteRecordAsync(old, next);
-        _invoicesHandedOff -= invoicesDropped;
-        // A sandbox grain's event is rewritten at every write, which also lifts a quarantine (CLOCK-1).
-        var rearm = next.ClockId is not null || (turn.IntentArmed && next.ClockId is null);
-        await ArmAfterWriteAsync(old.WakeAt, next.WakeAt, force: rearm, cancellationToken);
+        _lastAnswer = answer ?? _lastAnswer;
+        if (clockId is null && !armedBefore)
+        {
+            // A reminder an intent armed for its recovery is set back to what the record wants.
+            await ArmAfterWriteAsync(old.WakeAt, wakeAt, force: turn.IntentArmed, CancellationToken.None);
+        }
+
         Services.Probe.AfterWrite(GrainName);
-        await TryHandOffAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Writes <paramref name="next"/> in place of <paramref name="old"/>. On failure nothing of it is kept in memory: the
-    /// activation goes, the next call reloads what is stored (the write may have landed if the connection dropped during
-    /// commit; a retry with the same request id says so).
+    /// Writes <paramref name="next"/> in place of <paramref name="old"/>, with the rows its change produced, in one
+    /// transaction. On failure nothing of it is kept in memory: the activation goes, the next call reloads what is stored
+    /// (the write may have landed if the connection dropped during commit; a retry with the same request id says so).
     /// </summary>
     private async Task WriteRecordAsync(GrainRecord<TState> old, GrainRecord<TState> next)
     {
@@ -560,52 +542,34 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             throw e switch
             {
                 InconsistentStateException => new ConcurrentChangeException(GrainName),
-                _ when GrainRecords.IsDatabaseFailure(e) => new StorageUnavailableException($"PostgreSQL is unavailable while writing {GrainName}: {e.Message}"),
+                _ when DatabaseFailures.Is(e) => new StorageUnavailableException($"PostgreSQL is unavailable while writing {GrainName}: {e.Message}"),
                 _ => e,
             };
         }
+
+        if (next.Change is not null)
+        {
+            // Committed: the rows are in their tables, and the next write must not carry them again.
+            _record.State = next with { Change = null };
+        }
     }
 
-    /// <summary>Hands pending entries on; on failure they stay in the record for the next write or activation.</summary>
-    private async Task TryHandOffAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Arms the production reminder before the write when the record wants an earlier wake-up than the one armed, so a
+    /// crash after the write can only wake the grain early; true when it did (the write then needs no second arming).
+    /// </summary>
+    private async Task<bool> ArmBeforeWriteAsync(GrainRecord<TState> old, GrainRecord<TState> next)
     {
-        var stored = _record.State;
-        try
+        if (next.ClockId is not null || next.WakeAt is not { } wake || (old.WakeAt is { } before && before <= wake && old.ClockId is null))
         {
-            await Services.Records.HandOffAsync(GrainTypeName, GrainKey, stored.PendingHistory, stored.PendingNotifications, stored.PendingInvoices, cancellationToken);
-            _handedOffThrough = stored.LastSeq;
-            _invoicesHandedOff = stored.PendingInvoices.Count;
-            _handOffRetry?.Dispose();
-            _handOffRetry = null;
+            return false;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Whatever the failure, the entries stay in the record and are handed on at the next write, at the next
-            // activation, or by a retry every half minute while this activation lives; the committed change stands.
-            LogHandOffDeferred(_logger, GrainName, e.Message);
-            _handOffRetry ??= this.RegisterGrainTimer(TryHandOffAsync, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
-        }
+
+        await ArmReminderAsync(wake);
+        return true;
     }
 
-    /// <summary>An earlier wake-up is armed before the write, so a crash after the write can only wake the grain early.</summary>
-    private async Task ArmBeforeWriteAsync(GrainRecord<TState> old, GrainRecord<TState> next, CancellationToken cancellationToken)
-    {
-        if (next.WakeAt is not { } wake || (old.WakeAt is { } before && before <= wake && next.ClockId == old.ClockId))
-        {
-            return;
-        }
-
-        if (next.ClockId is { } clock)
-        {
-            await Services.Records.ScheduleNoLaterAsync(clock, GrainTypeName, GrainKey, wake, cancellationToken);
-        }
-        else
-        {
-            await ArmReminderAsync(wake);
-        }
-    }
-
-    /// <summary>After the write the wake-up is set to exactly what the record wants (a later one, or none).</summary>
+    /// <summary>After the write the reminder is set to exactly what the record wants (a later one, or none).</summary>
     private async Task ArmAfterWriteAsync(DateTimeOffset? before, DateTimeOffset? after, bool force, CancellationToken cancellationToken)
     {
         if (before == after && !force)
@@ -613,11 +577,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             return;
         }
 
-        if (_record.State.ClockId is { } clock)
-        {
-            await Services.Records.ScheduleExactlyAsync(clock, GrainTypeName, GrainKey, after, cancellationToken);
-        }
-        else if (after is { } wake)
+        if (after is { } wake)
         {
             await ArmReminderAsync(wake);
         }
@@ -630,6 +590,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
                     await this.UnregisterReminder(reminder, cancellationToken);
                 }
             });
+            _reminderRegistrations++;
         }
     }
 
@@ -642,6 +603,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     {
         var dueTime = wake - Services.Time.GetUtcNow();
         var minimum = Services.Options.MinimumWakeDelay;
+        _reminderRegistrations++;
         return GuardReminderAsync("arming", () => this.RegisterOrUpdateReminder(WakeReminder, dueTime < minimum ? minimum : dueTime, Services.Options.WakeRetryPeriod));
     }
 
@@ -653,7 +615,11 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     {
         try
         {
-            await GrainRecords.GuardAsync($"{what} the wake-up of {GrainName}", work);
+            await work();
+        }
+        catch (Exception e) when (e is not StorageUnavailableException && DatabaseFailures.Is(e))
+        {
+            throw new StorageUnavailableException($"PostgreSQL is unavailable while {what} the wake-up of {GrainName}: {Quoted.Cut(e.Message)}");
         }
         catch (ReminderException e)
         {
@@ -671,9 +637,6 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} finished the change {Method} (request {RequestId}) that stopped between its nested changes and its write")]
     private static partial void LogIntentCompleted(ILogger logger, string grain, string method, string requestId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Records of {Grain} stay pending until its next write or activation: {Reason}")]
-    private static partial void LogHandOffDeferred(ILogger logger, string grain, string reason);
 
     /// <summary>What the running change has produced so far.</summary>
     private sealed class Turn(TurnCause cause)

@@ -45,7 +45,7 @@ public sealed class InvoiceGrain(
     [PersistentState(InvoiceGrain.TypeName, SubscriptionsStorage.Name)] IPersistentState<GrainRecord<InvoiceState>> record,
     GrainServices services,
     IPaymentGateway gateway,
-    PaymentOptions payments) : RecordedGrain<InvoiceState>(record, services), IInvoiceGrain, IWakeableGrain
+    PaymentOptions payments) : RecordedGrain<InvoiceState>(record, services), IInvoiceGrain, IInvoiceOpeningGrain, IWakeableGrain
 {
     /// <summary>The grain type name under which invoices are stored and inspected (OPS-1).</summary>
     public const string TypeName = "invoice";
@@ -55,6 +55,23 @@ public sealed class InvoiceGrain(
 
     /// <inheritdoc />
     public Task<Invoice> GetAsync(CancellationToken cancellationToken = default) => InvoiceAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async Task OpenAsync(IssuedInvoice issued)
+    {
+        ArgumentNullException.ThrowIfNull(issued);
+        if (State.Invoice is not null)
+        {
+            return;
+        }
+
+        if (InvoiceKey.Of(issued.Invoice.AccountId, issued.Invoice.Number) != GrainKey)
+        {
+            throw new ArgumentException($"{GrainName} was handed invoice {issued.Invoice.Number} of account {Quoted.Of(issued.Invoice.AccountId)}.", nameof(issued));
+        }
+
+        await AdoptAsync(issued, CancellationToken.None);
+    }
 
     /// <inheritdoc />
     public override async Task<GrainInspection> InspectAsync(CancellationToken cancellationToken = default)
@@ -72,16 +89,17 @@ public sealed class InvoiceGrain(
         ArgumentNullException.ThrowIfNull(command);
         await InvoiceAsync(cancellationToken);
 
-        // Charges the invoice never recorded (a crash between the gateway's answer and the write) are recorded first, in a
-        // change of their own, so the balance checked below is the real one whatever this call's outcome.
+        // The account is read once for the whole payment. Charges the invoice never recorded (a crash between the
+        // gateway's answer and the write) are recorded first, in a change of their own, so the balance checked below is
+        // the real one whatever this call's outcome.
+        var account = await AccountAsync();
         await ChangeAsync("reconcile", async () =>
         {
-            await ReconcileAsync(await AccountAsync());
+            await ReconcileAsync(account);
             return true;
         }, cancellationToken, answersRequestId: false);
         return await ChangeAsync(nameof(PayAsync), async () =>
         {
-            var account = await AccountAsync();
             account.Authorize(actor, AccountAction.PayInvoices);
             var request = $":{CallContext.Caller}:{CallContext.RequestId ?? $"attempt-{RequireInvoice().Attempts.Count + 1}"}";
             string Key(int n) => $"{GrainKey}#{n}{request}";
@@ -94,16 +112,16 @@ public sealed class InvoiceGrain(
 
             var invoice = RequireInvoice();
             var amount = InvoiceLifecycle.CheckPayment(invoice, command.Amount, Now, payments.Policy);
-            var (token, method, methodId) = Method(account, command);
+            var source = account.ChargeSourceFor(command.PaymentMethodId, command.OneTimeCardToken, Now);
             var number = invoice.Attempts.Count + 1;
 
             // Once the gateway is asked, the change is carried through whatever the caller's deadline. The key is the
             // same on every retry of this request, so a crash between the gateway's answer and the write charges once.
             cancellationToken.ThrowIfCancellationRequested();
             var answer = await gateway.ChargeAsync(
-                new GatewayCharge(Key(number), GrainKey, token, amount.Amount, invoice.Currency.Code, $"Invoice {invoice.Number}"), CancellationToken.None);
+                new GatewayCharge(Key(number), GrainKey, source.GatewayToken, amount.Amount, invoice.Currency.Code, $"Invoice {invoice.Number}"), CancellationToken.None);
             Services.Probe.AfterCharge(GrainName);
-            var attempt = Attempt(number, amount, method, methodId, answer, actor.SubjectId) with { GatewayKey = Key(number) };
+            var attempt = Attempt(number, amount, source.Description, source.PaymentMethodId, answer, actor.SubjectId) with { GatewayKey = Key(number) };
             var outcome = InvoiceLifecycle.RecordAttempt(invoice, attempt);
             await ApplyAsync(outcome, account, attempt);
             return new PaymentResult(outcome.Invoice, attempt);
@@ -158,14 +176,14 @@ public sealed class InvoiceGrain(
 
         // As for a payment: charges the invoice never recorded are recorded first, in a change of their own, so the void
         // is decided on the real balance and its own outcome is the one stored for finishing it.
+        var account = await AccountAsync();
         await ChangeAsync("reconcile", async () =>
         {
-            await ReconcileAsync(await AccountAsync());
+            await ReconcileAsync(account);
             return true;
         }, cancellationToken, answersRequestId: false);
         return await ChangeAsync(nameof(VoidAsync), async () =>
         {
-            var account = await AccountAsync();
             account.Authorize(actor, AccountAction.VoidInvoices);
             var outcome = InvoiceLifecycle.Void(RequireInvoice(), actor.SubjectId, reason);
             cancellationToken.ThrowIfCancellationRequested();
@@ -234,18 +252,9 @@ public sealed class InvoiceGrain(
     private async Task AutopayAsync(Invoice invoice, DateTimeOffset slot, Account account)
     {
         var rest = InvoiceLifecycle.TakeAutopay(invoice);
-        string? skipped = null;
-        var method = account.ChargeableDefaultPaymentMethod(Now);
+        var (source, skipped) = account.AutopaySource(Now);
         Domain.Money.Money amount = default;
-        if (!account.AutopayEnabled)
-        {
-            skipped = "autopay is off";
-        }
-        else if (method is null)
-        {
-            skipped = "no chargeable default payment method";
-        }
-        else
+        if (source is not null)
         {
             try
             {
@@ -257,7 +266,7 @@ public sealed class InvoiceGrain(
             }
         }
 
-        if (skipped is not null || method is null)
+        if (skipped is not null || source is null)
         {
             State = State with { Invoice = rest, Revision = State.Revision + 1 };
             RecordHistory("autopay-skipped", invoice.Status.ToWireName(), invoice.Status.ToWireName(), new { Reason = skipped, Next = rest.AutopaySchedule.FirstOrDefault() });
@@ -266,10 +275,10 @@ public sealed class InvoiceGrain(
 
         var number = rest.Attempts.Count + 1;
         var answer = await gateway.ChargeAsync(
-            new GatewayCharge(AutopayKey(slot), GrainKey, method.GatewayToken, amount.Amount, rest.Currency.Code, $"Invoice {rest.Number} (autopay)"),
+            new GatewayCharge(AutopayKey(slot), GrainKey, source.GatewayToken, amount.Amount, rest.Currency.Code, $"Invoice {rest.Number} (autopay)"),
             CancellationToken.None);
         Services.Probe.AfterCharge(GrainName);
-        var attempt = Attempt(number, amount, method.Describe(), method.Id, answer, AutopayEvent) with { GatewayKey = AutopayKey(slot) };
+        var attempt = Attempt(number, amount, source.Description, source.PaymentMethodId, answer, AutopayEvent) with { GatewayKey = AutopayKey(slot) };
         var outcome = InvoiceLifecycle.RecordAttempt(rest, attempt);
         await ApplyAsync(outcome, account, attempt);
     }
@@ -439,39 +448,6 @@ public sealed class InvoiceGrain(
 
     private static string Amount(Domain.Money.Money money) => money.Amount.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// What to charge: a one-time card token (used for this payment only, never saved), the saved method named, or the
-    /// account's default method; an expired card is refused (ACC-3).
-    /// </summary>
-    private (string Token, string Description, string? MethodId) Method(Account account, PayInvoice command)
-    {
-        if (!string.IsNullOrWhiteSpace(command.OneTimeCardToken))
-        {
-            return !string.IsNullOrWhiteSpace(command.PaymentMethodId)
-                ? throw new ValidationException("payment_method_id", "Give either a saved payment method or a one-time card, not both.")
-                : (command.OneTimeCardToken.Trim(), "one-time card", null);
-        }
-
-        PaymentMethod saved;
-        if (!string.IsNullOrWhiteSpace(command.PaymentMethodId))
-        {
-            saved = account.PaymentMethods.FirstOrDefault(m => string.Equals(m.Id, command.PaymentMethodId.Trim(), StringComparison.Ordinal))
-                ?? throw new ValidationException("payment_method_id", $"Account {Quoted.Of(account.Id)} has no payment method {Quoted.Of(command.PaymentMethodId)}.");
-        }
-        else
-        {
-            saved = account.DefaultPaymentMethod
-                ?? throw new RuleViolationException("INV-3", $"Account {Quoted.Of(account.Id)} has no default payment method: name a saved method or pay with a one-time card.");
-        }
-
-        if (saved.IsExpiredOn(AccountTimeZone.LocalDate(Now, AccountTimeZone.Resolve(account.TimeZoneId))))
-        {
-            throw new RuleViolationException("ACC-3", $"{saved.Describe()} has expired: pay with another method.");
-        }
-
-        return (saved.GatewayToken, saved.Describe(), saved.Id);
-    }
-
     /// <summary>The invoice, adopted from the account's record first if this grain has none yet.</summary>
     private async Task<Invoice> InvoiceAsync(CancellationToken cancellationToken)
     {
@@ -486,10 +462,22 @@ public sealed class InvoiceGrain(
             throw new NotFoundException("Invoice", GrainKey);
         }
 
-        // Adoption is not the caller's change: it happens once whoever reads first, so it answers no request id.
-        return await ChangeAsync("adopt", async () =>
+        // An invoice its subscription never handed over (its call was lost) is read from its account's record of it.
+        return await AdoptAsync(await GrainFactory.GetGrain<IAccountLedgerGrain>(accountId).GetIssuedInvoiceAsync(number), cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes the invoice as its account issued it, and the account's test clock (CLOCK-1). Adoption is not the caller's
+    /// change: it happens once, whoever comes first, so it answers no request id.
+    /// </summary>
+    private Task<Invoice> AdoptAsync(IssuedInvoice issued, CancellationToken cancellationToken) =>
+        ChangeAsync("adopt", async () =>
         {
-            var issued = await GrainFactory.GetGrain<IAccountLedgerGrain>(accountId).GetIssuedInvoiceAsync(number);
+            if (State.Invoice is { } adopted)
+            {
+                return adopted;
+            }
+
             if (issued.ClockId is { } clockId)
             {
                 await BindToClockAsync(clockId, cancellationToken);
@@ -504,7 +492,6 @@ public sealed class InvoiceGrain(
             });
             return issued.Invoice;
         }, cancellationToken, answersRequestId: false);
-    }
 
     private Invoice RequireInvoice() => State.Invoice ?? throw new NotFoundException("Invoice", GrainKey);
 

@@ -18,7 +18,7 @@ internal static class SubscriptionBilling
     /// <summary>Issues the invoice and records the credits of <paramref name="decision"/>, each a nested call with its own derived request id; returns what was done.</summary>
     public static async Task<SubscriptionBillingResult> SettleAsync(
         IAccountLedgerGrain account, SubscriptionDecision decision, Currency currency, IReadOnlyList<DateTimeOffset> autopay, Func<Func<Task>, Task> nested,
-        Func<string, Task> openInvoice)
+        Func<Invoice, Task> openInvoice)
     {
         string? invoiceNumber = null;
         var credits = decision.Credits.ToList();
@@ -31,12 +31,13 @@ internal static class SubscriptionBilling
             }
             else if (!net.IsZero)
             {
-                string? issued = null;
-                await nested(async () => issued = (await account.IssueInvoiceAsync(new IssueInvoice(decision.Charges, autopay))).Number);
-                invoiceNumber = issued!;
+                Invoice? issued = null;
+                await nested(async () => issued = await account.IssueInvoiceAsync(new IssueInvoice(decision.Charges, autopay)));
+                invoiceNumber = issued!.Number;
 
-                // The new invoice becomes a grain at once, so it arms its own autopay and due-date wake-ups (INV-5, INV-6).
-                await openInvoice(invoiceNumber);
+                // The new invoice is handed to its grain at once, which arms its own autopay and due-date wake-ups (INV-5,
+                // INV-6) without reading it back from the account.
+                await openInvoice(issued);
             }
         }
 

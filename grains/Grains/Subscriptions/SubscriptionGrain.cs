@@ -242,13 +242,13 @@ public sealed class SubscriptionGrain(
     }
 
     /// <summary>
-    /// Makes a new invoice a grain, so it arms its own wake-ups (INV-5, INV-6): awaited in the turn that issues it. When a
-    /// stored change is finished later, the invoice may be in a turn of its own that calls this subscription (dunning), so
-    /// the call is sent without waiting for it: the two never wait on each other.
+    /// Hands a new invoice to its grain, so it arms its own wake-ups (INV-5, INV-6): awaited in the turn that issues it.
+    /// When a stored change is finished later, the invoice may be in a turn of its own that calls this subscription
+    /// (dunning), so the call is sent without waiting for it: the two never wait on each other.
     /// </summary>
-    private Task OpenInvoiceAsync(string invoiceKey)
+    private Task OpenInvoiceAsync(Invoice invoice, string? clockId)
     {
-        var opened = GrainFactory.GetGrain<IInvoiceGrain>(invoiceKey).GetAsync();
+        var opened = GrainFactory.GetGrain<IInvoiceOpeningGrain>(InvoiceKey.Of(invoice.AccountId, invoice.Number)).OpenAsync(new IssuedInvoice(invoice, clockId));
         if (!FinishingIntent)
         {
             return opened;
@@ -307,7 +307,7 @@ public sealed class SubscriptionGrain(
         var autopay = InvoiceLifecycle.AutopaySchedule(AutopayFrom(decision.State.BillingModel, inputs.Context.Zone), catalog.Product(decision.State.ProductId).AutopayRetryDays);
         var billing = await SubscriptionBilling.SettleAsync(
             Ledger(inputs.Account.Id), decision, inputs.Account.Currency, autopay, NestedAsync,
-            number => OpenInvoiceAsync(InvoiceKey.Of(inputs.Account.Id, number)));
+            invoice => OpenInvoiceAsync(invoice, inputs.Account.TestClockId));
         // SUB-4: after an upgrade, access to the new plan follows the payment of its invoice.
         var previous = State.Subscription;
         var awaiting = State.AwaitingPayment is { } waiting && !IsPaid(waiting.InvoiceNumber, inputs.Invoices) ? waiting : null;

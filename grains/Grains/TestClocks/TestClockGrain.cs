@@ -85,7 +85,7 @@ public sealed class TestClockGrain(
             ClockEvent? previous = null;
             try
             {
-                while (await Services.Records.NextClockEventAsync(GrainKey, target, CancellationToken.None) is { } next)
+                while (await Services.Tables.NextClockEventAsync(GrainKey, target, CancellationToken.None) is { } next)
                 {
                     if (next == previous)
                     {
@@ -114,7 +114,7 @@ public sealed class TestClockGrain(
                         // A poison event: counted, retried, then quarantined so the clock's later events are delivered.
                         var limit = Services.Options.ClockEventFailureLimit;
                         var reason = RichReason(e);
-                        var failures = await Services.Records.RecordClockEventFailureAsync(GrainKey, next, reason, limit, Services.Time.GetUtcNow(), CancellationToken.None);
+                        var failures = await Services.Tables.RecordClockEventFailureAsync(GrainKey, next, reason, limit, Services.Time.GetUtcNow(), CancellationToken.None);
                         if (failures >= limit)
                         {
                             RecordHistory("event-quarantined", null, null, new { next.GrainType, next.GrainKey, next.DueAt, Failures = failures, Reason = reason });
@@ -124,7 +124,7 @@ public sealed class TestClockGrain(
                         continue;
                     }
 
-                    await Services.Records.CompleteClockEventAsync(GrainKey, next, wakeAgain, CancellationToken.None);
+                    await Services.Tables.CompleteClockEventAsync(GrainKey, next, wakeAgain, CancellationToken.None);
                     delivered++;
                 }
             }

@@ -1,4 +1,5 @@
 using Subscriptions.Grpc.Api.Ops;
+using Subscriptions.Storage.Notifications;
 
 namespace Subscriptions.Silo.Notifications;
 
@@ -29,6 +30,7 @@ public static class NotificationServices
                 hook, provider.GetRequiredService<IHttpClientFactory>().CreateClient(WebhookClient), provider.GetRequiredService<TimeProvider>()));
         }
 
+        services.AddSingleton<NotificationTables>();
         services.AddSingleton<INotificationDeliveries, NotificationDeliveries>();
         services.AddHostedService<NotificationSender>();
         return services;

@@ -100,7 +100,7 @@ public sealed class WebhookTests(ApiServer server)
         options.Webhooks.Add(hook);
         options.Validate();
         var sink = new WebhookNotificationSink(hook, new HttpClient(), server.Cluster.Clock);
-        return new NotificationSender(server.Cluster.DataSource, [sink], options, server.Cluster.Clock, NullLogger<NotificationSender>.Instance);
+        return new NotificationSender(new Subscriptions.Storage.Notifications.NotificationTables(server.Cluster.DataSource), [sink], options, server.Cluster.Clock, NullLogger<NotificationSender>.Instance);
     }
 
     private async Task<SubscriptionKit> OpenAsync()

@@ -1,7 +1,8 @@
 using Npgsql;
 using Subscriptions.Grains;
+using Subscriptions.Grains.Payments;
 
-namespace Subscriptions.Grains.Payments;
+namespace Subscriptions.Storage.Payments;
 
 /// <summary>
 /// A deterministic payment gateway for development and tests, keeping its charges in its own table

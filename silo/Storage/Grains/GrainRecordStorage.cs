@@ -1,0 +1,225 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Runtime;
+using Orleans.Storage;
+using Subscriptions.Grains;
+using Subscriptions.Grains.Infrastructure;
+
+namespace Subscriptions.Storage.Grains;
+
+/// <summary>
+/// The grains' storage (<see cref="IGrainStorage"/>) on PostgreSQL: one row per grain in <c>grain_records</c>, keyed by
+/// grain type and key as given, the version as ETag. A write is one statement, so one transaction and one round trip:
+/// the record (replaced on its version, or created) and, when the state carries them (<see cref="IRecordWithChange"/>),
+/// the rows its change produced: history, outbox, issued invoices, the answered request id and a sandbox grain's
+/// wake-up. Each is stored only when the record was, so a write that loses a race stores nothing at all. A database
+/// that cannot be reached surfaces as <see cref="StorageUnavailableException"/>.
+/// </summary>
+public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorageSerializer serializer) : IGrainStorage
+{
+    /// <inheritdoc />
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ArgumentNullException.ThrowIfNull(grainState);
+        var key = grainId.Key.ToString();
+        return Database.GuardAsync($"reading {stateName}/{key}", async () =>
+        {
+            await using var command = dataSource.CreateCommand("SELECT version, payload FROM public.grain_records WHERE grain_type = $1 AND grain_key = $2");
+            command.Parameters.Add(new() { Value = stateName });
+            command.Parameters.Add(new() { Value = key });
+            await using var reader = await command.ExecuteReaderAsync();
+            if (!await reader.ReadAsync())
+            {
+                grainState.State = Activator.CreateInstance<T>();
+                grainState.ETag = null;
+                grainState.RecordExists = false;
+                return;
+            }
+
+            var version = reader.GetInt64(0);
+            grainState.State = serializer.Deserialize<T>(new BinaryData(reader.GetFieldValue<byte[]>(1)));
+            grainState.ETag = Etag(version);
+            grainState.RecordExists = true;
+        });
+    }
+
+    /// <inheritdoc />
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ArgumentNullException.ThrowIfNull(grainState);
+        var key = grainId.Key.ToString();
+        return Database.GuardAsync($"writing {stateName}/{key}; the change may or may not be stored. Retry with the same request id", async () =>
+        {
+            var expected = grainState.ETag is { } etag ? long.Parse(etag, System.Globalization.CultureInfo.InvariantCulture) : (long?)null;
+            var payload = serializer.Serialize(grainState.State).ToArray();
+            var change = (grainState.State as IRecordWithChange)?.Change;
+            await using var command = WriteCommand(stateName, key, expected, payload, change);
+            await using var connection = await dataSource.OpenConnectionAsync();
+            command.Connection = connection;
+            var written = await command.ExecuteScalarAsync();
+            if (written is not long version)
+            {
+                throw new InconsistentStateException(
+                    $"{stateName}/{key} was changed by another activation: its stored version is not {grainState.ETag ?? "absent"}.", "unknown", grainState.ETag ?? "");
+            }
+
+            grainState.ETag = Etag(version);
+            grainState.RecordExists = true;
+        });
+    }
+
+    /// <inheritdoc />
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ArgumentNullException.ThrowIfNull(grainState);
+        var key = grainId.Key.ToString();
+        return Database.GuardAsync($"clearing {stateName}/{key}", async () =>
+        {
+            if (grainState.ETag is { } etag)
+            {
+                await using var command = dataSource.CreateCommand("DELETE FROM public.grain_records WHERE grain_type = $1 AND grain_key = $2 AND version = $3");
+                command.Parameters.Add(new() { Value = stateName });
+                command.Parameters.Add(new() { Value = key });
+                command.Parameters.Add(new() { Value = long.Parse(etag, System.Globalization.CultureInfo.InvariantCulture) });
+                if (await command.ExecuteNonQueryAsync() != 1)
+                {
+                    throw new InconsistentStateException($"{stateName}/{key} was changed by another activation: its stored version is not {etag}.", "unknown", etag);
+                }
+            }
+
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+        });
+    }
+
+    private static string Etag(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The write as one statement of data-modifying CTEs: <c>written</c> replaces the record on its version (or creates
+    /// it), and every other part stores its rows only if <c>written</c> returned one. Parts with nothing to store are
+    /// left out, so the statement texts are few and each is prepared once per connection.
+    /// </summary>
+    private static NpgsqlCommand WriteCommand(string grainType, string grainKey, long? expected, byte[] payload, ChangeRows? change)
+    {
+        var command = new NpgsqlCommand();
+        var parameters = command.Parameters;
+        string Add(object? value, NpgsqlDbType? type = null)
+        {
+            var parameter = type is { } t ? new NpgsqlParameter { NpgsqlDbType = t, Value = value ?? DBNull.Value } : new NpgsqlParameter { Value = value ?? DBNull.Value };
+            parameters.Add(parameter);
+            return "$" + parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var type = Add(grainType);
+        var key = Add(grainKey);
+        var data = Add(payload, NpgsqlDbType.Bytea);
+        var sql = new StringBuilder();
+        sql.Append(expected is { } version
+            ? $"""
+              WITH written AS (
+                  UPDATE public.grain_records SET payload = {data}, version = version + 1, updated_at = now()
+                   WHERE grain_type = {type} AND grain_key = {key} AND version = {Add(version)}
+                  RETURNING version)
+              """
+            : $"""
+              WITH written AS (
+                  INSERT INTO public.grain_records (grain_type, grain_key, version, payload) VALUES ({type}, {key}, 1, {data})
+                  ON CONFLICT DO NOTHING
+                  RETURNING version)
+              """);
+
+        if (change is { History.Count: > 0 } withHistory)
+        {
+            var h = withHistory.History;
+            sql.Append($"""
+                ,
+                history AS (
+                    INSERT INTO public.grain_history (grain_type, grain_key, seq, version, at, cause_kind, cause_name, caller, request_id, change, from_state, to_state, payload)
+                    SELECT {type}, {key}, h.seq, h.version, h.at, h.cause_kind, h.cause_name, h.caller, h.request_id, h.change, h.from_state, h.to_state, h.payload::jsonb
+                      FROM unnest({Add(h.Select(e => e.Seq).ToArray())}::bigint[], {Add(h.Select(e => e.Version).ToArray())}::bigint[],
+                                  {Add(h.Select(e => e.At.ToUniversalTime()).ToArray())}::timestamptz[], {Add(h.Select(e => e.Cause.Kind).ToArray())}::text[],
+                                  {Add(h.Select(e => e.Cause.Name).ToArray())}::text[], {Add(h.Select(e => e.Cause.Caller).ToArray())}::text[],
+                                  {Add(h.Select(e => e.Cause.RequestId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)}::text[], {Add(h.Select(e => e.Change).ToArray())}::text[],
+                                  {Add(h.Select(e => e.From).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)}::text[], {Add(h.Select(e => e.To).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)}::text[],
+                                  {Add(h.Select(e => e.PayloadJson).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)}::text[])
+                           AS h(seq, version, at, cause_kind, cause_name, caller, request_id, change, from_state, to_state, payload)
+                     WHERE EXISTS (SELECT 1 FROM written))
+                """);
+        }
+
+        if (change is { Notifications.Count: > 0 } withNotifications)
+        {
+            var n = withNotifications.Notifications;
+            sql.Append($"""
+                ,
+                outbox AS (
+                    INSERT INTO public.outbox (grain_type, grain_key, seq, version, kind, payload, created_at)
+                    SELECT {type}, {key}, n.seq, n.version, n.kind, n.payload::jsonb, n.created_at
+                      FROM unnest({Add(n.Select(e => e.Seq).ToArray())}::bigint[], {Add(n.Select(e => e.Version).ToArray())}::bigint[],
+                                  {Add(n.Select(e => e.Kind).ToArray())}::text[], {Add(n.Select(e => e.PayloadJson).ToArray())}::text[],
+                                  {Add(n.Select(e => e.CreatedAt.ToUniversalTime()).ToArray())}::timestamptz[])
+                           WITH ORDINALITY AS n(seq, version, kind, payload, created_at, ord)
+                     WHERE EXISTS (SELECT 1 FROM written)
+                     ORDER BY n.ord)
+                """);
+        }
+
+        if (change is { Invoices.Count: > 0 } withInvoices)
+        {
+            var i = withInvoices.Invoices;
+            sql.Append($"""
+                ,
+                issued AS (
+                    INSERT INTO public.issued_invoices (account_id, number, clock_id, invoice, issued_at)
+                    SELECT i.account_id, i.number, i.clock_id, i.invoice::jsonb, i.issued_at
+                      FROM unnest({Add(i.Select(e => e.AccountId).ToArray())}::text[], {Add(i.Select(e => e.Number).ToArray())}::text[],
+                                  {Add(i.Select(e => e.ClockId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)}::text[], {Add(i.Select(e => e.InvoiceJson).ToArray())}::text[],
+                                  {Add(i.Select(e => e.IssuedAt.ToUniversalTime()).ToArray())}::timestamptz[])
+                           AS i(account_id, number, clock_id, invoice, issued_at)
+                     WHERE EXISTS (SELECT 1 FROM written))
+                """);
+        }
+
+        if (change?.Answer is { } answer)
+        {
+            sql.Append($"""
+                ,
+                answered AS (
+                    INSERT INTO public.answered_requests (grain_type, grain_key, answer_key, method, result, answered_at)
+                    SELECT {type}, {key}, {Add(answer.Key)}, {Add(answer.Method)}, {Add(answer.ResultJson)}, {Add(answer.AnsweredAt.ToUniversalTime())}
+                     WHERE EXISTS (SELECT 1 FROM written)
+                    ON CONFLICT DO NOTHING)
+                """);
+        }
+
+        if (change?.ClockWakeUp is { } wake)
+        {
+            // The row is rewritten only when its time moves, or to clear failures and lift a quarantine (CLOCK-1).
+            sql.Append(wake.DueAt is { } due
+                ? $"""
+                  ,
+                  woken AS (
+                      INSERT INTO public.test_clock_events (clock_id, grain_type, grain_key, due_at)
+                      SELECT {Add(wake.ClockId)}, {type}, {key}, {Add(Microseconds.Ceiling(due).ToUniversalTime())}
+                       WHERE EXISTS (SELECT 1 FROM written)
+                      ON CONFLICT (clock_id, grain_type, grain_key) DO UPDATE
+                         SET due_at = EXCLUDED.due_at, failures = 0, last_error = NULL, quarantined_at = NULL
+                       WHERE public.test_clock_events.due_at <> EXCLUDED.due_at
+                          OR public.test_clock_events.failures > 0
+                          OR public.test_clock_events.quarantined_at IS NOT NULL)
+                  """
+                : $"""
+                  ,
+                  woken AS (
+                      DELETE FROM public.test_clock_events
+                       WHERE clock_id = {Add(wake.ClockId)} AND grain_type = {type} AND grain_key = {key} AND EXISTS (SELECT 1 FROM written))
+                  """);
+        }
+
+        sql.Append("\nSELECT version FROM written");
+        command.CommandText = sql.ToString();
+        return command;
+    }
+}
