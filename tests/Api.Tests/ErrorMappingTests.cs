@@ -32,6 +32,9 @@ public sealed class ErrorMappingTests
             new Orleans.Runtime.OrleansException("Error from storage provider during ReadStateAsync", new StorageUnavailableException("PostgreSQL is unavailable while reading account/acc-1")),
             new AggregateException(new StorageUnavailableException("PostgreSQL is unavailable while writing account/acc-1")),
             new Orleans.Runtime.SiloUnavailableException("silo S127.0.0.1:11111 is dead"),
+
+            // A driver failure no storage layer translated (found by the chaos run: a charge's commit cut mid-way).
+            new Npgsql.NpgsqlException("Exception while reading from stream", new EndOfStreamException("Attempted to read past the end of the stream.")),
         ];
 
         var answers = failures.Select(f => _mapper.Map(f, _context)).ToList();

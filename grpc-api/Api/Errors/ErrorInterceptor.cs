@@ -134,6 +134,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                     // The silo holding the grain stopped or stopped answering (SiloUnavailableException included): the call
                     // may have run there, and the grain moves to another silo once that one is declared dead.
                     return SiloUnavailableMessage;
+                case System.Data.Common.DbException or System.Net.Sockets.SocketException:
+                    // A database failure no storage layer translated: an outage all the same, never INTERNAL.
+                    return $"The database is unavailable: {Quoted.Cut(e.Message)}. Retry with the same request id.";
                 case AggregateException { InnerExceptions.Count: 1 } aggregate:
                     return Unavailable(aggregate.InnerExceptions[0]);
             }

@@ -1,5 +1,6 @@
 using Npgsql;
 using Subscriptions.Grains;
+using Subscriptions.Grains.Infrastructure;
 using Subscriptions.Grains.Payments;
 
 namespace Subscriptions.Storage.Payments;
@@ -21,9 +22,45 @@ namespace Subscriptions.Storage.Payments;
 public sealed class SimulatedPaymentGateway(NpgsqlDataSource dataSource) : IPaymentGateway
 {
     /// <inheritdoc />
-    public async Task<GatewayResult> ChargeAsync(GatewayCharge charge, CancellationToken cancellationToken)
+    public Task<GatewayResult> ChargeAsync(GatewayCharge charge, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(charge);
+        return ReachableAsync(() => ChargeCoreAsync(charge, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public Task<GatewayResult> ConfirmAsync(string reference, CancellationToken cancellationToken) =>
+        ReachableAsync(() => SettleAsync(reference, confirm: true, cancellationToken));
+
+    /// <inheritdoc />
+    public Task<GatewayResult> CancelAsync(string reference, CancellationToken cancellationToken) =>
+        ReachableAsync(() => SettleAsync(reference, confirm: false, cancellationToken));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<GatewayChargeRecord>> ListChargesAsync(string invoiceKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(invoiceKey);
+        return ReachableAsync(() => ListChargesCoreAsync(invoiceKey, cancellationToken));
+    }
+
+    /// <summary>
+    /// Runs one gateway operation; its store out of reach at any step (connecting, a statement, the commit) is the
+    /// gateway unreachable, which callers retry under the same key, never a failure of the call.
+    /// </summary>
+    private static async Task<T> ReachableAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (Exception e) when (e is not PaymentGatewayUnavailableException && DatabaseFailures.Is(e))
+        {
+            throw new PaymentGatewayUnavailableException($"The payment gateway is unreachable: {e.Message}");
+        }
+    }
+
+    private async Task<GatewayResult> ChargeCoreAsync(GatewayCharge charge, CancellationToken cancellationToken)
+    {
         var (status, reason) = Decide(charge.Token);
         var reference = "sim_" + Guid.NewGuid().ToString("N");
         await using var connection = await OpenAsync(cancellationToken);
@@ -78,18 +115,8 @@ public sealed class SimulatedPaymentGateway(NpgsqlDataSource dataSource) : IPaym
         return Result(next, reference, storedReason);
     }
 
-    /// <inheritdoc />
-    public Task<GatewayResult> ConfirmAsync(string reference, CancellationToken cancellationToken) =>
-        SettleAsync(reference, confirm: true, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<GatewayResult> CancelAsync(string reference, CancellationToken cancellationToken) =>
-        SettleAsync(reference, confirm: false, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<GatewayChargeRecord>> ListChargesAsync(string invoiceKey, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<GatewayChargeRecord>> ListChargesCoreAsync(string invoiceKey, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(invoiceKey);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
             """
@@ -174,15 +201,5 @@ public sealed class SimulatedPaymentGateway(NpgsqlDataSource dataSource) : IPaym
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await dataSource.OpenConnectionAsync(cancellationToken);
-        }
-        catch (NpgsqlException e)
-        {
-            throw new PaymentGatewayUnavailableException($"The payment gateway is unreachable: {e.Message}");
-        }
-    }
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => await dataSource.OpenConnectionAsync(cancellationToken);
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Subscriptions.Grpc.Api.Auth;
+using Subscriptions.Chaos;
 using Subscriptions.TestHost;
 using Xunit.Abstractions;
 using Proto = Subscriptions.Grpc.Api.V1;

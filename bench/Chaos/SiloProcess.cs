@@ -4,11 +4,12 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 
-namespace Subscriptions.Silo.Tests.Failover;
+namespace Subscriptions.Chaos;
 
 /// <summary>
-/// The built silo (subscriptions-silo.dll next to the tests) running as its own process, so that a test can freeze it
-/// (SIGSTOP), let it go on (SIGCONT) or kill it (SIGKILL). Disposing always lets a frozen silo go on and kills it.
+/// The built silo (subscriptions-silo.dll next to the calling assembly: its project references the silo project)
+/// running as its own process, so that a test or the chaos run can freeze it (SIGSTOP), let it go on (SIGCONT) or kill
+/// it (SIGKILL). Disposing always lets a frozen silo go on and kills it.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
@@ -49,16 +50,16 @@ public sealed class SiloProcess : IAsyncDisposable
         var silo = Path.Combine(AppContext.BaseDirectory, "subscriptions-silo.dll");
         if (!File.Exists(silo))
         {
-            throw new InvalidOperationException($"The built silo is not at {silo}; the test project references the silo project, which puts it there.");
+            throw new InvalidOperationException($"The built silo is not at {silo}; a project that starts silos references the silo project, which puts it there.");
         }
 
-        var grpcPort = TestHost.FreePorts.Next();
-        var siloPort = TestHost.FreePorts.Next();
+        var grpcPort = Ports.Next();
+        var siloPort = Ports.Next();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in (string[])
             [
                 silo, "run", "--Grpc:Address=127.0.0.1", $"--Grpc:Port={grpcPort}", "--Cluster:AdvertisedAddress=127.0.0.1",
-                $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={TestHost.FreePorts.Next()}", .. settings,
+                $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={Ports.Next()}", .. settings,
             ])
         {
             start.ArgumentList.Add(argument);
@@ -187,5 +188,17 @@ public sealed class SiloProcess : IAsyncDisposable
                 _output.Dequeue();
             }
         }
+    }
+}
+
+/// <summary>Free TCP ports on the loopback interface.</summary>
+public static class Ports
+{
+    /// <summary>A port nothing listens on right now.</summary>
+    public static int Next()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
