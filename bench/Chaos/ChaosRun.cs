@@ -151,9 +151,9 @@ public static class ChaosRun
             await silos.CallAsync(i + 1, channel => new Proto.AccountService.AccountServiceClient(channel).AddCardAsync(card, holder, Deadline()).ResponseAsync);
         });
 
-        // On the real clock every subscription's billing starts at one instant, after the last one is created: the
-        // accounts' rate sets how long the subscriptions will take.
-        var billingStart = sandbox ? (DateTimeOffset?)null : DateTimeOffset.UtcNow + (setUp.Elapsed * 0.75) + TimeSpan.FromSeconds(20);
+        // On the real clock every subscription's billing starts at one instant, after the last one is created: twice the
+        // accounts' time, and half a minute more, is past the subscriptions' (a start already passed would be refused).
+        var billingStart = sandbox ? (DateTimeOffset?)null : DateTimeOffset.UtcNow + (setUp.Elapsed * 2) + TimeSpan.FromSeconds(30);
         await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, async (i, _) =>
         {
             var buy = new Proto.CreateSubscriptionRequest
@@ -182,13 +182,13 @@ public static class ChaosRun
             return silos.CallAsync(c, channel => new Proto.TestClockService.TestClockServiceClient(channel).AdvanceTestClockAsync(advance, ops, DateTime.UtcNow.AddMinutes(5)).ResponseAsync);
         }).ToList();
 
-        await WaitForAsync(check, Charged, target / 4, options.Guard, burst);
+        await WaitForAsync(check, Charged, target / 4, options.Guard, burst, silos);
         await doomed.KillAsync();
         silos.Kill(doomed);
         var killedAt = burst.Elapsed;
         options.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chaos: silo b killed at {killedAt.TotalSeconds:F1} s"));
 
-        await WaitForAsync(check, Charged, target / 2, options.Guard, burst);
+        await WaitForAsync(check, Charged, target / 2, options.Guard, burst, silos);
         await options.DatabaseDown();
         options.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chaos: database away at {burst.Elapsed.TotalSeconds:F1} s for {options.Outage.TotalSeconds:F0} s"));
         await Task.Delay(options.Outage);
@@ -197,9 +197,9 @@ public static class ChaosRun
         var recovered = Stopwatch.StartNew();
 
         await Task.WhenAll(advances);
-        await WaitForAsync(check, Charged, target, options.Guard, burst);
-        await WaitForAsync(check, "SELECT count(*) FROM public.grain_history WHERE grain_type = 'invoice' AND change = 'paid-in-full'", target, options.Guard, burst);
-        await WaitForAsync(check, "SELECT -count(*) FROM public.notification_deliveries WHERE state = 'pending'", 0, options.Guard, burst);
+        await WaitForAsync(check, Charged, target, options.Guard, burst, silos);
+        await WaitForAsync(check, "SELECT count(*) FROM public.grain_history WHERE grain_type = 'invoice' AND change = 'paid-in-full'", target, options.Guard, burst, silos);
+        await WaitForAsync(check, "SELECT -count(*) FROM public.notification_deliveries WHERE state = 'pending'", 0, options.Guard, burst, silos);
         var drained = burst.Elapsed;
         var drainAfterRecovery = recovered.Elapsed;
 
@@ -243,10 +243,11 @@ public static class ChaosRun
     private static string Tail(string output) => output.Length > 200_000 ? output[^200_000..] : output;
 
     /// <summary>Polls <paramref name="sql"/> until it reaches <paramref name="target"/>; a database away meanwhile is waited out.</summary>
-    private static async Task WaitForAsync(NpgsqlDataSource check, string sql, long target, TimeSpan guard, Stopwatch since)
+    private static async Task WaitForAsync(NpgsqlDataSource check, string sql, long target, TimeSpan guard, Stopwatch since, Silos silos)
     {
         while (true)
         {
+            silos.ThrowIfOneDied();
             try
             {
                 if (await CountAsync(check, sql) >= target)
@@ -282,6 +283,15 @@ public static class ChaosRun
 
         public void Kill(SiloProcess silo) => _killed = silo;
 
+        /// <summary>Throws, with its output, when a silo that was not killed has exited.</summary>
+        public void ThrowIfOneDied()
+        {
+            if (all.FirstOrDefault(s => s.HasExited && !ReferenceEquals(s, _killed)) is { } dead)
+            {
+                throw new InvalidOperationException($"Silo {dead.Name} exited with code {dead.ExitCode} without being killed:\n{Tail(dead.Output())}");
+            }
+        }
+
         public IReadOnlyDictionary<string, int> Refusals() => new Dictionary<string, int>(_refusals, StringComparer.Ordinal);
 
         public async Task<T> CallAsync<T>(int turn, Func<GrpcChannel, Task<T>> call)
@@ -300,6 +310,7 @@ public static class ChaosRun
                 }
                 catch (RpcException e) when (Retryable.Contains(e.StatusCode) && attempt < 10_000)
                 {
+                    ThrowIfOneDied();
                     _refusals.AddOrUpdate(e.StatusCode.ToString(), 1, (_, count) => count + 1);
                     await Task.Delay(TimeSpan.FromMilliseconds(200));
                 }

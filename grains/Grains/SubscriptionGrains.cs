@@ -23,6 +23,7 @@ public static class SubscriptionGrains
         services.TryAddSingleton<TaxCalculator>();
         services.TryAddSingleton(options ?? new GrainRecordOptions());
         services.TryAddSingleton<HandOffProbe>();
+        services.TryAddSingleton<WakeUpSlots>();
         services.TryAddSingleton<GrainServices>();
         services.TryAddSingleton(new GrainClock(TimeProvider.System));
         services.TryAddSingleton<PaymentOptions>();

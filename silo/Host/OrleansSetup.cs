@@ -21,6 +21,12 @@ namespace Subscriptions.Silo;
 /// </summary>
 public static class OrleansSetup
 {
+    /// <summary>The service key of membership's own data source (disposed with the host).</summary>
+    public const string MembershipDataSource = "membership";
+
+    /// <summary>Connections membership may hold: heartbeats, table reads and votes, one or two at a time.</summary>
+    public const int MembershipPoolSize = 4;
+
     /// <summary>Configures <paramref name="silo"/> on <paramref name="dataSource"/>; <paramref name="clustering"/> false leaves cluster identity, endpoints and membership to the caller (test clusters).</summary>
     public static ISiloBuilder UseSubscriptionsCluster(this ISiloBuilder silo, NpgsqlDataSource dataSource, SiloSettings settings, bool clustering = true)
     {
@@ -35,10 +41,15 @@ public static class OrleansSetup
                 o.ServiceId = settings.ServiceId;
             });
             silo.ConfigureEndpoints(settings.AdvertisedIPAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+            // Membership has a small connection pool of its own: a burst that takes every connection of the grains' pool
+            // must not hold up the heartbeats and votes that keep the silos in the cluster (docs/runtime.md, "Cluster").
+            var membership = ServiceDataSource.Create(
+                new NpgsqlConnectionStringBuilder(settings.ConnectionString) { MaxPoolSize = MembershipPoolSize, ApplicationName = "subscriptions-membership" }.ConnectionString);
+            silo.Services.AddKeyedSingleton(MembershipDataSource, (_, _) => membership);
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = OrleansAdoNet.Invariant;
-                o.DataSource = dataSource;
+                o.DataSource = membership;
             });
 
             // A silo that stops answering is voted dead after Cluster:MissedProbesLimit missed probes of Cluster:ProbeTimeout

@@ -82,7 +82,7 @@ public static class SiloProgram
         var dataSource = ServiceDataSource.Create(settings.ConnectionString);
         builder.Services.AddSingleton(settings);
         builder.Services.AddHostedService<DatabaseStartup>();
-        builder.Services.AddSingleton(configuration.GetSection(GrainRecordOptions.SectionName).Get<GrainRecordOptions>() ?? new GrainRecordOptions());
+        builder.Services.AddSingleton((configuration.GetSection(GrainRecordOptions.SectionName).Get<GrainRecordOptions>() ?? new GrainRecordOptions()).Validate());
         builder.Services.AddSingleton(configuration.GetSection(PaymentOptions.SectionName).Get<PaymentOptions>() ?? new PaymentOptions());
         builder.UseOrleans(silo => silo.UseSubscriptionsCluster(dataSource, settings));
         builder.Services.AddNotifications(configuration);

@@ -37,6 +37,59 @@ public sealed class GrainRecordOptions
 
     /// <summary>The most due events one wake-up handles before it re-arms itself at once (a long outage is caught up in steps).</summary>
     public int MaxEventsPerWake { get; set; } = 100;
+
+    /// <summary>
+    /// The most reminder ticks a silo runs at once. Orleans fires every due reminder at its time, all at once after a
+    /// burst falls due; each tick's changes take database connections and threads, so the rest wait for a slot.
+    /// </summary>
+    public int MaxConcurrentWakeUps { get; set; } = 64;
+
+    /// <summary>How long a tick waits for a slot before it is put off to its reminder's next tick (one period later).</summary>
+    public TimeSpan WakeUpQueueWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Refuses settings the grains cannot run with, naming the setting and what it must be.</summary>
+    public GrainRecordOptions Validate()
+    {
+        string? problem =
+            MaxConcurrentWakeUps is < 1 or > 10_000 ? $"Grains:MaxConcurrentWakeUps must be from 1 to 10000 (got {MaxConcurrentWakeUps})."
+            : WakeUpQueueWait < TimeSpan.Zero || WakeUpQueueWait > TimeSpan.FromMinutes(1) ? $"Grains:WakeUpQueueWait must be from 00:00:00 to 00:01:00 (got {WakeUpQueueWait})."
+            : MaxEventsPerWake < 1 ? $"Grains:MaxEventsPerWake must be 1 or more (got {MaxEventsPerWake})."
+            : ClockEventFailureLimit < 1 ? $"Grains:ClockEventFailureLimit must be 1 or more (got {ClockEventFailureLimit})."
+            : RequestIdRetention <= TimeSpan.Zero || IntentRecoveryDelay <= TimeSpan.Zero || MinimumWakeDelay < TimeSpan.Zero
+                ? "Grains:RequestIdRetention and Grains:IntentRecoveryDelay must be positive, Grains:MinimumWakeDelay not negative."
+            : WakeRetryPeriod < TimeSpan.FromMinutes(1) ? $"Grains:WakeRetryPeriod must be at least 00:01:00, the shortest reminder period Orleans allows (got {WakeRetryPeriod})."
+            : null;
+        return problem is null ? this : throw new InvalidOperationException(problem);
+    }
+}
+
+/// <summary>
+/// The silo's wake-up slots (<see cref="GrainRecordOptions.MaxConcurrentWakeUps"/>). A tick waits a bounded time for
+/// one and otherwise gives up, so two grains waking each other can never hold each other's slots.
+/// </summary>
+public sealed class WakeUpSlots(GrainRecordOptions options) : IDisposable
+{
+    private readonly SemaphoreSlim _slots = new(options.MaxConcurrentWakeUps, options.MaxConcurrentWakeUps);
+
+    /// <summary>A slot, released when disposed, or null when none came free in time.</summary>
+    public async Task<IDisposable?> TryEnterAsync() =>
+        await _slots.WaitAsync(options.WakeUpQueueWait) ? new Slot(_slots) : null;
+
+    /// <inheritdoc />
+    public void Dispose() => _slots.Dispose();
+
+    private sealed class Slot(SemaphoreSlim slots) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                slots.Release();
+            }
+        }
+    }
 }
 
 /// <summary>
@@ -67,8 +120,11 @@ public sealed class GrainClock(TimeProvider time)
 }
 
 /// <summary>What every grain of this service is built with.</summary>
-public sealed class GrainServices(IGrainTables tables, GrainClock clock, GrainRecordOptions options, HandOffProbe probe, ILoggerFactory loggers)
+public sealed class GrainServices(IGrainTables tables, GrainClock clock, GrainRecordOptions options, HandOffProbe probe, WakeUpSlots wakeUps, ILoggerFactory loggers)
 {
+    /// <summary>The silo's wake-up slots.</summary>
+    public WakeUpSlots WakeUps { get; } = wakeUps;
+
     /// <summary>The tables the grains' changes are committed into, and the test clocks' schedules.</summary>
     public IGrainTables Tables { get; } = tables;
 

@@ -115,9 +115,21 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             GrainTypeName, GrainKey, stored.Version, _record.Etag, JsonSerializer.Serialize(stored.Value, DomainJson.Options), stored.ClockId, stored.UpdatedAt, wakeUps, history);
     }
 
-    /// <summary>An Orleans reminder tick (production clock): does every event due by the silo's time, then re-arms.</summary>
+    /// <summary>
+    /// An Orleans reminder tick (production clock): does every event due by the silo's time, then re-arms. A silo runs
+    /// at most <see cref="GrainRecordOptions.MaxConcurrentWakeUps"/> ticks at once: when every slot stays busy for
+    /// <see cref="GrainRecordOptions.WakeUpQueueWait"/>, the tick is put off to the reminder's next one, so a burst of
+    /// due reminders (the first of the month) never takes more database connections and threads than the silo has.
+    /// </summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        using var slot = await Services.WakeUps.TryEnterAsync();
+        if (slot is null)
+        {
+            LogWakeUpPutOff(_logger, GrainName);
+            return;
+        }
+
         await FinishIntentAsync();
         if (_record.State.ClockId is not null)
         {
@@ -628,6 +640,9 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     }
 
     private Turn RequireTurn() => _turn ?? throw new InvalidOperationException($"{GrainName} is not in a change; state, history and notifications change only inside one.");
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Grain} put its wake-up off to its reminder's next tick: the silo's wake-up slots are all busy")]
+    private static partial void LogWakeUpPutOff(ILogger logger, string grain);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} keeps an unfinished change until its reminder or next call finishes it: {Reason}")]
     private static partial void LogIntentDeferred(ILogger logger, string grain, string reason);
