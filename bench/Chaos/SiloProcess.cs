@@ -68,6 +68,9 @@ public sealed class SiloProcess : IAsyncDisposable
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var process = Process.Start(start) ?? throw new InvalidOperationException($"dotnet {silo} did not start.");
         var started = new SiloProcess(name, process, grpcPort, siloPort);
+
+        // A run stopped from outside (SIGTERM, Ctrl+C) takes its silos with it instead of leaving them running.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => started.KillNow();
         process.OutputDataReceived += (_, line) => started.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => started.Keep(line.Data);
         process.BeginOutputReadLine();
@@ -152,6 +155,21 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private void KillNow()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
     }
 
     private async Task SignalAsync(string signal)

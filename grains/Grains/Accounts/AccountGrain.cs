@@ -161,7 +161,7 @@ public sealed class AccountGrain(
         });
     }
 
-    /// <summary>Scrubs the personal data already handed on and announces the erasure, without the erased values (ACC-8, NOT-1).</summary>
+    /// <summary>Scrubs the personal data earlier changes committed to the history and outbox, and announces the erasure without the erased values (ACC-8, NOT-1).</summary>
     private async Task EraseAsync(Actor actor, ErasePersonalData erase, AccountDecision decision, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

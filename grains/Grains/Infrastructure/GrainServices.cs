@@ -44,8 +44,11 @@ public sealed class GrainRecordOptions
     /// </summary>
     public int MaxConcurrentWakeUps { get; set; } = 64;
 
-    /// <summary>How long a tick waits for a slot before it is put off to its reminder's next tick (one period later).</summary>
-    public TimeSpan WakeUpQueueWait { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long a tick waits for a slot before it is put off to its reminder's next tick (one period later); under the
+    /// grain call timeout (Cluster:ResponseTimeout, 30 s), so the reminder service never sees the tick time out.
+    /// </summary>
+    public TimeSpan WakeUpQueueWait { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Refuses settings the grains cannot run with, naming the setting and what it must be.</summary>
     public GrainRecordOptions Validate()
@@ -134,7 +137,7 @@ public sealed class GrainServices(IGrainTables tables, GrainClock clock, GrainRe
     /// <summary>Retention and wake-up settings.</summary>
     public GrainRecordOptions Options { get; } = options;
 
-    /// <summary>The hand-off probe (tests).</summary>
+    /// <summary>The commit and charge probe (tests).</summary>
     public HandOffProbe Probe { get; } = probe;
 
     /// <summary>Where grains log.</summary>
