@@ -29,6 +29,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     private DateTimeOffset _now;
     private StoredAnswer? _lastAnswer;
     private int _reminderRegistrations;
+    private DateTimeOffset? _recoveryArmedFor;
 
     /// <summary>Creates the grain on its stored record.</summary>
     protected RecordedGrain(IPersistentState<GrainRecord<TState>> record, GrainServices services)
@@ -249,9 +250,14 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         var old = _record.State;
         var siloNow = Services.Time.GetUtcNow();
         var recoverAt = siloNow + Services.Options.IntentRecoveryDelay;
-        if (old.ClockId is not null || turn.ClockId is not null || old.WakeAt is not { } wake || wake > recoverAt)
+        if (_recoveryArmedFor is { } armed && armed <= recoverAt && armed > siloNow)
         {
-            await ArmReminderAsync(recoverAt);
+            // The reminder an earlier change armed for its recovery fires by then: the grain is woken in time.
+            turn.IntentArmed = true;
+        }
+        else if (old.ClockId is not null || turn.ClockId is not null || old.WakeAt is not { } wake || wake > recoverAt)
+        {
+            await ArmReminderAsync(recoverAt, recovery: true);
             turn.IntentArmed = true;
         }
 
@@ -526,11 +532,13 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         var armedBefore = await ArmBeforeWriteAsync(old, next);
         await WriteRecordAsync(old, next);
         _lastAnswer = answer ?? _lastAnswer;
-        if (clockId is null && !armedBefore)
+        if (clockId is null && !armedBefore && !(turn.IntentArmed && _recoveryArmedFor is not null))
         {
-            // A reminder an intent armed for its recovery is set back to what the record wants.
             await ArmAfterWriteAsync(old.WakeAt, wakeAt, force: turn.IntentArmed, CancellationToken.None);
         }
+
+        // A reminder armed for an intent's recovery is left to fire: its tick, finding nothing due, sets the reminder to
+        // what the record wants then, so a run of changes within the recovery delay arms one reminder, not two each.
 
         Services.Probe.AfterWrite(GrainName);
     }
@@ -572,8 +580,11 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     /// </summary>
     private async Task<bool> ArmBeforeWriteAsync(GrainRecord<TState> old, GrainRecord<TState> next)
     {
-        if (next.ClockId is not null || next.WakeAt is not { } wake || (old.WakeAt is { } before && before <= wake && old.ClockId is null))
+        if (next.ClockId is not null || next.WakeAt is not { } wake || (old.WakeAt is { } before && before <= wake && old.ClockId is null)
+            || _recoveryArmedFor is { } recovery && recovery <= wake)
         {
+            // Nothing earlier is wanted than what is armed: the stored wake-up, or an intent's recovery reminder (whose
+            // tick sets the reminder to what the record wants).
             return false;
         }
 
@@ -603,6 +614,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
                 }
             });
             _reminderRegistrations++;
+            _recoveryArmedFor = null;
         }
     }
 
@@ -611,12 +623,14 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     /// seconds ahead (<see cref="GrainRecordOptions.MinimumWakeDelay"/>): Orleans schedules a reminder whose start time
     /// has passed by the time its row is written at the next period boundary, not at once.
     /// </summary>
-    private Task ArmReminderAsync(DateTimeOffset wake)
+    private async Task ArmReminderAsync(DateTimeOffset wake, bool recovery = false)
     {
         var dueTime = wake - Services.Time.GetUtcNow();
         var minimum = Services.Options.MinimumWakeDelay;
         _reminderRegistrations++;
-        return GuardReminderAsync("arming", () => this.RegisterOrUpdateReminder(WakeReminder, dueTime < minimum ? minimum : dueTime, Services.Options.WakeRetryPeriod));
+        _recoveryArmedFor = null;
+        await GuardReminderAsync("arming", () => this.RegisterOrUpdateReminder(WakeReminder, dueTime < minimum ? minimum : dueTime, Services.Options.WakeRetryPeriod));
+        _recoveryArmedFor = recovery ? wake : null;
     }
 
     /// <summary>
