@@ -532,13 +532,13 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         var armedBefore = await ArmBeforeWriteAsync(old, next);
         await WriteRecordAsync(old, next);
         _lastAnswer = answer ?? _lastAnswer;
+
+        // A reminder armed for an intent's recovery is left to fire: its tick, finding nothing due, sets the reminder to
+        // what the record wants then, so a run of changes within the recovery delay arms one reminder, not two each.
         if (clockId is null && !armedBefore && !(turn.IntentArmed && _recoveryArmedFor is not null))
         {
             await ArmAfterWriteAsync(old.WakeAt, wakeAt, force: turn.IntentArmed, CancellationToken.None);
         }
-
-        // A reminder armed for an intent's recovery is left to fire: its tick, finding nothing due, sets the reminder to
-        // what the record wants then, so a run of changes within the recovery delay arms one reminder, not two each.
 
         Services.Probe.AfterWrite(GrainName);
     }
