@@ -54,7 +54,10 @@ public interface IRecordWithChange
 /// Everything a change produced besides the grain's state, committed by the storage in the same transaction as the
 /// state or not at all: history entries with their cause (OPS-1), notifications for the outbox (NOT-1), invoices the
 /// account issued (INV-1), the answer to the change's request id (IDEM-1) and, for a sandbox grain, its wake-up on its
-/// test clock (CLOCK-1).
+/// test clock (CLOCK-1). Its lists hold one change's output only, never accumulated: the entries of one decision
+/// (bounded by the domain's history of that decision), its notifications, and at most the one invoice the change
+/// issued. They are never serialized into the record, and the grain drops them once the write commits, so a grain
+/// that has made 10,000 changes writes what a new one writes.
 /// </summary>
 public sealed record ChangeRows(
     IReadOnlyList<HistoryEntry> History,
