@@ -1,4 +1,3 @@
-using Subscriptions.Grpc.Api.Documents;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -9,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Subscriptions.Domain.Catalog;
 using Subscriptions.Grpc.Api.Accounts;
 using Subscriptions.Grpc.Api.Auth;
+using Subscriptions.Grpc.Api.Documents;
 using Subscriptions.Grpc.Api.Edge;
 using Subscriptions.Grpc.Api.Errors;
 using Subscriptions.Grpc.Api.Invoices;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -9,7 +10,6 @@ using Subscriptions.Grains.Payments;
 using Subscriptions.Storage;
 using Subscriptions.Storage.Grains;
 using Subscriptions.Storage.Payments;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Subscriptions.Silo;
 

@@ -1,12 +1,12 @@
 using System.Net;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Subscriptions.Domain.Catalog;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Subscriptions.Grpc.Api;
-using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Grains.Infrastructure;
 using Subscriptions.Grains.Payments;
+using Subscriptions.Grpc.Api;
+using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Silo.Notifications;
 using Subscriptions.Storage;
 using Subscriptions.Storage.Payments;

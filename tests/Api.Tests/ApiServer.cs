@@ -1,18 +1,18 @@
-using Subscriptions.Grpc.Api.Ops;
-using Subscriptions.Silo.Notifications;
 using System.Net;
+using Grpc.AspNetCore.Server;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Subscriptions.Grpc.Api;
-using Grpc.AspNetCore.Server;
-using Grpc.Net.Client;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Subscriptions.Grpc.Api.Auth;
+using Subscriptions.Grpc.Api.Ops;
+using Subscriptions.Silo.Notifications;
 using Subscriptions.TestHost;
 
 namespace Subscriptions.Api.Tests;

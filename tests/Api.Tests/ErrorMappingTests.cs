@@ -1,8 +1,14 @@
 using Google.Rpc;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
-using Subscriptions.Grpc.Api.Errors;
 using Subscriptions.Grains;
+using Subscriptions.Domain.Accounts;
+using Subscriptions.Grains.Accounts;
+using Subscriptions.Grains.Invoices;
+using Subscriptions.Grains.SubscriptionLifecycle;
+using Subscriptions.Grains.TestClocks;
+using Subscriptions.Grpc.Api.Errors;
+using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;
 
@@ -62,6 +68,35 @@ public sealed class ErrorMappingTests
         Assert.Equal((ErrorInterceptor.InternalMessage, ErrorInterceptor.InternalMessage), (cycle.Status.Detail, invariant.Status.Detail));
         Assert.Null(invariant.GetRpcStatus());
     }
+
+    [Fact]
+    public void IDEM_1_a_reused_request_id_names_the_first_change_by_the_gRPC_method_the_contracts_declare_for_every_change_a_caller_can_make()
+    {
+        var changes = typeof(IAccountGrain).Assembly.GetTypes()
+            .Where(t => t.IsInterface && t.GetInterfaces().Contains(typeof(Orleans.IGrainWithStringKey)))
+            .SelectMany(grain => grain.GetMethods()
+                .Where(m => m.Name != "GetAsync" && m.GetParameters().Any(p => p.ParameterType == typeof(Actor)) && m.Name != nameof(IAccountGrain.ChangeAsync))
+                .Select(m => (Type: GrainTypeOf(grain), Change: m.Name)))
+            .Concat(typeof(AccountCommand).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(AccountCommand)) && !t.IsAbstract).Select(t => (Type: "account", Change: t.Name)))
+            .Concat([(Type: "testclock", Change: nameof(ITestClockGrain.CreateAsync)), (Type: "testclock", Change: nameof(ITestClockGrain.AdvanceAsync))])
+            .ToList();
+        var declared = new[] { Proto.AccountService.Descriptor, Proto.SubscriptionService.Descriptor, Proto.InvoiceService.Descriptor, Proto.TestClockService.Descriptor }
+            .SelectMany(s => s.Methods.Select(m => $"{s.Name}/{m.Name}"))
+            .ToHashSet();
+
+        var named = changes.Select(c => (c, Message: _mapper.Map(new RequestIdReusedException($"{c.Type}/k-1", "r-1", c.Change, c.Change), _context).Status.Detail)).ToList();
+
+        Assert.True(changes.Count > 40, $"only {changes.Count} changes found");
+        Assert.All(named, n => Assert.Contains(declared, d => n.Message.Contains($"already used for {d};", StringComparison.Ordinal)));
+    }
+
+    private static string GrainTypeOf(Type grain) => grain.Name switch
+    {
+        nameof(IAccountGrain) => "account",
+        nameof(ISubscriptionGrain) => "subscription",
+        nameof(IInvoiceGrain) => "invoice",
+        _ => grain.Name,
+    };
 
     private sealed class Context(string method) : ServerCallContext
     {

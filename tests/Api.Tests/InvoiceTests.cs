@@ -1,11 +1,10 @@
-using Subscriptions.TestHost;
+using Grpc.Core;
 using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Invoices;
-using Subscriptions.Domain.Money;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Invoices;
-using Grpc.Core;
-using Money = Subscriptions.Domain.Money.Money;
+using Subscriptions.TestHost;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;

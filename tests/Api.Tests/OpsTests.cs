@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Subscriptions.Domain.Subscriptions;
 using Grpc.Core;
+using Subscriptions.Domain.Subscriptions;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;

@@ -1,8 +1,8 @@
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Catalog;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Invoices;
-using Subscriptions.Domain.Money;
 using Subscriptions.Domain.Subscriptions;
 
 namespace Subscriptions.Domain.Tests;

@@ -29,18 +29,18 @@ public sealed class BoundedFuzzRunTests(ITestOutputHelper output) : IAsyncLifeti
 
     private const int Calls = 4000;
 
-    private TestDatabase database = null!;
+    private TestDatabase _database = null!;
 
-    public async Task InitializeAsync() => database = await TestDatabase.CreateAsync(nameof(BoundedFuzzRunTests));
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync(nameof(BoundedFuzzRunTests));
 
-    public async Task DisposeAsync() => await database.DisposeAsync();
+    public async Task DisposeAsync() => await _database.DisposeAsync();
 
     [Fact]
     public async Task a_bounded_fuzz_run_gets_no_INTERNAL_or_UNKNOWN_no_long_message_no_echo_and_health_stays_SERVING()
     {
         await using var app = SiloProgram.Build(
         [
-            $"--ConnectionStrings:Subscriptions={database.ConnectionString}",
+            $"--ConnectionStrings:Subscriptions={_database.ConnectionString}",
             "--Grpc:Address=127.0.0.1",
             "--Grpc:Port=0",
             "--Silo:StartupAttempts=1",

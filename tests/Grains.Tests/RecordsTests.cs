@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Orleans.Runtime;
 using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Grains.Accounts;
@@ -10,7 +11,6 @@ using Subscriptions.Grains.Ops;
 using Subscriptions.Grains.SubscriptionLifecycle;
 using Subscriptions.Grains.TestClocks;
 using Subscriptions.TestHost;
-using Money = Subscriptions.Domain.Money.Money;
 
 namespace Subscriptions.Grains.Tests;
 
@@ -141,7 +141,7 @@ public sealed class RecordsTests : IAsyncLifetime
     {
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         return new IssueInvoice([new ChargeLine(
-            InvoiceLineKind.SubscriptionCharge, "Pro, monthly", 1, new Money(10m, Subscriptions.Domain.Money.Currency.Usd),
+            InvoiceLineKind.SubscriptionCharge, "Pro, monthly", 1, new Money(10m, Subscriptions.Domain.Currencies.Currency.Usd),
             Period: new BillingPeriod(start, start.AddMonths(1)), SubscriptionId: "sub-1")]);
     }
 

@@ -1,13 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Subscriptions.Domain.Accounts;
-using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Accounts.Payments;
 using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
-using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Invoices;
 using Subscriptions.Grains.Accounts;
-using Money = Subscriptions.Domain.Money.Money;
 
 namespace Subscriptions.Grains.Tests;
 

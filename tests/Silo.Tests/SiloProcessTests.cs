@@ -1,13 +1,13 @@
 using System.Security.Claims;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Subscriptions.Domain.Accounts;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Orleans.Configuration;
+using Subscriptions.Domain.Accounts;
 using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.TestHost;
 
@@ -17,11 +17,11 @@ namespace Subscriptions.Silo.Tests;
 public sealed class SiloProcessTests : IAsyncLifetime
 {
     private const string SigningKey = "c2lsby1wcm9jZXNzLXRlc3RzLXNpZ25pbmcta2V5LTMyYnl0ZXM=";
-    private TestDatabase database = null!;
+    private TestDatabase _database = null!;
 
-    public async Task InitializeAsync() => database = await TestDatabase.CreateAsync(nameof(SiloProcessTests));
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync(nameof(SiloProcessTests));
 
-    public async Task DisposeAsync() => await database.DisposeAsync();
+    public async Task DisposeAsync() => await _database.DisposeAsync();
 
     private string[] Settings(string connectionString) =>
     [
@@ -52,8 +52,8 @@ public sealed class SiloProcessTests : IAsyncLifetime
         var first = new StringWriter();
         var second = new StringWriter();
 
-        Assert.Equal(0, await SiloProgram.RunAsync(["migrate", .. Settings(database.ConnectionString)], first, TextWriter.Null));
-        Assert.Equal(0, await SiloProgram.RunAsync(["migrate", .. Settings(database.ConnectionString)], second, TextWriter.Null));
+        Assert.Equal(0, await SiloProgram.RunAsync(["migrate", .. Settings(_database.ConnectionString)], first, TextWriter.Null));
+        Assert.Equal(0, await SiloProgram.RunAsync(["migrate", .. Settings(_database.ConnectionString)], second, TextWriter.Null));
 
         Assert.StartsWith("Applied ", first.ToString(), StringComparison.Ordinal);
         Assert.Contains("0001_orleans, 0002_records", first.ToString(), StringComparison.Ordinal);
@@ -63,11 +63,11 @@ public sealed class SiloProcessTests : IAsyncLifetime
     [Fact]
     public async Task when_the_schema_is_newer_than_the_release_then_the_silo_exits_4_naming_both_versions()
     {
-        Assert.Equal(0, await SiloProgram.RunAsync(["migrate", .. Settings(database.ConnectionString)], TextWriter.Null, TextWriter.Null));
-        await database.ScalarAsync<int>("INSERT INTO schema_version (version, name, checksum) VALUES (9000, 'future', 'x')");
+        Assert.Equal(0, await SiloProgram.RunAsync(["migrate", .. Settings(_database.ConnectionString)], TextWriter.Null, TextWriter.Null));
+        await _database.ScalarAsync<int>("INSERT INTO schema_version (version, name, checksum) VALUES (9000, 'future', 'x')");
         var error = new StringWriter();
 
-        var exit = await SiloProgram.RunAsync(["migrate", .. Settings(database.ConnectionString)], TextWriter.Null, error);
+        var exit = await SiloProgram.RunAsync(["migrate", .. Settings(_database.ConnectionString)], TextWriter.Null, error);
 
         Assert.Equal(SiloProgram.SchemaMismatch, exit);
         Assert.Contains("schema is at version 9000", error.ToString(), StringComparison.Ordinal);
@@ -85,7 +85,7 @@ public sealed class SiloProcessTests : IAsyncLifetime
     [Fact]
     public async Task when_the_silo_runs_then_health_answers_serving_over_grpc_and_the_schema_is_migrated()
     {
-        await using var app = SiloProgram.Build(Settings(database.ConnectionString));
+        await using var app = SiloProgram.Build(Settings(_database.ConnectionString));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         using var channel = GrpcChannel.ForAddress(address);
@@ -93,16 +93,16 @@ public sealed class SiloProcessTests : IAsyncLifetime
         var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
-        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM schema_version WHERE version = 1"));
+        Assert.Equal(1L, await _database.ScalarAsync<long>("SELECT count(*) FROM schema_version WHERE version = 1"));
         await app.StopAsync();
     }
 
     [Fact]
     public async Task when_PostgreSQL_stops_answering_then_health_is_NOT_SERVING_and_once_it_is_back_SERVING()
     {
-        var server = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
+        var server = new Npgsql.NpgsqlConnectionStringBuilder(_database.ConnectionString);
         await using var proxy = new TcpProxy(server.Host!, server.Port);
-        var proxied = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 2, Pooling = false };
+        var proxied = new Npgsql.NpgsqlConnectionStringBuilder(_database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 2, Pooling = false };
         await using var app = SiloProgram.Build(Settings(proxied.ConnectionString));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -145,7 +145,7 @@ public sealed class SiloProcessTests : IAsyncLifetime
         var error = new StringWriter();
         try
         {
-            var exit = await SiloProgram.RunAsync(["run", .. Settings(database.ConnectionString), $"--Catalog:Path={catalog}"], TextWriter.Null, error);
+            var exit = await SiloProgram.RunAsync(["run", .. Settings(_database.ConnectionString), $"--Catalog:Path={catalog}"], TextWriter.Null, error);
 
             Assert.Equal(SiloProgram.BadConfiguration, exit);
             Assert.Contains("broken", error.ToString(), StringComparison.Ordinal);
@@ -161,7 +161,7 @@ public sealed class SiloProcessTests : IAsyncLifetime
     {
         var error = new StringWriter();
 
-        var exit = await SiloProgram.RunAsync(["run", .. Settings(database.ConnectionString), "--Grpc:Address=localhost"], TextWriter.Null, error);
+        var exit = await SiloProgram.RunAsync(["run", .. Settings(_database.ConnectionString), "--Grpc:Address=localhost"], TextWriter.Null, error);
 
         Assert.Equal(SiloProgram.BadConfiguration, exit);
         Assert.Contains("Grpc:Address \"localhost\" is not an IP address", error.ToString(), StringComparison.Ordinal);
@@ -172,7 +172,7 @@ public sealed class SiloProcessTests : IAsyncLifetime
     {
         await using var app = SiloProgram.Build(
         [
-            .. Settings(database.ConnectionString),
+            .. Settings(_database.ConnectionString),
             "--Cluster:ProbeTimeout=00:00:03", "--Cluster:MissedProbesLimit=4", "--Cluster:DeathVotes=2", "--Cluster:ResponseTimeout=00:01:00",
         ]);
 
@@ -191,7 +191,7 @@ public sealed class SiloProcessTests : IAsyncLifetime
     {
         var error = new StringWriter();
 
-        var exit = await SiloProgram.RunAsync(["run", .. Settings(database.ConnectionString), "--Cluster:ProbeTimeout=00:00:00"], TextWriter.Null, error);
+        var exit = await SiloProgram.RunAsync(["run", .. Settings(_database.ConnectionString), "--Cluster:ProbeTimeout=00:00:00"], TextWriter.Null, error);
 
         Assert.Equal(SiloProgram.BadConfiguration, exit);
         Assert.Contains("Cluster:ProbeTimeout", error.ToString(), StringComparison.Ordinal);

@@ -10,39 +10,39 @@ namespace Subscriptions.Storage.Tests;
 /// <summary>One database and one silo (storage through a shared NpgsqlDataSource) for the grain storage tests.</summary>
 public sealed class StorageCluster : IAsyncLifetime
 {
-    private TestDatabase? database;
-    private TestSilo? silo;
+    private TestDatabase? _database;
+    private TestSilo? _silo;
 
-    public TestDatabase Database => database ?? throw new InvalidOperationException("Not started.");
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("Not started.");
 
-    public TestSilo Silo => silo ?? throw new InvalidOperationException("Not started.");
+    public TestSilo Silo => _silo ?? throw new InvalidOperationException("Not started.");
 
     public string ServiceId { get; } = $"storage-{Guid.NewGuid():N}";
 
     public async Task InitializeAsync()
     {
-        database = await TestDatabase.CreateMigratedAsync("storage");
-        silo = await StartSiloAsync();
+        _database = await TestDatabase.CreateMigratedAsync("storage");
+        _silo = await StartSiloAsync();
     }
 
     /// <summary>Stops the silo and starts a fresh one on the same database: every activation and cache is gone.</summary>
     public async Task RestartAsync()
     {
         await Silo.DisposeAsync();
-        silo = null;
-        silo = await StartSiloAsync();
+        _silo = null;
+        _silo = await StartSiloAsync();
     }
 
     public async Task DisposeAsync()
     {
-        if (silo is not null)
+        if (_silo is not null)
         {
-            await silo.DisposeAsync();
+            await _silo.DisposeAsync();
         }
 
-        if (database is not null)
+        if (_database is not null)
         {
-            await database.DisposeAsync();
+            await _database.DisposeAsync();
         }
     }
 

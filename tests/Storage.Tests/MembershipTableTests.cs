@@ -14,17 +14,17 @@ namespace Subscriptions.Storage.Tests;
 /// <summary>One migrated database for driving the ADO.NET membership table directly, without silos.</summary>
 public sealed class MembershipDatabase : IAsyncLifetime
 {
-    private TestDatabase? database;
+    private TestDatabase? _database;
 
-    public TestDatabase Database => database ?? throw new InvalidOperationException("Not started.");
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("Not started.");
 
-    public async Task InitializeAsync() => database = await TestDatabase.CreateMigratedAsync("membershiptable");
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateMigratedAsync("membershiptable");
 
     public async Task DisposeAsync()
     {
-        if (database is not null)
+        if (_database is not null)
         {
-            await database.DisposeAsync();
+            await _database.DisposeAsync();
         }
     }
 }

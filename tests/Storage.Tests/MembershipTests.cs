@@ -14,9 +14,9 @@ namespace Subscriptions.Storage.Tests;
 /// <summary>Two silos forming one cluster on one database, with short membership timings.</summary>
 public sealed class TwoSiloCluster : IAsyncLifetime
 {
-    private TestDatabase? database;
+    private TestDatabase? _database;
 
-    public TestDatabase Database => database ?? throw new InvalidOperationException("Not started.");
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("Not started.");
 
     public string ClusterId { get; } = $"cluster-{Guid.NewGuid():N}";
 
@@ -35,7 +35,7 @@ public sealed class TwoSiloCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        database = await TestDatabase.CreateMigratedAsync("membership");
+        _database = await TestDatabase.CreateMigratedAsync("membership");
         Silos.Add(await TestSilo.StartAsync(Database, ClusterId, ServiceId, configure: ShortTimings));
         Silos.Add(await TestSilo.StartAsync(Database, ClusterId, ServiceId, configure: ShortTimings));
     }
@@ -47,9 +47,9 @@ public sealed class TwoSiloCluster : IAsyncLifetime
             await silo.DisposeAsync();
         }
 
-        if (database is not null)
+        if (_database is not null)
         {
-            await database.DisposeAsync();
+            await _database.DisposeAsync();
         }
     }
 }
@@ -172,9 +172,9 @@ public sealed class MembershipTests(TwoSiloCluster cluster) : IClassFixture<TwoS
 /// </summary>
 public sealed class SeverableMembershipTable(IMembershipTable inner) : IMembershipTable
 {
-    private volatile bool severed;
+    private volatile bool _severed;
 
-    public void Sever() => severed = true;
+    public void Sever() => _severed = true;
 
     public Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken = default) =>
         Guard(() => inner.InitializeMembershipTableAsync(tryInitTableVersion, cancellationToken));
@@ -218,7 +218,7 @@ public sealed class SeverableMembershipTable(IMembershipTable inner) : IMembersh
     public Task UpdateIAmAlive(MembershipEntry entry) => UpdateIAmAliveAsync(entry);
 #pragma warning restore CS0618
 
-    private Task<T> Guard<T>(Func<Task<T>> call) => severed ? Task.FromException<T>(new IOException("The database connection was lost.")) : call();
+    private Task<T> Guard<T>(Func<Task<T>> call) => _severed ? Task.FromException<T>(new IOException("The database connection was lost.")) : call();
 
-    private Task Guard(Func<Task> call) => severed ? Task.FromException(new IOException("The database connection was lost.")) : call();
+    private Task Guard(Func<Task> call) => _severed ? Task.FromException(new IOException("The database connection was lost.")) : call();
 }

@@ -35,7 +35,7 @@ public interface IProfileGrain : IGrainWithStringKey
 
 public sealed class ProfileGrain([PersistentState("profile")] IPersistentState<ProfileState> profile) : Grain, IProfileGrain
 {
-    private readonly Guid activationId = Guid.NewGuid();
+    private readonly Guid _activationId = Guid.NewGuid();
 
     public Task<ProfileView> Get() => Task.FromResult(View());
 
@@ -60,7 +60,7 @@ public sealed class ProfileGrain([PersistentState("profile")] IPersistentState<P
         return Task.CompletedTask;
     }
 
-    private ProfileView View() => new(profile.State.Name, profile.State.Writes, profile.Etag, profile.RecordExists, activationId);
+    private ProfileView View() => new(profile.State.Name, profile.State.Writes, profile.Etag, profile.RecordExists, _activationId);
 }
 
 /// <summary>A second grain type whose keys overlap the profile grain's, kept apart by its own state name.</summary>

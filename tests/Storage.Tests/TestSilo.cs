@@ -4,10 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
-using Orleans.Serialization;
-using Subscriptions.Grains;
 using Orleans.Providers;
+using Orleans.Serialization;
 using Orleans.Storage;
+using Subscriptions.Grains;
 using Subscriptions.Storage.Grains;
 
 namespace Subscriptions.Storage.Tests;

@@ -3,15 +3,15 @@ namespace Subscriptions.TestHost;
 /// <summary>A clock that moves only when told to; timers created on it fire when it is advanced past their due time.</summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
-    private readonly Lock gate = new();
-    private readonly List<ManualTimer> timers = [];
-    private DateTimeOffset now = start;
+    private readonly Lock _gate = new();
+    private readonly List<ManualTimer> _timers = [];
+    private DateTimeOffset _now = start;
 
     public override DateTimeOffset GetUtcNow()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return now;
+            return _now;
         }
     }
 
@@ -20,24 +20,24 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
         DateTimeOffset target;
-        lock (gate)
+        lock (_gate)
         {
-            target = now + delta;
+            target = _now + delta;
         }
 
         while (true)
         {
             ManualTimer? next;
-            lock (gate)
+            lock (_gate)
             {
-                next = timers.Where(t => t.DueAt <= target).MinBy(t => t.DueAt);
+                next = _timers.Where(t => t.DueAt <= target).MinBy(t => t.DueAt);
                 if (next is null)
                 {
-                    now = target;
+                    _now = target;
                     return;
                 }
 
-                now = next.DueAt > now ? next.DueAt : now;
+                _now = next.DueAt > _now ? next.DueAt : _now;
                 next.Reschedule();
             }
 
@@ -54,20 +54,20 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
     private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
     {
-        private TimeSpan period = Timeout.InfiniteTimeSpan;
+        private TimeSpan _period = Timeout.InfiniteTimeSpan;
 
         public DateTimeOffset DueAt { get; private set; }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            lock (owner.gate)
+            lock (owner._gate)
             {
-                owner.timers.Remove(this);
-                this.period = period;
+                owner._timers.Remove(this);
+                _period = period;
                 if (dueTime != Timeout.InfiniteTimeSpan)
                 {
-                    DueAt = owner.now + dueTime;
-                    owner.timers.Add(this);
+                    DueAt = owner._now + dueTime;
+                    owner._timers.Add(this);
                 }
             }
 
@@ -77,11 +77,11 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
         /// <summary>Called under the owner's lock: re-arms a periodic timer or removes a one-shot one.</summary>
         public void Reschedule()
         {
-            owner.timers.Remove(this);
-            if (period != Timeout.InfiniteTimeSpan && period > TimeSpan.Zero)
+            owner._timers.Remove(this);
+            if (_period != Timeout.InfiniteTimeSpan && _period > TimeSpan.Zero)
             {
-                DueAt += period;
-                owner.timers.Add(this);
+                DueAt += _period;
+                owner._timers.Add(this);
             }
         }
 
@@ -89,9 +89,9 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
         public void Dispose()
         {
-            lock (owner.gate)
+            lock (owner._gate)
             {
-                owner.timers.Remove(this);
+                owner._timers.Remove(this);
             }
         }
 

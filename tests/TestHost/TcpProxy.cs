@@ -9,52 +9,52 @@ namespace Subscriptions.TestHost;
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly string targetHost;
-    private readonly int targetPort;
-    private readonly CancellationTokenSource stopping = new();
-    private readonly Lock gate = new();
-    private readonly List<TcpClient> open = [];
-    private readonly Task accepting;
-    private volatile bool cut;
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly string _targetHost;
+    private readonly int _targetPort;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private readonly List<TcpClient> _open = [];
+    private readonly Task _accepting;
+    private volatile bool _cut;
 
     public TcpProxy(string targetHost, int targetPort)
     {
-        this.targetHost = targetHost;
-        this.targetPort = targetPort;
-        listener.Start();
-        accepting = AcceptAsync();
+        _targetHost = targetHost;
+        _targetPort = targetPort;
+        _listener.Start();
+        _accepting = AcceptAsync();
     }
 
     /// <summary>The local port to connect to instead of the target.</summary>
-    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>Drops every open connection and refuses new ones until <see cref="Restore"/>.</summary>
     public void Cut()
     {
-        cut = true;
-        lock (gate)
+        _cut = true;
+        lock (_gate)
         {
-            foreach (var client in open)
+            foreach (var client in _open)
             {
                 client.Close();
             }
 
-            open.Clear();
+            _open.Clear();
         }
     }
 
     /// <summary>Forwards new connections again.</summary>
-    public void Restore() => cut = false;
+    public void Restore() => _cut = false;
 
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync();
-        listener.Stop();
+        await _stopping.CancelAsync();
+        _listener.Stop();
         Cut();
         try
         {
-            await accepting;
+            await _accepting;
         }
         catch (OperationCanceledException)
         {
@@ -64,19 +64,19 @@ public sealed class TcpProxy : IAsyncDisposable
 
     private async Task AcceptAsync()
     {
-        while (!stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             TcpClient client;
             try
             {
-                client = await listener.AcceptTcpClientAsync(stopping.Token);
+                client = await _listener.AcceptTcpClientAsync(_stopping.Token);
             }
             catch (Exception e) when (e is ObjectDisposedException or SocketException or OperationCanceledException)
             {
                 return;
             }
 
-            if (cut)
+            if (_cut)
             {
                 client.Close();
                 continue;
@@ -91,14 +91,14 @@ public sealed class TcpProxy : IAsyncDisposable
         var upstream = new TcpClient();
         try
         {
-            await upstream.ConnectAsync(targetHost, targetPort, stopping.Token);
-            lock (gate)
+            await upstream.ConnectAsync(_targetHost, _targetPort, _stopping.Token);
+            lock (_gate)
             {
-                open.Add(client);
-                open.Add(upstream);
+                _open.Add(client);
+                _open.Add(upstream);
             }
 
-            using var both = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             var up = client.GetStream().CopyToAsync(upstream.GetStream(), both.Token);
             var down = upstream.GetStream().CopyToAsync(client.GetStream(), both.Token);
             await Task.WhenAny(up, down);

@@ -1,5 +1,5 @@
-using Subscriptions.Domain.Accounts;
 using Orleans;
+using Subscriptions.Domain.Accounts;
 
 namespace Subscriptions.Grains.Accounts;
 
@@ -32,6 +32,6 @@ public sealed record AccountSnapshot(
     [property: Id(0)] Account Account,
     [property: Id(1)] IReadOnlyList<string> SubscriptionIds,
     [property: Id(2)] IReadOnlyList<string> InvoiceNumbers,
-    [property: Id(3)] Subscriptions.Domain.Money.Money UnappliedCredit,
+    [property: Id(3)] Subscriptions.Domain.Currencies.Money UnappliedCredit,
     [property: Id(4)] IReadOnlyList<Subscriptions.Domain.Invoices.InvoiceLedgerEntry> Invoices,
     [property: Id(5)] Subscriptions.Domain.Invoices.AccountBalances Balances);

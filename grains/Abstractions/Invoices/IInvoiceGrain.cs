@@ -1,6 +1,6 @@
+using Orleans;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Invoices;
-using Orleans;
 
 namespace Subscriptions.Grains.Invoices;
 

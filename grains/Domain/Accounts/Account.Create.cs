@@ -1,6 +1,6 @@
 using Subscriptions.Domain.Accounts.Validation;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
-using Subscriptions.Domain.Money;
 
 namespace Subscriptions.Domain.Accounts;
 

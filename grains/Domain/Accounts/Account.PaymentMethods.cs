@@ -1,7 +1,7 @@
 using Subscriptions.Domain.Accounts.Payments;
 using Subscriptions.Domain.Accounts.Validation;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
-using Subscriptions.Domain.Money;
 
 namespace Subscriptions.Domain.Accounts;
 

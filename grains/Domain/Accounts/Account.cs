@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Subscriptions.Domain.Accounts.Payments;
 using Subscriptions.Domain.Billing;
-using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Currencies;
 
 namespace Subscriptions.Domain.Accounts;
 

@@ -1,9 +1,8 @@
 using Subscriptions.Domain.Billing;
-using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Currencies;
 
 namespace Subscriptions.Domain.Catalog;
 
-using Money = Money.Money;
 
 /// <summary>A plan of a product: its rank (higher is an upgrade) and per-seat prices.</summary>
 public sealed record Plan(string Id, string Name, int Rank, PriceList Prices)

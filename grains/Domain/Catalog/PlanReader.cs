@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Subscriptions.Domain.Billing;
-using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Currencies;
 
 namespace Subscriptions.Domain.Catalog;
 

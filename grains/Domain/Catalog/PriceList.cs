@@ -1,10 +1,9 @@
 using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
-using Subscriptions.Domain.Money;
 
 namespace Subscriptions.Domain.Catalog;
 
-using Money = Money.Money;
 
 /// <summary>Per-seat prices of one plan for each billing frequency and currency (price of one full period).</summary>
 public sealed record PriceList(IReadOnlyDictionary<BillingFrequency, IReadOnlyDictionary<string, decimal>> Prices)

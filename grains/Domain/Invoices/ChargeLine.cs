@@ -1,9 +1,8 @@
 using Subscriptions.Domain.Billing;
-using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Currencies;
 
 namespace Subscriptions.Domain.Invoices;
 
-using Money = Money.Money;
 
 /// <summary>
 /// A charge or credit a subscription decision wants on an invoice, still exact (not rounded).

@@ -1,8 +1,7 @@
-using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Currencies;
 
 namespace Subscriptions.Domain.Invoices;
 
-using Money = Money.Money;
 
 /// <summary>An issued invoice (INV-1): lines, subtotal, tax, total, amount paid and balance in the account's currency.</summary>
 public sealed record Invoice

@@ -1,10 +1,9 @@
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
-using Subscriptions.Domain.Money;
 using Subscriptions.Domain.Tax;
 
 namespace Subscriptions.Domain.Invoices;
 
-using Money = Money.Money;
 
 /// <summary>
 /// Turns the charge lines of subscription decisions into an open invoice (INV-1): finalises (rounds) each line once,

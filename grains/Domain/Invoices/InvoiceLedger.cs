@@ -1,6 +1,7 @@
+using Subscriptions.Domain.Currencies;
+
 namespace Subscriptions.Domain.Invoices;
 
-using Money = Money.Money;
 
 /// <summary>
 /// What an account knows of one of its invoices (ACC-6): amounts, due date and status, as the invoice last reported

@@ -1,11 +1,11 @@
 using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Subscriptions;
 using static Subscriptions.Domain.Invoices.InvoiceEvent;
 
 namespace Subscriptions.Domain.Invoices;
 
-using Money = Money.Money;
 
 /// <summary>One transition an invoice went through, as its history records it.</summary>
 public sealed record InvoiceStep(InvoiceStatus From, InvoiceEvent Event, InvoiceStatus To, string Description);

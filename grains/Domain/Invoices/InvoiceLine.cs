@@ -1,9 +1,8 @@
 using Subscriptions.Domain.Billing;
-using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Currencies;
 
 namespace Subscriptions.Domain.Invoices;
 
-using Money = Money.Money;
 
 /// <summary>A finalised invoice line: its amount is rounded half away from zero to the currency's minor unit (INV-1).</summary>
 public sealed record InvoiceLine(

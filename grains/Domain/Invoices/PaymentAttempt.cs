@@ -1,6 +1,7 @@
+using Subscriptions.Domain.Currencies;
+
 namespace Subscriptions.Domain.Invoices;
 
-using Money = Money.Money;
 
 /// <summary>Where a payment attempt stands (INV-3, INV-4).</summary>
 public enum PaymentAttemptStatus

@@ -1,5 +1,5 @@
 using Subscriptions.Domain.Accounts;
-using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Currencies;
 
 namespace Subscriptions.Domain.Subscriptions;
 

@@ -1,10 +1,10 @@
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Catalog;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Invoices;
 
 namespace Subscriptions.Domain.Subscriptions;
 
-using Money = Money.Money;
 
 /// <summary>Prices and describes the charge lines of a subscription.</summary>
 internal static class Pricing

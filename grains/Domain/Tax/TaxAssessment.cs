@@ -1,8 +1,7 @@
-using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Currencies;
 
 namespace Subscriptions.Domain.Tax;
 
-using Money = Money.Money;
 
 /// <summary>One tax amount on an invoice, rounded to the currency's minor unit.</summary>
 public sealed record TaxAmount(string Name, decimal Rate, Money Amount);

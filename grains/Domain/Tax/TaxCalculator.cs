@@ -1,8 +1,7 @@
-using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Currencies;
 
 namespace Subscriptions.Domain.Tax;
 
-using Money = Money.Money;
 
 /// <summary>
 /// Computes tax on an invoice subtotal from the billing address (INV-2, TAX-1). Each component is applied to the

@@ -1,14 +1,14 @@
-using Orleans;
-using Subscriptions.Domain;
 using System.Globalization;
 using System.Text.Json;
+using Orleans;
+using Subscriptions.Domain;
 using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Tax;
-using Subscriptions.Grains.Invoices;
 using Subscriptions.Grains.Infrastructure;
-using Money = Subscriptions.Domain.Money.Money;
+using Subscriptions.Grains.Invoices;
 
 namespace Subscriptions.Grains.Accounts;
 

@@ -1,6 +1,6 @@
 using Orleans;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Invoices;
-using Money = Subscriptions.Domain.Money.Money;
 
 namespace Subscriptions.Grains.Accounts;
 

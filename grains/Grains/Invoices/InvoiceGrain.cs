@@ -5,6 +5,7 @@ using Subscriptions.Domain;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Accounts.Payments;
 using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Subscriptions;
@@ -253,7 +254,7 @@ public sealed class InvoiceGrain(
     {
         var rest = InvoiceLifecycle.TakeAutopay(invoice);
         var (source, skipped) = account.AutopaySource(Now);
-        Domain.Money.Money amount = default;
+        Money amount = default;
         if (source is not null)
         {
             try
@@ -299,7 +300,7 @@ public sealed class InvoiceGrain(
             var invoice = RequireInvoice();
             var saved = account.PaymentMethods.FirstOrDefault(m => string.Equals(m.GatewayToken, charge.Token, StringComparison.Ordinal));
             var attempt = Attempt(
-                invoice.Attempts.Count + 1, new Domain.Money.Money(charge.Amount, invoice.Currency), saved?.Describe() ?? "one-time card", saved?.Id, charge.Result,
+                invoice.Attempts.Count + 1, new Money(charge.Amount, invoice.Currency), saved?.Describe() ?? "one-time card", saved?.Id, charge.Result,
                 charge.IdempotencyKey.Contains("#autopay@", StringComparison.Ordinal) ? AutopayEvent : "recovered") with { GatewayKey = charge.IdempotencyKey };
             var (outcome, excess) = InvoiceLifecycle.RecordFound(invoice, attempt);
             RecordHistory("charge-recovered", invoice.Status.ToWireName(), outcome.Invoice.Status.ToWireName(), new
@@ -329,7 +330,7 @@ public sealed class InvoiceGrain(
         }
     }
 
-    private PaymentAttempt Attempt(int number, Domain.Money.Money amount, string method, string? methodId, GatewayResult answer, string by) => new()
+    private PaymentAttempt Attempt(int number, Money amount, string method, string? methodId, GatewayResult answer, string by) => new()
     {
         Number = number,
         At = Now,
@@ -446,7 +447,7 @@ public sealed class InvoiceGrain(
         _ => null,
     };
 
-    private static string Amount(Domain.Money.Money money) => money.Amount.ToString(CultureInfo.InvariantCulture);
+    private static string Amount(Money money) => money.Amount.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The invoice, adopted from the account's record first if this grain has none yet.</summary>
     private async Task<Invoice> InvoiceAsync(CancellationToken cancellationToken)

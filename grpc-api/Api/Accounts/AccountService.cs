@@ -1,9 +1,9 @@
 using Grpc.Core;
+using Orleans;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Grains.Accounts;
-using Subscriptions.Grpc.Api.Edge;
 using Subscriptions.Grpc.Api.Auth;
-using Orleans;
+using Subscriptions.Grpc.Api.Edge;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Grpc.Api.Accounts;

@@ -4,10 +4,9 @@ using PdfSharp.Fonts;
 using PdfSharp.Pdf;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Invoices;
-using Subscriptions.Domain.Money;
 using Subscriptions.Domain.Subscriptions;
-using Money = Subscriptions.Domain.Money.Money;
 
 namespace Subscriptions.Grpc.Api.Documents;
 

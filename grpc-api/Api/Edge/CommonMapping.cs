@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Currencies;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Grpc.Api.Edge;
@@ -34,7 +35,7 @@ internal static class CommonMapping
     /// Money as an exact decimal string in invariant culture, with at least the currency's minor-unit digits ("0.00" USD,
     /// "1200" JPY; an exact amount keeps its further digits), plus its currency code.
     /// </summary>
-    public static Proto.Money ToProto(Domain.Money.Money money) => new()
+    public static Proto.Money ToProto(Money money) => new()
     {
         // Adding a zero of the currency's scale keeps the value and raises its scale to at least that many digits.
         Amount = (money.Amount + new decimal(0, 0, 0, false, (byte)money.Currency.MinorUnits)).ToString(CultureInfo.InvariantCulture),

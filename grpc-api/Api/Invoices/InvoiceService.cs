@@ -1,14 +1,14 @@
-using Grpc.Core;
 using System.Globalization;
+using Grpc.Core;
+using Orleans;
 using Subscriptions.Domain;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
-using Subscriptions.Domain.Money;
-using Subscriptions.Grpc.Api.Documents;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Invoices;
-using Subscriptions.Grpc.Api.Edge;
 using Subscriptions.Grpc.Api.Auth;
-using Orleans;
+using Subscriptions.Grpc.Api.Documents;
+using Subscriptions.Grpc.Api.Edge;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Grpc.Api.Invoices;

@@ -1,11 +1,11 @@
-using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
-using Subscriptions.Domain.Errors;
-using Orleans.Runtime;
-using Subscriptions.Grains.Ops;
-using Subscriptions.Grpc.Api.Edge;
-using Subscriptions.Grpc.Api.Auth;
+using Grpc.Core;
 using Orleans;
+using Orleans.Runtime;
+using Subscriptions.Domain.Errors;
+using Subscriptions.Grains.Ops;
+using Subscriptions.Grpc.Api.Auth;
+using Subscriptions.Grpc.Api.Edge;
 using Proto = Subscriptions.Grpc.Api.V1;
 using SubscriptionTransitions = Subscriptions.Domain.Subscriptions.SubscriptionTransitions;
 

@@ -1,8 +1,8 @@
 using Grpc.Core;
-using Subscriptions.Grains.TestClocks;
-using Subscriptions.Grpc.Api.Edge;
-using Subscriptions.Grpc.Api.Auth;
 using Orleans;
+using Subscriptions.Grains.TestClocks;
+using Subscriptions.Grpc.Api.Auth;
+using Subscriptions.Grpc.Api.Edge;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Grpc.Api.Ops;

@@ -1,11 +1,10 @@
 using Grpc.Core;
 using Subscriptions.Api.Tests.SubscriptionLifecycle;
 using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Invoices;
-using Subscriptions.Domain.Money;
 using Subscriptions.Grains.Accounts;
 using UglyToad.PdfPig;
-using Money = Subscriptions.Domain.Money.Money;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests.Invoices;

@@ -1,6 +1,6 @@
 using Grpc.Core;
-using Subscriptions.TestHost;
 using Subscriptions.Api.Tests.SubscriptionLifecycle;
+using Subscriptions.TestHost;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests.Invoices;

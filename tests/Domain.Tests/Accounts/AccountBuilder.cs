@@ -1,6 +1,6 @@
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Accounts.Payments;
-using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Currencies;
 
 namespace Subscriptions.Domain.Tests.Accounts;
 
@@ -12,12 +12,12 @@ internal sealed class AccountBuilder
     public static readonly Actor Holder = Actor.Customer(HolderId);
     public static readonly Actor Ops = Actor.Ops("ops-ann");
 
-    private readonly List<Func<Account, AccountDecision>> steps = [];
-    private string currency = "USD";
-    private AccountKind kind = AccountKind.SelfService;
-    private PostalAddress billingAddress = Addresses.Us;
-    private string? timeZoneId;
-    private bool isSandbox;
+    private readonly List<Func<Account, AccountDecision>> _steps = [];
+    private string _currency = "USD";
+    private AccountKind _kind = AccountKind.SelfService;
+    private PostalAddress _billingAddress = Addresses.Us;
+    private string? _timeZoneId;
+    private bool _isSandbox;
 
     /// <summary>A valid creation command for a US self-service account held by <see cref="HolderId"/>.</summary>
     public static CreateAccount ValidCreate() => new(
@@ -33,31 +33,31 @@ internal sealed class AccountBuilder
 
     public AccountBuilder WithCurrency(Currency value)
     {
-        currency = value.Code;
+        _currency = value.Code;
         return this;
     }
 
     public AccountBuilder WithKind(AccountKind value)
     {
-        kind = value;
+        _kind = value;
         return this;
     }
 
     public AccountBuilder WithBillingAddress(PostalAddress value)
     {
-        billingAddress = value;
+        _billingAddress = value;
         return this;
     }
 
     public AccountBuilder WithTimeZone(string value)
     {
-        timeZoneId = value;
+        _timeZoneId = value;
         return this;
     }
 
     public AccountBuilder AsSandbox()
     {
-        isSandbox = true;
+        _isSandbox = true;
         return this;
     }
 
@@ -86,7 +86,7 @@ internal sealed class AccountBuilder
 
     public AccountBuilder Then(Func<Account, AccountDecision> step)
     {
-        steps.Add(step);
+        _steps.Add(step);
         return this;
     }
 
@@ -94,13 +94,13 @@ internal sealed class AccountBuilder
     {
         var command = ValidCreate() with
         {
-            Currency = currency,
-            Kind = kind,
-            BillingAddress = billingAddress,
-            TimeZoneId = timeZoneId,
-            IsSandbox = isSandbox,
+            Currency = _currency,
+            Kind = _kind,
+            BillingAddress = _billingAddress,
+            TimeZoneId = _timeZoneId,
+            IsSandbox = _isSandbox,
         };
-        return steps.Aggregate(Account.Create(Ops, command, Now).State, (account, step) => step(account).State);
+        return _steps.Aggregate(Account.Create(Ops, command, Now).State, (account, step) => step(account).State);
     }
 }
 

@@ -1,7 +1,7 @@
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Accounts.Payments;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
-using Subscriptions.Domain.Money;
 using Xunit;
 
 namespace Subscriptions.Domain.Tests.Accounts;

@@ -1,6 +1,6 @@
 using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
-using Subscriptions.Domain.Money;
 using Xunit;
 
 namespace Subscriptions.Domain.Tests.Accounts;

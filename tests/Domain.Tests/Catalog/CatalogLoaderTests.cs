@@ -1,7 +1,7 @@
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Catalog;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
-using Subscriptions.Domain.Money;
 
 namespace Subscriptions.Domain.Tests.Catalog;
 

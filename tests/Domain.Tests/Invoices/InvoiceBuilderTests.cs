@@ -1,13 +1,12 @@
 using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Invoices;
-using Subscriptions.Domain.Money;
 using Subscriptions.Domain.Tax;
 using static Subscriptions.Domain.Tests.TestKit;
 
 namespace Subscriptions.Domain.Tests.Invoices;
 
-using Money = Money.Money;
 
 public sealed class InvoiceBuilderTests
 {

@@ -1,12 +1,11 @@
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Invoices;
-using Subscriptions.Domain.Money;
 using Subscriptions.Domain.Subscriptions;
 using static Subscriptions.Domain.Tests.TestKit;
 
 namespace Subscriptions.Domain.Tests.Invoices;
 
-using Money = Money.Money;
 
 /// <summary>The invoice lifecycle's decisions (INV-3 to INV-7) and its table.</summary>
 public sealed class InvoiceLifecycleTests

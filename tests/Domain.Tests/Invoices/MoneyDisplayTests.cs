@@ -1,9 +1,8 @@
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
-using Subscriptions.Domain.Money;
 
 namespace Subscriptions.Domain.Tests.Invoices;
 
-using Money = Money.Money;
 
 public sealed class MoneyDisplayTests
 {

@@ -1,7 +1,7 @@
 using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Invoices;
-using Subscriptions.Domain.Money;
 using Subscriptions.Domain.Subscriptions;
 using static Subscriptions.Domain.Tests.TestKit;
 

@@ -1,9 +1,8 @@
-using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Tax;
 
 namespace Subscriptions.Domain.Tests.Tax;
 
-using Money = Money.Money;
 
 public sealed class TaxCalculatorTests
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Subscriptions.Grpc.Tests.Standard;
 using Grpc.Core;
 using Subscriptions.Grpc.Api.Auth;
+using Subscriptions.Grpc.Tests.Standard;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -17,11 +17,11 @@ namespace Subscriptions.Silo.Tests.EndToEnd;
 public sealed class GrpcWebEndToEndTests : IAsyncLifetime
 {
     private const string SigningKey = "Z3JwYy13ZWItZW5kLXRvLWVuZC10ZXN0cy1zaWduaW5nLWtleQ==";
-    private TestDatabase database = null!;
+    private TestDatabase _database = null!;
 
-    public async Task InitializeAsync() => database = await TestDatabase.CreateAsync(nameof(GrpcWebEndToEndTests));
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync(nameof(GrpcWebEndToEndTests));
 
-    public async Task DisposeAsync() => await database.DisposeAsync();
+    public async Task DisposeAsync() => await _database.DisposeAsync();
 
     [Fact]
     public async Task a_grpc_web_client_from_npm_reads_a_subscription_in_binary_and_text_modes()
@@ -29,7 +29,7 @@ public sealed class GrpcWebEndToEndTests : IAsyncLifetime
         var webPort = FreePorts.Next();
         await using var app = SiloProgram.Build(
         [
-            $"--ConnectionStrings:Subscriptions={database.ConnectionString}",
+            $"--ConnectionStrings:Subscriptions={_database.ConnectionString}",
             "--Grpc:Address=127.0.0.1",
             "--Grpc:Port=0",
             $"--Grpc:WebPort={webPort}",

@@ -1,3 +1,4 @@
+
 namespace Subscriptions.Grpc.Api.V1;
 
 /// <summary>A request addressed to one subscription of an account.</summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Subscriptions.Domain.Errors;
 
-namespace Subscriptions.Domain.Money;
+namespace Subscriptions.Domain.Currencies;
 
 /// <summary>
 /// Money as a reader of an invoice in that currency expects it (INV-8), and the informational local-currency amount

@@ -1,3 +1,4 @@
+
 namespace Subscriptions.Grains.SubscriptionLifecycle;
 
 /// <summary>The details of one recorded subscription transition (OPS-1): the domain's description and what it billed or credited.</summary>

@@ -1,8 +1,8 @@
 using System.Globalization;
-using Subscriptions.Domain.Billing;
-using Subscriptions.Grains.SubscriptionLifecycle;
 using System.Text.Json;
 using Subscriptions.Domain;
+using Subscriptions.Domain.Billing;
+using Subscriptions.Grains.SubscriptionLifecycle;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests.SubscriptionLifecycle;

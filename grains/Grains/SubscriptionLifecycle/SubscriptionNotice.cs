@@ -1,3 +1,4 @@
+
 namespace Subscriptions.Grains.SubscriptionLifecycle;
 
 /// <summary>

@@ -1,12 +1,12 @@
 using Grpc.Core;
+using Orleans;
 using Subscriptions.Domain.Accounts;
-using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.SubscriptionLifecycle;
-using Subscriptions.Grpc.Api.Edge;
 using Subscriptions.Grpc.Api.Auth;
-using Orleans;
+using Subscriptions.Grpc.Api.Edge;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Grpc.Api.SubscriptionLifecycle;

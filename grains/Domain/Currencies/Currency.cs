@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Subscriptions.Domain.Money;
+namespace Subscriptions.Domain.Currencies;
 
 /// <summary>A supported account currency (ACC-1) and its minor unit; stored and sent as its ISO code.</summary>
 [JsonConverter(typeof(CurrencyJsonConverter))]

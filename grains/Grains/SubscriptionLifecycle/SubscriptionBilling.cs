@@ -1,11 +1,10 @@
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Invoices;
-using Subscriptions.Domain.Money;
 using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Grains.Accounts;
 
 namespace Subscriptions.Grains.SubscriptionLifecycle;
 
-using Money = Subscriptions.Domain.Money.Money;
 
 /// <summary>
 /// Turns a decision's money into account effects: its charges into one invoice issued by the account (INV-1) with its

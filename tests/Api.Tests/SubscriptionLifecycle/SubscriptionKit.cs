@@ -1,9 +1,9 @@
 using Google.Protobuf;
-using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Catalog;
-using Subscriptions.Domain.Money;
+using Subscriptions.Domain.Currencies;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests.SubscriptionLifecycle;

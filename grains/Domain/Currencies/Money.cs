@@ -1,4 +1,5 @@
-namespace Subscriptions.Domain.Money;
+
+namespace Subscriptions.Domain.Currencies;
 
 /// <summary>
 /// An exact amount in one currency. Arithmetic keeps full decimal precision; <see cref="Round"/>

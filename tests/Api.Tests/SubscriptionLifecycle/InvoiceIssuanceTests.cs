@@ -1,6 +1,6 @@
-using Subscriptions.TestHost;
-using Subscriptions.Grains.Accounts;
 using Grpc.Core;
+using Subscriptions.Grains.Accounts;
+using Subscriptions.TestHost;
 
 namespace Subscriptions.Api.Tests.SubscriptionLifecycle;
 
