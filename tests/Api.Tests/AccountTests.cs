@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Subscriptions.Domain;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;
@@ -114,7 +115,7 @@ public sealed class AccountTests(ApiServer server)
         var error = await Api.FailsWithAsync(StatusCode.PermissionDenied,
             () => server.Client.AccountAsync("CreateAccount", Requests.CreateAccount(id), server.Tokens.Customer("mallory")));
 
-        Assert.Equal("ACC-2", error.RuleId());
+        Assert.Equal(Rules.Acc2, error.RuleId());
         await Api.FailsWithAsync(StatusCode.NotFound, () => server.Client.GetAccountAsync(id, server.Tokens.Ops()));
     }
 
@@ -139,7 +140,7 @@ public sealed class AccountTests(ApiServer server)
         var error = await Api.FailsWithAsync(StatusCode.PermissionDenied,
             () => server.Client.GetAccountAsync(id, server.Tokens.PrimaryHolder(Requests.NewAccountId())));
 
-        Assert.Equal("ACC-2", error.RuleId());
+        Assert.Equal(Rules.Acc2, error.RuleId());
         Assert.Equal(id, (await server.Client.GetAccountAsync(id, server.Tokens.Ops())).AccountId);
     }
 

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Subscriptions.Domain;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Invoices;
@@ -154,7 +155,7 @@ public sealed class InvoiceTests(ApiServer server)
         var error = await Api.FailsWithAsync(StatusCode.PermissionDenied, () => server.Client.InvoiceAsync<Proto.ListInvoicesRequest, Proto.ListInvoicesResponse>(
             "ListInvoices", new Proto.ListInvoicesRequest { AccountId = other }, server.Tokens.PrimaryHolder(id)));
 
-        Assert.Equal("ACC-2", error.RuleId());
+        Assert.Equal(Rules.Acc2, error.RuleId());
     }
 
     private Task<Proto.ListInvoicesResponse> ListAsync(string accountId, int pageSize, string pageToken, CallOptions options) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Grpc.Core;
+using Subscriptions.Domain;
 using Subscriptions.Domain.Subscriptions;
 using Proto = Subscriptions.Grpc.Api.V1;
 
@@ -60,7 +61,7 @@ public sealed class OpsTests(ApiServer server)
         var error = await Api.FailsWithAsync(StatusCode.PermissionDenied,
             () => server.Client.InspectAsync("account", id, server.Tokens.PrimaryHolder(id)));
 
-        Assert.Equal("ACC-2", error.RuleId());
+        Assert.Equal(Rules.Acc2, error.RuleId());
     }
 
     [Fact]
@@ -81,8 +82,8 @@ public sealed class OpsTests(ApiServer server)
             "DescribeSubscriptionLifecycle", request, server.Tokens.PrimaryHolder(id)));
 
         Assert.Equal(SubscriptionTransitions.Describe(), printed.Text);
-        Assert.Contains("pending-cancellation  cancellation-withdrawn      active                SUB-6", printed.Text, StringComparison.Ordinal);
-        Assert.Equal("ACC-2", error.RuleId());
+        Assert.Contains($"pending-cancellation  cancellation-withdrawn      active                {Rules.Sub6}", printed.Text, StringComparison.Ordinal);
+        Assert.Equal(Rules.Acc2, error.RuleId());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Grpc.Core;
+using Subscriptions.Domain;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;
@@ -23,7 +24,7 @@ public sealed class PaymentMethodTests(ApiServer server)
         var error = await Api.FailsWithAsync(StatusCode.FailedPrecondition,
             () => server.Client.AccountAsync("AddCard", Requests.AddCard(id, 5), holder));
 
-        Assert.Equal("ACC-3", error.RuleId());
+        Assert.Equal(Rules.Acc3, error.RuleId());
         var after = await server.Client.InspectAsync("account", id, server.Tokens.Ops());
         Assert.Equal(before.Version, after.Version);
         var account = await server.Client.GetAccountAsync(id, holder);
@@ -42,7 +43,7 @@ public sealed class PaymentMethodTests(ApiServer server)
         var error = await Api.FailsWithAsync(StatusCode.FailedPrecondition,
             () => server.Client.AccountAsync("AddBankAccount", Requests.AddBankAccount(id, 3), holder));
 
-        Assert.Equal("ACC-3", error.RuleId());
+        Assert.Equal(Rules.Acc3, error.RuleId());
         Assert.Equal(before, await server.Client.GetAccountAsync(id, holder));
     }
 
@@ -56,7 +57,7 @@ public sealed class PaymentMethodTests(ApiServer server)
             () => server.Client.AccountAsync("AddCard", Requests.AddCard(eur, 1, Proto.CardBrand.Discover), server.Tokens.PrimaryHolder(eur)));
         var accepted = await server.Client.AccountAsync("AddCard", Requests.AddCard(usd, 1, Proto.CardBrand.Discover), server.Tokens.PrimaryHolder(usd));
 
-        Assert.Equal("ACC-3", error.RuleId());
+        Assert.Equal(Rules.Acc3, error.RuleId());
         Assert.Contains("Discover", error.Status.Detail, StringComparison.Ordinal);
         Assert.Empty((await server.Client.GetAccountAsync(eur, server.Tokens.PrimaryHolder(eur))).PaymentMethods);
         Assert.Equal(Proto.CardBrand.Discover, Assert.Single(accepted.PaymentMethods).Card.Brand);
@@ -101,7 +102,7 @@ public sealed class PaymentMethodTests(ApiServer server)
         var error = await Api.FailsWithAsync(StatusCode.PermissionDenied,
             () => server.Client.AccountAsync("AddCard", Requests.AddCard(id, 1), server.Tokens.BillingViewer(id)));
 
-        Assert.Equal("ACC-2", error.RuleId());
+        Assert.Equal(Rules.Acc2, error.RuleId());
         var read = await server.Client.GetAccountAsync(id, server.Tokens.BillingViewer(id));
         Assert.Empty(read.PaymentMethods);
     }

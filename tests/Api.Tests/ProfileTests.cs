@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Subscriptions.Domain;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;
@@ -23,7 +24,7 @@ public sealed class ProfileTests(ApiServer server)
             new Proto.RecordVatIdRequest { RequestId = Requests.NewRequestId(), AccountId = us, VatId = "DE123456789" }, server.Tokens.PrimaryHolder(us)));
 
         Assert.Equal("DE123456789", recorded.VatId);
-        Assert.Equal("ACC-5", error.RuleId());
+        Assert.Equal(Rules.Acc5, error.RuleId());
         Assert.Equal("", (await server.Client.GetAccountAsync(us, server.Tokens.PrimaryHolder(us))).VatId);
     }
 

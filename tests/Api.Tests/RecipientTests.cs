@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Subscriptions.Domain;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;
@@ -22,7 +23,7 @@ public sealed class RecipientTests(ApiServer server)
         var error = await Api.FailsWithAsync(StatusCode.FailedPrecondition,
             () => server.Client.AccountAsync("AddInvoiceRecipient", Requests.AddRecipient(id, "finance6@acme.example"), holder));
 
-        Assert.Equal("ACC-4", error.RuleId());
+        Assert.Equal(Rules.Acc4, error.RuleId());
         var after = await server.Client.GetAccountAsync(id, holder);
         Assert.Equal(before, after);
         Assert.Equal(5, after.InvoiceRecipients.Count);

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Subscriptions.Domain;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;
@@ -90,7 +91,7 @@ public sealed class TestClockTests(ApiServer server)
 
         Assert.Equal(clockId, attached.TestClockId);
         Assert.Equal(clockId, (await server.Client.InspectAsync("account", fresh, server.Tokens.Ops())).ClockId);
-        Assert.Equal("CLOCK-1", error.RuleId());
+        Assert.Equal(Rules.Clock1, error.RuleId());
         Assert.Equal("", (await server.Client.GetAccountAsync(subscribed, server.Tokens.Ops())).TestClockId);
         Assert.Equal("", (await server.Client.InspectAsync("account", subscribed, server.Tokens.Ops())).ClockId);
     }
@@ -111,7 +112,7 @@ public sealed class TestClockTests(ApiServer server)
             ops));
 
         Assert.Equal(first, retry);
-        Assert.Equal("CLOCK-1", error.RuleId());
+        Assert.Equal(Rules.Clock1, error.RuleId());
     }
 
     [Fact]
@@ -124,7 +125,7 @@ public sealed class TestClockTests(ApiServer server)
             new Proto.CreateTestClockRequest { RequestId = Requests.NewRequestId(), ClockId = Requests.NewAccountId("clock"), StartTime = Timestamp.FromDateTimeOffset(Start) },
             server.Tokens.PrimaryHolder(id)));
 
-        Assert.Equal("ACC-2", error.RuleId());
+        Assert.Equal(Rules.Acc2, error.RuleId());
     }
 
     private static Proto.AttachTestClockRequest Attach(string accountId, string clockId) =>

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Subscriptions.Domain;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests;
@@ -49,8 +50,8 @@ public sealed class WorkedExampleTests(ApiServer server)
         Assert.Equal(
             [("ACME-1-000002", March1.AddDays(30), "36.00", "USD", Proto.InvoiceStatus.Paid), ("ACME-1-000001", March1, "36.00", "USD", Proto.InvoiceStatus.Paid)],
             invoices.Invoices.Select(i => (i.Number, i.IssuedAt.ToDateTimeOffset(), i.Total.Amount, i.Total.CurrencyCode, i.Status)));
-        Assert.Equal("INV-3", refused.RuleId());
-        Assert.Equal("INV-3: The invoice is already paid in full.", refused.Status.Detail);
+        Assert.Equal(Rules.Inv3, refused.RuleId());
+        Assert.Equal($"{Rules.Inv3}: The invoice is already paid in full.", refused.Status.Detail);
         Assert.Equal(
             [("subscribed", "call", "CreateAsync", "jane", "s-1"), ("renewed", "reminder", "renewal", "reminder", "renewal@2026-03-31T00:00:00.0000000Z")],
             inspected.History.Select(h => (h.Change, h.Cause.Kind, h.Cause.Name, h.Cause.Caller, h.Cause.RequestId)));

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
+using Subscriptions.Domain;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Fuzz.Tests;
@@ -70,13 +71,13 @@ public sealed class FuzzerTests
         var badRequest = new BadRequest();
         badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = "seats", Description = "seats must be 1 or more" });
         status.Details.Add(Google.Protobuf.WellKnownTypes.Any.Pack(badRequest));
-        var info = new ErrorInfo { Reason = "ACC-2", Domain = "subscriptions" };
+        var info = new ErrorInfo { Reason = Rules.Acc2, Domain = "subscriptions" };
         info.Metadata["account_id"] = "acme-1";
         status.Details.Add(Google.Protobuf.WellKnownTypes.Any.Pack(info));
 
         var strings = Fuzz.Checks.DetailStrings(status.ToByteArray());
 
-        Assert.Equal(["invalid request", "seats", "seats must be 1 or more", "ACC-2", "subscriptions", "account_id", "acme-1"], strings);
+        Assert.Equal(["invalid request", "seats", "seats must be 1 or more", Rules.Acc2, "subscriptions", "account_id", "acme-1"], strings);
     }
 
     [Fact]

@@ -110,7 +110,7 @@ public sealed class PaymentCrashTests : IAsyncLifetime
             retried = await invoice.PayAsync(holder, new PayInvoice(null, null, null));
         }
 
-        Assert.Equal("INV-3", refused.RuleId);
+        Assert.Equal(Rules.Inv3, refused.RuleId);
         Assert.Equal(1, await SucceededChargesAsync($"{key}#"));
         var paid = await invoice.GetAsync();
         Assert.Equal((InvoiceStatus.Paid, 1), (paid.Status, paid.Attempts.Count));

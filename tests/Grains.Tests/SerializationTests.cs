@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
+using Subscriptions.Domain;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Accounts.Payments;
 using Subscriptions.Domain.Billing;
@@ -66,16 +67,16 @@ public sealed class SerializationTests : IDisposable
     public void refusals_cross_a_call_with_their_rule_id_violations_and_kind()
     {
         var validation = RoundTrip<Exception>(new ValidationException([new FieldViolation("seats", "must be 1 or more"), new FieldViolation("plan_id", "is required")]));
-        var rule = RoundTrip<Exception>(new RuleViolationException("SUB-6", "Cancel before the effective date."));
+        var rule = RoundTrip<Exception>(new RuleViolationException(Rules.Sub6, "Cancel before the effective date."));
         var missing = RoundTrip<Exception>(new NotFoundException("Subscription", "acc-1/sub-9"));
-        var denied = RoundTrip<Exception>(new PermissionDeniedException("ACC-2", "a user may not read billing"));
+        var denied = RoundTrip<Exception>(new PermissionDeniedException(Rules.Acc2, "a user may not read billing"));
         var exists = RoundTrip<Exception>(new AlreadyExistsException("Account", "acc-1"));
         var reused = RoundTrip<Exception>(new RequestIdReusedException("account/acc-1", "req-1", "AddCardAsync", "SetAutopayAsync"));
 
         Assert.Equal([("seats", "must be 1 or more"), ("plan_id", "is required")], Assert.IsType<ValidationException>(validation).Violations.Select(v => (v.Field, v.Description)));
-        Assert.Equal(("SUB-6", "Cancel before the effective date."), (Assert.IsType<RuleViolationException>(rule).RuleId, ((RuleViolationException)rule).Reason));
+        Assert.Equal((Rules.Sub6, "Cancel before the effective date."), (Assert.IsType<RuleViolationException>(rule).RuleId, ((RuleViolationException)rule).Reason));
         Assert.Equal(("Subscription", "acc-1/sub-9"), (Assert.IsType<NotFoundException>(missing).Kind, ((NotFoundException)missing).Id));
-        Assert.Equal(("ACC-2", "a user may not read billing"), (Assert.IsType<PermissionDeniedException>(denied).RuleId, ((PermissionDeniedException)denied).Reason));
+        Assert.Equal((Rules.Acc2, "a user may not read billing"), (Assert.IsType<PermissionDeniedException>(denied).RuleId, ((PermissionDeniedException)denied).Reason));
         Assert.Equal(("Account", "acc-1"), (Assert.IsType<AlreadyExistsException>(exists).Kind, ((AlreadyExistsException)exists).Id));
         Assert.Equal(("account", "req-1", "AddCardAsync"), (Assert.IsType<RequestIdReusedException>(reused).GrainType, ((RequestIdReusedException)reused).RequestId, ((RequestIdReusedException)reused).FirstMethod));
     }

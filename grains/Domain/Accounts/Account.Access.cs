@@ -37,7 +37,7 @@ public sealed partial record Account
         var allowed = OpsOnly.Contains(action) ? "only billing ops may"
             : BillingViewerActions.Contains(action) ? "only the primary holder, billing viewers or billing ops may"
             : "only the primary holder or billing ops may";
-        throw new PermissionDeniedException("ACC-2", $"{who} may not {ActionName(action)} on account {Quoted.Of(Id)}; {allowed}.");
+        throw new PermissionDeniedException(Rules.Acc2, $"{who} may not {ActionName(action)} on account {Quoted.Of(Id)}; {allowed}.");
     }
 
     /// <summary>The role as the API names it, e.g. "billing-viewer".</summary>

@@ -30,12 +30,12 @@ public sealed partial record Account
         else
         {
             saved = DefaultPaymentMethod
-                ?? throw new RuleViolationException("INV-3", $"Account {Quoted.Of(Id)} has no default payment method: name a saved method or pay with a one-time card.");
+                ?? throw new RuleViolationException(Rules.Inv3, $"Account {Quoted.Of(Id)} has no default payment method: name a saved method or pay with a one-time card.");
         }
 
         if (saved.IsExpiredOn(LocalDate(now)))
         {
-            throw new RuleViolationException("ACC-3", $"{saved.Describe()} has expired: pay with another method.");
+            throw new RuleViolationException(Rules.Acc3, $"{saved.Describe()} has expired: pay with another method.");
         }
 
         return new ChargeSource(saved.GatewayToken, saved.Describe(), saved.Id);

@@ -31,7 +31,7 @@ public sealed partial record Account
         if (!actor.IsOps && actor.SubjectId != holder)
         {
             throw new PermissionDeniedException(
-                "ACC-2", $"{Quoted.Of(actor.SubjectId)} may not open account {Quoted.Of(command.AccountId)} for {Quoted.Of(holder)}; customers open accounts they hold themselves, billing ops may open any.");
+                Rules.Acc2, $"{Quoted.Of(actor.SubjectId)} may not open account {Quoted.Of(command.AccountId)} for {Quoted.Of(holder)}; customers open accounts they hold themselves, billing ops may open any.");
         }
 
         var account = new Account
@@ -59,7 +59,7 @@ public sealed partial record Account
 
     private static string? TestClockProblem(bool isSandbox, string? testClockId) =>
         string.IsNullOrWhiteSpace(testClockId) ? null
-        : !isSandbox ? "can only be set on a sandbox account (CLOCK-1)"
+        : !isSandbox ? $"can only be set on a sandbox account ({Rules.Clock1})"
         : TextRules.Required(testClockId, 100);
 
     private string Describe() =>

@@ -65,7 +65,7 @@ public sealed partial record Account
         if (PersonalDataErasedAt is { } at)
         {
             throw new RuleViolationException(
-                "ACC-8", $"The personal data of account {Quoted.Of(Id)} was erased on {at.UtcDateTime:yyyy-MM-dd}: the account can no longer be changed or reactivated.");
+                Rules.Acc8, $"The personal data of account {Quoted.Of(Id)} was erased on {at.UtcDateTime:yyyy-MM-dd}: the account can no longer be changed or reactivated.");
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed partial record Account
         var subjectId = command.SubjectId.Trim();
         if (RoleOf(subjectId) is { } existing)
         {
-            throw new RuleViolationException("ACC-2", $"{Quoted.Of(subjectId)} is already a member of account {Quoted.Of(Id)} as {RoleName(existing)}.");
+            throw new RuleViolationException(Rules.Acc2, $"{Quoted.Of(subjectId)} is already a member of account {Quoted.Of(Id)} as {RoleName(existing)}.");
         }
 
         var member = new AccountMember(subjectId, EmailRules.Normalize(command.Email), command.Role);
@@ -34,7 +34,7 @@ public sealed partial record Account
         if (member.Role == AccountRole.PrimaryHolder)
         {
             throw new RuleViolationException(
-                "ACC-2", $"{Quoted.Of(member.SubjectId)} is the primary holder of account {Quoted.Of(Id)} and cannot be removed; hand the role to another member first.");
+                Rules.Acc2, $"{Quoted.Of(member.SubjectId)} is the primary holder of account {Quoted.Of(Id)} and cannot be removed; hand the role to another member first.");
         }
 
         return AccountDecision.Of(
@@ -54,7 +54,7 @@ public sealed partial record Account
         if (member.Role == AccountRole.PrimaryHolder)
         {
             throw new RuleViolationException(
-                "ACC-2", $"{Quoted.Of(member.SubjectId)} is the primary holder of account {Quoted.Of(Id)}; hand the role to another member before changing theirs.");
+                Rules.Acc2, $"{Quoted.Of(member.SubjectId)} is the primary holder of account {Quoted.Of(Id)}; hand the role to another member before changing theirs.");
         }
 
         if (member.Role == command.Role)

@@ -29,7 +29,7 @@ public sealed partial record Account
         if (command.Brand == CardBrand.Discover && Currency != Currency.Usd)
         {
             throw new RuleViolationException(
-                "ACC-3", $"Discover cards are accepted only on USD accounts; account {Quoted.Of(Id)} is billed in {Currency.Code}.");
+                Rules.Acc3, $"Discover cards are accepted only on USD accounts; account {Quoted.Of(Id)} is billed in {Currency.Code}.");
         }
 
         var card = new Card(
@@ -37,7 +37,7 @@ public sealed partial record Account
         if (card.IsExpiredOn(LocalDate(now)))
         {
             throw new RuleViolationException(
-                "ACC-3", $"The {card.Describe()} has expired ({LocalDate(now):yyyy-MM-dd} in {TimeZoneId}); it cannot be saved on account {Quoted.Of(Id)}.");
+                Rules.Acc3, $"The {card.Describe()} has expired ({LocalDate(now):yyyy-MM-dd} in {TimeZoneId}); it cannot be saved on account {Quoted.Of(Id)}.");
         }
 
         return Add(actor, card, now);
@@ -104,7 +104,7 @@ public sealed partial record Account
         if (method.IsExpiredOn(LocalDate(now)))
         {
             throw new RuleViolationException(
-                "ACC-3", $"The {method.Describe()} has expired ({LocalDate(now):yyyy-MM-dd} in {TimeZoneId}); an expired card cannot be made the default of account {Quoted.Of(Id)}.");
+                Rules.Acc3, $"The {method.Describe()} has expired ({LocalDate(now):yyyy-MM-dd} in {TimeZoneId}); an expired card cannot be made the default of account {Quoted.Of(Id)}.");
         }
 
         return AccountDecision.Of(
@@ -128,14 +128,14 @@ public sealed partial record Account
         if (PaymentMethods.FirstOrDefault(m => m.Id == method.Id || m.GatewayToken == method.GatewayToken) is { } existing)
         {
             throw new RuleViolationException(
-                "ACC-3", $"Account {Quoted.Of(Id)} already has this payment method (id {Quoted.Of(existing.Id)}, {existing.Describe()}).");
+                Rules.Acc3, $"Account {Quoted.Of(Id)} already has this payment method (id {Quoted.Of(existing.Id)}, {existing.Describe()}).");
         }
 
         var max = PaymentMethodLimits.MaxOf(method.Kind);
         if (PaymentMethods.Count(m => m.Kind == method.Kind) >= max)
         {
             throw new RuleViolationException(
-                "ACC-3", $"Account {Quoted.Of(Id)} already has {max} {method.Kind.Plural()}, the most allowed; remove one before adding another.");
+                Rules.Acc3, $"Account {Quoted.Of(Id)} already has {max} {method.Kind.Plural()}, the most allowed; remove one before adding another.");
         }
 
         var next = this with { PaymentMethods = [.. PaymentMethods, method], DefaultPaymentMethodId = DefaultPaymentMethodId ?? method.Id };

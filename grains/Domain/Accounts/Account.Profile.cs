@@ -77,7 +77,7 @@ public sealed partial record Account
         var clockId = command.TestClockId.Trim();
         if (!IsSandbox)
         {
-            throw new RuleViolationException("CLOCK-1", $"Account {Quoted.Of(Id)} is not a sandbox account; only sandbox accounts can follow a test clock.");
+            throw new RuleViolationException(Rules.Clock1, $"Account {Quoted.Of(Id)} is not a sandbox account; only sandbox accounts can follow a test clock.");
         }
 
         if (TestClockId == clockId)
@@ -88,7 +88,7 @@ public sealed partial record Account
         if (TestClockId is not null)
         {
             throw new RuleViolationException(
-                "CLOCK-1", $"Account {Quoted.Of(Id)} already follows test clock {Quoted.Of(TestClockId)}; it cannot switch to {Quoted.Of(clockId)}.");
+                Rules.Clock1, $"Account {Quoted.Of(Id)} already follows test clock {Quoted.Of(TestClockId)}; it cannot switch to {Quoted.Of(clockId)}.");
         }
 
         return AccountDecision.Of(this with { TestClockId = clockId }, AuditEntry.Of(actor, now, "test_clock_id", null, clockId));

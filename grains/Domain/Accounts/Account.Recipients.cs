@@ -16,13 +16,13 @@ public sealed partial record Account
         var email = ValidEmail(command.Email);
         if (InvoiceRecipientEmails.Contains(email, StringComparer.OrdinalIgnoreCase))
         {
-            throw new RuleViolationException("ACC-4", $"{Quoted.Of(email)} already receives the invoices of account {Quoted.Of(Id)}.");
+            throw new RuleViolationException(Rules.Acc4, $"{Quoted.Of(email)} already receives the invoices of account {Quoted.Of(Id)}.");
         }
 
         if (InvoiceRecipients.Count >= MaxInvoiceRecipients)
         {
             throw new RuleViolationException(
-                "ACC-4", $"Account {Quoted.Of(Id)} already has {MaxInvoiceRecipients} invoice recipients besides the billing contact, the most allowed; remove one before adding {Quoted.Of(email)}.");
+                Rules.Acc4, $"Account {Quoted.Of(Id)} already has {MaxInvoiceRecipients} invoice recipients besides the billing contact, the most allowed; remove one before adding {Quoted.Of(email)}.");
         }
 
         return AccountDecision.Of(
@@ -39,7 +39,7 @@ public sealed partial record Account
         if (existing is null && string.Equals(PrimaryHolder.Email, email, StringComparison.OrdinalIgnoreCase))
         {
             throw new RuleViolationException(
-                "ACC-4", $"{Quoted.Of(email)} is the billing contact of account {Quoted.Of(Id)} and always receives invoices; change the billing contact instead.");
+                Rules.Acc4, $"{Quoted.Of(email)} is the billing contact of account {Quoted.Of(Id)} and always receives invoices; change the billing contact instead.");
         }
 
         return existing is null

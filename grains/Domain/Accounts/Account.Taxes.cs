@@ -26,13 +26,13 @@ public sealed partial record Account
         if (country is not { HasVat: true })
         {
             throw new RuleViolationException(
-                "ACC-5", $"A VAT id can only be recorded for an EU or UK billing address; account {Quoted.Of(Id)} is billed in {BillingAddress.Country}.");
+                Rules.Acc5, $"A VAT id can only be recorded for an EU or UK billing address; account {Quoted.Of(Id)} is billed in {BillingAddress.Country}.");
         }
 
         if (!VatIdMatchesCountry(vatId, country.Code))
         {
             throw new RuleViolationException(
-                "ACC-5", $"VAT id {Quoted.Of(vatId)} is not a {country.Name} VAT id (prefix {country.VatPrefix}), but account {Quoted.Of(Id)} is billed in {country.Code}.");
+                Rules.Acc5, $"VAT id {Quoted.Of(vatId)} is not a {country.Name} VAT id (prefix {country.VatPrefix}), but account {Quoted.Of(Id)} is billed in {country.Code}.");
         }
 
         return vatId == VatId
@@ -51,13 +51,13 @@ public sealed partial record Account
         if (BillingAddress.Country != "US")
         {
             throw new RuleViolationException(
-                "ACC-5", $"A tax exemption can only be requested for a US billing address; account {Quoted.Of(Id)} is billed in {BillingAddress.Country}.");
+                Rules.Acc5, $"A tax exemption can only be requested for a US billing address; account {Quoted.Of(Id)} is billed in {BillingAddress.Country}.");
         }
 
         if (TaxExemption is { Status: TaxExemptionStatus.Pending } pending)
         {
             throw new RuleViolationException(
-                "ACC-5", $"Account {Quoted.Of(Id)} already has a tax exemption request pending since {pending.RequestedAt:u} (certificate {pending.CertificateReference}); billing ops must decide it first.");
+                Rules.Acc5, $"Account {Quoted.Of(Id)} already has a tax exemption request pending since {pending.RequestedAt:u} (certificate {pending.CertificateReference}); billing ops must decide it first.");
         }
 
         var request = new TaxExemption(command.CertificateReference.Trim(), TaxExemptionStatus.Pending, now, actor.SubjectId);
@@ -89,7 +89,7 @@ public sealed partial record Account
         if (TaxExemption is not { Status: TaxExemptionStatus.Pending } pending)
         {
             throw new RuleViolationException(
-                "ACC-5", $"Account {Quoted.Of(Id)} has no pending tax exemption request to {(decision == TaxExemptionStatus.Approved ? "approve" : "reject")} (current: {TaxExemption?.ToString() ?? "none"}).");
+                Rules.Acc5, $"Account {Quoted.Of(Id)} has no pending tax exemption request to {(decision == TaxExemptionStatus.Approved ? "approve" : "reject")} (current: {TaxExemption?.ToString() ?? "none"}).");
         }
 
         var decided = pending with { Status = decision, DecidedAt = now, DecidedBy = actor.SubjectId, DecisionNote = note };

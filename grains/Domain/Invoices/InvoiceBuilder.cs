@@ -35,7 +35,7 @@ public sealed class InvoiceBuilder(string accountId, string number, DateTimeOffs
     {
         if (_charges.Count == 0)
         {
-            throw new RuleViolationException("INV-1", $"Invoice {number} for account {Quoted.Of(accountId)} has no lines.");
+            throw new RuleViolationException(Rules.Inv1, $"Invoice {number} for account {Quoted.Of(accountId)} has no lines.");
         }
 
         var lines = _charges.Select(InvoiceLine.Finalise).ToList();
@@ -43,7 +43,7 @@ public sealed class InvoiceBuilder(string accountId, string number, DateTimeOffs
         if (subtotal.IsNegative)
         {
             throw new RuleViolationException(
-                "INV-1", $"Invoice {number} for account {Quoted.Of(accountId)} would total {subtotal}; a credit belongs on the account balance, not on an invoice.");
+                Rules.Inv1, $"Invoice {number} for account {Quoted.Of(accountId)} would total {subtotal}; a credit belongs on the account balance, not on an invoice.");
         }
 
         var assessment = tax?.Invoke(subtotal) ?? TaxAssessment.None;
@@ -58,7 +58,7 @@ public sealed class InvoiceBuilder(string accountId, string number, DateTimeOffs
         if (!Limits.InRange((subtotal + taxTotal).Amount))
         {
             throw new RuleViolationException(
-                "INV-1", $"Invoice {number} for account {Quoted.Of(accountId)} would total {subtotal + taxTotal}, above the largest invoice total {Limits.MaxAmount}; nothing was invoiced.");
+                Rules.Inv1, $"Invoice {number} for account {Quoted.Of(accountId)} would total {subtotal + taxTotal}, above the largest invoice total {Limits.MaxAmount}; nothing was invoiced.");
         }
 
         return new Invoice

@@ -40,7 +40,7 @@ public static class InvoiceLifecycle
         if (invoice.PendingAuthentication is { } pending)
         {
             throw new RuleViolationException(
-                "INV-4", $"Payment attempt {pending.Number} on invoice {invoice.Number} is waiting for authentication: confirm or abandon it before paying again.");
+                Rules.Inv4, $"Payment attempt {pending.Number} on invoice {invoice.Number} is waiting for authentication: confirm or abandon it before paying again.");
         }
 
         var recent = invoice.Attempts.Where(a => a.At > now - policy.Window).ToList();
@@ -48,7 +48,7 @@ public static class InvoiceLifecycle
         {
             var hours = (int)Math.Round(policy.Window.TotalHours);
             throw new RuleViolationException(
-                "INV-4",
+                Rules.Inv4,
                 $"{recent.Count} payment attempts were made on invoice {invoice.Number} in the last {hours} hours: maximum attempts reached, try again in {hours} hours "
                 + $"(from {(recent.Min(a => a.At) + policy.Window).UtcDateTime:yyyy-MM-dd HH:mm} UTC).");
         }
@@ -56,7 +56,7 @@ public static class InvoiceLifecycle
         if (invoice.Attempts.LastOrDefault() is { Status: PaymentAttemptStatus.Declined } declined && now < declined.At + policy.RetryAfterDecline)
         {
             throw new RuleViolationException(
-                "INV-4",
+                Rules.Inv4,
                 $"Payment attempt {declined.Number} on invoice {invoice.Number} was declined; a declined payment can be retried after {Describe(policy.RetryAfterDecline)}, "
                 + $"from {(declined.At + policy.RetryAfterDecline).UtcDateTime:yyyy-MM-dd HH:mm} UTC.");
         }
@@ -75,7 +75,7 @@ public static class InvoiceLifecycle
 
         if (charge > balance)
         {
-            throw new RuleViolationException("INV-3", $"Overpayment refused: {charge} is more than the balance of invoice {invoice.Number}, {balance}.");
+            throw new RuleViolationException(Rules.Inv3, $"Overpayment refused: {charge} is more than the balance of invoice {invoice.Number}, {balance}.");
         }
 
         return charge;
@@ -138,7 +138,7 @@ public static class InvoiceLifecycle
             ?? throw new NotFoundException("Payment attempt", $"{invoice.Number}#{number}");
         return attempt.Status == PaymentAttemptStatus.RequiresAction
             ? attempt
-            : throw new RuleViolationException("INV-4", $"Payment attempt {number} on invoice {invoice.Number} is {attempt.Status.ToWireName()}, not waiting for authentication.");
+            : throw new RuleViolationException(Rules.Inv4, $"Payment attempt {number} on invoice {invoice.Number} is {attempt.Status.ToWireName()}, not waiting for authentication.");
     }
 
     /// <summary>The outcome of an authentication the customer completed: the payment succeeded (applied) or was declined.</summary>
@@ -198,17 +198,17 @@ public static class InvoiceLifecycle
         if (days > DisputeWindowDays)
         {
             throw new RuleViolationException(
-                "INV-7", $"A dispute is accepted only within {DisputeWindowDays} days of the issue date: invoice {invoice.Number} was issued on {issued:yyyy-MM-dd}, {days} days ago.");
+                Rules.Inv7, $"A dispute is accepted only within {DisputeWindowDays} days of the issue date: invoice {invoice.Number} was issued on {issued:yyyy-MM-dd}, {days} days ago.");
         }
 
         if (invoice.Dispute is { } earlier)
         {
-            throw new RuleViolationException("INV-7", $"Invoice {invoice.Number} was already disputed on {earlier.OpenedAt.UtcDateTime:yyyy-MM-dd}; contact support.");
+            throw new RuleViolationException(Rules.Inv7, $"Invoice {invoice.Number} was already disputed on {earlier.OpenedAt.UtcDateTime:yyyy-MM-dd}; contact support.");
         }
 
         if (invoice.PendingAuthentication is { } pending)
         {
-            throw new RuleViolationException("INV-7", $"Payment attempt {pending.Number} on invoice {invoice.Number} is waiting for authentication: confirm or abandon it first.");
+            throw new RuleViolationException(Rules.Inv7, $"Payment attempt {pending.Number} on invoice {invoice.Number} is waiting for authentication: confirm or abandon it first.");
         }
 
         var disputed = invoice with { Dispute = new InvoiceDispute { OpenedAt = now, OpenedBy = by, Reason = reason.Trim() } };
@@ -273,7 +273,7 @@ public static class InvoiceLifecycle
         if (!invoice.AmountPaid.IsZero || invoice.PendingAuthentication is not null)
         {
             throw new RuleViolationException(
-                "INV-1", $"Invoice {invoice.Number} has payments ({invoice.AmountPaid}) or one waiting for authentication: it cannot be voided; credit the balance instead.");
+                Rules.Inv1, $"Invoice {invoice.Number} has payments ({invoice.AmountPaid}) or one waiting for authentication: it cannot be voided; credit the balance instead.");
         }
 
         var voided = invoice with { VoidReason = $"{reason.Trim()} ({by})", AutopaySchedule = [] };

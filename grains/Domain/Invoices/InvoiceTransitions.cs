@@ -111,11 +111,11 @@ public static class InvoiceTransitions
     /// <summary>The SPEC rule that governs an event.</summary>
     public static string RuleOf(InvoiceEvent invoiceEvent) => invoiceEvent switch
     {
-        PaidInFull or PaidInPart => "INV-3",
-        PaymentDeclined or AuthenticationRequired or AuthenticationAbandoned => "INV-4",
-        FellOverdue => "INV-5",
-        DisputeOpened or DisputeCreditedInFull or DisputeCredited or DisputeRejected => "INV-7",
-        Voided => "INV-1",
+        PaidInFull or PaidInPart => Rules.Inv3,
+        PaymentDeclined or AuthenticationRequired or AuthenticationAbandoned => Rules.Inv4,
+        FellOverdue => Rules.Inv5,
+        DisputeOpened or DisputeCreditedInFull or DisputeCredited or DisputeRejected => Rules.Inv7,
+        Voided => Rules.Inv1,
         _ => throw new ArgumentOutOfRangeException(nameof(invoiceEvent), invoiceEvent, "Unknown invoice event."),
     };
 
@@ -148,20 +148,20 @@ public static class InvoiceTransitions
         var refusals = new List<InvoiceRefusal>();
         foreach (var payment in PaymentEvents)
         {
-            refusals.Add(new(Paid, payment, "INV-3", "The invoice is already paid in full."));
-            refusals.Add(new(Disputed, payment, "INV-7", "The invoice is under dispute: billing ops resolve the dispute before it can be paid."));
-            refusals.Add(new(InvoiceStatus.Void, payment, "INV-3", "The invoice is void: nothing is due on it."));
+            refusals.Add(new(Paid, payment, Rules.Inv3, "The invoice is already paid in full."));
+            refusals.Add(new(Disputed, payment, Rules.Inv7, "The invoice is under dispute: billing ops resolve the dispute before it can be paid."));
+            refusals.Add(new(InvoiceStatus.Void, payment, Rules.Inv3, "The invoice is void: nothing is due on it."));
         }
 
-        refusals.Add(new(Paid, DisputeOpened, "INV-7", "A paid invoice cannot be disputed: contact support about a refund."));
-        refusals.Add(new(Paid, Voided, "INV-1", "A paid invoice cannot be voided: credit the customer instead."));
-        refusals.Add(new(Disputed, DisputeOpened, "INV-7", "The invoice is already under dispute."));
-        refusals.Add(new(InvoiceStatus.Void, DisputeOpened, "INV-7", "A void invoice cannot be disputed: nothing is due on it."));
+        refusals.Add(new(Paid, DisputeOpened, Rules.Inv7, "A paid invoice cannot be disputed: contact support about a refund."));
+        refusals.Add(new(Paid, Voided, Rules.Inv1, "A paid invoice cannot be voided: credit the customer instead."));
+        refusals.Add(new(Disputed, DisputeOpened, Rules.Inv7, "The invoice is already under dispute."));
+        refusals.Add(new(InvoiceStatus.Void, DisputeOpened, Rules.Inv7, "A void invoice cannot be disputed: nothing is due on it."));
         foreach (var from in new[] { Open, Overdue, Paid, InvoiceStatus.Void })
         {
             foreach (var resolution in new[] { DisputeCreditedInFull, DisputeCredited, DisputeRejected })
             {
-                refusals.Add(new(from, resolution, "INV-7", $"The invoice is {from.ToWireName()}, not under dispute: there is no dispute to resolve."));
+                refusals.Add(new(from, resolution, Rules.Inv7, $"The invoice is {from.ToWireName()}, not under dispute: there is no dispute to resolve."));
             }
         }
 

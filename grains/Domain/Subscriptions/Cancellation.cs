@@ -16,17 +16,17 @@ internal static class Cancellation
 
     public static SubscriptionDecision Cancel(SubscriptionState state, SubscriptionContext context)
     {
-        Authority.RequireHolderOrOps(context, "SUB-6", "cancel a subscription");
+        Authority.RequireHolderOrOps(context, Rules.Sub6, "cancel a subscription");
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.CancellationRequested);
         var product = Pricing.Product(state, context);
         if (product.Cancellation == CancellationPolicy.SupportOnly && context.Caller != CallerAuthority.BillingOps)
         {
-            throw new RuleViolationException("SUB-6", $"{product.Name} cannot be cancelled online: please contact support to cancel.");
+            throw new RuleViolationException(Rules.Sub6, $"{product.Name} cannot be cancelled online: please contact support to cancel.");
         }
 
         if (context.Account.HasOverdueBalance)
         {
-            throw new RuleViolationException("SUB-6", OverdueBalanceRefusal);
+            throw new RuleViolationException(Rules.Sub6, OverdueBalanceRefusal);
         }
 
         if (to == SubscriptionStatus.Cancelled)
@@ -62,11 +62,11 @@ internal static class Cancellation
 
     public static SubscriptionDecision Withdraw(SubscriptionState state, SubscriptionContext context)
     {
-        Authority.RequireHolderOrOps(context, "SUB-6", "withdraw a cancellation");
+        Authority.RequireHolderOrOps(context, Rules.Sub6, "withdraw a cancellation");
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.CancellationWithdrawn);
         if (state.CancellationEffectiveAt is { } effective && effective <= context.Now)
         {
-            throw new RuleViolationException("SUB-6", $"The cancellation took effect on {Pricing.Date(effective, context.Zone)}; reactivate the subscription instead.");
+            throw new RuleViolationException(Rules.Sub6, $"The cancellation took effect on {Pricing.Date(effective, context.Zone)}; reactivate the subscription instead.");
         }
 
         var resumed = state with
@@ -81,12 +81,12 @@ internal static class Cancellation
 
     public static SubscriptionDecision Apply(SubscriptionState state, SubscriptionContext context)
     {
-        Authority.RequireSystemOrOps(context, "SUB-6", "apply a cancellation");
+        Authority.RequireSystemOrOps(context, Rules.Sub6, "apply a cancellation");
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.CancellationEffective);
         var effective = state.CancellationEffectiveAt ?? context.Now;
         if (effective > context.Now)
         {
-            throw new RuleViolationException("SUB-6", $"The cancellation of subscription {Quoted.Of(state.Id)} takes effect on {effective:O}, not before.");
+            throw new RuleViolationException(Rules.Sub6, $"The cancellation of subscription {Quoted.Of(state.Id)} takes effect on {effective:O}, not before.");
         }
 
         var cancelled = state with { Status = to, EndedAt = effective, NextRenewal = null, DeferredCharges = [] };

@@ -11,7 +11,7 @@ internal static class Changes
 {
     public static SubscriptionDecision UpgradePlan(SubscriptionState state, UpgradePlan command, SubscriptionContext context)
     {
-        Authority.RequireHolderOrOps(context, "SUB-4", "change the plan");
+        Authority.RequireHolderOrOps(context, Rules.Sub4, "change the plan");
         var (product, current, target) = Plans(state, command.PlanId, context);
         if (target.Rank < current.Rank)
         {
@@ -25,7 +25,7 @@ internal static class Changes
 
     public static SubscriptionDecision DowngradePlan(SubscriptionState state, DowngradePlan command, SubscriptionContext context)
     {
-        Authority.RequireHolderOrOps(context, "SUB-4", "change the plan");
+        Authority.RequireHolderOrOps(context, Rules.Sub4, "change the plan");
         var (product, current, target) = Plans(state, command.PlanId, context);
         if (target.Rank > current.Rank)
         {
@@ -34,7 +34,7 @@ internal static class Changes
 
         if (context.Caller != CallerAuthority.BillingOps)
         {
-            throw new RuleViolationException("SUB-4", $"Moving {product.Name} to a lower plan is done by support: please contact support.");
+            throw new RuleViolationException(Rules.Sub4, $"Moving {product.Name} to a lower plan is done by support: please contact support.");
         }
 
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.PlanDowngraded);
@@ -44,12 +44,12 @@ internal static class Changes
 
     public static SubscriptionDecision AddSeats(SubscriptionState state, AddSeats command, SubscriptionContext context)
     {
-        Authority.RequireHolderOrOps(context, "SUB-4", "add seats");
+        Authority.RequireHolderOrOps(context, Rules.Sub4, "add seats");
         var product = Pricing.Product(state, context);
         var added = Validate.Seats(command.Seats, product);
         if (!product.AddSeatsEligible && context.Caller != CallerAuthority.BillingOps)
         {
-            throw new RuleViolationException("QUO-4", $"Seats for {product.Name} cannot be added online: please contact support or your sales representative.");
+            throw new RuleViolationException(Rules.Quo4, $"Seats for {product.Name} cannot be added online: please contact support or your sales representative.");
         }
 
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.SeatsAdded);
@@ -60,7 +60,7 @@ internal static class Changes
 
     public static SubscriptionDecision RemoveSeats(SubscriptionState state, RemoveSeats command, SubscriptionContext context)
     {
-        Authority.RequireHolderOrOps(context, "SUB-4", "remove seats");
+        Authority.RequireHolderOrOps(context, Rules.Sub4, "remove seats");
         var removed = Validate.Seats(command.Seats, Pricing.Product(state, context));
         if (removed >= state.Seats)
         {
@@ -70,7 +70,7 @@ internal static class Changes
         var seats = state.Seats - removed;
         if (seats < state.AssignedUsers.Count)
         {
-            throw new RuleViolationException("SUB-5", $"{state.AssignedUsers.Count} users hold licences, more than the {seats} seats that would remain; unassign users first.");
+            throw new RuleViolationException(Rules.Sub5, $"{state.AssignedUsers.Count} users hold licences, more than the {seats} seats that would remain; unassign users first.");
         }
 
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.SeatsRemoved);
@@ -97,10 +97,10 @@ internal static class Changes
 
     public static SubscriptionDecision ChangeFrequency(SubscriptionState state, ChangeFrequency command, SubscriptionContext context)
     {
-        Authority.RequireHolderOrOps(context, "SUB-10", "change the billing frequency");
+        Authority.RequireHolderOrOps(context, Rules.Sub10, "change the billing frequency");
         if (context.Account.Kind == AccountKind.Corporate && context.Caller != CallerAuthority.BillingOps)
         {
-            throw new RuleViolationException("SUB-10", "The billing frequency of a corporate account is changed by Corporate Account Services: please contact them.");
+            throw new RuleViolationException(Rules.Sub10, "The billing frequency of a corporate account is changed by Corporate Account Services: please contact them.");
         }
 
         var product = Pricing.Product(state, context);

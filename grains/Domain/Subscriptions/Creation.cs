@@ -9,10 +9,10 @@ internal static class Creation
 {
     public static SubscriptionDecision StartTrial(StartTrial command, SubscriptionContext context)
     {
-        Authority.RequireHolderOrOps(context, "SUB-1", "start a trial");
+        Authority.RequireHolderOrOps(context, Rules.Sub1, "start a trial");
         var (product, plan, created) = New(
             command.SubscriptionId, command.AccountId, command.ProductId, command.PlanId, command.Seats, command.Frequency, SubscriptionStatus.Trial, context);
-        var trial = product.Trial ?? throw new RuleViolationException("SUB-1", $"{product.Name} has no trial; buy it instead.");
+        var trial = product.Trial ?? throw new RuleViolationException(Rules.Sub1, $"{product.Name} has no trial; buy it instead.");
         var trialEnd = AccountTimeZone.AddLocalDays(context.Now, trial.Days, context.Zone);
         var state = created with { CurrentPeriod = new BillingPeriod(context.Now, trialEnd), TrialEnd = trialEnd };
         var policy = trial.Policy == TrialPolicy.ToFree ? "then free" : "then billed";
@@ -22,7 +22,7 @@ internal static class Creation
 
     public static SubscriptionDecision CreatePaid(CreatePaid command, SubscriptionContext context)
     {
-        Authority.RequireHolderOrOps(context, "SUB-3", "buy a subscription");
+        Authority.RequireHolderOrOps(context, Rules.Sub3, "buy a subscription");
         var (product, plan, created) = New(
             command.SubscriptionId, command.AccountId, command.ProductId, command.PlanId, command.Seats, command.Frequency, SubscriptionStatus.Active, context);
         var contractEnd = ContractEnd(product, command.ContractTermMonths, context);
@@ -84,7 +84,7 @@ internal static class Creation
     {
         if ((command.FreeMonths != 0 || command.BillingStart is not null) && context.Caller != CallerAuthority.BillingOps)
         {
-            throw new RuleViolationException("SUB-11", "Free months and billing start dates are granted by billing ops on a quote; contact your sales representative.");
+            throw new RuleViolationException(Rules.Sub11, "Free months and billing start dates are granted by billing ops on a quote; contact your sales representative.");
         }
 
         if (command.FreeMonths < 0 || command.FreeMonths > product.MaxFreeMonths)

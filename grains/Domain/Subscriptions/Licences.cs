@@ -7,17 +7,17 @@ internal static class Licences
 {
     public static SubscriptionDecision Assign(SubscriptionState state, AssignLicence command, SubscriptionContext context)
     {
-        Authority.RequireHolderOrOps(context, "SUB-5", "assign licences");
+        Authority.RequireHolderOrOps(context, Rules.Sub5, "assign licences");
         var userId = Validate.Id(command.UserId, "user_id");
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.LicenceAssigned);
         if (state.AssignedUsers.Contains(userId, StringComparer.Ordinal))
         {
-            throw new RuleViolationException("SUB-5", $"User {Quoted.Of(userId)} already holds a licence of subscription {Quoted.Of(state.Id)}.");
+            throw new RuleViolationException(Rules.Sub5, $"User {Quoted.Of(userId)} already holds a licence of subscription {Quoted.Of(state.Id)}.");
         }
 
         if (state.AssignedUsers.Count >= state.Seats)
         {
-            throw new RuleViolationException("SUB-5", $"All {Pricing.Seats(state.Seats)} of subscription {Quoted.Of(state.Id)} are assigned; add seats or unassign a user first.");
+            throw new RuleViolationException(Rules.Sub5, $"All {Pricing.Seats(state.Seats)} of subscription {Quoted.Of(state.Id)} are assigned; add seats or unassign a user first.");
         }
 
         var after = state with { Status = to, AssignedUsers = [.. state.AssignedUsers, userId] };
@@ -26,12 +26,12 @@ internal static class Licences
 
     public static SubscriptionDecision Unassign(SubscriptionState state, UnassignLicence command, SubscriptionContext context)
     {
-        Authority.RequireHolderOrOps(context, "SUB-5", "unassign licences");
+        Authority.RequireHolderOrOps(context, Rules.Sub5, "unassign licences");
         var userId = Validate.Id(command.UserId, "user_id");
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.LicenceUnassigned);
         if (!state.AssignedUsers.Contains(userId, StringComparer.Ordinal))
         {
-            throw new RuleViolationException("SUB-5", $"User {Quoted.Of(userId)} holds no licence of subscription {Quoted.Of(state.Id)}.");
+            throw new RuleViolationException(Rules.Sub5, $"User {Quoted.Of(userId)} holds no licence of subscription {Quoted.Of(state.Id)}.");
         }
 
         var after = state with { Status = to, AssignedUsers = [.. state.AssignedUsers.Where(u => u != userId)] };

@@ -12,7 +12,7 @@ internal static class Purchase
 
     public static SubscriptionDecision EndTrial(SubscriptionState state, SubscriptionContext context)
     {
-        Authority.RequireSystemOrOps(context, "SUB-1", "end a trial");
+        Authority.RequireSystemOrOps(context, Rules.Sub1, "end a trial");
         var product = Pricing.Product(state, context);
         var trialEnd = state.TrialEnd ?? context.Now;
         var cause = product.Trial?.Policy == TrialPolicy.ToFree
@@ -21,7 +21,7 @@ internal static class Purchase
         var to = SubscriptionTransitions.Require(state.Status, cause);
         if (trialEnd > context.Now)
         {
-            throw new RuleViolationException("SUB-1", $"The trial of subscription {Quoted.Of(state.Id)} ends on {trialEnd:O}, not before.");
+            throw new RuleViolationException(Rules.Sub1, $"The trial of subscription {Quoted.Of(state.Id)} ends on {trialEnd:O}, not before.");
         }
 
         switch (cause)
@@ -40,7 +40,7 @@ internal static class Purchase
 
     public static SubscriptionDecision UpgradeToPaid(SubscriptionState state, UpgradeToPaid command, SubscriptionContext context)
     {
-        Authority.RequireHolderOrOps(context, "SUB-2", "upgrade to paid");
+        Authority.RequireHolderOrOps(context, Rules.Sub2, "upgrade to paid");
         var product = Pricing.Product(state, context);
         var plan = product.Plan(command.PlanId ?? state.PlanId);
         var frequency = command.Frequency ?? state.Frequency;
@@ -50,7 +50,7 @@ internal static class Purchase
         Validate.CorporateAnnual(frequency, context);
         if (seats < state.AssignedUsers.Count)
         {
-            throw new RuleViolationException("SUB-5", $"{state.AssignedUsers.Count} users hold licences; buy at least that many seats or unassign users first.");
+            throw new RuleViolationException(Rules.Sub5, $"{state.AssignedUsers.Count} users hold licences; buy at least that many seats or unassign users first.");
         }
 
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.UpgradedToPaid);
@@ -62,13 +62,13 @@ internal static class Purchase
 
     public static SubscriptionDecision Reactivate(SubscriptionState state, SubscriptionContext context)
     {
-        Authority.RequireHolderOrOps(context, "SUB-7", "reactivate a subscription");
+        Authority.RequireHolderOrOps(context, Rules.Sub7, "reactivate a subscription");
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.Reactivated);
         var endedAt = state.EndedAt ?? context.Now;
         if (context.Now >= endedAt.AddMonths(DataRetentionMonths))
         {
             throw new RuleViolationException(
-                "SUB-7", $"Subscription {Quoted.Of(state.Id)} ended on {Pricing.Date(endedAt, context.Zone)}; its data was erased after {DataRetentionMonths} months, so start a new subscription instead.");
+                Rules.Sub7, $"Subscription {Quoted.Of(state.Id)} ended on {Pricing.Date(endedAt, context.Zone)}; its data was erased after {DataRetentionMonths} months, so start a new subscription instead.");
         }
 
         var product = Pricing.Product(state, context);

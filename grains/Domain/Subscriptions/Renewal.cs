@@ -7,16 +7,16 @@ internal static class Renewal
 {
     public static SubscriptionDecision Renew(SubscriptionState state, SubscriptionContext context)
     {
-        Authority.RequireSystemOrOps(context, "SUB-3", "renew a subscription");
+        Authority.RequireSystemOrOps(context, Rules.Sub3, "renew a subscription");
         var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.Renewed);
         if (state.NextRenewal is not { } due)
         {
-            throw new RuleViolationException("SUB-3", $"Subscription {Quoted.Of(state.Id)} has no renewal scheduled.");
+            throw new RuleViolationException(Rules.Sub3, $"Subscription {Quoted.Of(state.Id)} has no renewal scheduled.");
         }
 
         if (due > context.Now)
         {
-            throw new RuleViolationException("SUB-3", $"Subscription {Quoted.Of(state.Id)} renews on {due:O}, not before.");
+            throw new RuleViolationException(Rules.Sub3, $"Subscription {Quoted.Of(state.Id)} renews on {due:O}, not before.");
         }
 
         var (renewed, charges) = PeriodBilling.StartNextPeriod(state with { Status = to }, context);

@@ -39,38 +39,38 @@ public static class SubscriptionInvariants
         var maxSeats = context.Catalog.Product(state.ProductId).MaxSeats;
         if (state.Seats < 1 || (state.Seats > maxSeats && state.Seats > (before?.Seats ?? 0)))
         {
-            return ("SUB-4", $"{state.Seats} seats (1 to {maxSeats} allowed)");
+            return (Rules.Sub4, $"{state.Seats} seats (1 to {maxSeats} allowed)");
         }
 
         if (state.AssignedUsers.Count > state.Seats && (before is null || state.AssignedUsers.Count - state.Seats > before.AssignedUsers.Count - before.Seats))
         {
-            return ("SUB-5", $"{state.AssignedUsers.Count} licences assigned on {state.Seats} seats");
+            return (Rules.Sub5, $"{state.AssignedUsers.Count} licences assigned on {state.Seats} seats");
         }
 
         if (state.DeferredCharges.Count > MaxDeferredCharges && state.DeferredCharges.Count > (before?.DeferredCharges.Count ?? 0))
         {
-            return ("SUB-12", $"more than {MaxDeferredCharges} changes waiting for the next invoice; contact support");
+            return (Rules.Sub12, $"more than {MaxDeferredCharges} changes waiting for the next invoice; contact support");
         }
 
         foreach (var line in decision.Charges.Concat(state.DeferredCharges))
         {
             if (LineViolation(line) is { } what)
             {
-                return ("INV-1", what);
+                return (Rules.Inv1, what);
             }
         }
 
         var total = decision.Charges.Sum(c => c.ExactAmount.Amount);
         if (!Limits.InRange(total))
         {
-            return ("INV-1", $"charges totalling {total:0.##}, above the largest amount {Limits.MaxAmount}");
+            return (Rules.Inv1, $"charges totalling {total:0.##}, above the largest amount {Limits.MaxAmount}");
         }
 
         foreach (var credit in decision.Credits)
         {
             if (credit.Amount.Amount < 0m || credit.Amount.Amount > Limits.MaxAmount)
             {
-                return ("INV-1", $"a credit of {credit.Amount} (a credit is 0 to {Limits.MaxAmount})");
+                return (Rules.Inv1, $"a credit of {credit.Amount} (a credit is 0 to {Limits.MaxAmount})");
             }
         }
 

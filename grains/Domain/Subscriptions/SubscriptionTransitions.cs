@@ -89,16 +89,16 @@ public static class SubscriptionTransitions
     /// <summary>The SPEC rule that governs an event.</summary>
     public static string RuleOf(SubscriptionEvent subscriptionEvent) => subscriptionEvent switch
     {
-        TrialEndedToFree or TrialEndedToPaid or TrialEndedUnpaid => "SUB-1",
-        UpgradedToPaid => "SUB-2",
-        Renewed => "SUB-3",
-        PlanUpgraded or PlanDowngraded or SeatsAdded or SeatsRemoved => "SUB-4",
-        LicenceAssigned or LicenceUnassigned => "SUB-5",
-        CancellationRequested or CancellationWithdrawn or CancellationEffective => "SUB-6",
-        Reactivated => "SUB-7",
-        RenewalOverdue => "SUB-8",
-        GracePeriodElapsed or OverdueSettled => "SUB-9",
-        FrequencyChangeScheduled => "SUB-10",
+        TrialEndedToFree or TrialEndedToPaid or TrialEndedUnpaid => Rules.Sub1,
+        UpgradedToPaid => Rules.Sub2,
+        Renewed => Rules.Sub3,
+        PlanUpgraded or PlanDowngraded or SeatsAdded or SeatsRemoved => Rules.Sub4,
+        LicenceAssigned or LicenceUnassigned => Rules.Sub5,
+        CancellationRequested or CancellationWithdrawn or CancellationEffective => Rules.Sub6,
+        Reactivated => Rules.Sub7,
+        RenewalOverdue => Rules.Sub8,
+        GracePeriodElapsed or OverdueSettled => Rules.Sub9,
+        FrequencyChangeScheduled => Rules.Sub10,
         _ => throw new ArgumentOutOfRangeException(nameof(subscriptionEvent), subscriptionEvent, "Unknown subscription event."),
     };
 
@@ -130,30 +130,30 @@ public static class SubscriptionTransitions
     {
         var refusals = new List<TransitionRefusal>
         {
-            new(Trial, CancellationRequested, "SUB-1", "A trial needs no cancellation: it ends by itself on its trial end date."),
-            new(Limited, CancellationRequested, "SUB-6", Cancellation.OverdueBalanceRefusal),
-            new(Suspended, CancellationRequested, "SUB-6", Cancellation.OverdueBalanceRefusal),
-            new(Suspended, Renewed, "SUB-9", "A suspended subscription is not renewed until the account's overdue balance is paid."),
+            new(Trial, CancellationRequested, Rules.Sub1, "A trial needs no cancellation: it ends by itself on its trial end date."),
+            new(Limited, CancellationRequested, Rules.Sub6, Cancellation.OverdueBalanceRefusal),
+            new(Suspended, CancellationRequested, Rules.Sub6, Cancellation.OverdueBalanceRefusal),
+            new(Suspended, Renewed, Rules.Sub9, "A suspended subscription is not renewed until the account's overdue balance is paid."),
         };
         foreach (var change in Changes)
         {
-            refusals.Add(new(Trial, change, "SUB-1", "Buy the subscription (upgrade to paid) before changing its plan, seats or billing frequency."));
-            refusals.Add(new(Free, change, "SUB-2", "Upgrade the free subscription to paid before changing its plan, seats or billing frequency."));
-            refusals.Add(new(PendingCancellation, change, "SUB-6", "The subscription is pending cancellation: withdraw the cancellation before changing it."));
-            refusals.Add(new(Cancelled, change, "SUB-7", "The subscription has ended: reactivate it before changing it."));
-            refusals.Add(new(Expired, change, "SUB-7", "The subscription has ended: reactivate it before changing it."));
-            refusals.Add(new(Suspended, change, "SUB-9", "The subscription is suspended for non-payment: pay the overdue balance to restore it."));
+            refusals.Add(new(Trial, change, Rules.Sub1, "Buy the subscription (upgrade to paid) before changing its plan, seats or billing frequency."));
+            refusals.Add(new(Free, change, Rules.Sub2, "Upgrade the free subscription to paid before changing its plan, seats or billing frequency."));
+            refusals.Add(new(PendingCancellation, change, Rules.Sub6, "The subscription is pending cancellation: withdraw the cancellation before changing it."));
+            refusals.Add(new(Cancelled, change, Rules.Sub7, "The subscription has ended: reactivate it before changing it."));
+            refusals.Add(new(Expired, change, Rules.Sub7, "The subscription has ended: reactivate it before changing it."));
+            refusals.Add(new(Suspended, change, Rules.Sub9, "The subscription is suspended for non-payment: pay the overdue balance to restore it."));
             if (change != SeatsRemoved)
             {
-                refusals.Add(new(Limited, change, "SUB-8", "The subscription is limited because a renewal invoice is overdue: pay the overdue balance or contact support first."));
+                refusals.Add(new(Limited, change, Rules.Sub8, "The subscription is limited because a renewal invoice is overdue: pay the overdue balance or contact support first."));
             }
         }
 
         foreach (var licence in new[] { LicenceAssigned, LicenceUnassigned })
         {
-            refusals.Add(new(Suspended, licence, "SUB-9", "The subscription is suspended for non-payment: pay the overdue balance to restore it."));
-            refusals.Add(new(Cancelled, licence, "SUB-7", "The subscription has ended: reactivate it before assigning licences."));
-            refusals.Add(new(Expired, licence, "SUB-7", "The subscription has ended: reactivate it before assigning licences."));
+            refusals.Add(new(Suspended, licence, Rules.Sub9, "The subscription is suspended for non-payment: pay the overdue balance to restore it."));
+            refusals.Add(new(Cancelled, licence, Rules.Sub7, "The subscription has ended: reactivate it before assigning licences."));
+            refusals.Add(new(Expired, licence, Rules.Sub7, "The subscription has ended: reactivate it before assigning licences."));
         }
 
         return refusals;

@@ -40,7 +40,7 @@ internal static class Validate
         if (frequency == BillingFrequency.Monthly && context.Account.Kind == AccountKind.Corporate && context.Caller != CallerAuthority.BillingOps)
         {
             throw new RuleViolationException(
-                "INV-8", "Corporate accounts are billed annually: choose annual billing, or ask Corporate Account Services for another arrangement.");
+                Rules.Inv8, "Corporate accounts are billed annually: choose annual billing, or ask Corporate Account Services for another arrangement.");
         }
     }
 }

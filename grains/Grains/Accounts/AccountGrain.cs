@@ -88,7 +88,7 @@ public sealed class AccountGrain(
                 if (State.SubscriptionIds.Count > 0)
                 {
                     throw new RuleViolationException(
-                        "CLOCK-1",
+                        Rules.Clock1,
                         $"Account {Quoted.Of(GrainKey)} already has subscriptions ({string.Join(", ", State.SubscriptionIds)}) renewing on the real clock; "
                         + $"test clock {Quoted.Of(clockId)} can only be attached before the first subscription starts. Open a new sandbox account on the clock instead.");
                 }
@@ -102,7 +102,7 @@ public sealed class AccountGrain(
                 if (live.Count > 0)
                 {
                     throw new RuleViolationException(
-                        "ACC-8", $"Account {Quoted.Of(GrainKey)} has live subscriptions ({string.Join(", ", live.Select(Quoted.Of))}): cancel them before erasing its personal data.");
+                        Rules.Acc8, $"Account {Quoted.Of(GrainKey)} has live subscriptions ({string.Join(", ", live.Select(Quoted.Of))}): cancel them before erasing its personal data.");
                 }
 
                 await EraseAsync(actor, erase, decision, cancellationToken);
@@ -154,7 +154,7 @@ public sealed class AccountGrain(
         {
             var last = State.SubscriptionEndedAt.Values.Max();
             var actor = Actor.Ops("retention");
-            var erase = new ErasePersonalData($"Retention period over: {Account.RetentionMonths} months after the last subscription ended on {last.UtcDateTime:yyyy-MM-dd} (ACC-8).");
+            var erase = new ErasePersonalData($"Retention period over: {Account.RetentionMonths} months after the last subscription ended on {last.UtcDateTime:yyyy-MM-dd} ({Rules.Acc8}).");
             var decision = Account.Decide(RequireAccount(), erase, new AccountContext(actor, Now));
             await EraseAsync(actor, erase, decision, CancellationToken.None);
             Apply(decision);

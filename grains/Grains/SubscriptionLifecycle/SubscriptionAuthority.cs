@@ -23,7 +23,7 @@ internal static class SubscriptionAuthority
             AccountRole.PrimaryHolder => CallerAuthority.PrimaryHolder,
             AccountRole.BillingViewer => CallerAuthority.BillingViewer,
             AccountRole.User => CallerAuthority.User,
-            _ => throw new PermissionDeniedException("ACC-2", $"{Quoted.Of(actor.SubjectId)} has no role on account {Quoted.Of(account.Id)}."),
+            _ => throw new PermissionDeniedException(Rules.Acc2, $"{Quoted.Of(actor.SubjectId)} has no role on account {Quoted.Of(account.Id)}."),
         };
     }
 }

@@ -60,7 +60,7 @@ public sealed class SubscriptionGrain(
         if (authority is not (CallerAuthority.PrimaryHolder or CallerAuthority.BillingViewer or CallerAuthority.BillingOps))
         {
             throw new PermissionDeniedException(
-                "ACC-2", $"{Quoted.Of(actor.SubjectId)} is a user of account {Quoted.Of(account.Id)}; reading its subscriptions needs the primary holder, a billing viewer or billing ops.");
+                Rules.Acc2, $"{Quoted.Of(actor.SubjectId)} is a user of account {Quoted.Of(account.Id)}; reading its subscriptions needs the primary holder, a billing viewer or billing ops.");
         }
 
         return View(null, [], snapshot.Invoices);
@@ -196,7 +196,7 @@ public sealed class SubscriptionGrain(
             if (currency is not null && !string.Equals(currency.Trim(), account.Currency.Code, StringComparison.OrdinalIgnoreCase))
             {
                 throw new ValidationException(
-                    "currency", $"Account {Quoted.Of(account.Id)} is billed in {account.Currency.Code} (ACC-1); the request asks for {Quoted.Of(currency)}.");
+                    "currency", $"Account {Quoted.Of(account.Id)} is billed in {account.Currency.Code} ({Rules.Acc1}); the request asks for {Quoted.Of(currency)}.");
             }
 
             // Nothing is written before this point; once the account is asked to bill, the change is carried through.
@@ -285,7 +285,7 @@ public sealed class SubscriptionGrain(
         if (account.PersonalDataErasedAt is { } erasedAt && actor is not null)
         {
             throw new RuleViolationException(
-                "ACC-8", $"The personal data of account {Quoted.Of(account.Id)} was erased on {erasedAt.UtcDateTime:yyyy-MM-dd}: its subscriptions can no longer be started, changed or reactivated.");
+                Rules.Acc8, $"The personal data of account {Quoted.Of(account.Id)} was erased on {erasedAt.UtcDateTime:yyyy-MM-dd}: its subscriptions can no longer be started, changed or reactivated.");
         }
 
         if (account.TestClockId is { } clockId && clockId != ClockId)

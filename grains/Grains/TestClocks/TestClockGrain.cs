@@ -76,7 +76,7 @@ public sealed class TestClockGrain(
 
             if (target < from)
             {
-                throw new RuleViolationException("CLOCK-1", $"Test clock {Quoted.Of(GrainKey)} is at {from:O}; it cannot go back to {target:O}.");
+                throw new RuleViolationException(Rules.Clock1, $"Test clock {Quoted.Of(GrainKey)} is at {from:O}; it cannot go back to {target:O}.");
             }
 
             // Once due events start to be delivered, the advance is carried through to its target.

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Orleans;
+using Subscriptions.Domain;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grpc.Api.Auth;
@@ -18,7 +19,7 @@ public sealed class AccountService(IGrainFactory grains) : Proto.AccountService.
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Mutating(request.RequestId)
             .Id("account_id", request.AccountId)
-            .Check("test_clock_id", request.TestClockId.Length == 0 || request.Sandbox, "can only be set on a sandbox account (CLOCK-1)")
+            .Check("test_clock_id", request.TestClockId.Length == 0 || request.Sandbox, $"can only be set on a sandbox account ({Rules.Clock1})")
             .ThrowIfInvalid();
         var command = new CreateAccount(
             request.AccountId,

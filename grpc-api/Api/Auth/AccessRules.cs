@@ -14,7 +14,7 @@ namespace Subscriptions.Grpc.Api.Auth;
 public abstract class AccessRuleAttribute : Attribute
 {
     /// <summary>The rule every refusal names.</summary>
-    public const string AccessRule = "ACC-2";
+    public const string AccessRule = Rules.Acc2;
 
     /// <summary>Throws PERMISSION_DENIED (or INVALID_ARGUMENT for a request that names no account) when the caller may not call.</summary>
     public abstract void Authorize(CallerIdentity caller, object? request, string method);

@@ -83,7 +83,7 @@ internal sealed partial class EdgeValidation
     }
 
     private EdgeValidation RequestId(string requestId) =>
-        string.IsNullOrWhiteSpace(requestId) ? Add("request_id", "is required: every change carries a client request id (IDEM-1)")
+        string.IsNullOrWhiteSpace(requestId) ? Add("request_id", $"is required: every change carries a client request id ({Rules.Idem1})")
         : requestId.Length > MaxRequestIdLength ? Add("request_id", $"must be at most {MaxRequestIdLength} characters (got {requestId.Length})")
         : this;
 

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Subscriptions.Api.Tests.SubscriptionLifecycle;
+using Subscriptions.Domain;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests.Invoices;
@@ -25,7 +26,7 @@ public sealed class DisputeTests(ApiServer server)
         Assert.Equal(("12.00", "0.00"), await kit.BalancesAsync());
         Assert.Equal(Proto.SubscriptionStatus.Active, (await kit.GetAsync("meeting-1")).Status);
         var payDisputed = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.PayAsync(number));
-        Assert.Equal("INV-7", payDisputed.RuleId());
+        Assert.Equal(Rules.Inv7, payDisputed.RuleId());
     }
 
     [Fact]
@@ -36,7 +37,7 @@ public sealed class DisputeTests(ApiServer server)
 
         var refused = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.DisputeAsync(number));
 
-        Assert.Equal("INV-7", refused.RuleId());
+        Assert.Equal(Rules.Inv7, refused.RuleId());
         Assert.Contains("only within 15 days of the issue date", refused.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(Proto.InvoiceStatus.Overdue, (await kit.InvoiceAsync(number)).Status);
     }
@@ -53,14 +54,14 @@ public sealed class DisputeTests(ApiServer server)
         var tooMuch = await Api.FailsWithAsync(StatusCode.InvalidArgument, () => kit.ResolveAsync(number, "12.01"));
         var resolved = await kit.ResolveAsync(number, "2.00");
 
-        Assert.Equal(("ACC-2", "ACC-2"), (byViewer.RuleId(), byHolder.RuleId()));
+        Assert.Equal((Rules.Acc2, Rules.Acc2), (byViewer.RuleId(), byHolder.RuleId()));
         Assert.Equal(["credit"], tooMuch.BadFields());
         Assert.Equal((Proto.InvoiceStatus.Overdue, "2.00", "10.00"), (resolved.Status, resolved.AmountCredited.Amount, resolved.Balance.Amount));
         Assert.Equal(("2.00", "Checked the usage logs"), (resolved.Dispute.Credit.Amount, resolved.Dispute.ResolutionComment));
         Assert.Equal(("10.00", "10.00"), await kit.BalancesAsync());
         Assert.Equal(Proto.SubscriptionStatus.Limited, (await kit.GetAsync("meeting-1")).Status);
         var again = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.DisputeAsync(number));
-        Assert.Equal("INV-7", again.RuleId());
+        Assert.Equal(Rules.Inv7, again.RuleId());
     }
 
     [Fact]

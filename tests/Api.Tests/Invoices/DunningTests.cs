@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Subscriptions.Api.Tests.SubscriptionLifecycle;
+using Subscriptions.Domain;
 using Subscriptions.Grains.Invoices;
 using Subscriptions.Grains.SubscriptionLifecycle;
 using Proto = Subscriptions.Grpc.Api.V1;
@@ -39,7 +40,7 @@ public sealed class DunningTests(ApiServer server)
         {
             RequestId = Requests.NewRequestId(), AccountId = kit.AccountId, SubscriptionId = "meeting-1", Seats = 1,
         }, kit.Holder));
-        Assert.Equal("SUB-8", refused.RuleId());
+        Assert.Equal(Rules.Sub8, refused.RuleId());
         Assert.Contains("pay the overdue balance or contact support", refused.Status.Detail, StringComparison.Ordinal);
 
         // SUB-9: 15 days of grace later, suspended (the renewal due that day still issues its invoice first).
@@ -80,16 +81,16 @@ public sealed class DunningTests(ApiServer server)
         var voided = await Void(kit, number, kit.Ops);
         var again = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.PayAsync(number));
 
-        Assert.Equal("ACC-2", byHolder.RuleId());
+        Assert.Equal(Rules.Acc2, byHolder.RuleId());
         Assert.Equal((Proto.InvoiceStatus.Void, "0.00", $"Billed in error ({TestTokens.OpsSubject})"), (voided.Status, voided.Balance.Amount, voided.VoidReason));
         Assert.Equal(("0.00", "0.00"), await kit.BalancesAsync());
         Assert.Equal(Proto.SubscriptionStatus.Active, (await kit.GetAsync("meeting-1")).Status);
-        Assert.Equal("INV-3", again.RuleId());
+        Assert.Equal(Rules.Inv3, again.RuleId());
 
         // An invoice with a payment on it is credited, not voided.
         var (paying, paid) = await InvoiceKit.OpenWithInvoiceAsync(server);
         await paying.PayAsync(paid, amount: "1.00");
-        Assert.Equal("INV-1", (await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => Void(paying, paid, paying.Ops))).RuleId());
+        Assert.Equal(Rules.Inv1, (await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => Void(paying, paid, paying.Ops))).RuleId());
     }
 
     private static Task<Proto.Invoice> Void(SubscriptionKit kit, string number, CallOptions caller) =>

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Npgsql;
 using Subscriptions.Api.Tests.SubscriptionLifecycle;
+using Subscriptions.Domain;
 using Subscriptions.Grains.Accounts;
 using Proto = Subscriptions.Grpc.Api.V1;
 
@@ -41,7 +42,7 @@ public sealed class ErasureTests(ApiServer server)
             "GetInvoice", new Proto.GetInvoiceRequest { AccountId = kit.AccountId, InvoiceNumber = number }, kit.Ops);
         Assert.Equal(("12.00", Proto.InvoiceStatus.Paid), (invoice.Total.Amount, invoice.Status));
         var reactivate = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.ActAsync("ReactivateSubscription", "meeting-1", kit.Ops));
-        Assert.Equal("ACC-8", reactivate.RuleId());
+        Assert.Equal(Rules.Acc8, reactivate.RuleId());
         Assert.Equal(0, await MentionsAsync(kit.AccountId, "ada@acme.example"));
         Assert.Contains(PersonalDataErased.Kind, await kit.NotificationsAsync(AccountGrain.TypeName, kit.AccountId));
     }
@@ -60,9 +61,9 @@ public sealed class ErasureTests(ApiServer server)
         var erased = await EraseAsync(kit, kit.Ops);
         var again = await EraseAsync(kit, kit.Ops);
 
-        Assert.Equal("ACC-8", live.RuleId());
+        Assert.Equal(Rules.Acc8, live.RuleId());
         Assert.Contains("meeting-1", live.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal("ACC-2", byHolder.RuleId());
+        Assert.Equal(Rules.Acc2, byHolder.RuleId());
         AssertErased(erased);
         Assert.Equal(erased.PersonalDataErasedAt, again.PersonalDataErasedAt);
         Assert.Equal(0, await MentionsAsync(kit.AccountId, "ada@acme.example"));
@@ -79,7 +80,7 @@ public sealed class ErasureTests(ApiServer server)
             RequestId = Requests.NewRequestId(), AccountId = kit.AccountId, CompanyName = "Back again",
             PrimaryContact = new Proto.Contact { Name = "Ada Lovelace", Email = "ada@acme.example", Phone = "+12175550100" }, TimeZone = "UTC",
         }, kit.Ops));
-        Assert.Equal("ACC-8", change.RuleId());
+        Assert.Equal(Rules.Acc8, change.RuleId());
         var document = await server.Client.InvoiceAsync<Proto.GetInvoiceDocumentRequest, Proto.InvoiceDocument>(
             "GetInvoiceDocument", new Proto.GetInvoiceDocumentRequest { AccountId = kit.AccountId, InvoiceNumber = number }, kit.Ops);
         using var pdf = UglyToad.PdfPig.PdfDocument.Open(document.Content.ToByteArray());

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Subscriptions.Api.Tests.SubscriptionLifecycle;
+using Subscriptions.Domain;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Invoices;
@@ -62,7 +63,7 @@ public sealed class InvoiceDocumentTests(ApiServer server)
         Assert.Contains("VAT DE123456789", text, StringComparison.Ordinal);
         Assert.Contains("Total 3.703,50 €", text, StringComparison.Ordinal);
         Assert.Contains("Amounts in EUR.", text, StringComparison.Ordinal);
-        Assert.Equal("ACC-2", stranger.RuleId());
+        Assert.Equal(Rules.Acc2, stranger.RuleId());
         Assert.Equal(["exchange_rate"], badRate.BadFields());
     }
 

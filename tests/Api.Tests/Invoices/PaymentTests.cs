@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Subscriptions.Api.Tests.SubscriptionLifecycle;
+using Subscriptions.Domain;
 using Subscriptions.Grains.Invoices;
 using Proto = Subscriptions.Grpc.Api.V1;
 
@@ -32,9 +33,9 @@ public sealed class PaymentTests(ApiServer server)
         var fourth = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.PayAsync(number, method: "card-1"));
 
         Assert.Equal((Proto.PaymentAttemptStatus.Declined, "card_declined", Proto.InvoiceStatus.Open), (first.Attempt.Status, first.Attempt.FailureReason, first.Invoice.Status));
-        Assert.Equal("INV-4", tooSoon.RuleId());
+        Assert.Equal(Rules.Inv4, tooSoon.RuleId());
         Assert.Contains("can be retried after 1 hour", tooSoon.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal("INV-4", fourth.RuleId());
+        Assert.Equal(Rules.Inv4, fourth.RuleId());
         Assert.Contains("maximum attempts reached, try again in 24 hours", fourth.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(3, (await kit.AttemptsAsync(number)).Count);
 
@@ -58,14 +59,14 @@ public sealed class PaymentTests(ApiServer server)
         var part = await kit.PayAsync(number, amount: "2.50");
         var rest = await kit.PayAsync(number, oneTimeToken: "tok_visa_once");
 
-        Assert.Equal("INV-3", over.RuleId());
+        Assert.Equal(Rules.Inv3, over.RuleId());
         Assert.Contains("Overpayment refused", over.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(["amount"], tooFine.BadFields());
         Assert.Equal((Proto.InvoiceStatus.Open, "2.50", "9.50"), (part.Invoice.Status, part.Invoice.AmountPaid.Amount, part.Invoice.Balance.Amount));
         Assert.Equal((Proto.InvoiceStatus.Paid, "9.50", "one-time card", ""), (rest.Invoice.Status, rest.Attempt.Amount.Amount, rest.Attempt.Method, rest.Attempt.PaymentMethodId));
         Assert.Equal(methodsBefore, (await kit.AccountAsync()).PaymentMethods);
         var paidAgain = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.PayAsync(number));
-        Assert.Equal("INV-3: The invoice is already paid in full.", paidAgain.Status.Detail);
+        Assert.Equal($"{Rules.Inv3}: The invoice is already paid in full.", paidAgain.Status.Detail);
     }
 
     [Fact]
@@ -85,7 +86,7 @@ public sealed class PaymentTests(ApiServer server)
         Assert.Equal((Proto.PaymentAttemptStatus.Abandoned, Proto.InvoiceStatus.Open, "12.00"), (abandoned.Attempt.Status, abandoned.Invoice.Status, abandoned.Invoice.Balance.Amount));
         Assert.Equal((Proto.PaymentAttemptStatus.Succeeded, Proto.InvoiceStatus.Paid), (confirmed.Attempt.Status, confirmed.Invoice.Status));
         Assert.NotNull(confirmed.Attempt.SettledAt);
-        Assert.Equal("INV-4", again.RuleId());
+        Assert.Equal(Rules.Inv4, again.RuleId());
         Assert.Equal(
             [Proto.PaymentAttemptStatus.Abandoned, Proto.PaymentAttemptStatus.Succeeded],
             (await kit.AttemptsAsync(number)).Select(a => a.Status));
@@ -102,7 +103,7 @@ public sealed class PaymentTests(ApiServer server)
         var denied = await Api.FailsWithAsync(StatusCode.PermissionDenied, () => kit.PayAsync(number, server.Tokens.As($"user-{kit.AccountId}", $"{Subscriptions.Grpc.Api.Auth.RoleClaims.User}:{kit.AccountId}")));
         var paid = await kit.PayAsync(number, kit.Viewer);
 
-        Assert.Equal("ACC-2", denied.RuleId());
+        Assert.Equal(Rules.Acc2, denied.RuleId());
         Assert.Equal(Proto.InvoiceStatus.Paid, paid.Invoice.Status);
     }
 

@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Subscriptions.Domain;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests.SubscriptionLifecycle;
@@ -259,7 +260,7 @@ public sealed class LifecycleTests(ApiServer server)
         }, kit.Holder);
         var reassigned = await kit.CallAsync("AssignLicence", Assign("u-2"), kit.Holder);
 
-        Assert.Equal("SUB-5", full.RuleId());
+        Assert.Equal(Rules.Sub5, full.RuleId());
         Assert.Equal(["u-2"], reassigned.Subscription.AssignedUsers);
     }
 
@@ -320,7 +321,7 @@ public sealed class LifecycleTests(ApiServer server)
         var beforeBilling = await kit.InvoicesAsync();
         await kit.AdvanceToAsync(Start.AddMonths(2));
 
-        Assert.Equal("SUB-11", refused.RuleId());
+        Assert.Equal(Rules.Sub11, refused.RuleId());
         Assert.Equal((Proto.SubscriptionStatus.Active, 2), (signed.Status, signed.FreeMonths));
         Assert.Equal(Start.AddMonths(2), signed.BillingStart.ToDateTimeOffset());
         Assert.Empty(beforeBilling);

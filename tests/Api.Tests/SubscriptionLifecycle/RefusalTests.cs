@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Subscriptions.Domain;
 using Subscriptions.Grpc.Api.Auth;
 using Proto = Subscriptions.Grpc.Api.V1;
 
@@ -21,7 +22,7 @@ public sealed class RefusalTests(ApiServer server)
         await kit.AdvanceToAsync(Start.AddDays(15));
         var downgrade = ChangePlan(kit, "professional");
 
-        await RefusedAsync(kit, "meeting-1", "SUB-4", () => kit.CallAsync("ChangePlan", downgrade, kit.Holder));
+        await RefusedAsync(kit, "meeting-1", Rules.Sub4, () => kit.CallAsync("ChangePlan", downgrade, kit.Holder));
         var byOps = await kit.CallAsync("ChangePlan", ChangePlan(kit, "professional"), kit.Ops);
 
         Assert.Equal("professional", byOps.Subscription.PlanId);
@@ -35,7 +36,7 @@ public sealed class RefusalTests(ApiServer server)
         var kit = await SubscriptionKit.OpenAsync(server);
         await kit.BuyAsync("pro-1", "pro", "personal");
 
-        await RefusedAsync(kit, "pro-1", "QUO-4", () => kit.CallAsync("AddSeats", AddSeats(kit, "pro-1", 2), kit.Holder));
+        await RefusedAsync(kit, "pro-1", Rules.Quo4, () => kit.CallAsync("AddSeats", AddSeats(kit, "pro-1", 2), kit.Holder));
     }
 
     [Fact]
@@ -44,7 +45,7 @@ public sealed class RefusalTests(ApiServer server)
         var kit = await SubscriptionKit.OpenAsync(server);
         await kit.CallAsync("StartTrial", kit.Trial("central-1", "central", "basic"), kit.Holder);
 
-        await RefusedAsync(kit, "central-1", "SUB-1", () => kit.CallAsync("ChangePlan", ChangePlan(kit, "premium", "central-1"), kit.Holder));
+        await RefusedAsync(kit, "central-1", Rules.Sub1, () => kit.CallAsync("ChangePlan", ChangePlan(kit, "premium", "central-1"), kit.Holder));
     }
 
     [Fact]
@@ -54,8 +55,8 @@ public sealed class RefusalTests(ApiServer server)
         await kit.BuyAsync("meeting-1", "meeting", "professional");
         await kit.ActAsync("CancelSubscription", "meeting-1", kit.Holder);
 
-        await RefusedAsync(kit, "meeting-1", "SUB-6", () => kit.CallAsync("AddSeats", AddSeats(kit, "meeting-1", 1), kit.Holder));
-        await RefusedAsync(kit, "meeting-1", "SUB-6", () => kit.CallAsync("ChangePlan", ChangePlan(kit, "business"), kit.Holder));
+        await RefusedAsync(kit, "meeting-1", Rules.Sub6, () => kit.CallAsync("AddSeats", AddSeats(kit, "meeting-1", 1), kit.Holder));
+        await RefusedAsync(kit, "meeting-1", Rules.Sub6, () => kit.CallAsync("ChangePlan", ChangePlan(kit, "business"), kit.Holder));
     }
 
     [Fact]
@@ -71,7 +72,7 @@ public sealed class RefusalTests(ApiServer server)
             }, kit.Holder);
         }
 
-        await RefusedAsync(kit, "meeting-1", "SUB-5", () => kit.CallAsync("RemoveSeats", new Proto.RemoveSeatsRequest
+        await RefusedAsync(kit, "meeting-1", Rules.Sub5, () => kit.CallAsync("RemoveSeats", new Proto.RemoveSeatsRequest
         {
             RequestId = Requests.NewRequestId(), AccountId = kit.AccountId, SubscriptionId = "meeting-1", Seats = 2,
         }, kit.Holder));
@@ -111,7 +112,7 @@ public sealed class RefusalTests(ApiServer server)
         var kit = await SubscriptionKit.OpenAsync(server);
         await kit.BuyAsync("pro-1", "pro", "personal");
 
-        await RefusedAsync(kit, "pro-1", "SUB-6", () => kit.ActAsync("CancelSubscription", "pro-1", kit.Holder));
+        await RefusedAsync(kit, "pro-1", Rules.Sub6, () => kit.ActAsync("CancelSubscription", "pro-1", kit.Holder));
     }
 
     [Fact]
@@ -122,8 +123,8 @@ public sealed class RefusalTests(ApiServer server)
         await kit.BuyAsync("meeting-1", "meeting", "professional");
         await kit.AdvanceToAsync(Start.AddDays(16));
 
-        await RefusedAsync(kit, "meeting-1", "SUB-6", () => kit.ActAsync("CancelSubscription", "meeting-1", kit.Holder));
-        await RefusedAsync(kit, "meeting-1", "SUB-6", () => kit.ActAsync("CancelSubscription", "meeting-1", kit.Ops));
+        await RefusedAsync(kit, "meeting-1", Rules.Sub6, () => kit.ActAsync("CancelSubscription", "meeting-1", kit.Holder));
+        await RefusedAsync(kit, "meeting-1", Rules.Sub6, () => kit.ActAsync("CancelSubscription", "meeting-1", kit.Ops));
     }
 
     [Fact]
@@ -132,7 +133,7 @@ public sealed class RefusalTests(ApiServer server)
         var kit = await SubscriptionKit.OpenAsync(server);
         await kit.CallAsync("StartTrial", kit.Trial("pro-1", "pro", "personal"), kit.Holder);
 
-        await RefusedAsync(kit, "pro-1", "SUB-1", () => kit.ActAsync("CancelSubscription", "pro-1", kit.Ops));
+        await RefusedAsync(kit, "pro-1", Rules.Sub1, () => kit.ActAsync("CancelSubscription", "pro-1", kit.Ops));
     }
 
     [Fact]
@@ -143,8 +144,8 @@ public sealed class RefusalTests(ApiServer server)
         await kit.BuyAsync("meeting-2", "meeting", "professional");
         await kit.ActAsync("CancelSubscription", "meeting-1", kit.Holder);
 
-        await RefusedAsync(kit, "meeting-1", "SUB-6", () => kit.ActAsync("CancelSubscription", "meeting-1", kit.Holder));
-        await RefusedAsync(kit, "meeting-2", "SUB-6", () => kit.ActAsync("WithdrawCancellation", "meeting-2", kit.Holder));
+        await RefusedAsync(kit, "meeting-1", Rules.Sub6, () => kit.ActAsync("CancelSubscription", "meeting-1", kit.Holder));
+        await RefusedAsync(kit, "meeting-2", Rules.Sub6, () => kit.ActAsync("WithdrawCancellation", "meeting-2", kit.Holder));
     }
 
     [Fact]
@@ -155,7 +156,7 @@ public sealed class RefusalTests(ApiServer server)
         await kit.ActAsync("CancelSubscription", "meeting-1", kit.Holder);
         await kit.AdvanceToAsync(Start.AddDays(30));
 
-        var error = await RefusedAsync(kit, "meeting-1", "SUB-6", () => kit.ActAsync("WithdrawCancellation", "meeting-1", kit.Holder));
+        var error = await RefusedAsync(kit, "meeting-1", Rules.Sub6, () => kit.ActAsync("WithdrawCancellation", "meeting-1", kit.Holder));
         Assert.Contains("cancelled", error.Status.Detail, StringComparison.Ordinal);
     }
 
@@ -192,7 +193,7 @@ public sealed class RefusalTests(ApiServer server)
     {
         var before = await kit.GetAsync(subscriptionId);
         var error = await Api.FailsWithAsync(StatusCode.PermissionDenied, call);
-        Assert.Equal("ACC-2", error.RuleId());
+        Assert.Equal(Rules.Acc2, error.RuleId());
         Assert.Equal(before, await kit.GetAsync(subscriptionId));
     }
 }

@@ -108,7 +108,7 @@ public sealed class AccountCreationTests
         var error = Assert.Throws<PermissionDeniedException>(() =>
             Account.Create(Actor.Customer("u-mallory"), AccountBuilder.ValidCreate(), Now));
 
-        Assert.Equal("ACC-2", error.RuleId);
+        Assert.Equal(Rules.Acc2, error.RuleId);
         Assert.Contains("u-mallory", error.Message, StringComparison.Ordinal);
     }
 
@@ -143,7 +143,7 @@ public sealed class AccountCreationTests
 
         Assert.Equal("clock-1", bound.State.TestClockId);
         Assert.False(again.Changed);
-        Assert.Equal("CLOCK-1", other.RuleId);
+        Assert.Equal(Rules.Clock1, other.RuleId);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class AccountCreationTests
 
         var error = Assert.Throws<RuleViolationException>(() => account.Decide(AccountBuilder.Ops, new AttachTestClock("clock-1"), Now));
 
-        Assert.Equal("CLOCK-1", error.RuleId);
+        Assert.Equal(Rules.Clock1, error.RuleId);
         Assert.Contains("acc-1", error.Message, StringComparison.Ordinal);
     }
 }

@@ -38,7 +38,7 @@ public sealed class ChargeSourceTests
 
         var error = Assert.Throws<RuleViolationException>(() => account.ChargeSourceFor(null, null, Now));
 
-        Assert.Equal("INV-3", error.RuleId);
+        Assert.Equal(Rules.Inv3, error.RuleId);
         Assert.Equal((null, "no chargeable default payment method"), account.AutopaySource(Now));
     }
 
@@ -50,7 +50,7 @@ public sealed class ChargeSourceTests
 
         var error = Assert.Throws<RuleViolationException>(() => account.ChargeSourceFor(null, null, july));
 
-        Assert.Equal("ACC-3", error.RuleId);
+        Assert.Equal(Rules.Acc3, error.RuleId);
         Assert.Equal((null, "no chargeable default payment method"), account.AutopaySource(july));
         Assert.Equal("c1", account.ChargeSourceFor(null, null, Now).PaymentMethodId);
     }

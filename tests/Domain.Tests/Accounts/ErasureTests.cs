@@ -35,9 +35,9 @@ public sealed class ErasureTests
         var erased = Account.Decide(account, new ErasePersonalData("GDPR"), new AccountContext(Ops, Now)).State;
         var change = Assert.Throws<RuleViolationException>(() => Account.Decide(erased, new SetAutopay(true), new AccountContext(Ops, Now)));
 
-        Assert.Equal("ACC-2", denied.RuleId);
+        Assert.Equal(Rules.Acc2, denied.RuleId);
         Assert.Equal("reason", noReason.Violations.Single().Field);
-        Assert.Equal("ACC-8", change.RuleId);
+        Assert.Equal(Rules.Acc8, change.RuleId);
         Assert.False(Account.Decide(erased, new ErasePersonalData("again"), new AccountContext(Ops, Now)).Changed);
     }
 }

@@ -21,7 +21,7 @@ public sealed class PaymentMethodTests
 
         var error = Assert.Throws<RuleViolationException>(() => account.Decide(Holder, Visa("c5"), Now));
 
-        Assert.Equal("ACC-3", error.RuleId);
+        Assert.Equal(Rules.Acc3, error.RuleId);
         Assert.Equal("Account \"acc-1\" already has 4 cards, the most allowed; remove one before adding another.", error.Reason);
     }
 
@@ -66,7 +66,7 @@ public sealed class PaymentMethodTests
         var error = Assert.Throws<RuleViolationException>(() =>
             account.Decide(Holder, new AddCard("c1", CardBrand.Discover, "tok_c1", "1117", 12, 2030), Now));
 
-        Assert.Equal("ACC-3", error.RuleId);
+        Assert.Equal(Rules.Acc3, error.RuleId);
         Assert.Equal("Discover cards are accepted only on USD accounts; account \"acc-1\" is billed in EUR.", error.Reason);
     }
 
@@ -171,7 +171,7 @@ public sealed class PaymentMethodTests
 
         var error = Assert.Throws<RuleViolationException>(() => account.Decide(Holder, new SetDefaultPaymentMethod("c1"), inAugust));
 
-        Assert.Equal("ACC-3", error.RuleId);
+        Assert.Equal(Rules.Acc3, error.RuleId);
         Assert.Contains("Visa ending 4242 (expires 07/2025) has expired", error.Reason, StringComparison.Ordinal);
         Assert.Contains("an expired card cannot be made the default", error.Reason, StringComparison.Ordinal);
     }
@@ -203,7 +203,7 @@ public sealed class PaymentMethodTests
         var error = Assert.Throws<RuleViolationException>(() =>
             new AccountBuilder().Build().Decide(Holder, Visa("c1", expiryMonth: 5, expiryYear: 2025), Now));
 
-        Assert.Equal("ACC-3", error.RuleId);
+        Assert.Equal(Rules.Acc3, error.RuleId);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class RecipientTests
 
         var error = Assert.Throws<RuleViolationException>(() => account.Decide(Holder, new AddInvoiceRecipient("ap6@acme.example.com"), Now));
 
-        Assert.Equal("ACC-4", error.RuleId);
+        Assert.Equal(Rules.Acc4, error.RuleId);
         Assert.Contains("already has 5 invoice recipients", error.Reason, StringComparison.Ordinal);
     }
 
@@ -39,7 +39,7 @@ public sealed class RecipientTests
 
         var error = Assert.Throws<RuleViolationException>(() => account.Decide(Holder, new AddInvoiceRecipient(email), Now));
 
-        Assert.Equal("ACC-4", error.RuleId);
+        Assert.Equal(Rules.Acc4, error.RuleId);
         Assert.Contains("already receives the invoices", error.Reason, StringComparison.Ordinal);
     }
 

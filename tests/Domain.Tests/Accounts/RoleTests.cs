@@ -22,7 +22,7 @@ public sealed class RoleTests
         var error = Assert.Throws<PermissionDeniedException>(() =>
             account.Decide(Viewer, new AddCard("pm-1", CardBrand.Visa, "tok_1", "4242", 12, 2030), Now));
 
-        Assert.Equal("ACC-2", error.RuleId);
+        Assert.Equal(Rules.Acc2, error.RuleId);
         Assert.Contains("\"u-viewer\" (billing-viewer) may not change payment methods on account \"acc-1\"", error.Message, StringComparison.Ordinal);
     }
 
@@ -53,7 +53,7 @@ public sealed class RoleTests
         Assert.True(account.Allows(AccountBuilder.Holder, action));
         Assert.False(account.Allows(Viewer, action));
         Assert.False(account.Allows(User, action));
-        Assert.Equal("ACC-2", Assert.Throws<PermissionDeniedException>(() => account.Authorize(Viewer, action)).RuleId);
+        Assert.Equal(Rules.Acc2, Assert.Throws<PermissionDeniedException>(() => account.Authorize(Viewer, action)).RuleId);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class RoleTests
         var error = Assert.Throws<RuleViolationException>(() => AccountWithMembers()
             .Decide(AccountBuilder.Holder, new AddMember("u-user", "other@acme.example.com", AccountRole.BillingViewer), Now));
 
-        Assert.Equal("ACC-2", error.RuleId);
+        Assert.Equal(Rules.Acc2, error.RuleId);
         Assert.Contains("already a member", error.Reason, StringComparison.Ordinal);
     }
 
@@ -130,7 +130,7 @@ public sealed class RoleTests
         var error = Assert.Throws<RuleViolationException>(() => account.Decide(AccountBuilder.Ops, new RemoveMember(AccountBuilder.HolderId), Now));
 
         Assert.Null(removed.RoleOf("u-user"));
-        Assert.Equal("ACC-2", error.RuleId);
+        Assert.Equal(Rules.Acc2, error.RuleId);
     }
 
     [Fact]

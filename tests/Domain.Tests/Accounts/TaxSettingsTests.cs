@@ -51,7 +51,7 @@ public sealed class TaxSettingsTests
     {
         var error = Assert.Throws<RuleViolationException>(() => new AccountBuilder().Build().Decide(Holder, new RecordVatId("DE123456789"), Now));
 
-        Assert.Equal("ACC-5", error.RuleId);
+        Assert.Equal(Rules.Acc5, error.RuleId);
         Assert.Contains("billed in US", error.Reason, StringComparison.Ordinal);
     }
 
@@ -110,7 +110,7 @@ public sealed class TaxSettingsTests
 
         var error = Assert.Throws<PermissionDeniedException>(() => requested.Decide(Holder, new ApproveTaxExemption(null), Now));
 
-        Assert.Equal("ACC-2", error.RuleId);
+        Assert.Equal(Rules.Acc2, error.RuleId);
         Assert.Contains("only billing ops may", error.Message, StringComparison.Ordinal);
     }
 
@@ -135,7 +135,7 @@ public sealed class TaxSettingsTests
 
         var error = Assert.Throws<RuleViolationException>(() => requested.Decide(Holder, new RequestTaxExemption("IL-EX-2025-002"), Now));
 
-        Assert.Equal("ACC-5", error.RuleId);
+        Assert.Equal(Rules.Acc5, error.RuleId);
         Assert.Contains("IL-EX-2025-001", error.Reason, StringComparison.Ordinal);
     }
 
@@ -153,7 +153,7 @@ public sealed class TaxSettingsTests
 
     [Fact]
     public void ACC_5_a_decision_needs_a_pending_request() =>
-        Assert.Equal("ACC-5", Assert.Throws<RuleViolationException>(() =>
+        Assert.Equal(Rules.Acc5, Assert.Throws<RuleViolationException>(() =>
             new AccountBuilder().Build().Decide(Ops, new ApproveTaxExemption(null), Now)).RuleId);
 
     [Fact]

@@ -72,7 +72,7 @@ public sealed class InvoiceBuilderTests
         var empty = new InvoiceBuilder("acc-1", "ACME-000001", Utc(2025, 8, 1), Currency.Usd);
         var negative = new InvoiceBuilder("acc-1", "ACME-000002", Utc(2025, 8, 1), Currency.Usd).Add([Line(InvoiceLineKind.ProrationCredit, 1, 5m)]);
 
-        Assert.Equal("INV-1", Assert.Throws<RuleViolationException>(() => empty.Build()).RuleId);
+        Assert.Equal(Rules.Inv1, Assert.Throws<RuleViolationException>(() => empty.Build()).RuleId);
         Assert.Contains("-5.00 USD", Assert.Throws<RuleViolationException>(() => negative.Build()).Message, StringComparison.Ordinal);
     }
 
@@ -89,7 +89,7 @@ public sealed class InvoiceBuilderTests
     [Fact]
     public void INV_1_invoice_numbers_need_a_prefix_and_a_positive_sequence()
     {
-        Assert.Equal("INV-7-000123", InvoiceNumber.Format("INV-7", 123));
+        Assert.Equal("INV-7-000123", InvoiceNumber.Format(Rules.Inv7, 123));
         Assert.Equal("sequence", Assert.Single(Assert.Throws<ValidationException>(() => InvoiceNumber.Format("INV", 0)).Violations).Field);
         Assert.Equal("invoice_prefix", Assert.Single(Assert.Throws<ValidationException>(() => InvoiceNumber.Format("a b", 1)).Violations).Field);
     }
@@ -102,7 +102,7 @@ public sealed class InvoiceBuilderTests
 
         var error = Assert.Throws<RuleViolationException>(() => builder.Build());
 
-        Assert.Equal("INV-1", error.RuleId);
+        Assert.Equal(Rules.Inv1, error.RuleId);
         Assert.Contains("above the largest invoice total", error.Message, StringComparison.Ordinal);
     }
 }

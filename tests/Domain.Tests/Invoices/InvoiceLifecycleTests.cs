@@ -41,7 +41,7 @@ public sealed class InvoiceLifecycleTests
         var invoice = Tried(Open(), Issued, PaymentAttemptStatus.Succeeded, 40m);
 
         Assert.Equal(60m, InvoiceLifecycle.CheckPayment(invoice, null, Issued, PaymentPolicy.Default).Amount);
-        Assert.Equal("INV-3", Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckPayment(invoice, 60.01m, Issued, PaymentPolicy.Default)).RuleId);
+        Assert.Equal(Rules.Inv3, Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckPayment(invoice, 60.01m, Issued, PaymentPolicy.Default)).RuleId);
         Assert.Equal("amount", Assert.Throws<ValidationException>(() => InvoiceLifecycle.CheckPayment(invoice, 0m, Issued, PaymentPolicy.Default)).Violations.Single().Field);
     }
 
@@ -65,7 +65,7 @@ public sealed class InvoiceLifecycleTests
     {
         var waiting = Tried(Open(), Issued, PaymentAttemptStatus.RequiresAction);
 
-        Assert.Equal("INV-4", Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckPayment(waiting, null, Issued.AddDays(1), PaymentPolicy.Default)).RuleId);
+        Assert.Equal(Rules.Inv4, Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckPayment(waiting, null, Issued.AddDays(1), PaymentPolicy.Default)).RuleId);
         var declined = InvoiceLifecycle.SettleAuthentication(waiting, 1, succeeded: false, "authentication_failed", Issued.AddMinutes(5));
         var abandoned = InvoiceLifecycle.AbandonAuthentication(waiting, 1, Issued.AddMinutes(5));
         var confirmed = InvoiceLifecycle.SettleAuthentication(waiting, 1, succeeded: true, null, Issued.AddMinutes(5));
@@ -73,7 +73,7 @@ public sealed class InvoiceLifecycleTests
         Assert.Equal((PaymentAttemptStatus.Declined, InvoiceStatus.Open), (declined.Invoice.Attempts[0].Status, declined.Invoice.Status));
         Assert.Equal((PaymentAttemptStatus.Abandoned, 100m), (abandoned.Invoice.Attempts[0].Status, abandoned.Invoice.Balance.Amount));
         Assert.Equal((PaymentAttemptStatus.Succeeded, InvoiceStatus.Paid), (confirmed.Invoice.Attempts[0].Status, confirmed.Invoice.Status));
-        Assert.Equal("INV-4", Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.AbandonAuthentication(confirmed.Invoice, 1, Issued)).RuleId);
+        Assert.Equal(Rules.Inv4, Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.AbandonAuthentication(confirmed.Invoice, 1, Issued)).RuleId);
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class InvoiceLifecycleTests
         var refused = Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.OpenDispute(invoice, "u-1", "Not ordered", Utc(2026, 3, 17, 5, 0), zone));
 
         Assert.Equal(InvoiceStatus.Disputed, accepted.Invoice.Status);
-        Assert.Equal("INV-7", refused.RuleId);
+        Assert.Equal(Rules.Inv7, refused.RuleId);
         Assert.Contains("16 days ago", refused.Reason, StringComparison.Ordinal);
         Assert.Equal("reason", Assert.Throws<ValidationException>(() => InvoiceLifecycle.OpenDispute(invoice, "u-1", " ", Issued, zone)).Violations.Single().Field);
     }

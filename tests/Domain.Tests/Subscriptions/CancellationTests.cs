@@ -23,7 +23,7 @@ public sealed class CancellationTests
         Assert.Empty(decision.Credits);
         Assert.Equal(Utc(2025, 3, 31), decision.State.CancellationEffectiveAt);
         Assert.Equal([new ReminderRequest(ReminderRequest.CancellationEffective, Utc(2025, 3, 31))], decision.Reminders);
-        Assert.Equal("SUB-3", Assert.Throws<RuleViolationException>(() => Subscription.Decide(decision.State, new Renew(), Service(Utc(2025, 3, 31)))).RuleId);
+        Assert.Equal(Rules.Sub3, Assert.Throws<RuleViolationException>(() => Subscription.Decide(decision.State, new Renew(), Service(Utc(2025, 3, 31)))).RuleId);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class CancellationTests
         var early = Assert.Throws<RuleViolationException>(() => Subscription.Decide(pending, new ApplyCancellation(), Service(Utc(2025, 3, 30))));
         var cancelled = Subscription.Decide(pending, new ApplyCancellation(), Service(Utc(2025, 3, 31)));
 
-        Assert.Equal("SUB-6", early.RuleId);
+        Assert.Equal(Rules.Sub6, early.RuleId);
         Assert.Equal(SubscriptionStatus.Cancelled, cancelled.State.Status);
         Assert.Equal(Utc(2025, 3, 31), cancelled.State.EndedAt);
         Assert.Empty(cancelled.Reminders);
@@ -45,7 +45,7 @@ public sealed class CancellationTests
     {
         var refusal = Assert.Throws<PermissionDeniedException>(() => Subscription.Decide(Meeting(), new Cancel(), Context(Utc(2025, 3, 15), CallerAuthority.BillingViewer)));
 
-        Assert.Equal("SUB-6", refusal.RuleId);
+        Assert.Equal(Rules.Sub6, refusal.RuleId);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class CancellationTests
     {
         var refusal = Assert.Throws<RuleViolationException>(() => Subscription.Decide(Meeting(), new Cancel(), Context(Utc(2025, 3, 15), overdue: true)));
 
-        Assert.Equal("SUB-6", refusal.RuleId);
+        Assert.Equal(Rules.Sub6, refusal.RuleId);
         Assert.Contains("unpaid past-due invoices", refusal.Reason, StringComparison.Ordinal);
     }
 
@@ -65,7 +65,7 @@ public sealed class CancellationTests
         var refusal = Assert.Throws<RuleViolationException>(() => Subscription.Decide(central, new Cancel(), Context(Utc(2025, 3, 15))));
         var byOps = Subscription.Decide(central, new Cancel(), Ops(Utc(2025, 3, 15)));
 
-        Assert.Equal("SUB-6", refusal.RuleId);
+        Assert.Equal(Rules.Sub6, refusal.RuleId);
         Assert.Contains("contact support", refusal.Reason, StringComparison.Ordinal);
         Assert.Equal(SubscriptionStatus.PendingCancellation, byOps.State.Status);
     }
@@ -77,7 +77,7 @@ public sealed class CancellationTests
 
         var refusal = Assert.Throws<RuleViolationException>(() => Subscription.Decide(pending, new Cancel(), Context(Utc(2025, 3, 16))));
 
-        Assert.Equal("SUB-6", refusal.RuleId);
+        Assert.Equal(Rules.Sub6, refusal.RuleId);
         Assert.Equal("It is not possible to cancel a subscription that is pending-cancellation.", refusal.Reason);
     }
 
@@ -100,7 +100,7 @@ public sealed class CancellationTests
 
         var refusal = Assert.Throws<RuleViolationException>(() => Subscription.Decide(pending, new WithdrawCancellation(), Context(Utc(2025, 3, 31, 1))));
 
-        Assert.Equal("SUB-6", refusal.RuleId);
+        Assert.Equal(Rules.Sub6, refusal.RuleId);
     }
 
     [Fact]
@@ -263,7 +263,7 @@ public sealed class CancellationTests
 
         var refusal = Assert.Throws<RuleViolationException>(() => Subscription.Decide(cancelled, new Reactivate(), Context(Utc(2025, 9, 30))));
 
-        Assert.Equal("SUB-7", refusal.RuleId);
+        Assert.Equal(Rules.Sub7, refusal.RuleId);
     }
 
     [Fact]

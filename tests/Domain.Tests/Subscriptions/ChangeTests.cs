@@ -66,7 +66,7 @@ public sealed class ChangeTests
     {
         var refusal = Assert.Throws<RuleViolationException>(() => Subscription.Decide(Business(), new DowngradePlan("professional"), Context(Utc(2025, 3, 11))));
 
-        Assert.Equal("SUB-4", refusal.RuleId);
+        Assert.Equal(Rules.Sub4, refusal.RuleId);
         Assert.Contains("contact support", refusal.Reason, StringComparison.Ordinal);
     }
 
@@ -96,7 +96,7 @@ public sealed class ChangeTests
         var refusal = Assert.Throws<PermissionDeniedException>(
             () => Subscription.Decide(Professional(), new UpgradePlan("business"), Context(Utc(2025, 3, 11), CallerAuthority.BillingViewer)));
 
-        Assert.Equal("SUB-4", refusal.RuleId);
+        Assert.Equal(Rules.Sub4, refusal.RuleId);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class ChangeTests
         var refusal = Assert.Throws<RuleViolationException>(() => Subscription.Decide(central, new AddSeats(1), Context(Utc(2025, 3, 5))));
         var byOps = Subscription.Decide(central, new AddSeats(1), Ops(Utc(2025, 3, 5)));
 
-        Assert.Equal("QUO-4", refusal.RuleId);
+        Assert.Equal(Rules.Quo4, refusal.RuleId);
         Assert.Equal(3, byOps.State.Seats);
     }
 
@@ -160,7 +160,7 @@ public sealed class ChangeTests
         var freed = Subscription.Decide(state, new UnassignLicence("ana"), Context(Utc(2025, 3, 3))).State;
         var reassigned = Subscription.Decide(freed, new AssignLicence("cy"), Context(Utc(2025, 3, 3))).State;
 
-        Assert.Equal("SUB-5", full.RuleId);
+        Assert.Equal(Rules.Sub5, full.RuleId);
         Assert.Equal(["ben", "cy"], reassigned.AssignedUsers);
     }
 
@@ -173,6 +173,6 @@ public sealed class ChangeTests
 
         var refusal = Assert.Throws<RuleViolationException>(() => Subscription.Decide(state, new RemoveSeats(1), Context(Utc(2025, 3, 5))));
 
-        Assert.Equal("SUB-5", refusal.RuleId);
+        Assert.Equal(Rules.Sub5, refusal.RuleId);
     }
 }

@@ -31,8 +31,8 @@ public sealed class DunningTests
         var upgrade = Assert.Throws<RuleViolationException>(() => Subscription.Decide(limited, new UpgradePlan("business"), Context(Utc(2025, 4, 16))));
         var seats = Assert.Throws<RuleViolationException>(() => Subscription.Decide(limited, new AddSeats(1), Context(Utc(2025, 4, 16))));
 
-        Assert.Equal("SUB-8", upgrade.RuleId);
-        Assert.Equal("SUB-8", seats.RuleId);
+        Assert.Equal(Rules.Sub8, upgrade.RuleId);
+        Assert.Equal(Rules.Sub8, seats.RuleId);
         Assert.Contains("pay the overdue balance or contact support", seats.Reason, StringComparison.Ordinal);
     }
 
@@ -44,7 +44,7 @@ public sealed class DunningTests
         var early = Assert.Throws<RuleViolationException>(() => Subscription.Decide(limited, new ElapseGracePeriod(), Service(Utc(2025, 4, 29))));
         var suspended = Subscription.Decide(limited, new ElapseGracePeriod(), Service(Utc(2025, 4, 30)));
 
-        Assert.Equal("SUB-9", early.RuleId);
+        Assert.Equal(Rules.Sub9, early.RuleId);
         Assert.Equal(SubscriptionStatus.Suspended, suspended.State.Status);
         Assert.Empty(suspended.Reminders);
     }
@@ -57,7 +57,7 @@ public sealed class DunningTests
         var stillOwing = Assert.Throws<RuleViolationException>(() => Subscription.Decide(suspended, new SettleOverdue(), Service(Utc(2025, 5, 2), overdue: true)));
         var restored = Subscription.Decide(suspended, new SettleOverdue(), Service(Utc(2025, 5, 2)));
 
-        Assert.Equal("SUB-9", stillOwing.RuleId);
+        Assert.Equal(Rules.Sub9, stillOwing.RuleId);
         Assert.Equal(SubscriptionStatus.Active, restored.State.Status);
         Assert.Empty(restored.Charges);
         Assert.Equal([new ReminderRequest(ReminderRequest.Renewal, Utc(2025, 4, 30))], restored.Reminders);
@@ -70,6 +70,6 @@ public sealed class DunningTests
 
         var refusal = Assert.Throws<RuleViolationException>(() => Subscription.Decide(suspended, new Renew(), Service(Utc(2025, 5, 1))));
 
-        Assert.Equal("SUB-9", refusal.RuleId);
+        Assert.Equal(Rules.Sub9, refusal.RuleId);
     }
 }

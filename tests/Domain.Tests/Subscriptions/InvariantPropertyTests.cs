@@ -44,7 +44,7 @@ public sealed class InvariantPropertyTests
             {
                 decision = Subscription.Decide(state, command, context);
             }
-            catch (RuleViolationException e) when (e.Reason.StartsWith("The change was refused: it would leave", StringComparison.Ordinal) && e.RuleId != "SUB-12")
+            catch (RuleViolationException e) when (e.Reason.StartsWith("The change was refused: it would leave", StringComparison.Ordinal) && e.RuleId != Rules.Sub12)
             {
                 // The invariants are the last line: a limit must be refused by the rule that owns it, before a decision breaks it.
                 Assert.Fail($"seed {seed}, step {step}, {command}: only the invariant check caught {e.Message}");

@@ -57,7 +57,7 @@ public sealed class LimitTests
 
         var error = Assert.Throws<RuleViolationException>(() => Subscription.Decide(corrupt, new UpgradePlan("business"), Context(Utc(2025, 3, 10))));
 
-        Assert.Equal("SUB-4", error.RuleId);
+        Assert.Equal(Rules.Sub4, error.RuleId);
         Assert.Contains("Nothing was applied", error.Message, StringComparison.Ordinal);
     }
 
@@ -74,7 +74,7 @@ public sealed class LimitTests
             }
             catch (RuleViolationException e)
             {
-                Assert.Equal("SUB-12", e.RuleId);
+                Assert.Equal(Rules.Sub12, e.RuleId);
                 refused = true;
             }
         }

@@ -68,7 +68,7 @@ public sealed class RenewalTests
 
         var refusal = Assert.Throws<RuleViolationException>(() => Subscription.Decide(state, new Renew(), Service(Utc(2025, 1, 30))));
 
-        Assert.Equal("SUB-3", refusal.RuleId);
+        Assert.Equal(Rules.Sub3, refusal.RuleId);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class RenewalTests
 
         var refusal = Assert.Throws<PermissionDeniedException>(() => Subscription.Decide(state, new Renew(), Context(Utc(2025, 2, 1))));
 
-        Assert.Equal("SUB-3", refusal.RuleId);
+        Assert.Equal(Rules.Sub3, refusal.RuleId);
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public sealed class RenewalTests
         Assert.Empty(created.Charges);
         Assert.Equal(Utc(2025, 3, 15, 10), created.State.BillingStart);
         Assert.Equal(Utc(2025, 4, 1), created.State.NextRenewal);
-        Assert.Equal("SUB-3", Assert.Throws<RuleViolationException>(() => Subscription.Decide(created.State, new Renew(), Service(Utc(2025, 2, 1)))).RuleId);
+        Assert.Equal(Rules.Sub3, Assert.Throws<RuleViolationException>(() => Subscription.Decide(created.State, new Renew(), Service(Utc(2025, 2, 1)))).RuleId);
 
         var first = Renew(created.State);
 
@@ -182,7 +182,7 @@ public sealed class RenewalTests
             new CreatePaid("sub-1", "acc-1", "connect", "phone-system", 1, BillingFrequency.Monthly, FreeMonths: 1), Context(Utc(2025, 1, 1))));
         var tooMany = Assert.Throws<ValidationException>(() => Connect(Utc(2025, 1, 1), freeMonths: 4));
 
-        Assert.Equal("SUB-11", holder.RuleId);
+        Assert.Equal(Rules.Sub11, holder.RuleId);
         Assert.Equal("free_months", Assert.Single(tooMany.Violations).Field);
     }
 
@@ -212,7 +212,7 @@ public sealed class RenewalTests
         var byOps = Subscription.Decide(
             state, new ChangeFrequency(BillingFrequency.Monthly), Context(Utc(2025, 2, 1), CallerAuthority.BillingOps, kind: AccountKind.Corporate));
 
-        Assert.Equal("SUB-10", refusal.RuleId);
+        Assert.Equal(Rules.Sub10, refusal.RuleId);
         Assert.Equal(BillingFrequency.Monthly, byOps.State.PendingFrequency);
     }
 
@@ -227,7 +227,7 @@ public sealed class RenewalTests
         var trial = Assert.Throws<RuleViolationException>(() => Subscription.StartTrial(
             new StartTrial("sub-2", "acc-1", "pro", "personal", 1, BillingFrequency.Monthly), Context(Utc(2025, 1, 1), kind: AccountKind.Corporate)));
 
-        Assert.Equal(("INV-8", "INV-8"), (refusal.RuleId, trial.RuleId));
+        Assert.Equal((Rules.Inv8, Rules.Inv8), (refusal.RuleId, trial.RuleId));
         Assert.Contains("billed annually", refusal.Reason, StringComparison.Ordinal);
         Assert.Equal((BillingFrequency.Annual, BillingFrequency.Monthly), (annual.State.Frequency, byOps.State.Frequency));
     }

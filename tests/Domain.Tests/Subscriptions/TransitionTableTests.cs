@@ -67,7 +67,7 @@ public sealed class TransitionTableTests
     {
         var refusal = Assert.Throws<RuleViolationException>(() => SubscriptionTransitions.Require(SubscriptionStatus.Limited, SubscriptionEvent.SeatsAdded));
 
-        Assert.Equal("SUB-8", refusal.RuleId);
+        Assert.Equal(Rules.Sub8, refusal.RuleId);
         Assert.Contains("pay the overdue balance or contact support", refusal.Reason, StringComparison.Ordinal);
     }
 
@@ -76,7 +76,7 @@ public sealed class TransitionTableTests
     {
         var refusal = SubscriptionTransitions.RefusalFor(SubscriptionStatus.Expired, SubscriptionEvent.Renewed);
 
-        Assert.Equal("SUB-3", refusal.RuleId);
+        Assert.Equal(Rules.Sub3, refusal.RuleId);
         Assert.Equal("It is not possible to renew a subscription that is expired.", refusal.Reason);
     }
 }

@@ -108,7 +108,7 @@ public sealed class TrialTests
 
         var refusal = Assert.Throws<RuleViolationException>(() => Subscription.Decide(trial, new EndTrial(), Service(Utc(2025, 5, 10))));
 
-        Assert.Equal("SUB-1", refusal.RuleId);
+        Assert.Equal(Rules.Sub1, refusal.RuleId);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class TrialTests
         var refusal = Assert.Throws<RuleViolationException>(
             () => Subscription.StartTrial(new StartTrial("sub-1", "acc-1", "meeting", "business", 1, BillingFrequency.Monthly), Context(Utc(2025, 5, 1))));
 
-        Assert.Equal("SUB-1", refusal.RuleId);
+        Assert.Equal(Rules.Sub1, refusal.RuleId);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class TrialTests
 
         var refusal = Assert.Throws<RuleViolationException>(() => Subscription.Decide(trial, new Cancel(), Ops(Utc(2025, 5, 2))));
 
-        Assert.Equal("SUB-1", refusal.RuleId);
+        Assert.Equal(Rules.Sub1, refusal.RuleId);
         Assert.Contains("needs no cancellation", refusal.Reason, StringComparison.Ordinal);
     }
 
@@ -138,7 +138,7 @@ public sealed class TrialTests
 
         var refusal = Assert.Throws<RuleViolationException>(() => Subscription.Decide(trial, new Cancel(), Context(Utc(2025, 5, 2))));
 
-        Assert.Equal("SUB-1", refusal.RuleId);
+        Assert.Equal(Rules.Sub1, refusal.RuleId);
         Assert.Contains("ends by itself on its trial end date", refusal.Reason, StringComparison.Ordinal);
     }
 
@@ -161,6 +161,6 @@ public sealed class TrialTests
         var free = Subscription.Decide(Trial("central", "basic", Utc(2025, 5, 1, 9)), new EndTrial(), Service(Utc(2025, 5, 15, 9))).State;
 
         Assert.Null(free.NextRenewal);
-        Assert.Equal("SUB-3", Assert.Throws<RuleViolationException>(() => Subscription.Decide(free, new Renew(), Service(Utc(2025, 7, 1)))).RuleId);
+        Assert.Equal(Rules.Sub3, Assert.Throws<RuleViolationException>(() => Subscription.Decide(free, new Renew(), Service(Utc(2025, 7, 1)))).RuleId);
     }
 }

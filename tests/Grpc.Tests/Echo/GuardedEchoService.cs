@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Subscriptions.Domain;
 using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Grpc.Api.Errors;
 using Subscriptions.Grpc.Tests.Testing;
@@ -28,6 +29,6 @@ namespace Subscriptions.Grpc.Tests.Echo
 
         [AnyCaller]
         public override Task<EchoReply> Fail(FailRequest request, ServerCallContext context) =>
-            throw RichErrors.FailedPrecondition("SUB-6", request?.Detail ?? "");
+            throw RichErrors.FailedPrecondition(Rules.Sub6, request?.Detail ?? "");
     }
 }

@@ -1,3 +1,4 @@
+using Subscriptions.Domain;
 using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Grpc.Tests.Echo;
 using Xunit;
@@ -42,8 +43,8 @@ public sealed class PythonWireTests : IAsyncLifetime
         Assert.True(exitCode == 0, output);
         Assert.Contains("no token: UNAUTHENTICATED missing bearer token\n", output, StringComparison.Ordinal);
         Assert.Contains("garbage token: UNAUTHENTICATED token is not a well-formed JWT\n", output, StringComparison.Ordinal);
-        Assert.Contains("viewer: PERMISSION_DENIED reason=ACC-2 account_id=acc-1\n", output, StringComparison.Ordinal);
+        Assert.Contains($"viewer: PERMISSION_DENIED reason={Rules.Acc2} account_id=acc-1\n", output, StringComparison.Ordinal);
         Assert.Contains("holder: OK caller=holder-1\n", output, StringComparison.Ordinal);
-        Assert.Contains("rich error: FAILED_PRECONDITION details=google.rpc.ErrorInfo,google.rpc.PreconditionFailure violation=SUB-6 reason=SUB-6\n", output, StringComparison.Ordinal);
+        Assert.Contains($"rich error: FAILED_PRECONDITION details=google.rpc.ErrorInfo,google.rpc.PreconditionFailure violation={Rules.Sub6} reason={Rules.Sub6}\n", output, StringComparison.Ordinal);
     }
 }

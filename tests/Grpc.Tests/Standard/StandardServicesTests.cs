@@ -4,6 +4,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1;
+using Subscriptions.Domain;
 using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Grpc.Tests.Echo;
 using Subscriptions.Grpc.Tests.Testing;
@@ -164,7 +165,7 @@ public sealed class StandardServicesTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
         var info = error.GetRpcStatus()?.GetDetail<ErrorInfo>();
-        Assert.Equal(("ACC-2", "acc-1"), (info?.Reason, info?.Metadata["account_id"]));
+        Assert.Equal((Rules.Acc2, "acc-1"), (info?.Reason, info?.Metadata["account_id"]));
     }
 
     [Theory]
@@ -207,8 +208,8 @@ public sealed class StandardServicesTests : IAsyncLifetime
 
         var status = error.GetRpcStatus()!;
         Assert.Equal((StatusCode.FailedPrecondition, (int)StatusCode.FailedPrecondition, "cancel after the effective date"), (error.StatusCode, status.Code, status.Message));
-        Assert.Equal("SUB-6", status.GetDetail<ErrorInfo>()?.Reason);
-        Assert.Equal("SUB-6", Assert.Single(status.GetDetail<PreconditionFailure>()!.Violations).Type);
+        Assert.Equal(Rules.Sub6, status.GetDetail<ErrorInfo>()?.Reason);
+        Assert.Equal(Rules.Sub6, Assert.Single(status.GetDetail<PreconditionFailure>()!.Violations).Type);
     }
 
     private static string Base64Url(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Subscriptions.Domain;
 using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.TestHost;
 using Xunit.Abstractions;
@@ -60,20 +61,20 @@ public sealed class BillingPortalEndToEndTests(ITestOutputHelper log) : IAsyncLi
             "reflection services: grpc.health.v1.Health,grpc.reflection.v1.ServerReflection,grpc.reflection.v1alpha.ServerReflection,"
                 + "subscriptions.v1.AccountService,subscriptions.v1.InvoiceService,subscriptions.v1.OpsService,"
                 + "subscriptions.v1.SubscriptionService,subscriptions.v1.TestClockService",
-            "CLOCK-1 test clock: clock-acme-e2e at 2026-03-01T00:00:00Z",
-            "CLOCK-1 sandbox account: acme-e2e ACCOUNT_KIND_SELF_SERVICE USD clock=clock-acme-e2e primary holder=holder-1 created 2026-03-01T00:00:00Z",
-            "ACC-3 card: card-1 CARD_BRAND_VISA ****4242 12/2030 default",
-            "SUB-1 trial: pro-1 pro/personal SUBSCRIPTION_STATUS_TRIAL until 2026-03-15T00:00:00Z",
-            "CLOCK-1 advanced: 2026-03-01T00:00:00Z -> 2026-03-16T00:00:00Z",
-            "SUB-1 trial ended: pro-1 SUBSCRIPTION_STATUS_ACTIVE from 2026-03-15T00:00:00Z",
-            "INV-1 invoice: ACME-E2E-000001 INVOICE_STATUS_PAID issued 2026-03-15T00:00:00Z due 2026-03-30T00:00:00Z (+15 days) total 30.00 USD",
-            "IDEM-1 retried purchase: same answer, subscriptions=2 invoices=2",
-            "INV-3 paid ACME-E2E-000002 in two parts: 10.00, 26.00 USD; account balance 0.00",
+            $"{Rules.Clock1} test clock: clock-acme-e2e at 2026-03-01T00:00:00Z",
+            $"{Rules.Clock1} sandbox account: acme-e2e ACCOUNT_KIND_SELF_SERVICE USD clock=clock-acme-e2e primary holder=holder-1 created 2026-03-01T00:00:00Z",
+            $"{Rules.Acc3} card: card-1 CARD_BRAND_VISA ****4242 12/2030 default",
+            $"{Rules.Sub1} trial: pro-1 pro/personal SUBSCRIPTION_STATUS_TRIAL until 2026-03-15T00:00:00Z",
+            $"{Rules.Clock1} advanced: 2026-03-01T00:00:00Z -> 2026-03-16T00:00:00Z",
+            $"{Rules.Sub1} trial ended: pro-1 SUBSCRIPTION_STATUS_ACTIVE from 2026-03-15T00:00:00Z",
+            $"{Rules.Inv1} invoice: ACME-E2E-000001 INVOICE_STATUS_PAID issued 2026-03-15T00:00:00Z due 2026-03-30T00:00:00Z (+15 days) total 30.00 USD",
+            $"{Rules.Idem1} retried purchase: same answer, subscriptions=2 invoices=2",
+            $"{Rules.Inv3} paid ACME-E2E-000002 in two parts: 10.00, 26.00 USD; account balance 0.00",
             "refusal without a token: UNAUTHENTICATED missing bearer token",
-            "refusal billing viewer adds a card: PERMISSION_DENIED reason=ACC-2 account_id=acme-e2e payment methods=1",
+            $"refusal billing viewer adds a card: PERMISSION_DENIED reason={Rules.Acc2} account_id=acme-e2e payment methods=1",
             "refusal malformed email: INVALID_ARGUMENT fields=email",
-            "refusal holder cancels support-only pro-1: FAILED_PRECONDITION reason=SUB-6 violation=SUB-6 still SUBSCRIPTION_STATUS_ACTIVE",
-            "OPS-1 history: trial-started (call StartTrialAsync by holder-1) -> trial-ended-to-paid (reminder trial-end)",
+            $"refusal holder cancels support-only pro-1: FAILED_PRECONDITION reason={Rules.Sub6} violation={Rules.Sub6} still SUBSCRIPTION_STATUS_ACTIVE",
+            $"{Rules.Ops1} history: trial-started (call StartTrialAsync by holder-1) -> trial-ended-to-paid (reminder trial-end)",
             "all checks passed",
         ];
         var lines = output.Split('\n', StringSplitOptions.TrimEntries);

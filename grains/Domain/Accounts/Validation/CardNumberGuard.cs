@@ -11,7 +11,7 @@ internal static class CardNumberGuard
     /// <summary>Null when the value holds no card-number-like digit run, otherwise why it is refused.</summary>
     public static string? Problem(string? value) =>
         value is not null && LongestDigitRun(value) >= ShortestCardNumber
-            ? "looks like a card number; card numbers are never accepted, send the payment gateway's token instead (ACC-3)"
+            ? $"looks like a card number; card numbers are never accepted, send the payment gateway's token instead ({Rules.Acc3})"
             : null;
 
     private static int LongestDigitRun(string value)
