@@ -39,3 +39,11 @@ internal static class TestKit
 
     public static decimal Amount(ChargeLine line) => InvoiceLine.Finalise(line).Amount.Amount;
 }
+
+/// <summary>Account changes in tests go through the one entry, <see cref="Account.Decide(Account, AccountCommand, AccountContext)"/>.</summary>
+internal static class AccountDecisions
+{
+    /// <summary>Decides <paramref name="command"/> by <paramref name="actor"/> at <paramref name="now"/>, for an account without subscriptions.</summary>
+    public static AccountDecision Decide(this Account account, Actor actor, AccountCommand command, DateTimeOffset now) =>
+        Account.Decide(account, command, new AccountContext(actor, now));
+}

@@ -44,12 +44,12 @@ public sealed class SerializationTests : IDisposable
         var account = Account.Create(holder, new CreateAccount(
             "acc-1", "Acme", new ContactPerson("Ada", "ada@acme.example", "+12175550100"),
             new PostalAddress("1 Main St", null, "Springfield", "IL", "62701", "US"), null, "USD", AccountKind.SelfService, null, "u-1"), Now).State;
-        account = account.Decide(holder, new AddCard("card-1", CardBrand.Discover, "tok_1", "4242", 12, 2030), Now).State;
-        account = account.Decide(holder, new AddBankAccount("bank-1", "tok_2", "First Bank", "1111"), Now).State;
-        account = account.Decide(holder, new AddPayPalWallet("pp-1", "tok_3", "ada@paypal.example"), Now).State;
-        var ledger = new InvoiceLedgerEntry("ACC-1-000001", Now, Now.AddDays(15), new Money(12.00m, Currency.Usd), new Money(2.50m, Currency.Usd), InvoiceStatus.Open, 3);
+        account = Account.Decide(account, new AddCard("card-1", CardBrand.Discover, "tok_1", "4242", 12, 2030), new AccountContext(holder, Now)).State;
+        account = Account.Decide(account, new AddBankAccount("bank-1", "tok_2", "First Bank", "1111"), new AccountContext(holder, Now)).State;
+        account = Account.Decide(account, new AddPayPalWallet("pp-1", "tok_3", "ada@paypal.example"), new AccountContext(holder, Now)).State;
+        var ledger = new InvoiceLedgerEntry("ACME-000001", Now, Now.AddDays(15), new Money(12.00m, Currency.Usd), new Money(2.50m, Currency.Usd), InvoiceStatus.Open, 3);
         var snapshot = new AccountSnapshot(
-            account, ["sub-1"], ["ACC-1-000001"], new Money(3.33m, Currency.Usd), [ledger], AccountBalances.Of([ledger], new Money(3.33m, Currency.Usd), Now.AddDays(16)));
+            account, ["sub-1"], ["ACME-000001"], new Money(3.33m, Currency.Usd), [ledger], AccountBalances.Of([ledger], new Money(3.33m, Currency.Usd), Now.AddDays(16)));
 
         var read = RoundTrip(snapshot);
 

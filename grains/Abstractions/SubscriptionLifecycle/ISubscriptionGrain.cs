@@ -52,10 +52,6 @@ public interface ISubscriptionGrain : IGrainWithStringKey
     Task<SubscriptionView> ReactivateAsync(Actor actor, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Move to another plan of the same product (SUB-4); the grain chooses upgrade or downgrade by plan rank.</summary>
-[GenerateSerializer, Immutable, Alias("subscriptions.ChangePlan")]
-public sealed record ChangePlan([property: Id(0)] string PlanId);
-
 /// <summary>Subscription grain keys: the account id and the subscription id, so subscription ids only need to be unique per account.</summary>
 public static class SubscriptionKey
 {

@@ -3,8 +3,18 @@ namespace Subscriptions.Domain.Accounts;
 /// <summary>A change to an existing account (ACC-1..5, 7): every account command but the one that opens it.</summary>
 public abstract record AccountCommand;
 
-/// <summary>Who asks for an account change, and the account's time (its test clock's for a sandbox account).</summary>
-public sealed record AccountContext(Actor Actor, DateTimeOffset Now);
+/// <summary>
+/// Who asks for an account change, the account's time (its test clock's for a sandbox account), and the account's
+/// subscriptions as far as a decision needs them: every one it ever started (CLOCK-1) and those not yet ended (ACC-8).
+/// </summary>
+public sealed record AccountContext(Actor Actor, DateTimeOffset Now)
+{
+    /// <summary>Every subscription the account started, ended or not, in the order they started.</summary>
+    public IReadOnlyList<string> SubscriptionIds { get; init; } = [];
+
+    /// <summary>The subscriptions not yet cancelled or expired.</summary>
+    public IReadOnlyList<string> LiveSubscriptionIds { get; init; } = [];
+}
 
 public sealed partial record Account
 {
@@ -24,7 +34,7 @@ public sealed partial record Account
 
         return command switch
         {
-            ErasePersonalData c => account.Decide(context.Actor, c, context.Now),
+            ErasePersonalData c => account.Decide(context.Actor, c, context.Now, context.LiveSubscriptionIds),
             AddMember c => account.Decide(context.Actor, c, context.Now),
             RemoveMember c => account.Decide(context.Actor, c, context.Now),
             ChangeMemberRole c => account.Decide(context.Actor, c, context.Now),
@@ -38,7 +48,7 @@ public sealed partial record Account
             UpdateCompanyProfile c => account.Decide(context.Actor, c, context.Now),
             ChangeBillingAddress c => account.Decide(context.Actor, c, context.Now),
             ChangeShippingAddress c => account.Decide(context.Actor, c, context.Now),
-            AttachTestClock c => account.Decide(context.Actor, c, context.Now),
+            AttachTestClock c => account.Decide(context.Actor, c, context.Now, context.SubscriptionIds),
             AddInvoiceRecipient c => account.Decide(context.Actor, c, context.Now),
             RemoveInvoiceRecipient c => account.Decide(context.Actor, c, context.Now),
             SetReceiptRecipient c => account.Decide(context.Actor, c, context.Now),

@@ -23,9 +23,10 @@ public sealed partial record Account
     /// Erases personal data (ACC-8) and keeps the financial identity: id, currency, kind, time zone, the billing country
     /// and region (the tax jurisdiction of its invoices) and the sandbox binding. Names, addresses, e-mails, members,
     /// payment methods, recipients, the VAT id and the tax exemption go. The audit entry says who, when and why, never
-    /// the erased values. Erasing an erased account changes nothing.
+    /// the erased values. Erasing an erased account changes nothing; an account with live subscriptions is refused:
+    /// they must be cancelled first.
     /// </summary>
-    public AccountDecision Decide(Actor actor, ErasePersonalData command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, ErasePersonalData command, DateTimeOffset now, IReadOnlyList<string> liveSubscriptionIds)
     {
         ArgumentNullException.ThrowIfNull(command);
         Authorize(actor, AccountAction.EraseData);
@@ -38,6 +39,12 @@ public sealed partial record Account
         if (IsErased)
         {
             return AccountDecision.Unchanged(this);
+        }
+
+        if (liveSubscriptionIds.Count > 0)
+        {
+            throw new RuleViolationException(
+                Rules.Acc8, $"Account {Quoted.Of(Id)} has live subscriptions ({string.Join(", ", liveSubscriptionIds.Select(Quoted.Of))}): cancel them before erasing its personal data.");
         }
 
         var erased = this with

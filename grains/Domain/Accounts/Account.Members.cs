@@ -7,7 +7,7 @@ namespace Subscriptions.Domain.Accounts;
 public sealed partial record Account
 {
     /// <summary>Adds a billing viewer or user; the primary-holder role is only handed over with <see cref="ChangeBillingContact"/>.</summary>
-    public AccountDecision Decide(Actor actor, AddMember command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, AddMember command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ManageMembers);
         var violations = new ViolationList();
@@ -27,7 +27,7 @@ public sealed partial record Account
     }
 
     /// <summary>Removes a member other than the primary holder.</summary>
-    public AccountDecision Decide(Actor actor, RemoveMember command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, RemoveMember command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ManageMembers);
         var member = FindMember(command.SubjectId);
@@ -43,7 +43,7 @@ public sealed partial record Account
     }
 
     /// <summary>Switches a member between billing viewer and user.</summary>
-    public AccountDecision Decide(Actor actor, ChangeMemberRole command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, ChangeMemberRole command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ManageMembers);
         var violations = new ViolationList();
@@ -72,7 +72,7 @@ public sealed partial record Account
     /// Makes another member the primary holder and billing contact; only the current one or billing ops may. The previous
     /// holder stays on the account as a billing viewer.
     /// </summary>
-    public AccountDecision Decide(Actor actor, ChangeBillingContact command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, ChangeBillingContact command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ChangeBillingContact);
         var successor = FindMember(command.NewHolderSubjectId);

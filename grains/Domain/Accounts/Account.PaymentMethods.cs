@@ -13,7 +13,7 @@ namespace Subscriptions.Domain.Accounts;
 public sealed partial record Account
 {
     /// <summary>Saves a card; Discover only on USD accounts; an already expired card is refused.</summary>
-    public AccountDecision Decide(Actor actor, AddCard command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, AddCard command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ManagePaymentMethods);
         var violations = new ViolationList();
@@ -44,7 +44,7 @@ public sealed partial record Account
     }
 
     /// <summary>Saves a bank account for direct debit / ACH.</summary>
-    public AccountDecision Decide(Actor actor, AddBankAccount command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, AddBankAccount command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ManagePaymentMethods);
         var violations = new ViolationList();
@@ -57,7 +57,7 @@ public sealed partial record Account
     }
 
     /// <summary>Connects a PayPal wallet.</summary>
-    public AccountDecision Decide(Actor actor, AddPayPalWallet command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, AddPayPalWallet command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ManagePaymentMethods);
         var violations = new ViolationList();
@@ -73,7 +73,7 @@ public sealed partial record Account
     /// the default (or, when only expired cards remain, the most recently added of them), so a default exists whenever
     /// any method does.
     /// </summary>
-    public AccountDecision Decide(Actor actor, RemovePaymentMethod command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, RemovePaymentMethod command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ManagePaymentMethods);
         var method = FindPaymentMethod(command.PaymentMethodId);
@@ -92,7 +92,7 @@ public sealed partial record Account
     }
 
     /// <summary>Makes a saved method the default; a card expired in the account's time zone is refused.</summary>
-    public AccountDecision Decide(Actor actor, SetDefaultPaymentMethod command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, SetDefaultPaymentMethod command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ManagePaymentMethods);
         var method = FindPaymentMethod(command.PaymentMethodId);
@@ -113,7 +113,7 @@ public sealed partial record Account
     }
 
     /// <summary>Turns autopay on or off.</summary>
-    public AccountDecision Decide(Actor actor, SetAutopay command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, SetAutopay command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ManagePaymentMethods);
         return command.Enabled == AutopayEnabled

@@ -7,7 +7,7 @@ namespace Subscriptions.Domain.Accounts;
 public sealed partial record Account
 {
     /// <summary>Changes company name, primary contact and time zone; one audit entry per field that changed.</summary>
-    public AccountDecision Decide(Actor actor, UpdateCompanyProfile command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, UpdateCompanyProfile command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ChangeBillingInfo);
         var violations = new ViolationList();
@@ -30,7 +30,7 @@ public sealed partial record Account
     }
 
     /// <summary>Replaces the billing address; a recorded VAT id of another country is cleared with it (taxes follow the address, ACC-5).</summary>
-    public AccountDecision Decide(Actor actor, ChangeBillingAddress command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, ChangeBillingAddress command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ChangeBillingInfo);
         var violations = new ViolationList();
@@ -53,7 +53,7 @@ public sealed partial record Account
     }
 
     /// <summary>Sets or (with a null address) removes the shipping address.</summary>
-    public AccountDecision Decide(Actor actor, ChangeShippingAddress command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, ChangeShippingAddress command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ChangeBillingInfo);
         var violations = new ViolationList();
@@ -66,8 +66,11 @@ public sealed partial record Account
                 AuditEntry.Of(actor, now, "shipping_address", ShippingAddress?.ToString(), address?.ToString()));
     }
 
-    /// <summary>Binds a sandbox account to a test clock; a production account, or one already bound to another clock, is refused (CLOCK-1).</summary>
-    public AccountDecision Decide(Actor actor, AttachTestClock command, DateTimeOffset now)
+    /// <summary>
+    /// Binds a sandbox account to a test clock (CLOCK-1). Refused for a production account, one already bound to another
+    /// clock, and one that already started subscriptions: they renew on the real clock.
+    /// </summary>
+    private AccountDecision Decide(Actor actor, AttachTestClock command, DateTimeOffset now, IReadOnlyList<string> subscriptionIds)
     {
         Authorize(actor, AccountAction.ManageTestClock);
         var violations = new ViolationList();
@@ -89,6 +92,14 @@ public sealed partial record Account
         {
             throw new RuleViolationException(
                 Rules.Clock1, $"Account {Quoted.Of(Id)} already follows test clock {Quoted.Of(TestClockId)}; it cannot switch to {Quoted.Of(clockId)}.");
+        }
+
+        if (subscriptionIds.Count > 0)
+        {
+            throw new RuleViolationException(
+                Rules.Clock1,
+                $"Account {Quoted.Of(Id)} already has subscriptions ({string.Join(", ", subscriptionIds)}) renewing on the real clock; "
+                + $"test clock {Quoted.Of(clockId)} can only be attached before the first subscription starts. Open a new sandbox account on the clock instead.");
         }
 
         return AccountDecision.Of(this with { TestClockId = clockId }, AuditEntry.Of(actor, now, "test_clock_id", null, clockId));

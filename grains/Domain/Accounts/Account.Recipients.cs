@@ -10,7 +10,7 @@ public sealed partial record Account
     public const int MaxInvoiceRecipients = 5;
 
     /// <summary>Adds an invoice recipient; duplicates (including the billing contact's own address) and a sixth are refused.</summary>
-    public AccountDecision Decide(Actor actor, AddInvoiceRecipient command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, AddInvoiceRecipient command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ManageRecipients);
         var email = ValidEmail(command.Email);
@@ -31,7 +31,7 @@ public sealed partial record Account
     }
 
     /// <summary>Removes an invoice recipient; the billing contact always receives invoices and cannot be removed here.</summary>
-    public AccountDecision Decide(Actor actor, RemoveInvoiceRecipient command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, RemoveInvoiceRecipient command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ManageRecipients);
         var email = ValidEmail(command.Email);
@@ -50,7 +50,7 @@ public sealed partial record Account
     }
 
     /// <summary>Sets the one address receipts go to.</summary>
-    public AccountDecision Decide(Actor actor, SetReceiptRecipient command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, SetReceiptRecipient command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ManageRecipients);
         var email = ValidEmail(command.Email);

@@ -7,7 +7,7 @@ namespace Subscriptions.Domain.Accounts;
 public sealed partial record Account
 {
     /// <summary>Records the VAT id (or clears it when blank); it must be well-formed and belong to the billing address's EU/UK country.</summary>
-    public AccountDecision Decide(Actor actor, RecordVatId command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, RecordVatId command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ManageTaxSettings);
         if (string.IsNullOrWhiteSpace(command.VatId))
@@ -41,7 +41,7 @@ public sealed partial record Account
     }
 
     /// <summary>Requests a US tax exemption; it stays pending until billing ops decide, and a second request meanwhile is refused.</summary>
-    public AccountDecision Decide(Actor actor, RequestTaxExemption command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, RequestTaxExemption command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.ManageTaxSettings);
         var violations = new ViolationList();
@@ -65,7 +65,7 @@ public sealed partial record Account
     }
 
     /// <summary>Billing ops approve the pending exemption request.</summary>
-    public AccountDecision Decide(Actor actor, ApproveTaxExemption command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, ApproveTaxExemption command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.DecideTaxExemption);
         var violations = new ViolationList();
@@ -75,7 +75,7 @@ public sealed partial record Account
     }
 
     /// <summary>Billing ops reject the pending exemption request, giving a reason.</summary>
-    public AccountDecision Decide(Actor actor, RejectTaxExemption command, DateTimeOffset now)
+    private AccountDecision Decide(Actor actor, RejectTaxExemption command, DateTimeOffset now)
     {
         Authorize(actor, AccountAction.DecideTaxExemption);
         var violations = new ViolationList();

@@ -26,6 +26,9 @@ public static class InvoiceLifecycle
     /// <summary>Days after the issue date within which a dispute is accepted (INV-7).</summary>
     public const int DisputeWindowDays = 15;
 
+    /// <summary>The day of the month autopay charges calendar-billed invoices (INV-6).</summary>
+    public const int CalendarAutopayDay = 10;
+
     /// <summary>
     /// Checks a payment before the gateway is asked (INV-3, INV-4) and returns the amount to charge: the balance when no
     /// amount is given. Refused: a paid, disputed or void invoice; an attempt while another waits for authentication; the
@@ -285,6 +288,24 @@ public static class InvoiceLifecycle
     {
         ArgumentNullException.ThrowIfNull(retryDays);
         return [firstAt, .. retryDays.Select(d => firstAt.AddDays(d))];
+    }
+
+    /// <summary>
+    /// When autopay first charges an invoice a subscription causes at <paramref name="now"/> (INV-6): at once for the
+    /// anniversary model; for the calendar model on the 10th of the month in the account's time zone, or at once when
+    /// the 10th has passed.
+    /// </summary>
+    public static DateTimeOffset FirstAutopayAt(BillingModel model, DateTimeOffset now, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        if (model != BillingModel.Calendar)
+        {
+            return now;
+        }
+
+        var today = AccountTimeZone.LocalDate(now, zone);
+        var tenth = AccountTimeZone.StartOfDay(new DateOnly(today.Year, today.Month, CalendarAutopayDay), zone);
+        return tenth > now ? tenth : now;
     }
 
     /// <summary>The next autopay instant while the invoice can still be paid (open or overdue with a balance), or null.</summary>

@@ -9,6 +9,20 @@ namespace Subscriptions.Domain.Subscriptions;
 /// <summary>Self-service and ops changes to a running subscription: plan (SUB-4), seats (SUB-4, QUO-4) and frequency (SUB-10).</summary>
 internal static class Changes
 {
+    /// <summary>
+    /// An upgrade or a downgrade, by the ranks of the two plans (SUB-4). Nothing is refused here: the caller's authority
+    /// (ACC-2) is checked by the upgrade or downgrade before the plan is looked up, so an unknown plan goes on as an
+    /// upgrade and is refused there (plan_id) only for a caller allowed to change the plan.
+    /// </summary>
+    public static SubscriptionCommand Direction(SubscriptionState state, ChangePlan command, ProductCatalog catalog)
+    {
+        var product = catalog.Product(state.ProductId);
+        var target = product.Plans.FirstOrDefault(p => string.Equals(p.Id, command.PlanId?.Trim(), StringComparison.OrdinalIgnoreCase));
+        return target is not null && target.Rank < product.Plan(state.PlanId).Rank
+            ? new DowngradePlan(target.Id)
+            : new UpgradePlan(target?.Id ?? command.PlanId);
+    }
+
     public static SubscriptionDecision UpgradePlan(SubscriptionState state, UpgradePlan command, SubscriptionContext context)
     {
         Authority.RequireHolderOrOps(context, Rules.Sub4, "change the plan");

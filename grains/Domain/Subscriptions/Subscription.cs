@@ -24,6 +24,7 @@ public static class Subscription
         EndTrial => Purchase.EndTrial(state, context),
         UpgradeToPaid c => Purchase.UpgradeToPaid(state, c, context),
         Reactivate => Purchase.Reactivate(state, context),
+        ChangePlan c => DecideUnchecked(state, Changes.Direction(state, c, context.Catalog), context),
         UpgradePlan c => Changes.UpgradePlan(state, c, context),
         DowngradePlan c => Changes.DowngradePlan(state, c, context),
         AddSeats c => Changes.AddSeats(state, c, context),

@@ -26,6 +26,12 @@ public sealed record EndTrial : SubscriptionCommand;
 /// <summary>Buy a free or trial subscription, optionally choosing plan, frequency and seats (SUB-2).</summary>
 public sealed record UpgradeToPaid(string? PlanId = null, BillingFrequency? Frequency = null, int? Seats = null) : SubscriptionCommand;
 
+/// <summary>
+/// Move to another plan of the same product (SUB-4): an upgrade when the plan ranks above the current one, a downgrade
+/// when it ranks below.
+/// </summary>
+public sealed record ChangePlan(string PlanId) : SubscriptionCommand;
+
 /// <summary>Move to a higher-ranked plan (SUB-4).</summary>
 public sealed record UpgradePlan(string PlanId) : SubscriptionCommand;
 

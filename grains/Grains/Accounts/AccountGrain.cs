@@ -82,29 +82,14 @@ public sealed class AccountGrain(
         ArgumentNullException.ThrowIfNull(command);
         return ChangeAsync(command.GetType().Name, async () =>
         {
-            var decision = Account.Decide(RequireAccount(), command, new AccountContext(actor, Now));
+            var decision = Account.Decide(RequireAccount(), command, Context(actor));
             if (command is AttachTestClock && decision.Changed && decision.State.TestClockId is { } clockId)
             {
-                if (State.SubscriptionIds.Count > 0)
-                {
-                    throw new RuleViolationException(
-                        Rules.Clock1,
-                        $"Account {Quoted.Of(GrainKey)} already has subscriptions ({string.Join(", ", State.SubscriptionIds)}) renewing on the real clock; "
-                        + $"test clock {Quoted.Of(clockId)} can only be attached before the first subscription starts. Open a new sandbox account on the clock instead.");
-                }
-
                 await BindToClockAsync(clockId, cancellationToken);
             }
 
             if (command is ErasePersonalData erase && decision.Changed)
             {
-                var live = State.SubscriptionIds.Where(id => !State.SubscriptionEndedAt.ContainsKey(id)).ToList();
-                if (live.Count > 0)
-                {
-                    throw new RuleViolationException(
-                        Rules.Acc8, $"Account {Quoted.Of(GrainKey)} has live subscriptions ({string.Join(", ", live.Select(Quoted.Of))}): cancel them before erasing its personal data.");
-                }
-
                 await EraseAsync(actor, erase, decision, cancellationToken);
             }
 
@@ -155,11 +140,18 @@ public sealed class AccountGrain(
             var last = State.SubscriptionEndedAt.Values.Max();
             var actor = Actor.Ops("retention");
             var erase = new ErasePersonalData($"Retention period over: {Account.RetentionMonths} months after the last subscription ended on {last.UtcDateTime:yyyy-MM-dd} ({Rules.Acc8}).");
-            var decision = Account.Decide(RequireAccount(), erase, new AccountContext(actor, Now));
+            var decision = Account.Decide(RequireAccount(), erase, Context(actor));
             await EraseAsync(actor, erase, decision, CancellationToken.None);
             Apply(decision);
         });
     }
+
+    /// <summary>What an account decision is made with: the caller, the account's time and its subscriptions.</summary>
+    private AccountContext Context(Actor actor) => new(actor, Now)
+    {
+        SubscriptionIds = State.SubscriptionIds,
+        LiveSubscriptionIds = [.. State.SubscriptionIds.Where(id => !State.SubscriptionEndedAt.ContainsKey(id))],
+    };
 
     /// <summary>Scrubs the personal data earlier changes committed to the history and outbox, and announces the erasure without the erased values (ACC-8, NOT-1).</summary>
     private async Task EraseAsync(Actor actor, ErasePersonalData erase, AccountDecision decision, CancellationToken cancellationToken)

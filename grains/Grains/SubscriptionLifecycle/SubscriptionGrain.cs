@@ -70,20 +70,7 @@ public sealed class SubscriptionGrain(
     public Task<SubscriptionView> UpgradeToPaidAsync(Actor actor, UpgradeToPaid command, CancellationToken cancellationToken = default) => DecideAsync(actor, command, cancellationToken);
 
     /// <inheritdoc />
-    public Task<SubscriptionView> ChangePlanAsync(Actor actor, ChangePlan command, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        var subscription = RequireSubscription();
-        var product = catalog.Product(subscription.ProductId);
-
-        // Only the direction is chosen here, and nothing is refused: the caller's membership and authority (ACC-2) are
-        // checked before the domain looks the plan up, so an unknown plan goes on as an upgrade and is refused by the
-        // domain (plan_id) only for a caller allowed to change the plan.
-        var target = product.Plans.FirstOrDefault(p => string.Equals(p.Id, command.PlanId?.Trim(), StringComparison.OrdinalIgnoreCase));
-        return target is not null && target.Rank < product.Plan(subscription.PlanId).Rank
-            ? DecideAsync(actor, new DowngradePlan(target.Id), cancellationToken)
-            : DecideAsync(actor, new UpgradePlan(target?.Id ?? command.PlanId), cancellationToken);
-    }
+    public Task<SubscriptionView> ChangePlanAsync(Actor actor, ChangePlan command, CancellationToken cancellationToken = default) => DecideAsync(actor, command, cancellationToken);
 
     /// <inheritdoc />
     public Task<SubscriptionView> AddSeatsAsync(Actor actor, AddSeats command, CancellationToken cancellationToken = default) => DecideAsync(actor, command, cancellationToken);
@@ -304,22 +291,11 @@ public sealed class SubscriptionGrain(
     {
         var before = State.Subscription?.Status;
         var endedBefore = Ended(State.Subscription);
-        var autopay = InvoiceLifecycle.AutopaySchedule(AutopayFrom(decision.State.BillingModel, inputs.Context.Zone), catalog.Product(decision.State.ProductId).AutopayRetryDays);
+        var autopay = InvoiceLifecycle.AutopaySchedule(InvoiceLifecycle.FirstAutopayAt(decision.State.BillingModel, Now, inputs.Context.Zone), catalog.Product(decision.State.ProductId).AutopayRetryDays);
         var billing = await SubscriptionBilling.SettleAsync(
             Ledger(inputs.Account.Id), decision, inputs.Account.Currency, autopay, NestedAsync,
             invoice => OpenInvoiceAsync(invoice, inputs.Account.TestClockId));
-        // SUB-4: after an upgrade, access to the new plan follows the payment of its invoice.
-        var previous = State.Subscription;
-        var awaiting = State.AwaitingPayment is { } waiting && !IsPaid(waiting.InvoiceNumber, inputs.Invoices) ? waiting : null;
-        if (decision.History.Any(h => h.Change == SubscriptionEvent.PlanUpgraded.ToWireName()) && billing.InvoiceNumber is { } upgradeInvoice && previous is not null)
-        {
-            awaiting = new UpgradeAwaitingPayment(awaiting?.PaidPlanId ?? previous.PlanId, upgradeInvoice);
-        }
-        else if (decision.State.PlanId != previous?.PlanId)
-        {
-            awaiting = null;
-        }
-
+        var awaiting = UpgradeAwaitingPayment.After(State.AwaitingPayment, State.Subscription, decision, billing.InvoiceNumber, inputs.Invoices);
         State = State with
         {
             Subscription = decision.State,
@@ -355,32 +331,13 @@ public sealed class SubscriptionGrain(
         return View(billing.InvoiceNumber, billing.Credits, inputs.Invoices);
     }
 
-    /// <summary>
-    /// When autopay first charges an invoice this subscription causes (INV-6): at once for the anniversary model, on the
-    /// 10th of the month (local) for the calendar model, or at once when the 10th has passed.
-    /// </summary>
-    private DateTimeOffset AutopayFrom(BillingModel model, TimeZoneInfo zone)
-    {
-        if (model != BillingModel.Calendar)
-        {
-            return Now;
-        }
-
-        var today = AccountTimeZone.LocalDate(Now, zone);
-        var tenth = AccountTimeZone.StartOfDay(new DateOnly(today.Year, today.Month, 10), zone);
-        return tenth > Now ? tenth : Now;
-    }
-
     /// <summary>When a cancelled or expired subscription ended; null while it is live.</summary>
     private static DateTimeOffset? Ended(SubscriptionState? state) =>
         state is { Status: SubscriptionStatus.Cancelled or SubscriptionStatus.Expired } ? state.EndedAt ?? state.ServiceStart : null;
 
-    private static bool IsPaid(string invoiceNumber, IReadOnlyList<InvoiceLedgerEntry> invoices) =>
-        invoices.Any(i => i.Number == invoiceNumber && i.Status == InvoiceStatus.Paid);
-
     private SubscriptionView View(string? issuedInvoiceNumber, IReadOnlyList<AccountCredit> credits, IReadOnlyList<InvoiceLedgerEntry> invoices) =>
         new(RequireSubscription(), State.InvoiceNumbers, issuedInvoiceNumber, credits,
-            State.AwaitingPayment is { } awaiting && !IsPaid(awaiting.InvoiceNumber, invoices) ? awaiting.PaidPlanId : null);
+            UpgradeAwaitingPayment.PaidPlan(State.AwaitingPayment, invoices));
 
     private SubscriptionState RequireSubscription() => State.Subscription ?? throw new NotFoundException("Subscription", GrainKey);
 

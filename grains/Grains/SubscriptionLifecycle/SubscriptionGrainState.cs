@@ -19,7 +19,3 @@ public sealed record SubscriptionGrainState
     [Id(2)]
     public UpgradeAwaitingPayment? AwaitingPayment { get; init; }
 }
-
-/// <summary>The plan the customer has paid for, and the invoice whose payment gives access to the upgraded plan (SUB-4).</summary>
-[GenerateSerializer, Immutable, Alias("subscriptions.UpgradeAwaitingPayment")]
-public sealed record UpgradeAwaitingPayment([property: Id(0)] string PaidPlanId, [property: Id(1)] string InvoiceNumber);

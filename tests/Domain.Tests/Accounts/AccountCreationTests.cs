@@ -156,4 +156,17 @@ public sealed class AccountCreationTests
         Assert.Equal(Rules.Clock1, error.RuleId);
         Assert.Contains("acc-1", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void CLOCK_1_a_sandbox_account_that_already_started_a_subscription_cannot_follow_a_test_clock_even_once_it_ended()
+    {
+        var account = new AccountBuilder().AsSandbox().Build();
+        var context = new AccountContext(AccountBuilder.Holder, Now) { SubscriptionIds = ["sub-1"], LiveSubscriptionIds = [] };
+
+        var error = Assert.Throws<RuleViolationException>(() => Account.Decide(account, new AttachTestClock("clock-1"), context));
+
+        Assert.Equal(Rules.Clock1, error.RuleId);
+        Assert.Contains("sub-1", error.Reason, StringComparison.Ordinal);
+        Assert.Null(account.TestClockId);
+    }
 }

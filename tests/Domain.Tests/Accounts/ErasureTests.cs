@@ -40,4 +40,20 @@ public sealed class ErasureTests
         Assert.Equal(Rules.Acc8, change.RuleId);
         Assert.False(Account.Decide(erased, new ErasePersonalData("again"), new AccountContext(Ops, Now)).Changed);
     }
+
+    [Fact]
+    public void ACC_8_an_account_with_a_live_subscription_is_not_erased_one_whose_subscriptions_all_ended_is()
+    {
+        var account = new AccountBuilder().Build();
+        var live = new AccountContext(Ops, Now) { SubscriptionIds = ["sub-1", "sub-2"], LiveSubscriptionIds = ["sub-2"] };
+        var ended = live with { LiveSubscriptionIds = [] };
+
+        var refused = Assert.Throws<RuleViolationException>(() => Account.Decide(account, new ErasePersonalData("GDPR"), live));
+        var erased = Account.Decide(account, new ErasePersonalData("GDPR"), ended);
+
+        Assert.Equal(Rules.Acc8, refused.RuleId);
+        Assert.Contains("\"sub-2\"", refused.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("sub-1", refused.Reason, StringComparison.Ordinal);
+        Assert.True(erased.Changed);
+    }
 }

@@ -1,3 +1,4 @@
+using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Invoices;
@@ -163,5 +164,17 @@ public sealed class InvoiceLifecycleTests
             now);
 
         Assert.Equal((85m, 60m, 15m), (balances.Balance.Amount, balances.OverdueBalance.Amount, balances.UnappliedCredit.Amount));
+    }
+
+    [Fact]
+    public void INV_6_autopay_charges_anniversary_invoices_at_once_and_calendar_invoices_on_the_10th_local_or_at_once_once_it_passed()
+    {
+        var paris = AccountTimeZone.Resolve("Europe/Paris");
+        var first = Utc(2026, 3, 1, 9);
+        var late = Utc(2026, 3, 12, 9);
+
+        Assert.Equal(first, InvoiceLifecycle.FirstAutopayAt(BillingModel.Anniversary, first, paris));
+        Assert.Equal(Utc(2026, 3, 9, 23), InvoiceLifecycle.FirstAutopayAt(BillingModel.Calendar, first, paris));
+        Assert.Equal(late, InvoiceLifecycle.FirstAutopayAt(BillingModel.Calendar, late, paris));
     }
 }

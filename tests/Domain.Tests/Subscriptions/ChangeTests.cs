@@ -175,4 +175,26 @@ public sealed class ChangeTests
 
         Assert.Equal(Rules.Sub5, refusal.RuleId);
     }
+
+    [Fact]
+    public void SUB_4_a_plan_change_is_an_upgrade_to_a_higher_rank_and_a_downgrade_to_a_lower_one()
+    {
+        var up = Subscription.Decide(Professional(), new ChangePlan(" Business "), Context(Utc(2025, 3, 11)));
+        var down = Subscription.Decide(Business(), new ChangePlan("professional"), Ops(Utc(2025, 3, 11)));
+        var customerDown = Assert.Throws<RuleViolationException>(() => Subscription.Decide(Business(), new ChangePlan("professional"), Context(Utc(2025, 3, 11))));
+
+        Assert.Equal(("business", SubscriptionEvent.PlanUpgraded.ToWireName()), (up.State.PlanId, up.History.Single().Change));
+        Assert.Equal(("professional", SubscriptionEvent.PlanDowngraded.ToWireName()), (down.State.PlanId, down.History.Single().Change));
+        Assert.Equal(Rules.Sub4, customerDown.RuleId);
+    }
+
+    [Fact]
+    public void SUB_4_a_change_to_an_unknown_plan_is_refused_on_plan_id_for_the_holder_and_denied_to_a_user_before_the_plan_is_looked_up()
+    {
+        var unknown = Assert.Throws<ValidationException>(() => Subscription.Decide(Professional(), new ChangePlan("no-such-plan"), Context(Utc(2025, 3, 11))));
+        var user = Assert.Throws<PermissionDeniedException>(() => Subscription.Decide(Professional(), new ChangePlan("no-such-plan"), Context(Utc(2025, 3, 11), CallerAuthority.User)));
+
+        Assert.Equal("plan_id", unknown.Violations.Single().Field);
+        Assert.Equal(Rules.Sub4, user.RuleId);
+    }
 }

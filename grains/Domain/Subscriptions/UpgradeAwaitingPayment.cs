@@ -1,0 +1,39 @@
+using Subscriptions.Domain.Invoices;
+
+namespace Subscriptions.Domain.Subscriptions;
+
+/// <summary>
+/// A plan upgrade whose invoice is not paid yet (SUB-4): access stays on the plan the customer has paid for until the
+/// upgrade's invoice is paid.
+/// </summary>
+public sealed record UpgradeAwaitingPayment(string PaidPlanId, string InvoiceNumber)
+{
+    /// <summary>
+    /// What waits for payment after <paramref name="decision"/>: an upgrade that issued invoice
+    /// <paramref name="invoiceNumber"/> waits for it, keeping the plan paid for before (the earlier one when an unpaid
+    /// upgrade is upgraded again); any other plan change ends the wait, and a paid invoice ends it too.
+    /// </summary>
+    public static UpgradeAwaitingPayment? After(
+        UpgradeAwaitingPayment? waiting, SubscriptionState? before, SubscriptionDecision decision, string? invoiceNumber, IReadOnlyList<InvoiceLedgerEntry> invoices)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(invoices);
+        var unpaid = waiting is not null && !IsPaid(waiting.InvoiceNumber, invoices) ? waiting : null;
+        if (decision.History.Any(h => h.Change == SubscriptionEvent.PlanUpgraded.ToWireName()) && invoiceNumber is not null && before is not null)
+        {
+            return new UpgradeAwaitingPayment(unpaid?.PaidPlanId ?? before.PlanId, invoiceNumber);
+        }
+
+        return decision.State.PlanId != before?.PlanId ? null : unpaid;
+    }
+
+    /// <summary>The plan the customer may use while an upgrade waits for payment, or null when none waits or it is paid.</summary>
+    public static string? PaidPlan(UpgradeAwaitingPayment? waiting, IReadOnlyList<InvoiceLedgerEntry> invoices)
+    {
+        ArgumentNullException.ThrowIfNull(invoices);
+        return waiting is not null && !IsPaid(waiting.InvoiceNumber, invoices) ? waiting.PaidPlanId : null;
+    }
+
+    private static bool IsPaid(string invoiceNumber, IReadOnlyList<InvoiceLedgerEntry> invoices) =>
+        invoices.Any(i => i.Number == invoiceNumber && i.Status == InvoiceStatus.Paid);
+}
