@@ -2,9 +2,8 @@ using Subscriptions.Domain.Currencies;
 
 namespace Subscriptions.Domain.Invoices;
 
-
 /// <summary>An issued invoice (INV-1): lines, subtotal, tax, total, amount paid and balance in the account's currency.</summary>
-public sealed record Invoice
+public sealed partial record Invoice
 {
     /// <summary>Days between issue and due date (INV-1).</summary>
     public const int PaymentTermDays = 15;

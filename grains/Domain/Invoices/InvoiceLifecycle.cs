@@ -13,13 +13,17 @@ public sealed record InvoiceStep(InvoiceStatus From, InvoiceEvent Event, Invoice
 /// <summary>The invoice after a decision and the transitions that led there (one, or two when a resolution falls overdue at once).</summary>
 public sealed record InvoiceOutcome(Invoice Invoice, IReadOnlyList<InvoiceStep> Steps)
 {
+    /// <summary>Money a found charge took that the invoice cannot take (see <see cref="RecordFoundPayment"/>), for the account's credit; null when none.</summary>
+    public Money? Excess { get; init; }
+
     /// <summary>True when one of the steps is <paramref name="invoiceEvent"/>.</summary>
     public bool Has(InvoiceEvent invoiceEvent) => Steps.Any(s => s.Event == invoiceEvent);
 }
 
 /// <summary>
-/// The decisions of an invoice's lifecycle (INV-3 to INV-7), pure: payments and their limits, authentication, falling
-/// overdue, disputes. Each consults <see cref="InvoiceTransitions"/> before it changes anything.
+/// The rules of an invoice's lifecycle (INV-3 to INV-7), pure: the checks a payment passes before the gateway is asked,
+/// autopay's schedule, and the decisions behind <see cref="Invoice.Decide"/> (payments, authentication, falling overdue,
+/// disputes, voids), each consulting <see cref="InvoiceTransitions"/> before it changes anything.
 /// </summary>
 public static class InvoiceLifecycle
 {
@@ -85,7 +89,7 @@ public static class InvoiceLifecycle
     }
 
     /// <summary>Records an attempt the gateway answered: a success applies the amount (paid in full or in part), a decline or an authentication request changes no amount.</summary>
-    public static InvoiceOutcome RecordAttempt(Invoice invoice, PaymentAttempt attempt)
+    internal static InvoiceOutcome RecordAttempt(Invoice invoice, PaymentAttempt attempt)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         ArgumentNullException.ThrowIfNull(attempt);
@@ -106,7 +110,7 @@ public static class InvoiceLifecycle
     /// balance) is returned as <c>Excess</c> for the account's credit. A decline or an authentication request is
     /// recorded with its transition when the state allows one; an abandoned authentication moves no money.
     /// </summary>
-    public static (InvoiceOutcome Outcome, Money Excess) RecordFound(Invoice invoice, PaymentAttempt attempt)
+    internal static InvoiceOutcome RecordFound(Invoice invoice, PaymentAttempt attempt)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         ArgumentNullException.ThrowIfNull(attempt);
@@ -118,19 +122,19 @@ public static class InvoiceLifecycle
             var recorded = invoice with { Attempts = [.. invoice.Attempts, attempt] };
             if (applied.IsZero)
             {
-                return (new InvoiceOutcome(recorded, []), attempt.Amount);
+                return new InvoiceOutcome(recorded, []) { Excess = attempt.Amount };
             }
 
             var paid = recorded with { AmountPaid = recorded.AmountPaid + applied };
-            return (Step(invoice, paid, PaidInFull, $"Payment {attempt.Number} of {attempt.Amount} found at the gateway; {applied} applied, paid in full."), attempt.Amount - applied);
+            return Step(invoice, paid, PaidInFull, $"Payment {attempt.Number} of {attempt.Amount} found at the gateway; {applied} applied, paid in full.") with { Excess = attempt.Amount - applied };
         }
 
         if (attempt.Status == PaymentAttemptStatus.Abandoned || !payable)
         {
-            return (new InvoiceOutcome(invoice with { Attempts = [.. invoice.Attempts, attempt] }, []), zero);
+            return new InvoiceOutcome(invoice with { Attempts = [.. invoice.Attempts, attempt] }, []);
         }
 
-        return (RecordAttempt(invoice, attempt), zero);
+        return RecordAttempt(invoice, attempt);
     }
 
     /// <summary>The attempt <paramref name="number"/>, which must be waiting for authentication (INV-4).</summary>
@@ -145,7 +149,7 @@ public static class InvoiceLifecycle
     }
 
     /// <summary>The outcome of an authentication the customer completed: the payment succeeded (applied) or was declined.</summary>
-    public static InvoiceOutcome SettleAuthentication(Invoice invoice, int number, bool succeeded, string? failureReason, DateTimeOffset now)
+    internal static InvoiceOutcome SettleAuthentication(Invoice invoice, int number, bool succeeded, string? failureReason, DateTimeOffset now)
     {
         var attempt = RequireAuthentication(invoice, number);
         var settled = attempt with
@@ -161,7 +165,7 @@ public static class InvoiceLifecycle
     }
 
     /// <summary>The customer gave up an authentication: nothing was taken (INV-4).</summary>
-    public static InvoiceOutcome AbandonAuthentication(Invoice invoice, int number, DateTimeOffset now)
+    internal static InvoiceOutcome AbandonAuthentication(Invoice invoice, int number, DateTimeOffset now)
     {
         var attempt = RequireAuthentication(invoice, number);
         var recorded = invoice with
@@ -172,7 +176,7 @@ public static class InvoiceLifecycle
     }
 
     /// <summary>The due date passed with a balance (INV-5): an open invoice becomes overdue; null when there is nothing to do.</summary>
-    public static InvoiceOutcome? FallOverdue(Invoice invoice, DateTimeOffset now)
+    internal static InvoiceOutcome? FallOverdue(Invoice invoice, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         if (invoice.DueAt > now || invoice.Balance.IsZero || !InvoiceTransitions.Allows(invoice.Status, FellOverdue))
@@ -187,7 +191,7 @@ public static class InvoiceLifecycle
     /// Opens a dispute (INV-7): accepted up to the 15th day after the issue date (local dates in the account's time zone),
     /// refused after with that reason; an invoice is disputed at most once, and not while a payment waits for authentication.
     /// </summary>
-    public static InvoiceOutcome OpenDispute(Invoice invoice, string by, string? reason, DateTimeOffset now, TimeZoneInfo zone)
+    internal static InvoiceOutcome OpenDispute(Invoice invoice, string by, string? reason, DateTimeOffset now, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         InvoiceTransitions.Require(invoice.Status, DisputeOpened);
@@ -222,7 +226,7 @@ public static class InvoiceLifecycle
     /// Billing ops resolve a dispute (INV-7) with a credit of part or all of the balance, or reject it (no credit). An
     /// invoice left with a balance goes back to open, and at once to overdue if its due date has passed.
     /// </summary>
-    public static InvoiceOutcome ResolveDispute(Invoice invoice, string by, decimal? credit, string? comment, DateTimeOffset now)
+    internal static InvoiceOutcome ResolveDispute(Invoice invoice, string by, decimal? credit, string? comment, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         var dispute = invoice.Dispute;
@@ -264,7 +268,7 @@ public static class InvoiceLifecycle
     /// more, so it leaves the balances and the dunning of its subscriptions. An invoice with payments is credited
     /// instead (a dispute resolution), and one waiting for an authentication is settled first.
     /// </summary>
-    public static InvoiceOutcome Void(Invoice invoice, string by, string? reason)
+    internal static InvoiceOutcome Void(Invoice invoice, string by, string? reason)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         InvoiceTransitions.Require(invoice.Status, Voided);

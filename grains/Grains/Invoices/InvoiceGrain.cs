@@ -123,7 +123,7 @@ public sealed class InvoiceGrain(
                 new GatewayCharge(Key(number), GrainKey, source.GatewayToken, amount.Amount, invoice.Currency.Code, $"Invoice {invoice.Number}"), CancellationToken.None);
             Services.Probe.AfterCharge(GrainName);
             var attempt = Attempt(number, amount, source.Description, source.PaymentMethodId, answer, actor.SubjectId) with { GatewayKey = Key(number) };
-            var outcome = InvoiceLifecycle.RecordAttempt(invoice, attempt);
+            var outcome = Invoice.Decide(invoice, new RecordPaymentAttempt(attempt), Context(account));
             await ApplyAsync(outcome, account, attempt);
             return new PaymentResult(outcome.Invoice, attempt);
         }, cancellationToken);
@@ -146,7 +146,7 @@ public sealed class InvoiceGrain(
         {
             var account = await AccountAsync();
             account.Authorize(actor, AccountAction.DisputeInvoices);
-            var outcome = InvoiceLifecycle.OpenDispute(RequireInvoice(), actor.SubjectId, reason, Now, AccountTimeZone.Resolve(account.TimeZoneId));
+            var outcome = Invoice.Decide(RequireInvoice(), new OpenDispute(actor.SubjectId, reason), Context(account));
             cancellationToken.ThrowIfCancellationRequested();
             await ApplyAsync(outcome, account, null);
             return outcome.Invoice;
@@ -162,7 +162,7 @@ public sealed class InvoiceGrain(
         {
             var account = await AccountAsync();
             account.Authorize(actor, AccountAction.ResolveDisputes);
-            var outcome = InvoiceLifecycle.ResolveDispute(RequireInvoice(), actor.SubjectId, credit, comment, Now);
+            var outcome = Invoice.Decide(RequireInvoice(), new ResolveDispute(actor.SubjectId, credit, comment), Context(account));
             cancellationToken.ThrowIfCancellationRequested();
             await ApplyAsync(outcome, account, null);
             return outcome.Invoice;
@@ -186,7 +186,7 @@ public sealed class InvoiceGrain(
         return await ChangeAsync(nameof(VoidAsync), async () =>
         {
             account.Authorize(actor, AccountAction.VoidInvoices);
-            var outcome = InvoiceLifecycle.Void(RequireInvoice(), actor.SubjectId, reason);
+            var outcome = Invoice.Decide(RequireInvoice(), new VoidInvoice(actor.SubjectId, reason), Context(account));
             cancellationToken.ThrowIfCancellationRequested();
             await ApplyAsync(outcome, account, null);
             return outcome.Invoice;
@@ -230,7 +230,7 @@ public sealed class InvoiceGrain(
                     await AutopayAsync(invoice, due, account);
                 }
             }
-            else if (InvoiceLifecycle.FallOverdue(invoice, Now) is { } outcome)
+            else if (Invoice.Decide(invoice, new FallOverdue(), Context(account)) is { Steps.Count: > 0 } outcome)
             {
                 await ApplyAsync(outcome, account, null);
             }
@@ -280,9 +280,12 @@ public sealed class InvoiceGrain(
             CancellationToken.None);
         Services.Probe.AfterCharge(GrainName);
         var attempt = Attempt(number, amount, source.Description, source.PaymentMethodId, answer, AutopayEvent) with { GatewayKey = AutopayKey(slot) };
-        var outcome = InvoiceLifecycle.RecordAttempt(rest, attempt);
+        var outcome = Invoice.Decide(rest, new RecordPaymentAttempt(attempt), Context(account));
         await ApplyAsync(outcome, account, attempt);
     }
+
+    /// <summary>What an invoice decision is made with: the invoice's time and its account's time zone.</summary>
+    private InvoiceContext Context(Account account) => new(Now, AccountTimeZone.Resolve(account.TimeZoneId));
 
     private string AutopayKey(DateTimeOffset slot) => $"{GrainKey}#autopay@{slot.UtcDateTime:O}";
 
@@ -302,7 +305,8 @@ public sealed class InvoiceGrain(
             var attempt = Attempt(
                 invoice.Attempts.Count + 1, new Money(charge.Amount, invoice.Currency), saved?.Describe() ?? "one-time card", saved?.Id, charge.Result,
                 charge.IdempotencyKey.Contains("#autopay@", StringComparison.Ordinal) ? AutopayEvent : "recovered") with { GatewayKey = charge.IdempotencyKey };
-            var (outcome, excess) = InvoiceLifecycle.RecordFound(invoice, attempt);
+            var outcome = Invoice.Decide(invoice, new RecordFoundPayment(attempt), Context(account));
+            var excess = outcome.Excess ?? Money.Zero(invoice.Currency);
             RecordHistory("charge-recovered", invoice.Status.ToWireName(), outcome.Invoice.Status.ToWireName(), new
             {
                 attempt.Number,
@@ -365,9 +369,9 @@ public sealed class InvoiceGrain(
                 : await gateway.CancelAsync(attempt.GatewayReference!, CancellationToken.None);
             var outcome = answer.Outcome switch
             {
-                GatewayOutcome.Succeeded => InvoiceLifecycle.SettleAuthentication(invoice, attemptNumber, succeeded: true, null, Now),
-                GatewayOutcome.Declined => InvoiceLifecycle.SettleAuthentication(invoice, attemptNumber, succeeded: false, answer.DeclineReason, Now),
-                GatewayOutcome.Cancelled => InvoiceLifecycle.AbandonAuthentication(invoice, attemptNumber, Now),
+                GatewayOutcome.Succeeded => Invoice.Decide(invoice, new SettleAuthentication(attemptNumber, Succeeded: true, null), Context(account)),
+                GatewayOutcome.Declined => Invoice.Decide(invoice, new SettleAuthentication(attemptNumber, Succeeded: false, answer.DeclineReason), Context(account)),
+                GatewayOutcome.Cancelled => Invoice.Decide(invoice, new AbandonAuthentication(attemptNumber), Context(account)),
                 _ => throw new InvalidOperationException($"The gateway answered a settled authentication with {answer.Outcome}."),
             };
             var settled = outcome.Invoice.Attempts.Single(a => a.Number == attemptNumber);

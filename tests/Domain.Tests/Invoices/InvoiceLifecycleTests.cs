@@ -23,14 +23,16 @@ public sealed class InvoiceLifecycleTests
         Number = invoice.Attempts.Count + 1, At = at, Amount = new Money(amount, Currency.Usd), Method = "Visa ending 4242", PaymentMethodId = "card-1", Status = status, By = "u-1",
     };
 
+    private static InvoiceContext At(DateTimeOffset now, TimeZoneInfo? zone = null) => new(now, zone ?? TimeZoneInfo.Utc);
+
     private static Invoice Tried(Invoice invoice, DateTimeOffset at, PaymentAttemptStatus status, decimal amount = 100m) =>
-        InvoiceLifecycle.RecordAttempt(invoice, Attempt(invoice, at, status, amount)).Invoice;
+        Invoice.Decide(invoice, new RecordPaymentAttempt(Attempt(invoice, at, status, amount)), At(Issued)).Invoice;
 
     [Fact]
     public void INV_3_a_partial_then_a_full_payment_keep_paid_amount_and_balance_exact()
     {
-        var partly = InvoiceLifecycle.RecordAttempt(Open(), Attempt(Open(), Issued, PaymentAttemptStatus.Succeeded, 33.33m));
-        var paid = InvoiceLifecycle.RecordAttempt(partly.Invoice, Attempt(partly.Invoice, Issued, PaymentAttemptStatus.Succeeded, 66.67m));
+        var partly = Invoice.Decide(Open(), new RecordPaymentAttempt(Attempt(Open(), Issued, PaymentAttemptStatus.Succeeded, 33.33m)), At(Issued));
+        var paid = Invoice.Decide(partly.Invoice, new RecordPaymentAttempt(Attempt(partly.Invoice, Issued, PaymentAttemptStatus.Succeeded, 66.67m)), At(Issued));
 
         Assert.Equal((InvoiceStatus.Open, 66.67m, InvoiceEvent.PaidInPart), (partly.Invoice.Status, partly.Invoice.Balance.Amount, partly.Steps.Single().Event));
         Assert.Equal((InvoiceStatus.Paid, 0m, 100m, InvoiceEvent.PaidInFull), (paid.Invoice.Status, paid.Invoice.Balance.Amount, paid.Invoice.AmountPaid.Amount, paid.Steps.Single().Event));
@@ -67,14 +69,14 @@ public sealed class InvoiceLifecycleTests
         var waiting = Tried(Open(), Issued, PaymentAttemptStatus.RequiresAction);
 
         Assert.Equal(Rules.Inv4, Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckPayment(waiting, null, Issued.AddDays(1), PaymentPolicy.Default)).RuleId);
-        var declined = InvoiceLifecycle.SettleAuthentication(waiting, 1, succeeded: false, "authentication_failed", Issued.AddMinutes(5));
-        var abandoned = InvoiceLifecycle.AbandonAuthentication(waiting, 1, Issued.AddMinutes(5));
-        var confirmed = InvoiceLifecycle.SettleAuthentication(waiting, 1, succeeded: true, null, Issued.AddMinutes(5));
+        var declined = Invoice.Decide(waiting, new SettleAuthentication(1, Succeeded: false, "authentication_failed"), At(Issued.AddMinutes(5)));
+        var abandoned = Invoice.Decide(waiting, new AbandonAuthentication(1), At(Issued.AddMinutes(5)));
+        var confirmed = Invoice.Decide(waiting, new SettleAuthentication(1, Succeeded: true, null), At(Issued.AddMinutes(5)));
 
         Assert.Equal((PaymentAttemptStatus.Declined, InvoiceStatus.Open), (declined.Invoice.Attempts[0].Status, declined.Invoice.Status));
         Assert.Equal((PaymentAttemptStatus.Abandoned, 100m), (abandoned.Invoice.Attempts[0].Status, abandoned.Invoice.Balance.Amount));
         Assert.Equal((PaymentAttemptStatus.Succeeded, InvoiceStatus.Paid), (confirmed.Invoice.Attempts[0].Status, confirmed.Invoice.Status));
-        Assert.Equal(Rules.Inv4, Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.AbandonAuthentication(confirmed.Invoice, 1, Issued)).RuleId);
+        Assert.Equal(Rules.Inv4, Assert.Throws<RuleViolationException>(() => Invoice.Decide(confirmed.Invoice, new AbandonAuthentication(1), At(Issued))).RuleId);
     }
 
     [Fact]
@@ -82,9 +84,9 @@ public sealed class InvoiceLifecycleTests
     {
         var invoice = Open();
 
-        Assert.Null(InvoiceLifecycle.FallOverdue(invoice, invoice.DueAt.AddTicks(-1)));
-        Assert.Equal(InvoiceStatus.Overdue, InvoiceLifecycle.FallOverdue(invoice, invoice.DueAt)!.Invoice.Status);
-        Assert.Null(InvoiceLifecycle.FallOverdue(Tried(invoice, Issued, PaymentAttemptStatus.Succeeded), invoice.DueAt));
+        Assert.Empty(Invoice.Decide(invoice, new FallOverdue(), At(invoice.DueAt.AddTicks(-1))).Steps);
+        Assert.Equal(InvoiceStatus.Overdue, Invoice.Decide(invoice, new FallOverdue(), At(invoice.DueAt)).Invoice.Status);
+        Assert.Empty(Invoice.Decide(Tried(invoice, Issued, PaymentAttemptStatus.Succeeded), new FallOverdue(), At(invoice.DueAt)).Steps);
         Assert.Equal(invoice.DueAt, InvoiceLifecycle.WantedWakeAt(invoice));
     }
 
@@ -108,25 +110,25 @@ public sealed class InvoiceLifecycleTests
         var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
         var invoice = Open();
 
-        var accepted = InvoiceLifecycle.OpenDispute(invoice, "u-1", "Not ordered", Utc(2026, 3, 17, 3, 0), zone);
-        var refused = Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.OpenDispute(invoice, "u-1", "Not ordered", Utc(2026, 3, 17, 5, 0), zone));
+        var accepted = Invoice.Decide(invoice, new OpenDispute("u-1", "Not ordered"), At(Utc(2026, 3, 17, 3, 0), zone));
+        var refused = Assert.Throws<RuleViolationException>(() => Invoice.Decide(invoice, new OpenDispute("u-1", "Not ordered"), At(Utc(2026, 3, 17, 5, 0), zone)));
 
         Assert.Equal(InvoiceStatus.Disputed, accepted.Invoice.Status);
         Assert.Equal(Rules.Inv7, refused.RuleId);
         Assert.Contains("16 days ago", refused.Reason, StringComparison.Ordinal);
-        Assert.Equal("reason", Assert.Throws<ValidationException>(() => InvoiceLifecycle.OpenDispute(invoice, "u-1", " ", Issued, zone)).Violations.Single().Field);
+        Assert.Equal("reason", Assert.Throws<ValidationException>(() => Invoice.Decide(invoice, new OpenDispute("u-1", " "), At(Issued, zone))).Violations.Single().Field);
     }
 
     [Fact]
     public void INV_7_a_rejected_dispute_past_the_due_date_is_overdue_at_once()
     {
-        var disputed = InvoiceLifecycle.OpenDispute(Open(), "u-1", "Wrong seats", Issued.AddDays(2), TimeZoneInfo.Utc).Invoice;
+        var disputed = Invoice.Decide(Open(), new OpenDispute("u-1", "Wrong seats"), At(Issued.AddDays(2), TimeZoneInfo.Utc)).Invoice;
 
-        var rejected = InvoiceLifecycle.ResolveDispute(disputed, "ops-1", null, "Seats were used", Issued.AddDays(20));
+        var rejected = Invoice.Decide(disputed, new ResolveDispute("ops-1", null, "Seats were used"), At(Issued.AddDays(20)));
 
         Assert.Equal([InvoiceEvent.DisputeRejected, InvoiceEvent.FellOverdue], rejected.Steps.Select(s => s.Event));
         Assert.Equal((InvoiceStatus.Overdue, 100m), (rejected.Invoice.Status, rejected.Invoice.Balance.Amount));
-        Assert.Equal("comment", Assert.Throws<ValidationException>(() => InvoiceLifecycle.ResolveDispute(disputed, "ops-1", null, "", Issued)).Violations.Single().Field);
+        Assert.Equal("comment", Assert.Throws<ValidationException>(() => Invoice.Decide(disputed, new ResolveDispute("ops-1", null, ""), At(Issued))).Violations.Single().Field);
     }
 
     [Fact]
@@ -176,5 +178,31 @@ public sealed class InvoiceLifecycleTests
         Assert.Equal(first, InvoiceLifecycle.FirstAutopayAt(BillingModel.Anniversary, first, paris));
         Assert.Equal(Utc(2026, 3, 9, 23), InvoiceLifecycle.FirstAutopayAt(BillingModel.Calendar, first, paris));
         Assert.Equal(late, InvoiceLifecycle.FirstAutopayAt(BillingModel.Calendar, late, paris));
+    }
+
+    [Fact]
+    public void INV_3_a_charge_found_at_the_gateway_pays_at_most_the_balance_and_the_rest_is_excess_for_the_account_credit()
+    {
+        var invoice = Open();
+        var found = Attempt(invoice, Issued, PaymentAttemptStatus.Succeeded, 120m);
+
+        var over = Invoice.Decide(invoice, new RecordFoundPayment(found), At(Issued));
+        var onPaid = Invoice.Decide(over.Invoice, new RecordFoundPayment(Attempt(over.Invoice, Issued, PaymentAttemptStatus.Succeeded, 30m)), At(Issued));
+
+        Assert.Equal((InvoiceStatus.Paid, 100m, 20m), (over.Invoice.Status, over.Invoice.AmountPaid.Amount, over.Excess?.Amount));
+        Assert.Equal((InvoiceStatus.Paid, 30m, 2), (onPaid.Invoice.Status, onPaid.Excess?.Amount, onPaid.Invoice.Attempts.Count));
+        Assert.Empty(onPaid.Steps);
+    }
+
+    [Fact]
+    public void INV_1_an_invoice_nobody_paid_is_voided_and_one_with_payments_is_refused()
+    {
+        var voided = Invoice.Decide(Open(), new VoidInvoice("ops-1", "Issued twice"), At(Issued));
+        var partlyPaid = Tried(Open(), Issued, PaymentAttemptStatus.Succeeded, 10m);
+
+        var refused = Assert.Throws<RuleViolationException>(() => Invoice.Decide(partlyPaid, new VoidInvoice("ops-1", "Issued twice"), At(Issued)));
+
+        Assert.Equal(InvoiceStatus.Void, voided.Invoice.Status);
+        Assert.Equal(Rules.Inv1, refused.RuleId);
     }
 }
