@@ -1,6 +1,6 @@
 namespace Subscriptions.Domain.Accounts;
 
-/// <summary>What an actor wants to do on an account; <see cref="Account.Authorize"/> decides who may (ACC-2).</summary>
+/// <summary>What a caller wants to do on an account, its subscriptions or its invoices; <see cref="Permissions"/> says who may (ACC-2).</summary>
 public enum AccountAction
 {
     /// <summary>Read the account's billing details (addresses, payment methods, recipients, taxes).</summary>
@@ -20,6 +20,9 @@ public enum AccountAction
 
     /// <summary>Start, change or cancel subscriptions, accept quotes.</summary>
     ManageSubscriptions,
+
+    /// <summary>Read the account's subscriptions.</summary>
+    ViewSubscriptions,
 
     /// <summary>Add or remove members and change their roles.</summary>
     ManageMembers,

@@ -1,3 +1,4 @@
+using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Errors;
 
 namespace Subscriptions.Domain.Subscriptions;
@@ -5,10 +6,10 @@ namespace Subscriptions.Domain.Subscriptions;
 /// <summary>Who may issue which subscription command (ACC-2).</summary>
 internal static class Authority
 {
-    /// <summary>Customer commands: the primary holder or billing ops.</summary>
+    /// <summary>Customer commands: whoever the permission table lets change subscriptions (the primary holder or billing ops).</summary>
     public static void RequireHolderOrOps(SubscriptionContext context, string ruleId, string action)
     {
-        if (context.Caller is not (CallerAuthority.PrimaryHolder or CallerAuthority.BillingOps))
+        if (!Permissions.Allows(context.Caller, AccountAction.ManageSubscriptions))
         {
             throw new PermissionDeniedException(ruleId, $"Only the account's primary holder or billing ops can {action}.");
         }

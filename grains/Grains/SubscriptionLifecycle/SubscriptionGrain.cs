@@ -56,8 +56,7 @@ public sealed class SubscriptionGrain(
         var subscription = RequireSubscription();
         var snapshot = await Ledger(subscription.AccountId).ReadAsync();
         var account = snapshot.Account;
-        var authority = SubscriptionAuthority.Of(actor, account);
-        if (authority is not (CallerAuthority.PrimaryHolder or CallerAuthority.BillingViewer or CallerAuthority.BillingOps))
+        if (!Permissions.Allows(account.AuthorityOf(actor), AccountAction.ViewSubscriptions))
         {
             throw new PermissionDeniedException(
                 Rules.Acc2, $"{Quoted.Of(actor.SubjectId)} is a user of account {Quoted.Of(account.Id)}; reading its subscriptions needs the primary holder, a billing viewer or billing ops.");
@@ -283,7 +282,7 @@ public sealed class SubscriptionGrain(
         var now = Now;
         var overdue = AccountBalances.Of(snapshot.Invoices, snapshot.UnappliedCredit, now).OverdueBalance.Amount > 0m;
         var facts = AccountFacts.Of(account, now, overdue);
-        var authority = actor is null ? CallerAuthority.System : SubscriptionAuthority.Of(actor, account);
+        var authority = actor is null ? CallerAuthority.System : account.AuthorityOf(actor);
         return new DecisionInputs(account, new SubscriptionContext(catalog, facts, authority, now), snapshot.Invoices);
     }
 

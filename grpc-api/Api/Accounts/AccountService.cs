@@ -37,7 +37,7 @@ public sealed class AccountService(IGrainFactory grains) : Proto.AccountService.
     }
 
     /// <summary>Reads an account.</summary>
-    [OnAccount(AccountAccess.Read)]
+    [OnAccount(AccountAction.ViewBillingInfo)]
     public override async Task<Proto.Account> GetAccount(Proto.GetAccountRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -47,30 +47,30 @@ public sealed class AccountService(IGrainFactory grains) : Proto.AccountService.
     }
 
     /// <summary>Changes company name, primary contact and time zone.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ChangeBillingInfo)]
     public override Task<Proto.Account> UpdateCompanyProfile(Proto.UpdateCompanyProfileRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) => grain.ChangeAsync(actor, new UpdateCompanyProfile(
             request.CompanyName, CommonMapping.ToDomain(request.PrimaryContact)!, CommonMapping.Blank(request.TimeZone)), context.CancellationToken));
 
     /// <summary>Replaces the billing address.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ChangeBillingInfo)]
     public override Task<Proto.Account> ChangeBillingAddress(Proto.ChangeBillingAddressRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) =>
             grain.ChangeAsync(actor, new ChangeBillingAddress(CommonMapping.ToDomain(request.BillingAddress)!), context.CancellationToken));
 
     /// <summary>Sets or removes the shipping address.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ChangeBillingInfo)]
     public override Task<Proto.Account> ChangeShippingAddress(Proto.ChangeShippingAddressRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) =>
             grain.ChangeAsync(actor, new ChangeShippingAddress(CommonMapping.ToDomain(request.ShippingAddress)), context.CancellationToken));
 
     /// <summary>Records or clears the VAT id.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageTaxSettings)]
     public override Task<Proto.Account> RecordVatId(Proto.RecordVatIdRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) => grain.ChangeAsync(actor, new RecordVatId(CommonMapping.Blank(request.VatId)), context.CancellationToken));
 
     /// <summary>Requests a US tax exemption.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageTaxSettings)]
     public override Task<Proto.Account> RequestTaxExemption(Proto.RequestTaxExemptionRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) =>
             grain.ChangeAsync(actor, new RequestTaxExemption(request.CertificateReference), context.CancellationToken));
@@ -88,80 +88,80 @@ public sealed class AccountService(IGrainFactory grains) : Proto.AccountService.
         ChangeAsync(context, request, (grain, actor) => grain.ChangeAsync(actor, new ErasePersonalData(request.Reason), context.CancellationToken));
 
     /// <summary>Saves a card.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManagePaymentMethods)]
     public override Task<Proto.Account> AddCard(Proto.AddCardRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) => grain.ChangeAsync(actor, new AddCard(
             request.PaymentMethodId, AccountMapping.ToDomain(request.Brand), request.GatewayToken, request.Last4, request.ExpiryMonth, request.ExpiryYear), context.CancellationToken));
 
     /// <summary>Saves a bank account.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManagePaymentMethods)]
     public override Task<Proto.Account> AddBankAccount(Proto.AddBankAccountRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) => grain.ChangeAsync(actor, new AddBankAccount(
             request.PaymentMethodId, request.GatewayToken, request.BankName, request.Last4), context.CancellationToken));
 
     /// <summary>Connects a PayPal wallet.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManagePaymentMethods)]
     public override Task<Proto.Account> AddPayPalWallet(Proto.AddPayPalWalletRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) => grain.ChangeAsync(actor, new AddPayPalWallet(
             request.PaymentMethodId, request.GatewayToken, request.Email), context.CancellationToken));
 
     /// <summary>Removes a payment method.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManagePaymentMethods)]
     public override Task<Proto.Account> RemovePaymentMethod(Proto.RemovePaymentMethodRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) =>
             grain.ChangeAsync(actor, new RemovePaymentMethod(request.PaymentMethodId), context.CancellationToken));
 
     /// <summary>Chooses the default payment method.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManagePaymentMethods)]
     public override Task<Proto.Account> SetDefaultPaymentMethod(Proto.SetDefaultPaymentMethodRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) =>
             grain.ChangeAsync(actor, new SetDefaultPaymentMethod(request.PaymentMethodId), context.CancellationToken));
 
     /// <summary>Turns autopay on or off.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManagePaymentMethods)]
     public override Task<Proto.Account> SetAutopay(Proto.SetAutopayRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) => grain.ChangeAsync(actor, new SetAutopay(request.Enabled), context.CancellationToken));
 
     /// <summary>Adds an invoice recipient.</summary>
-    [OnAccount(AccountAccess.Pay)]
+    [OnAccount(AccountAction.ManageRecipients)]
     public override Task<Proto.Account> AddInvoiceRecipient(Proto.AddInvoiceRecipientRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) => grain.ChangeAsync(actor, new AddInvoiceRecipient(request.Email), context.CancellationToken));
 
     /// <summary>Removes an invoice recipient.</summary>
-    [OnAccount(AccountAccess.Pay)]
+    [OnAccount(AccountAction.ManageRecipients)]
     public override Task<Proto.Account> RemoveInvoiceRecipient(Proto.RemoveInvoiceRecipientRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) => grain.ChangeAsync(actor, new RemoveInvoiceRecipient(request.Email), context.CancellationToken));
 
     /// <summary>Sets the receipt recipient.</summary>
-    [OnAccount(AccountAccess.Pay)]
+    [OnAccount(AccountAction.ManageRecipients)]
     public override Task<Proto.Account> SetReceiptRecipient(Proto.SetReceiptRecipientRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) => grain.ChangeAsync(actor, new SetReceiptRecipient(request.Email), context.CancellationToken));
 
     /// <summary>Adds a member.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageMembers)]
     public override Task<Proto.Account> AddMember(Proto.AddMemberRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) =>
             grain.ChangeAsync(actor, new AddMember(request.SubjectId, request.Email, AccountMapping.ToDomain(request.Role)), context.CancellationToken));
 
     /// <summary>Removes a member.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageMembers)]
     public override Task<Proto.Account> RemoveMember(Proto.RemoveMemberRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) => grain.ChangeAsync(actor, new RemoveMember(request.SubjectId), context.CancellationToken));
 
     /// <summary>Changes a member's role.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageMembers)]
     public override Task<Proto.Account> ChangeMemberRole(Proto.ChangeMemberRoleRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) =>
             grain.ChangeAsync(actor, new ChangeMemberRole(request.SubjectId, AccountMapping.ToDomain(request.Role)), context.CancellationToken));
 
     /// <summary>Hands the billing contact to another member.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ChangeBillingContact)]
     public override Task<Proto.Account> ChangeBillingContact(Proto.ChangeBillingContactRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) =>
             grain.ChangeAsync(actor, new ChangeBillingContact(request.NewHolderSubjectId), context.CancellationToken));
 
     /// <summary>Binds a sandbox account to a test clock.</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageTestClock)]
     public override Task<Proto.Account> AttachTestClock(Proto.AttachTestClockRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, (grain, actor) => grain.ChangeAsync(actor, new AttachTestClock(request.TestClockId), context.CancellationToken));
 

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Subscriptions.Domain;
+using Subscriptions.Domain.Accounts;
 using Subscriptions.Grpc.Api.Errors;
 using Subscriptions.Grpc.Api.V1;
 
@@ -46,12 +47,15 @@ public sealed class OpsOnlyAttribute : AccessRuleAttribute
     }
 }
 
-/// <summary>A caller whose role on the request's account (its account_id) allows <see cref="Access"/>, or ops, or a service.</summary>
-/// <param name="access">What the method does to the account.</param>
-public sealed class OnAccountAttribute(AccountAccess access) : AccessRuleAttribute
+/// <summary>
+/// A caller whose role on the request's account (its account_id) may take <see cref="Action"/> by the domain's one
+/// permission table (<see cref="Permissions"/>), or ops, or a service.
+/// </summary>
+/// <param name="action">What the method does to the account.</param>
+public sealed class OnAccountAttribute(AccountAction action) : AccessRuleAttribute
 {
     /// <summary>What the method does to the account.</summary>
-    public AccountAccess Access { get; } = access;
+    public AccountAction Action { get; } = action;
 
     /// <inheritdoc />
     public override void Authorize(CallerIdentity caller, object? request, string method)
@@ -68,30 +72,18 @@ public sealed class OnAccountAttribute(AccountAccess access) : AccessRuleAttribu
             throw RichErrors.InvalidArgument("invalid request: account_id is required", [("account_id", "is required")]);
         }
 
-        if (!caller.May(Access, addressed.AccountId))
+        if (!caller.May(Action, addressed.AccountId))
         {
             var held = caller.RoleOn(addressed.AccountId) is { } role ? $"\"{RoleClaims.Prefix(role)}\"" : "no role";
             throw RichErrors.PermissionDenied(
                 AccessRule,
-                $"{AccessRule}: caller {Quoted.Of(caller.Subject)} has {held} on account {Quoted.Of(addressed.AccountId)}; {Verb(Access)} needs {Needed(Access)}",
-                new Dictionary<string, string> { ["account_id"] = Quoted.Cut(addressed.AccountId), ["access"] = Access.ToString() });
+                $"{AccessRule}: caller {Quoted.Of(caller.Subject)} has {held} on account {Quoted.Of(addressed.AccountId)}; to {Permissions.Describe(Action)} needs {Needed(Action)}",
+                new Dictionary<string, string> { ["account_id"] = Quoted.Cut(addressed.AccountId), ["action"] = Action.ToString() });
         }
     }
 
-    private static string Verb(AccountAccess access) => access switch
-    {
-        AccountAccess.Read => "reading it",
-        AccountAccess.Pay => "paying its invoices",
-        AccountAccess.ManageBilling => "changing its billing",
-        _ => throw new ArgumentOutOfRangeException(nameof(access), access, "Unknown account access."),
-    };
-
-    private static string Needed(AccountAccess access) => access switch
-    {
-        AccountAccess.Read or AccountAccess.Pay =>
-            $"\"{RoleClaims.PrimaryHolder}\" or \"{RoleClaims.BillingViewer}\" on the account, or \"{RoleClaims.Ops}\" or \"{RoleClaims.Service}\"",
-        AccountAccess.ManageBilling =>
-            $"\"{RoleClaims.PrimaryHolder}\" on the account, or \"{RoleClaims.Ops}\" or \"{RoleClaims.Service}\"",
-        _ => throw new ArgumentOutOfRangeException(nameof(access), access, "Unknown account access."),
-    };
+    private static string Needed(AccountAction action) =>
+        string.Join(" or ", Permissions.RolesFor(action).Select(r => $"\"{RoleClaims.Prefix(r)}\"")) is { Length: > 0 } roles
+            ? $"{roles} on the account, or \"{RoleClaims.Ops}\" or \"{RoleClaims.Service}\""
+            : $"\"{RoleClaims.Ops}\" or \"{RoleClaims.Service}\"";
 }

@@ -21,19 +21,7 @@ public sealed record CallerIdentity(
     public AccountRole? RoleOn(string accountId) =>
         AccountRoles.TryGetValue(accountId, out var role) ? role : null;
 
-    /// <summary>True when the caller may perform the access on the account (ACC-2).</summary>
-    public bool May(AccountAccess access, string accountId)
-    {
-        if (IsOps || IsService)
-        {
-            return true;
-        }
-
-        return (access, RoleOn(accountId)) switch
-        {
-            (_, AccountRole.PrimaryHolder) => true,
-            (AccountAccess.Read or AccountAccess.Pay, AccountRole.BillingViewer) => true,
-            _ => false,
-        };
-    }
+    /// <summary>True when the caller may take <paramref name="action"/> on the account by the domain's permission table (ACC-2); ops and services may take any.</summary>
+    public bool May(AccountAction action, string accountId) =>
+        IsOps || IsService || (RoleOn(accountId) is { } role && Permissions.Allows(role, action));
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Grpc.Core;
 using Orleans;
 using Subscriptions.Domain;
+using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Grains.Accounts;
@@ -24,7 +25,7 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
     private const string PageTokenViolation = "is not a token returned by ListInvoices for this account";
 
     /// <summary>One invoice of the account; NOT_FOUND unless the account issued it.</summary>
-    [OnAccount(AccountAccess.Read)]
+    [OnAccount(AccountAction.ViewInvoices)]
     public override async Task<Proto.Invoice> GetInvoice(Proto.GetInvoiceRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -39,7 +40,7 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
     /// invoices older than the next one to look at, so a token stays valid while new invoices are issued: a later page
     /// neither repeats nor skips one.
     /// </summary>
-    [OnAccount(AccountAccess.Read)]
+    [OnAccount(AccountAction.ViewInvoices)]
     public override async Task<Proto.ListInvoicesResponse> ListInvoices(Proto.ListInvoicesRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -88,7 +89,7 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
     }
 
     /// <summary>Pays an invoice (INV-3, INV-4); billing viewers may pay (ACC-2).</summary>
-    [OnAccount(AccountAccess.Pay)]
+    [OnAccount(AccountAction.PayInvoices)]
     public override async Task<Proto.PaymentResult> PayInvoice(Proto.PayInvoiceRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -106,7 +107,7 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
     }
 
     /// <summary>Every payment attempt on an invoice, oldest first (INV-4).</summary>
-    [OnAccount(AccountAccess.Read)]
+    [OnAccount(AccountAction.ViewInvoices)]
     public override async Task<Proto.ListPaymentAttemptsResponse> ListPaymentAttempts(Proto.ListPaymentAttemptsRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -119,17 +120,17 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
     }
 
     /// <summary>Completes an attempt waiting for authentication (INV-4).</summary>
-    [OnAccount(AccountAccess.Pay)]
+    [OnAccount(AccountAction.PayInvoices)]
     public override Task<Proto.PaymentResult> ConfirmPayment(Proto.SettlePaymentRequest request, ServerCallContext context) =>
         SettleAsync(request, context, (invoice, actor, attempt) => invoice.ConfirmPaymentAsync(actor, attempt, context.CancellationToken));
 
     /// <summary>Gives up an attempt waiting for authentication (INV-4).</summary>
-    [OnAccount(AccountAccess.Pay)]
+    [OnAccount(AccountAction.PayInvoices)]
     public override Task<Proto.PaymentResult> AbandonPayment(Proto.SettlePaymentRequest request, ServerCallContext context) =>
         SettleAsync(request, context, (invoice, actor, attempt) => invoice.AbandonPaymentAsync(actor, attempt, context.CancellationToken));
 
     /// <summary>Disputes an invoice within 15 days of its issue date (INV-7).</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.DisputeInvoices)]
     public override async Task<Proto.Invoice> OpenDispute(Proto.OpenDisputeRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -153,7 +154,7 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
     }
 
     /// <summary>The invoice as a PDF (INV-8), with the informational local total when asked (INV-9); readers of the account may have it.</summary>
-    [OnAccount(AccountAccess.Read)]
+    [OnAccount(AccountAction.ViewInvoices)]
     public override async Task<Proto.InvoiceDocument> GetInvoiceDocument(Proto.GetInvoiceDocumentRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -15,7 +15,7 @@ namespace Subscriptions.Grpc.Api.SubscriptionLifecycle;
 public sealed class SubscriptionService(IGrainFactory grains) : Proto.SubscriptionService.SubscriptionServiceBase
 {
     /// <summary>Starts a trial (SUB-1).</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageSubscriptions)]
     public override Task<Proto.SubscriptionChange> StartTrial(Proto.StartTrialRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -27,7 +27,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     }
 
     /// <summary>Buys a product (SUB-3, SUB-11).</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageSubscriptions)]
     public override Task<Proto.SubscriptionChange> CreateSubscription(Proto.CreateSubscriptionRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -53,7 +53,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     }
 
     /// <summary>Reads one subscription.</summary>
-    [OnAccount(AccountAccess.Read)]
+    [OnAccount(AccountAction.ViewSubscriptions)]
     public override async Task<Proto.Subscription> GetSubscription(Proto.GetSubscriptionRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -63,7 +63,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     }
 
     /// <summary>Lists the account's subscriptions in the order they were started.</summary>
-    [OnAccount(AccountAccess.Read)]
+    [OnAccount(AccountAction.ViewSubscriptions)]
     public override async Task<Proto.ListSubscriptionsResponse> ListSubscriptions(Proto.ListSubscriptionsRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -80,7 +80,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     }
 
     /// <summary>Buys a trial or free subscription (SUB-2).</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageSubscriptions)]
     public override Task<Proto.SubscriptionChange> UpgradeToPaid(Proto.UpgradeToPaidRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -97,7 +97,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     }
 
     /// <summary>Upgrades or (billing ops) downgrades the plan (SUB-4).</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageSubscriptions)]
     public override Task<Proto.SubscriptionChange> ChangePlan(Proto.ChangePlanRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -105,7 +105,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     }
 
     /// <summary>Adds seats (SUB-4).</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageSubscriptions)]
     public override Task<Proto.SubscriptionChange> AddSeats(Proto.AddSeatsRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -113,7 +113,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     }
 
     /// <summary>Removes seats with a credit to the account balance (SUB-4).</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageSubscriptions)]
     public override Task<Proto.SubscriptionChange> RemoveSeats(Proto.RemoveSeatsRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -121,7 +121,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     }
 
     /// <summary>Gives a seat to a user (SUB-5).</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageSubscriptions)]
     public override Task<Proto.SubscriptionChange> AssignLicence(Proto.AssignLicenceRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -129,7 +129,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     }
 
     /// <summary>Frees a user's seat (SUB-5).</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageSubscriptions)]
     public override Task<Proto.SubscriptionChange> UnassignLicence(Proto.UnassignLicenceRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -137,7 +137,7 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     }
 
     /// <summary>Switches monthly/annual from the next renewal (SUB-10).</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageSubscriptions)]
     public override Task<Proto.SubscriptionChange> ChangeBillingFrequency(Proto.ChangeBillingFrequencyRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -146,17 +146,17 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     }
 
     /// <summary>Requests cancellation (SUB-6).</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageSubscriptions)]
     public override Task<Proto.SubscriptionChange> CancelSubscription(Proto.CancelSubscriptionRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, check => check, (grain, actor) => grain.CancelAsync(actor, context.CancellationToken));
 
     /// <summary>Withdraws a pending cancellation (SUB-6).</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageSubscriptions)]
     public override Task<Proto.SubscriptionChange> WithdrawCancellation(Proto.WithdrawCancellationRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, check => check, (grain, actor) => grain.WithdrawCancellationAsync(actor, context.CancellationToken));
 
     /// <summary>Reactivates a cancelled or expired subscription (SUB-7).</summary>
-    [OnAccount(AccountAccess.ManageBilling)]
+    [OnAccount(AccountAction.ManageSubscriptions)]
     public override Task<Proto.SubscriptionChange> ReactivateSubscription(Proto.ReactivateSubscriptionRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, check => check, (grain, actor) => grain.ReactivateAsync(actor, context.CancellationToken));
 

@@ -1,3 +1,4 @@
+using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Invoices;

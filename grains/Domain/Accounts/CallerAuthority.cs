@@ -1,6 +1,9 @@
-namespace Subscriptions.Domain.Subscriptions;
+namespace Subscriptions.Domain.Accounts;
 
-/// <summary>On whose authority a subscription command is made (ACC-2); the grain maps the authenticated caller to one of these.</summary>
+/// <summary>
+/// On whose authority a change to an account, its subscriptions or its invoices is made: the caller's role on the
+/// account, billing ops, or the service itself. <see cref="Permissions"/> says what each may do (ACC-2).
+/// </summary>
 public enum CallerAuthority
 {
     /// <summary>The account's primary holder (billing admin).</summary>
@@ -15,6 +18,6 @@ public enum CallerAuthority
     /// <summary>Billing ops, acting on any account (audited).</summary>
     BillingOps,
 
-    /// <summary>The service itself: reminders and payment events.</summary>
+    /// <summary>The service itself: reminders and payment events, never a customer's action.</summary>
     System,
 }
