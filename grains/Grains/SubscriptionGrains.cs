@@ -22,7 +22,6 @@ public static class SubscriptionGrains
         services.TryAddSingleton(_ => TaxTableLoader.LoadDefault());
         services.TryAddSingleton<TaxCalculator>();
         services.TryAddSingleton(options ?? new GrainRecordOptions());
-        services.TryAddSingleton<HandOffProbe>();
         services.TryAddSingleton<WakeUpSlots>();
         services.TryAddSingleton<GrainServices>();
         services.TryAddSingleton(new GrainClock(TimeProvider.System));

@@ -19,12 +19,12 @@ namespace Subscriptions.Grains.Tests;
 /// </summary>
 public sealed class PaymentCrashTests : IAsyncLifetime
 {
-    private readonly CrashAfterCharge _probe = new();
+    private readonly CrashAfterCharge _crash = new();
     private TestCluster _cluster = null!;
 
     private IGrainFactory Grains => _cluster.Grains;
 
-    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(nameof(PaymentCrashTests), services: s => s.AddSingleton<HandOffProbe>(_probe));
+    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(nameof(PaymentCrashTests), services: _crash.Register);
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
@@ -41,7 +41,7 @@ public sealed class PaymentCrashTests : IAsyncLifetime
         var number = (await Grains.BuyAsync("pay-acc", "sub-1")).IssuedInvoiceNumber!;
         var invoice = Grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of("pay-acc", number));
         var holder = Actor.Customer("holder-pay-acc");
-        _probe.Target = $"invoice/{InvoiceKey.Of("pay-acc", number)}";
+        _crash.Target = InvoiceKey.Of("pay-acc", number);
 
         using (CallContext.Enter(holder.SubjectId, "pay-1"))
         {
@@ -88,7 +88,7 @@ public sealed class PaymentCrashTests : IAsyncLifetime
         var number = (await Grains.BuyAsync("orphan-acc", "sub-1")).IssuedInvoiceNumber!;
         var key = InvoiceKey.Of("orphan-acc", number);
         var holder = Actor.Customer("holder-orphan-acc");
-        _probe.Target = $"invoice/{key}";
+        _crash.Target = key;
         using (CallContext.Enter(holder.SubjectId, "pay-1"))
         {
             await Assert.ThrowsAsync<InvalidOperationException>(() => Grains.GetGrain<IInvoiceGrain>(key).PayAsync(holder, new PayInvoice(null, null, null)));
@@ -121,19 +121,4 @@ public sealed class PaymentCrashTests : IAsyncLifetime
     /// <summary>Charges the simulated gateway took money for under keys starting with <paramref name="keyPrefix"/>.</summary>
     private async Task<int> SucceededChargesAsync(string keyPrefix) =>
         (int)await _cluster.CountAsync("SELECT count(*) FROM public.payment_simulator_charges WHERE status = 'succeeded' AND starts_with(idempotency_key, $1)", keyPrefix);
-
-    /// <summary>Stops one invoice's change after the gateway answered and before the write, once, as a crash would.</summary>
-    private sealed class CrashAfterCharge : HandOffProbe
-    {
-        public string? Target { get; set; }
-
-        public override void AfterCharge(string grain)
-        {
-            if (grain == Target)
-            {
-                Target = null;
-                throw new InvalidOperationException($"{grain} stopped after the gateway charged, before its write.");
-            }
-        }
-    }
 }

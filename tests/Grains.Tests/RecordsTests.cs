@@ -21,12 +21,12 @@ namespace Subscriptions.Grains.Tests;
 /// </summary>
 public sealed class RecordsTests : IAsyncLifetime
 {
-    private readonly CrashAfterWrite _probe = new();
+    private readonly CrashAfterCommit _crash = new();
     private TestCluster _cluster = null!;
 
     private IGrainFactory Grains => _cluster.Grains;
 
-    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(nameof(RecordsTests), services: s => s.AddSingleton<HandOffProbe>(_probe));
+    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(nameof(RecordsTests), services: s => s.AddSingleton<IIncomingGrainCallFilter>(_crash));
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
@@ -65,7 +65,7 @@ public sealed class RecordsTests : IAsyncLifetime
     public async Task NOT_1_a_crash_after_the_commit_and_before_the_answer_leaves_the_notification_history_and_invoice_stored_once_and_a_retry_gets_them()
     {
         await Grains.OpenAccountAsync("crash-acc");
-        _probe.Target = "account/crash-acc";
+        _crash.Target = "account/crash-acc";
 
         using (CallContext.Enter("billing", "issue-1"))
         {
@@ -152,19 +152,4 @@ public sealed class RecordsTests : IAsyncLifetime
 
     private Task<long> IssuedHistoryCountAsync(string accountId) =>
         _cluster.CountAsync("SELECT count(*) FROM public.grain_history WHERE grain_type = 'account' AND grain_key = $1 AND change = 'invoice_issued'", accountId);
-
-    /// <summary>Stops one grain's change after its write committed and before it answers, once, as a crash would.</summary>
-    private sealed class CrashAfterWrite : HandOffProbe
-    {
-        public string? Target { get; set; }
-
-        public override void AfterWrite(string grain)
-        {
-            if (grain == Target)
-            {
-                Target = null;
-                throw new InvalidOperationException($"{grain} stopped after its write, before its answer.");
-            }
-        }
-    }
 }

@@ -96,23 +96,6 @@ public sealed class WakeUpSlots(GrainRecordOptions options) : IDisposable
 }
 
 /// <summary>
-/// Points between a grain's committed write and its answer, and between a gateway's charge and the commit, for tests
-/// that prove a crash there loses nothing and doubles nothing: the default does nothing.
-/// </summary>
-public class HandOffProbe
-{
-    /// <summary>Called after the write of <paramref name="grain"/> committed and before the grain answers; throw to stop there.</summary>
-    public virtual void AfterWrite(string grain)
-    {
-    }
-
-    /// <summary>Called after the payment gateway answered a charge for <paramref name="grain"/> and before the grain commits it; throw to stop there.</summary>
-    public virtual void AfterCharge(string grain)
-    {
-    }
-}
-
-/// <summary>
 /// The clock the grains read "now" from when they follow no test clock: the real one in production, a manual one in
 /// tests. It is the grains' own, so a test moving it moves no timer inside Orleans.
 /// </summary>
@@ -123,7 +106,7 @@ public sealed class GrainClock(TimeProvider time)
 }
 
 /// <summary>What every grain of this service is built with.</summary>
-public sealed class GrainServices(IGrainTables tables, GrainClock clock, GrainRecordOptions options, HandOffProbe probe, WakeUpSlots wakeUps, ILoggerFactory loggers)
+public sealed class GrainServices(IGrainTables tables, GrainClock clock, GrainRecordOptions options, WakeUpSlots wakeUps, ILoggerFactory loggers)
 {
     /// <summary>The silo's wake-up slots.</summary>
     public WakeUpSlots WakeUps { get; } = wakeUps;
@@ -137,8 +120,6 @@ public sealed class GrainServices(IGrainTables tables, GrainClock clock, GrainRe
     /// <summary>Retention and wake-up settings.</summary>
     public GrainRecordOptions Options { get; } = options;
 
-    /// <summary>The commit and charge probe (tests).</summary>
-    public HandOffProbe Probe { get; } = probe;
 
     /// <summary>Where grains log.</summary>
     public ILoggerFactory Loggers { get; } = loggers;

@@ -539,8 +539,6 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         {
             await ArmAfterWriteAsync(old.WakeAt, wakeAt, force: turn.IntentArmed, CancellationToken.None);
         }
-
-        Services.Probe.AfterWrite(GrainName);
     }
 
     /// <summary>

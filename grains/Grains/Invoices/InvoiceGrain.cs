@@ -121,7 +121,6 @@ public sealed class InvoiceGrain(
             cancellationToken.ThrowIfCancellationRequested();
             var answer = await gateway.ChargeAsync(
                 new GatewayCharge(Key(number), GrainKey, source.GatewayToken, amount.Amount, invoice.Currency.Code, $"Invoice {invoice.Number}"), CancellationToken.None);
-            Services.Probe.AfterCharge(GrainName);
             var attempt = Attempt(number, amount, source.Description, source.PaymentMethodId, answer, actor.SubjectId) with { GatewayKey = Key(number) };
             var outcome = Invoice.Decide(invoice, new RecordPaymentAttempt(attempt), Context(account));
             await ApplyAsync(outcome, account, attempt);
@@ -278,7 +277,6 @@ public sealed class InvoiceGrain(
         var answer = await gateway.ChargeAsync(
             new GatewayCharge(AutopayKey(slot), GrainKey, source.GatewayToken, amount.Amount, rest.Currency.Code, $"Invoice {rest.Number} (autopay)"),
             CancellationToken.None);
-        Services.Probe.AfterCharge(GrainName);
         var attempt = Attempt(number, amount, source.Description, source.PaymentMethodId, answer, AutopayEvent) with { GatewayKey = AutopayKey(slot) };
         var outcome = Invoice.Decide(rest, new RecordPaymentAttempt(attempt), Context(account));
         await ApplyAsync(outcome, account, attempt);
