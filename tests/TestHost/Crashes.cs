@@ -29,6 +29,33 @@ public sealed class CrashAfterCommit : IIncomingGrainCallFilter
 }
 
 /// <summary>
+/// Fails the next call of one method to one grain before the grain sees it, once, as a call lost in transit or refused
+/// by a silo going down would: an incoming grain call filter, registered by the tests that need it.
+/// </summary>
+public sealed class FailCallOnce : IIncomingGrainCallFilter
+{
+    /// <summary>The grain, "type/key", and the interface method name to fail; cleared once a call failed.</summary>
+    public (string Grain, string Method)? Target { get; set; }
+
+    /// <summary>How many calls this filter failed.</summary>
+    public int Failed { get; private set; }
+
+    /// <inheritdoc />
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (Target is { } target && $"{context.TargetId.Type}/{context.TargetId.Key}" == target.Grain && context.InterfaceMethod?.Name == target.Method)
+        {
+            Target = null;
+            Failed++;
+            throw new InvalidOperationException($"{target.Grain}: {target.Method} was lost before the grain saw it.");
+        }
+
+        return context.Invoke();
+    }
+}
+
+/// <summary>
 /// Makes the payment gateway take the money, then stop the invoice's change before it is written, once, as a crash
 /// between the gateway's answer and the commit would: <see cref="Register"/> wraps the registered gateway.
 /// </summary>
