@@ -10,7 +10,20 @@ namespace Subscriptions.Domain.Tests;
 /// <summary>Builders for contexts and subscriptions used across the domain tests.</summary>
 internal static class TestKit
 {
-    public static ProductCatalog Catalog { get; } = CatalogLoader.LoadDefault();
+    /// <summary>
+    /// The domain tests' own catalog (Catalog/test-catalog.json): the products, plans and prices the tests' expected
+    /// amounts come from. It starts as the shipped catalog's shape and prices but is not read from it, so a price change
+    /// in the shipped catalog changes no domain test; the shipped catalog has tests of its own (CatalogLoaderTests).
+    /// </summary>
+    public static ProductCatalog Catalog { get; } = LoadTestCatalog();
+
+    private static ProductCatalog LoadTestCatalog()
+    {
+        using var stream = typeof(TestKit).Assembly.GetManifestResourceStream("Subscriptions.Domain.Tests.test-catalog.json")
+            ?? throw new InvalidOperationException("The domain tests' catalog (Catalog/test-catalog.json) is not embedded.");
+        using var reader = new StreamReader(stream);
+        return CatalogLoader.Parse(reader.ReadToEnd());
+    }
 
     public static DateTimeOffset Utc(int year, int month, int day, int hour = 0, int minute = 0) => new(year, month, day, hour, minute, 0, TimeSpan.Zero);
 

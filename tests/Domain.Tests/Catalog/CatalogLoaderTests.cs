@@ -196,4 +196,11 @@ public sealed class CatalogLoaderTests
 
         Assert.Contains(error.Problems, p => p.Contains("prices.monthly.USD = 10000000.01 is above the largest seat price", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void CAT_the_domain_tests_price_from_their_own_catalog_so_a_shipped_price_change_breaks_no_decision_test()
+    {
+        Assert.Equal("domain-tests", TestKit.Catalog.Version);
+        Assert.NotEqual(CatalogLoader.LoadDefault().Version, TestKit.Catalog.Version);
+    }
 }
