@@ -81,7 +81,7 @@ public sealed class OpsTests(ApiServer server)
         var error = await Api.FailsWithAsync(StatusCode.PermissionDenied, () => server.Client.OpsAsync<Proto.DescribeSubscriptionLifecycleRequest, Proto.SubscriptionLifecycleDescription>(
             "DescribeSubscriptionLifecycle", request, server.Tokens.PrimaryHolder(id)));
 
-        Assert.Equal(SubscriptionTransitions.Describe(), printed.Text);
+        Assert.Equal(SubscriptionTransitions.Table.Describe(), printed.Text);
         Assert.Contains($"pending-cancellation  cancellation-withdrawn      active                {Rules.Sub6}", printed.Text, StringComparison.Ordinal);
         Assert.Equal(Rules.Acc2, error.RuleId());
     }

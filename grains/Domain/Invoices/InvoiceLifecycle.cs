@@ -43,7 +43,7 @@ public static class InvoiceLifecycle
     {
         ArgumentNullException.ThrowIfNull(invoice);
         ArgumentNullException.ThrowIfNull(policy);
-        InvoiceTransitions.Require(invoice.Status, PaidInFull);
+        InvoiceTransitions.Table.Require(invoice.Status, PaidInFull);
         if (invoice.PendingAuthentication is { } pending)
         {
             throw new RuleViolationException(
@@ -115,7 +115,7 @@ public static class InvoiceLifecycle
         ArgumentNullException.ThrowIfNull(invoice);
         ArgumentNullException.ThrowIfNull(attempt);
         var zero = Money.Zero(invoice.Currency);
-        var payable = InvoiceTransitions.Allows(invoice.Status, PaidInFull);
+        var payable = InvoiceTransitions.Table.Allows(invoice.Status, PaidInFull);
         if (attempt.Status == PaymentAttemptStatus.Succeeded && (!payable || attempt.Amount > invoice.Balance))
         {
             var applied = payable ? invoice.Balance : zero;
@@ -179,7 +179,7 @@ public static class InvoiceLifecycle
     internal static InvoiceOutcome? FallOverdue(Invoice invoice, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(invoice);
-        if (invoice.DueAt > now || invoice.Balance.IsZero || !InvoiceTransitions.Allows(invoice.Status, FellOverdue))
+        if (invoice.DueAt > now || invoice.Balance.IsZero || !InvoiceTransitions.Table.Allows(invoice.Status, FellOverdue))
         {
             return null;
         }
@@ -194,7 +194,7 @@ public static class InvoiceLifecycle
     internal static InvoiceOutcome OpenDispute(Invoice invoice, string by, string? reason, DateTimeOffset now, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(invoice);
-        InvoiceTransitions.Require(invoice.Status, DisputeOpened);
+        InvoiceTransitions.Table.Require(invoice.Status, DisputeOpened);
         if (string.IsNullOrWhiteSpace(reason))
         {
             throw new ValidationException("reason", "reason is required: say what is wrong with the invoice.");
@@ -232,7 +232,7 @@ public static class InvoiceLifecycle
         var dispute = invoice.Dispute;
         if (invoice.Status != InvoiceStatus.Disputed || dispute is null)
         {
-            InvoiceTransitions.Require(invoice.Status, DisputeRejected);
+            InvoiceTransitions.Table.Require(invoice.Status, DisputeRejected);
             throw new InvalidOperationException($"Invoice {invoice.Number} is disputed but holds no dispute.");
         }
 
@@ -271,7 +271,7 @@ public static class InvoiceLifecycle
     internal static InvoiceOutcome Void(Invoice invoice, string by, string? reason)
     {
         ArgumentNullException.ThrowIfNull(invoice);
-        InvoiceTransitions.Require(invoice.Status, Voided);
+        InvoiceTransitions.Table.Require(invoice.Status, Voided);
         if (string.IsNullOrWhiteSpace(reason))
         {
             throw new ValidationException("reason", "reason is required: say why the invoice is voided.");
@@ -351,7 +351,7 @@ public static class InvoiceLifecycle
 
     private static InvoiceOutcome Step(Invoice before, Invoice after, InvoiceEvent invoiceEvent, string description)
     {
-        var to = InvoiceTransitions.Require(before.Status, invoiceEvent);
+        var to = InvoiceTransitions.Table.Require(before.Status, invoiceEvent);
         return new InvoiceOutcome(after with { Status = to }, [new InvoiceStep(before.Status, invoiceEvent, to, description)]);
     }
 

@@ -1,5 +1,4 @@
-using System.Text;
-using Subscriptions.Domain.Errors;
+using Subscriptions.Domain.Lifecycles;
 using Subscriptions.Domain.Subscriptions;
 using static Subscriptions.Domain.Invoices.InvoiceEvent;
 using static Subscriptions.Domain.Invoices.InvoiceStatus;
@@ -43,73 +42,47 @@ public enum InvoiceEvent
     Voided,
 }
 
-/// <summary>One allowed row of the invoice lifecycle: in state From, Event leads to state To.</summary>
-public sealed record InvoiceTransition(InvoiceStatus From, InvoiceEvent Event, InvoiceStatus To);
-
-/// <summary>A refused (state, event) pair with its rule and the sentence a portal can show.</summary>
-public sealed record InvoiceRefusal(InvoiceStatus From, InvoiceEvent Event, string RuleId, string Reason);
-
 /// <summary>
-/// The invoice lifecycle table: every (state, event) pair is an allowed transition or a refusal with a rule id. A
-/// payment's events are checked before the gateway is called, so a refused payment never reaches it.
+/// The lifecycle of an invoice as data for the one engine (<see cref="LifecycleTable{TState, TEvent}"/>): every
+/// (state, event) pair is an allowed transition or a refusal with a rule id. A payment's events are checked before the
+/// gateway is called, so a refused payment never reaches it.
 /// </summary>
 public static class InvoiceTransitions
 {
     private static readonly InvoiceEvent[] PaymentEvents = [PaidInFull, PaidInPart, PaymentDeclined, AuthenticationRequired, AuthenticationAbandoned];
 
-    /// <summary>The allowed transitions.</summary>
-    public static IReadOnlyList<InvoiceTransition> Allowed { get; } =
-    [
-        new(Open, PaidInFull, Paid),
-        new(Open, PaidInPart, Open),
-        new(Open, PaymentDeclined, Open),
-        new(Open, AuthenticationRequired, Open),
-        new(Open, AuthenticationAbandoned, Open),
-        new(Open, FellOverdue, Overdue),
-        new(Open, DisputeOpened, Disputed),
-        new(Overdue, PaidInFull, Paid),
-        new(Overdue, PaidInPart, Overdue),
-        new(Overdue, PaymentDeclined, Overdue),
-        new(Overdue, AuthenticationRequired, Overdue),
-        new(Overdue, AuthenticationAbandoned, Overdue),
-        new(Overdue, DisputeOpened, Disputed),
-        new(Disputed, DisputeCreditedInFull, Paid),
-        new(Disputed, DisputeCredited, Open),
-        new(Disputed, DisputeRejected, Open),
-        new(Open, Voided, InvoiceStatus.Void),
-        new(Overdue, Voided, InvoiceStatus.Void),
-        new(Disputed, Voided, InvoiceStatus.Void),
-    ];
-
-    /// <summary>Refusals that say what to do instead (every other pair gets a generic sentence under the event's rule).</summary>
-    public static IReadOnlyList<InvoiceRefusal> ExplainedRefusals { get; } = BuildRefusals();
-
-    private static readonly Dictionary<(InvoiceStatus, InvoiceEvent), InvoiceTransition> AllowedByKey = Allowed.ToDictionary(t => (t.From, t.Event));
-
-    private static readonly Dictionary<(InvoiceStatus, InvoiceEvent), InvoiceRefusal> RefusalsByKey = ExplainedRefusals.ToDictionary(r => (r.From, r.Event));
-
-    /// <summary>True when the pair is an allowed transition.</summary>
-    public static bool Allows(InvoiceStatus from, InvoiceEvent invoiceEvent) => AllowedByKey.ContainsKey((from, invoiceEvent));
-
-    /// <summary>The target state, or a <see cref="RuleViolationException"/> with the pair's rule id and reason.</summary>
-    public static InvoiceStatus Require(InvoiceStatus from, InvoiceEvent invoiceEvent)
-    {
-        if (AllowedByKey.TryGetValue((from, invoiceEvent), out var transition))
-        {
-            return transition.To;
-        }
-
-        var refusal = RefusalFor(from, invoiceEvent);
-        throw new RuleViolationException(refusal.RuleId, refusal.Reason);
-    }
-
-    /// <summary>Why the pair is refused.</summary>
-    public static InvoiceRefusal RefusalFor(InvoiceStatus from, InvoiceEvent invoiceEvent) =>
-        RefusalsByKey.GetValueOrDefault((from, invoiceEvent))
-        ?? new InvoiceRefusal(from, invoiceEvent, RuleOf(invoiceEvent), $"It is not possible to {Verb(invoiceEvent)} an invoice that is {from.ToWireName()}.");
+    /// <summary>The table.</summary>
+    public static LifecycleTable<InvoiceStatus, InvoiceEvent> Table { get; } = new(
+        [
+            new(Open, PaidInFull, Paid),
+            new(Open, PaidInPart, Open),
+            new(Open, PaymentDeclined, Open),
+            new(Open, AuthenticationRequired, Open),
+            new(Open, AuthenticationAbandoned, Open),
+            new(Open, FellOverdue, Overdue),
+            new(Open, DisputeOpened, Disputed),
+            new(Overdue, PaidInFull, Paid),
+            new(Overdue, PaidInPart, Overdue),
+            new(Overdue, PaymentDeclined, Overdue),
+            new(Overdue, AuthenticationRequired, Overdue),
+            new(Overdue, AuthenticationAbandoned, Overdue),
+            new(Overdue, DisputeOpened, Disputed),
+            new(Disputed, DisputeCreditedInFull, Paid),
+            new(Disputed, DisputeCredited, Open),
+            new(Disputed, DisputeRejected, Open),
+            new(Open, Voided, InvoiceStatus.Void),
+            new(Overdue, Voided, InvoiceStatus.Void),
+            new(Disputed, Voided, InvoiceStatus.Void),
+        ],
+        BuildRefusals(),
+        RuleOf,
+        Verb,
+        status => status.ToWireName(),
+        invoiceEvent => invoiceEvent.ToWireName(),
+        new LifecycleNaming("an invoice", "Invoice lifecycle", StateWidth: 12, EventWidth: 28));
 
     /// <summary>The SPEC rule that governs an event.</summary>
-    public static string RuleOf(InvoiceEvent invoiceEvent) => invoiceEvent switch
+    private static string RuleOf(InvoiceEvent invoiceEvent) => invoiceEvent switch
     {
         PaidInFull or PaidInPart => Rules.Inv3,
         PaymentDeclined or AuthenticationRequired or AuthenticationAbandoned => Rules.Inv4,
@@ -119,33 +92,9 @@ public static class InvoiceTransitions
         _ => throw new ArgumentOutOfRangeException(nameof(invoiceEvent), invoiceEvent, "Unknown invoice event."),
     };
 
-    /// <summary>The whole table as text (docs, ops): allowed transitions, then explained refusals.</summary>
-    public static string Describe()
+    private static List<Refusal<InvoiceStatus, InvoiceEvent>> BuildRefusals()
     {
-        var text = new StringBuilder();
-        text.AppendLine("Invoice lifecycle: (state, event) -> next state");
-        text.AppendLine($"{"state",-12}{"event",-28}{"next state",-12}rule");
-        foreach (var t in Allowed)
-        {
-            text.AppendLine($"{t.From.ToWireName(),-12}{t.Event.ToWireName(),-28}{t.To.ToWireName(),-12}{RuleOf(t.Event)}");
-        }
-
-        text.AppendLine();
-        text.AppendLine("Refused with an explanation:");
-        text.AppendLine($"{"state",-12}{"event",-28}{"rule",-8}reason");
-        foreach (var r in ExplainedRefusals)
-        {
-            text.AppendLine($"{r.From.ToWireName(),-12}{r.Event.ToWireName(),-28}{r.RuleId,-8}{r.Reason}");
-        }
-
-        text.AppendLine();
-        text.AppendLine("Every other (state, event) pair is refused under the event's rule: \"It is not possible to <action> an invoice that is <state>.\"");
-        return text.ToString();
-    }
-
-    private static List<InvoiceRefusal> BuildRefusals()
-    {
-        var refusals = new List<InvoiceRefusal>();
+        var refusals = new List<Refusal<InvoiceStatus, InvoiceEvent>>();
         foreach (var payment in PaymentEvents)
         {
             refusals.Add(new(Paid, payment, Rules.Inv3, "The invoice is already paid in full."));

@@ -18,7 +18,7 @@ internal static class Cancellation
     public static SubscriptionDecision Cancel(SubscriptionState state, SubscriptionContext context)
     {
         Authority.RequireHolderOrOps(context, Rules.Sub6, "cancel a subscription");
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.CancellationRequested);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.CancellationRequested);
         var product = Pricing.Product(state, context);
         if (product.Cancellation == CancellationPolicy.SupportOnly && context.Caller != CallerAuthority.BillingOps)
         {
@@ -64,7 +64,7 @@ internal static class Cancellation
     public static SubscriptionDecision Withdraw(SubscriptionState state, SubscriptionContext context)
     {
         Authority.RequireHolderOrOps(context, Rules.Sub6, "withdraw a cancellation");
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.CancellationWithdrawn);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.CancellationWithdrawn);
         if (state.CancellationEffectiveAt is { } effective && effective <= context.Now)
         {
             throw new RuleViolationException(Rules.Sub6, $"The cancellation took effect on {Pricing.Date(effective, context.Zone)}; reactivate the subscription instead.");
@@ -83,7 +83,7 @@ internal static class Cancellation
     public static SubscriptionDecision Apply(SubscriptionState state, SubscriptionContext context)
     {
         Authority.RequireSystemOrOps(context, Rules.Sub6, "apply a cancellation");
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.CancellationEffective);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.CancellationEffective);
         var effective = state.CancellationEffectiveAt ?? context.Now;
         if (effective > context.Now)
         {

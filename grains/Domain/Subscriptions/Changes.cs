@@ -32,7 +32,7 @@ internal static class Changes
             throw new ValidationException("plan_id", $"Plan {Quoted.Of(target.Id)} ranks below the current plan {Quoted.Of(current.Id)}; that is a downgrade, not an upgrade.");
         }
 
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.PlanUpgraded);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.PlanUpgraded);
         return Repricing.Apply(
             state, state with { Status = to, PlanId = target.Id }, SubscriptionEvent.PlanUpgraded, $"Plan upgraded from {current.Name} to {target.Name} of {product.Name}.", false, context);
     }
@@ -51,7 +51,7 @@ internal static class Changes
             throw new RuleViolationException(Rules.Sub4, $"Moving {product.Name} to a lower plan is done by support: please contact support.");
         }
 
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.PlanDowngraded);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.PlanDowngraded);
         return Repricing.Apply(
             state, state with { Status = to, PlanId = target.Id }, SubscriptionEvent.PlanDowngraded, $"Plan downgraded by billing ops from {current.Name} to {target.Name} of {product.Name}.", true, context);
     }
@@ -66,7 +66,7 @@ internal static class Changes
             throw new RuleViolationException(Rules.Quo4, $"Seats for {product.Name} cannot be added online: please contact support or your sales representative.");
         }
 
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.SeatsAdded);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.SeatsAdded);
         var seats = Validate.SeatsAfterAdding(state.Seats, added, product);
         return Repricing.Apply(
             state, state with { Status = to, Seats = seats }, SubscriptionEvent.SeatsAdded, $"Added {Pricing.Seats(added)}; now {Pricing.Seats(seats)}.", false, context);
@@ -87,7 +87,7 @@ internal static class Changes
             throw new RuleViolationException(Rules.Sub5, $"{state.AssignedUsers.Count} users hold licences, more than the {seats} seats that would remain; unassign users first.");
         }
 
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.SeatsRemoved);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.SeatsRemoved);
         var after = state with { Status = to, Seats = seats };
         var description = $"Removed {Pricing.Seats(removed)}; now {Pricing.Seats(seats)}.";
         if (!state.PeriodInvoiced || state.CurrentPeriod is not { } period)
@@ -125,7 +125,7 @@ internal static class Changes
             throw new ValidationException("frequency", $"Subscription {Quoted.Of(state.Id)} is already billed {command.Frequency.ToWireName()} from its next renewal.");
         }
 
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.FrequencyChangeScheduled);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.FrequencyChangeScheduled);
         var pending = command.Frequency == state.Frequency ? (BillingFrequency?)null : command.Frequency;
         var when = state.NextRenewal is { } at ? Pricing.Date(at, context.Zone) : "the next renewal";
         var description = pending is null

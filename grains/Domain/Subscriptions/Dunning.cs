@@ -8,7 +8,7 @@ internal static class Dunning
     public static SubscriptionDecision MarkOverdue(SubscriptionState state, SubscriptionContext context)
     {
         Authority.RequireSystemOrOps(context, Rules.Sub8, "mark a renewal overdue");
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.RenewalOverdue);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.RenewalOverdue);
         var graceEnd = state.GracePeriodEndsAt;
         if (to == SubscriptionStatus.Limited && graceEnd is null)
         {
@@ -25,7 +25,7 @@ internal static class Dunning
     public static SubscriptionDecision ElapseGracePeriod(SubscriptionState state, SubscriptionContext context)
     {
         Authority.RequireSystemOrOps(context, Rules.Sub9, "end a grace period");
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.GracePeriodElapsed);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.GracePeriodElapsed);
         if (state.GracePeriodEndsAt is { } graceEnd && graceEnd > context.Now)
         {
             throw new RuleViolationException(Rules.Sub9, $"The grace period of subscription {Quoted.Of(state.Id)} ends on {graceEnd:O}, not before.");
@@ -38,7 +38,7 @@ internal static class Dunning
     public static SubscriptionDecision Settle(SubscriptionState state, SubscriptionContext context)
     {
         Authority.RequireSystemOrOps(context, Rules.Sub9, "restore a subscription");
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.OverdueSettled);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.OverdueSettled);
         if (context.Account.HasOverdueBalance)
         {
             throw new RuleViolationException(Rules.Sub9, "The account still has an overdue balance; the subscription is restored when it reaches 0.00.");

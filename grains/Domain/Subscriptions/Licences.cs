@@ -9,7 +9,7 @@ internal static class Licences
     {
         Authority.RequireHolderOrOps(context, Rules.Sub5, "assign licences");
         var userId = Validate.Id(command.UserId, "user_id");
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.LicenceAssigned);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.LicenceAssigned);
         if (state.AssignedUsers.Contains(userId, StringComparer.Ordinal))
         {
             throw new RuleViolationException(Rules.Sub5, $"User {Quoted.Of(userId)} already holds a licence of subscription {Quoted.Of(state.Id)}.");
@@ -28,7 +28,7 @@ internal static class Licences
     {
         Authority.RequireHolderOrOps(context, Rules.Sub5, "unassign licences");
         var userId = Validate.Id(command.UserId, "user_id");
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.LicenceUnassigned);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.LicenceUnassigned);
         if (!state.AssignedUsers.Contains(userId, StringComparer.Ordinal))
         {
             throw new RuleViolationException(Rules.Sub5, $"User {Quoted.Of(userId)} holds no licence of subscription {Quoted.Of(state.Id)}.");

@@ -18,7 +18,7 @@ internal static class Purchase
         var cause = product.Trial?.Policy == TrialPolicy.ToFree
             ? SubscriptionEvent.TrialEndedToFree
             : context.Account.HasDefaultPaymentMethod ? SubscriptionEvent.TrialEndedToPaid : SubscriptionEvent.TrialEndedUnpaid;
-        var to = SubscriptionTransitions.Require(state.Status, cause);
+        var to = SubscriptionTransitions.Table.Require(state.Status, cause);
         if (trialEnd > context.Now)
         {
             throw new RuleViolationException(Rules.Sub1, $"The trial of subscription {Quoted.Of(state.Id)} ends on {trialEnd:O}, not before.");
@@ -53,7 +53,7 @@ internal static class Purchase
             throw new RuleViolationException(Rules.Sub5, $"{state.AssignedUsers.Count} users hold licences; buy at least that many seats or unassign users first.");
         }
 
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.UpgradedToPaid);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.UpgradedToPaid);
         var chosen = state with { Status = to, PlanId = plan.Id, Frequency = frequency, Seats = seats };
         var (paid, charges) = PeriodBilling.Begin(chosen, context.Now, context);
         return Outcome.Of(
@@ -63,7 +63,7 @@ internal static class Purchase
     public static SubscriptionDecision Reactivate(SubscriptionState state, SubscriptionContext context)
     {
         Authority.RequireHolderOrOps(context, Rules.Sub7, "reactivate a subscription");
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.Reactivated);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.Reactivated);
         var endedAt = state.EndedAt ?? context.Now;
         if (context.Now >= endedAt.AddMonths(DataRetentionMonths))
         {

@@ -8,7 +8,7 @@ internal static class Renewal
     public static SubscriptionDecision Renew(SubscriptionState state, SubscriptionContext context)
     {
         Authority.RequireSystemOrOps(context, Rules.Sub3, "renew a subscription");
-        var to = SubscriptionTransitions.Require(state.Status, SubscriptionEvent.Renewed);
+        var to = SubscriptionTransitions.Table.Require(state.Status, SubscriptionEvent.Renewed);
         if (state.NextRenewal is not { } due)
         {
             throw new RuleViolationException(Rules.Sub3, $"Subscription {Quoted.Of(state.Id)} has no renewal scheduled.");

@@ -1,93 +1,68 @@
-using System.Text;
-using Subscriptions.Domain.Errors;
+using Subscriptions.Domain.Lifecycles;
 using static Subscriptions.Domain.Subscriptions.SubscriptionEvent;
 using static Subscriptions.Domain.Subscriptions.SubscriptionStatus;
 
 namespace Subscriptions.Domain.Subscriptions;
 
 /// <summary>
-/// The one lifecycle table of a subscription: every (state, event) pair is either an allowed transition or a refusal
-/// carrying a rule id and a sentence for the customer. Every decision consults it before it changes anything.
+/// The lifecycle of a subscription as data for the one engine (<see cref="LifecycleTable{TState, TEvent}"/>): every
+/// (state, event) pair is either an allowed transition or a refusal carrying a rule id and a sentence for the customer.
+/// Every decision consults it before it changes anything.
 /// </summary>
 public static class SubscriptionTransitions
 {
     private static readonly SubscriptionEvent[] Changes = [PlanUpgraded, PlanDowngraded, SeatsAdded, SeatsRemoved, FrequencyChangeScheduled];
 
-    /// <summary>The allowed transitions.</summary>
-    public static IReadOnlyList<Transition> Allowed { get; } =
-    [
-        new(Trial, TrialEndedToFree, Free),
-        new(Trial, TrialEndedToPaid, Active),
-        new(Trial, TrialEndedUnpaid, Expired),
-        new(Trial, UpgradedToPaid, Active),
-        new(Trial, LicenceAssigned, Trial),
-        new(Trial, LicenceUnassigned, Trial),
-        new(Free, UpgradedToPaid, Active),
-        new(Free, LicenceAssigned, Free),
-        new(Free, LicenceUnassigned, Free),
-        new(Free, CancellationRequested, Cancelled),
-        new(Active, PlanUpgraded, Active),
-        new(Active, PlanDowngraded, Active),
-        new(Active, SeatsAdded, Active),
-        new(Active, SeatsRemoved, Active),
-        new(Active, LicenceAssigned, Active),
-        new(Active, LicenceUnassigned, Active),
-        new(Active, FrequencyChangeScheduled, Active),
-        new(Active, Renewed, Active),
-        new(Active, CancellationRequested, PendingCancellation),
-        new(Active, RenewalOverdue, Limited),
-        new(PendingCancellation, LicenceAssigned, PendingCancellation),
-        new(PendingCancellation, LicenceUnassigned, PendingCancellation),
-        new(PendingCancellation, Renewed, PendingCancellation),
-        new(PendingCancellation, CancellationWithdrawn, Active),
-        new(PendingCancellation, CancellationEffective, Cancelled),
-        new(PendingCancellation, RenewalOverdue, PendingCancellation),
-        new(Limited, SeatsRemoved, Limited),
-        new(Limited, LicenceAssigned, Limited),
-        new(Limited, LicenceUnassigned, Limited),
-        new(Limited, Renewed, Limited),
-        new(Limited, RenewalOverdue, Limited),
-        new(Limited, GracePeriodElapsed, Suspended),
-        new(Limited, OverdueSettled, Active),
-        new(Suspended, RenewalOverdue, Suspended),
-        new(Suspended, OverdueSettled, Active),
-        new(Cancelled, Reactivated, Active),
-        new(Expired, Reactivated, Active),
-    ];
-
-    /// <summary>Refusals that tell the customer what to do instead (every other refused pair gets a generic sentence).</summary>
-    public static IReadOnlyList<TransitionRefusal> ExplainedRefusals { get; } = BuildExplainedRefusals();
-
-    private static readonly Dictionary<(SubscriptionStatus, SubscriptionEvent), Transition> AllowedByKey =
-        Allowed.ToDictionary(t => (t.From, t.Event));
-
-    private static readonly Dictionary<(SubscriptionStatus, SubscriptionEvent), TransitionRefusal> RefusalsByKey =
-        ExplainedRefusals.ToDictionary(r => (r.From, r.Event));
-
-    /// <summary>The allowed transition for the pair, or null when the pair is refused.</summary>
-    public static Transition? Find(SubscriptionStatus from, SubscriptionEvent subscriptionEvent) =>
-        AllowedByKey.GetValueOrDefault((from, subscriptionEvent));
-
-    /// <summary>The target state, or a <see cref="RuleViolationException"/> with the pair's rule id and reason.</summary>
-    public static SubscriptionStatus Require(SubscriptionStatus from, SubscriptionEvent subscriptionEvent)
-    {
-        if (Find(from, subscriptionEvent) is { } transition)
-        {
-            return transition.To;
-        }
-
-        var refusal = RefusalFor(from, subscriptionEvent);
-        throw new RuleViolationException(refusal.RuleId, refusal.Reason);
-    }
-
-    /// <summary>Why the pair is refused: its explained refusal, else a generic one under the event's rule.</summary>
-    public static TransitionRefusal RefusalFor(SubscriptionStatus from, SubscriptionEvent subscriptionEvent) =>
-        RefusalsByKey.GetValueOrDefault((from, subscriptionEvent))
-        ?? new TransitionRefusal(
-            from, subscriptionEvent, RuleOf(subscriptionEvent), $"It is not possible to {Verb(subscriptionEvent)} a subscription that is {from.ToWireName()}.");
+    /// <summary>The table.</summary>
+    public static LifecycleTable<SubscriptionStatus, SubscriptionEvent> Table { get; } = new(
+        [
+            new(Trial, TrialEndedToFree, Free),
+            new(Trial, TrialEndedToPaid, Active),
+            new(Trial, TrialEndedUnpaid, Expired),
+            new(Trial, UpgradedToPaid, Active),
+            new(Trial, LicenceAssigned, Trial),
+            new(Trial, LicenceUnassigned, Trial),
+            new(Free, UpgradedToPaid, Active),
+            new(Free, LicenceAssigned, Free),
+            new(Free, LicenceUnassigned, Free),
+            new(Free, CancellationRequested, Cancelled),
+            new(Active, PlanUpgraded, Active),
+            new(Active, PlanDowngraded, Active),
+            new(Active, SeatsAdded, Active),
+            new(Active, SeatsRemoved, Active),
+            new(Active, LicenceAssigned, Active),
+            new(Active, LicenceUnassigned, Active),
+            new(Active, FrequencyChangeScheduled, Active),
+            new(Active, Renewed, Active),
+            new(Active, CancellationRequested, PendingCancellation),
+            new(Active, RenewalOverdue, Limited),
+            new(PendingCancellation, LicenceAssigned, PendingCancellation),
+            new(PendingCancellation, LicenceUnassigned, PendingCancellation),
+            new(PendingCancellation, Renewed, PendingCancellation),
+            new(PendingCancellation, CancellationWithdrawn, Active),
+            new(PendingCancellation, CancellationEffective, Cancelled),
+            new(PendingCancellation, RenewalOverdue, PendingCancellation),
+            new(Limited, SeatsRemoved, Limited),
+            new(Limited, LicenceAssigned, Limited),
+            new(Limited, LicenceUnassigned, Limited),
+            new(Limited, Renewed, Limited),
+            new(Limited, RenewalOverdue, Limited),
+            new(Limited, GracePeriodElapsed, Suspended),
+            new(Limited, OverdueSettled, Active),
+            new(Suspended, RenewalOverdue, Suspended),
+            new(Suspended, OverdueSettled, Active),
+            new(Cancelled, Reactivated, Active),
+            new(Expired, Reactivated, Active),
+        ],
+        BuildExplainedRefusals(),
+        RuleOf,
+        Verb,
+        status => status.ToWireName(),
+        subscriptionEvent => subscriptionEvent.ToWireName(),
+        new LifecycleNaming("a subscription", "Subscription lifecycle", StateWidth: 22, EventWidth: 28));
 
     /// <summary>The SPEC rule that governs an event.</summary>
-    public static string RuleOf(SubscriptionEvent subscriptionEvent) => subscriptionEvent switch
+    private static string RuleOf(SubscriptionEvent subscriptionEvent) => subscriptionEvent switch
     {
         TrialEndedToFree or TrialEndedToPaid or TrialEndedUnpaid => Rules.Sub1,
         UpgradedToPaid => Rules.Sub2,
@@ -102,33 +77,9 @@ public static class SubscriptionTransitions
         _ => throw new ArgumentOutOfRangeException(nameof(subscriptionEvent), subscriptionEvent, "Unknown subscription event."),
     };
 
-    /// <summary>The whole table as text for ops: allowed transitions, then explained refusals.</summary>
-    public static string Describe()
+    private static List<Refusal<SubscriptionStatus, SubscriptionEvent>> BuildExplainedRefusals()
     {
-        var text = new StringBuilder();
-        text.AppendLine("Subscription lifecycle: (state, event) -> next state");
-        text.AppendLine($"{"state",-22}{"event",-28}{"next state",-22}rule");
-        foreach (var t in Allowed)
-        {
-            text.AppendLine($"{t.From.ToWireName(),-22}{t.Event.ToWireName(),-28}{t.To.ToWireName(),-22}{RuleOf(t.Event)}");
-        }
-
-        text.AppendLine();
-        text.AppendLine("Refused with an explanation:");
-        text.AppendLine($"{"state",-22}{"event",-28}{"rule",-8}reason");
-        foreach (var r in ExplainedRefusals)
-        {
-            text.AppendLine($"{r.From.ToWireName(),-22}{r.Event.ToWireName(),-28}{r.RuleId,-8}{r.Reason}");
-        }
-
-        text.AppendLine();
-        text.AppendLine("Every other (state, event) pair is refused under the event's rule: \"It is not possible to <action> a subscription that is <state>.\"");
-        return text.ToString();
-    }
-
-    private static List<TransitionRefusal> BuildExplainedRefusals()
-    {
-        var refusals = new List<TransitionRefusal>
+        var refusals = new List<Refusal<SubscriptionStatus, SubscriptionEvent>>
         {
             new(Trial, CancellationRequested, Rules.Sub1, "A trial needs no cancellation: it ends by itself on its trial end date."),
             new(Limited, CancellationRequested, Rules.Sub6, Cancellation.OverdueBalanceRefusal),

@@ -143,7 +143,7 @@ public sealed class SubscriptionGrain(
         {
             // Nothing to do, never a refusal: the invoice that asks has already moved money or its status, and a refusal
             // here would fail its change on every retry.
-            if (State.Subscription is not { } subscription || SubscriptionTransitions.Find(subscription.Status, expected) is null)
+            if (State.Subscription is not { } subscription || SubscriptionTransitions.Table.Find(subscription.Status, expected) is null)
             {
                 return false;
             }

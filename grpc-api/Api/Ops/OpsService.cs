@@ -56,12 +56,12 @@ public sealed class OpsService(IGrainFactory grains, INotificationDeliveries del
     [OpsOnly]
     public override Task<Proto.SubscriptionLifecycleDescription> DescribeSubscriptionLifecycle(
         Proto.DescribeSubscriptionLifecycleRequest request, ServerCallContext context) =>
-        Task.FromResult(new Proto.SubscriptionLifecycleDescription { Text = SubscriptionTransitions.Describe() });
+        Task.FromResult(new Proto.SubscriptionLifecycleDescription { Text = SubscriptionTransitions.Table.Describe() });
 
     /// <summary>The invoice lifecycle table the domain decides with, as printable text.</summary>
     [OpsOnly]
     public override Task<Proto.InvoiceLifecycleDescription> DescribeInvoiceLifecycle(Proto.DescribeInvoiceLifecycleRequest request, ServerCallContext context) =>
-        Task.FromResult(new Proto.InvoiceLifecycleDescription { Text = Subscriptions.Domain.Invoices.InvoiceTransitions.Describe() });
+        Task.FromResult(new Proto.InvoiceLifecycleDescription { Text = Subscriptions.Domain.Invoices.InvoiceTransitions.Table.Describe() });
 
     /// <summary>Notification deliveries in one state (dead letters by default), oldest first.</summary>
     [OpsOnly]

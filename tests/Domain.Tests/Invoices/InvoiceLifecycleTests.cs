@@ -138,18 +138,18 @@ public sealed class InvoiceLifecycleTests
         {
             foreach (var invoiceEvent in Enum.GetValues<InvoiceEvent>())
             {
-                if (!InvoiceTransitions.Allows(status, invoiceEvent))
+                if (!InvoiceTransitions.Table.Allows(status, invoiceEvent))
                 {
-                    var refusal = InvoiceTransitions.RefusalFor(status, invoiceEvent);
+                    var refusal = InvoiceTransitions.Table.RefusalFor(status, invoiceEvent);
                     Assert.Matches("^INV-[0-9]$", refusal.RuleId);
                     Assert.False(string.IsNullOrWhiteSpace(refusal.Reason));
                 }
             }
         }
 
-        var table = InvoiceTransitions.Describe();
-        Assert.All(InvoiceTransitions.Allowed, t => Assert.Contains(
-            $"{t.From.ToWireName(),-12}{t.Event.ToWireName(),-28}{t.To.ToWireName(),-12}{InvoiceTransitions.RuleOf(t.Event)}", table, StringComparison.Ordinal));
+        var table = InvoiceTransitions.Table.Describe();
+        Assert.All(InvoiceTransitions.Table.Allowed, t => Assert.Contains(
+            $"{t.From.ToWireName(),-12}{t.Event.ToWireName(),-28}{t.To.ToWireName(),-12}{InvoiceTransitions.Table.RuleOf(t.Event)}", table, StringComparison.Ordinal));
     }
 
     [Fact]

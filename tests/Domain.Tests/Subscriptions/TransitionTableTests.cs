@@ -23,13 +23,13 @@ public sealed class TransitionTableTests
     [MemberData(nameof(EveryPair))]
     public void Lifecycle_every_state_and_event_pair_is_either_a_transition_or_a_refusal_with_a_rule_and_a_reason(SubscriptionStatus from, SubscriptionEvent subscriptionEvent)
     {
-        if (SubscriptionTransitions.Find(from, subscriptionEvent) is { } transition)
+        if (SubscriptionTransitions.Table.Find(from, subscriptionEvent) is { } transition)
         {
-            Assert.Equal(transition.To, SubscriptionTransitions.Require(from, subscriptionEvent));
+            Assert.Equal(transition.To, SubscriptionTransitions.Table.Require(from, subscriptionEvent));
             return;
         }
 
-        var refusal = Assert.Throws<RuleViolationException>(() => SubscriptionTransitions.Require(from, subscriptionEvent));
+        var refusal = Assert.Throws<RuleViolationException>(() => SubscriptionTransitions.Table.Require(from, subscriptionEvent));
         Assert.Matches("^(SUB|QUO)-[0-9]+$", refusal.RuleId);
         Assert.False(string.IsNullOrWhiteSpace(refusal.Reason));
     }
@@ -37,26 +37,26 @@ public sealed class TransitionTableTests
     [Fact]
     public void Lifecycle_table_has_no_duplicate_rows_and_no_explained_refusal_contradicts_an_allowed_row()
     {
-        Assert.Equal(SubscriptionTransitions.Allowed.Count, SubscriptionTransitions.Allowed.Select(t => (t.From, t.Event)).Distinct().Count());
-        Assert.DoesNotContain(SubscriptionTransitions.ExplainedRefusals, r => SubscriptionTransitions.Find(r.From, r.Event) is not null);
+        Assert.Equal(SubscriptionTransitions.Table.Allowed.Count, SubscriptionTransitions.Table.Allowed.Select(t => (t.From, t.Event)).Distinct().Count());
+        Assert.DoesNotContain(SubscriptionTransitions.Table.ExplainedRefusals, r => SubscriptionTransitions.Table.Find(r.From, r.Event) is not null);
     }
 
     [Fact]
     public void Lifecycle_every_state_is_reachable_and_every_event_is_used()
     {
-        var reachable = SubscriptionTransitions.Allowed.Select(t => t.To).Append(SubscriptionStatus.Trial).Append(SubscriptionStatus.Active).ToHashSet();
+        var reachable = SubscriptionTransitions.Table.Allowed.Select(t => t.To).Append(SubscriptionStatus.Trial).Append(SubscriptionStatus.Active).ToHashSet();
 
         Assert.Equal(Enum.GetValues<SubscriptionStatus>().ToHashSet(), reachable);
-        Assert.Equal(Enum.GetValues<SubscriptionEvent>().ToHashSet(), SubscriptionTransitions.Allowed.Select(t => t.Event).ToHashSet());
+        Assert.Equal(Enum.GetValues<SubscriptionEvent>().ToHashSet(), SubscriptionTransitions.Table.Allowed.Select(t => t.Event).ToHashSet());
     }
 
     [Fact]
     public void Lifecycle_describe_prints_every_transition_for_ops()
     {
-        var text = SubscriptionTransitions.Describe();
+        var text = SubscriptionTransitions.Table.Describe();
 
         Assert.All(
-            SubscriptionTransitions.Allowed,
+            SubscriptionTransitions.Table.Allowed,
             t => Assert.Matches($"{t.From.ToWireName()} +{t.Event.ToWireName()} +{t.To.ToWireName()} +SUB-", text));
         Assert.Contains("pending-cancellation  cancellation-withdrawn      active", text, StringComparison.Ordinal);
         Assert.Contains("A trial needs no cancellation", text, StringComparison.Ordinal);
@@ -65,7 +65,7 @@ public sealed class TransitionTableTests
     [Fact]
     public void SUB_8_limited_refuses_upgrades_and_seat_additions_with_a_pay_or_contact_support_message()
     {
-        var refusal = Assert.Throws<RuleViolationException>(() => SubscriptionTransitions.Require(SubscriptionStatus.Limited, SubscriptionEvent.SeatsAdded));
+        var refusal = Assert.Throws<RuleViolationException>(() => SubscriptionTransitions.Table.Require(SubscriptionStatus.Limited, SubscriptionEvent.SeatsAdded));
 
         Assert.Equal(Rules.Sub8, refusal.RuleId);
         Assert.Contains("pay the overdue balance or contact support", refusal.Reason, StringComparison.Ordinal);
@@ -74,7 +74,7 @@ public sealed class TransitionTableTests
     [Fact]
     public void Lifecycle_generic_refusals_name_the_state_and_the_events_rule()
     {
-        var refusal = SubscriptionTransitions.RefusalFor(SubscriptionStatus.Expired, SubscriptionEvent.Renewed);
+        var refusal = SubscriptionTransitions.Table.RefusalFor(SubscriptionStatus.Expired, SubscriptionEvent.Renewed);
 
         Assert.Equal(Rules.Sub3, refusal.RuleId);
         Assert.Equal("It is not possible to renew a subscription that is expired.", refusal.Reason);
