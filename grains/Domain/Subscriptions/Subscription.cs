@@ -7,13 +7,45 @@ namespace Subscriptions.Domain.Subscriptions;
 /// </summary>
 public static class Subscription
 {
-    /// <summary>Starts a trial (SUB-1).</summary>
-    public static SubscriptionDecision StartTrial(StartTrial command, SubscriptionContext context) =>
-        SubscriptionInvariants.Checked(Creation.StartTrial(command, context), context);
+    /// <summary>Starts a trial (SUB-1); a <paramref name="currency"/> the request names must be the account's (ACC-1).</summary>
+    public static SubscriptionDecision StartTrial(StartTrial command, SubscriptionContext context, string? currency = null)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        RequireAccountCurrency(currency, command.AccountId, context);
+        return SubscriptionInvariants.Checked(Creation.StartTrial(command, context), context);
+    }
 
-    /// <summary>Buys a product (SUB-3, SUB-11, SUB-12).</summary>
-    public static SubscriptionDecision CreatePaid(CreatePaid command, SubscriptionContext context) =>
-        SubscriptionInvariants.Checked(Creation.CreatePaid(command, context), context);
+    /// <summary>Buys a product (SUB-3, SUB-11, SUB-12); a <paramref name="currency"/> the request names must be the account's (ACC-1).</summary>
+    public static SubscriptionDecision CreatePaid(CreatePaid command, SubscriptionContext context, string? currency = null)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        RequireAccountCurrency(currency, command.AccountId, context);
+        return SubscriptionInvariants.Checked(Creation.CreatePaid(command, context), context);
+    }
+
+    /// <summary>
+    /// Decides a dunning event on the service's authority (SUB-8, SUB-9): null when there is nothing to do, never a
+    /// refusal, because the invoice that reports it has already moved money or its status. Nothing to do is a state
+    /// without the event's transition (a cancelled subscription is not limited, an active one is not restored), or a
+    /// settlement while the account still has an overdue balance (another invoice fell past due meanwhile).
+    /// </summary>
+    public static SubscriptionDecision? DecideDunning(SubscriptionState state, SubscriptionCommand command, SubscriptionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(context);
+        var expected = command switch
+        {
+            MarkRenewalOverdue => SubscriptionEvent.RenewalOverdue,
+            SettleOverdue => SubscriptionEvent.OverdueSettled,
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Only MarkRenewalOverdue and SettleOverdue are dunning events."),
+        };
+        if (SubscriptionTransitions.Table.Find(state.Status, expected) is null || (command is SettleOverdue && context.Account.HasOverdueBalance))
+        {
+            return null;
+        }
+
+        return Decide(state, command, context);
+    }
 
     /// <summary>Decides a command on an existing subscription; the decision keeps every <see cref="SubscriptionInvariants"/> or is refused.</summary>
     public static SubscriptionDecision Decide(SubscriptionState state, SubscriptionCommand command, SubscriptionContext context) =>
@@ -41,4 +73,13 @@ public static class Subscription
         SettleOverdue => Dunning.Settle(state, context),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, $"Unknown subscription command {command.GetType().Name}."),
     };
+
+    private static void RequireAccountCurrency(string? currency, string accountId, SubscriptionContext context)
+    {
+        if (currency is not null && !string.Equals(currency.Trim(), context.Account.Currency.Code, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new Errors.ValidationException(
+                "currency", $"Account {Quoted.Of(accountId)} is billed in {context.Account.Currency.Code} ({Rules.Acc1}); the request asks for {Quoted.Of(currency)}.");
+        }
+    }
 }

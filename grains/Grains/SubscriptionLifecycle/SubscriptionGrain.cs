@@ -38,14 +38,14 @@ public sealed class SubscriptionGrain(
     public Task<SubscriptionView> StartTrialAsync(Actor actor, StartTrial command, string? currency, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return StartAsync(actor, command.AccountId, command.SubscriptionId, currency, context => Subscription.StartTrial(command, context), cancellationToken);
+        return StartAsync(actor, command.AccountId, command.SubscriptionId, currency, (context, requested) => Subscription.StartTrial(command, context, requested), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SubscriptionView> CreateAsync(Actor actor, CreatePaid command, string? currency, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return StartAsync(actor, command.AccountId, command.SubscriptionId, currency, context => Subscription.CreatePaid(command, context), cancellationToken);
+        return StartAsync(actor, command.AccountId, command.SubscriptionId, currency, (context, requested) => Subscription.CreatePaid(command, context, requested), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -96,10 +96,10 @@ public sealed class SubscriptionGrain(
     public Task<SubscriptionView> ReactivateAsync(Actor actor, CancellationToken cancellationToken = default) => DecideAsync(actor, new Reactivate(), cancellationToken);
 
     /// <inheritdoc />
-    public Task InvoiceOverdueAsync(string invoiceNumber) => SystemChangeAsync(nameof(InvoiceOverdueAsync), SubscriptionEvent.RenewalOverdue, new MarkRenewalOverdue());
+    public Task InvoiceOverdueAsync(string invoiceNumber) => SystemChangeAsync(nameof(InvoiceOverdueAsync), new MarkRenewalOverdue());
 
     /// <inheritdoc />
-    public Task OverdueSettledAsync() => SystemChangeAsync(nameof(OverdueSettledAsync), SubscriptionEvent.OverdueSettled, new SettleOverdue());
+    public Task OverdueSettledAsync() => SystemChangeAsync(nameof(OverdueSettledAsync), new SettleOverdue());
 
     /// <inheritdoc />
     public Task<DateTimeOffset?> WakeAsync(DateTimeOffset clockTime) => WakeUpAsync(clockTime, CancellationToken.None);
@@ -138,29 +138,26 @@ public sealed class SubscriptionGrain(
     }
 
     /// <summary>A dunning change on the service's authority (SUB-8, SUB-9); nothing when the state has no such transition or the account still owes.</summary>
-    private Task<bool> SystemChangeAsync(string method, SubscriptionEvent expected, SubscriptionCommand command) =>
+    private Task<bool> SystemChangeAsync(string method, SubscriptionCommand command) =>
         ChangeAsync(method, async () =>
         {
-            // Nothing to do, never a refusal: the invoice that asks has already moved money or its status, and a refusal
-            // here would fail its change on every retry.
-            if (State.Subscription is not { } subscription || SubscriptionTransitions.Table.Find(subscription.Status, expected) is null)
+            if (State.Subscription is not { } subscription)
             {
                 return false;
             }
 
             var inputs = await InputsAsync(null, subscription.AccountId, command, CancellationToken.None);
-            if (command is SettleOverdue && inputs.Context.Account.HasOverdueBalance)
+            if (Subscription.DecideDunning(subscription, command, inputs.Context) is not { } decision)
             {
-                // Another invoice fell past due since the account answered: the subscription stays as it is.
                 return false;
             }
 
-            await ApplyAsync(Subscription.Decide(subscription, command, inputs.Context), inputs);
+            await ApplyAsync(decision, inputs);
             return true;
         }, CancellationToken.None);
 
     private Task<SubscriptionView> StartAsync(
-        Actor actor, string accountId, string subscriptionId, string? currency, Func<SubscriptionContext, SubscriptionDecision> decide,
+        Actor actor, string accountId, string subscriptionId, string? currency, Func<SubscriptionContext, string?, SubscriptionDecision> decide,
         CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string method = "")
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -178,16 +175,10 @@ public sealed class SubscriptionGrain(
             }
 
             var inputs = await InputsAsync(actor, accountId, null, cancellationToken);
-            var account = inputs.Account;
-            if (currency is not null && !string.Equals(currency.Trim(), account.Currency.Code, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ValidationException(
-                    "currency", $"Account {Quoted.Of(account.Id)} is billed in {account.Currency.Code} ({Rules.Acc1}); the request asks for {Quoted.Of(currency)}.");
-            }
 
             // Nothing is written before this point; once the account is asked to bill, the change is carried through.
             cancellationToken.ThrowIfCancellationRequested();
-            var decision = decide(inputs.Context);
+            var decision = decide(inputs.Context, currency);
             await RecordIntentAsync(new SubscriptionIntent(decision, Created: true));
             return await CarryOutAsync(decision, inputs, created: true);
         }, cancellationToken);

@@ -198,4 +198,16 @@ public sealed class ChangeTests
         Assert.Equal("plan_id", unknown.Violations.Single().Field);
         Assert.Equal(Rules.Sub4, user.RuleId);
     }
+
+    [Fact]
+    public void ACC_1_a_purchase_naming_another_currency_than_the_account_is_refused_on_currency()
+    {
+        var command = new CreatePaid("sub-1", "acc-1", "meeting", "professional", 1, BillingFrequency.Monthly);
+
+        var refused = Assert.Throws<ValidationException>(() => Subscription.CreatePaid(command, Context(Utc(2025, 3, 1)), "EUR"));
+        var same = Subscription.CreatePaid(command, Context(Utc(2025, 3, 1)), " usd ");
+
+        Assert.Equal("currency", refused.Violations.Single().Field);
+        Assert.Equal(SubscriptionStatus.Active, same.State.Status);
+    }
 }

@@ -72,4 +72,16 @@ public sealed class DunningTests
 
         Assert.Equal(Rules.Sub9, refusal.RuleId);
     }
+
+    [Fact]
+    public void SUB_9_a_dunning_event_with_nothing_to_do_is_no_decision_never_a_refusal()
+    {
+        var active = Paid("meeting", "business", 5, Utc(2025, 3, 1)).State;
+        var limited = Limited();
+
+        Assert.Null(Subscription.DecideDunning(active, new SettleOverdue(), Service(Utc(2025, 4, 20))));
+        Assert.Null(Subscription.DecideDunning(limited, new SettleOverdue(), Service(Utc(2025, 4, 20), overdue: true)));
+        Assert.Equal(SubscriptionStatus.Active, Subscription.DecideDunning(limited, new SettleOverdue(), Service(Utc(2025, 4, 20)))!.State.Status);
+        Assert.Equal(SubscriptionStatus.Limited, Subscription.DecideDunning(active, new MarkRenewalOverdue(), Service(Utc(2025, 4, 20)))!.State.Status);
+    }
 }
