@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Grpc.Core;
 using Subscriptions.Domain;
+using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Subscriptions;
 using Proto = Subscriptions.Grpc.Api.V1;
 
@@ -84,6 +85,22 @@ public sealed class OpsTests(ApiServer server)
         Assert.Equal(SubscriptionTransitions.Table.Describe(), printed.Text);
         Assert.Contains($"pending-cancellation  cancellation-withdrawn      active                {Rules.Sub6}", printed.Text, StringComparison.Ordinal);
         Assert.Equal(Rules.Acc2, error.RuleId());
+    }
+
+    [Fact]
+    public async Task OPS_1_ops_describe_any_lifecycle_by_kind_as_text_and_as_a_dot_graph_and_an_unknown_kind_is_refused_on_kind()
+    {
+        var invoice = await server.Client.OpsAsync<Proto.DescribeLifecycleRequest, Proto.LifecycleDescription>(
+            "DescribeLifecycle", new Proto.DescribeLifecycleRequest { Kind = " Invoice " }, server.Tokens.Ops());
+        var unknown = await Api.FailsWithAsync(StatusCode.InvalidArgument, () => server.Client.OpsAsync<Proto.DescribeLifecycleRequest, Proto.LifecycleDescription>(
+            "DescribeLifecycle", new Proto.DescribeLifecycleRequest { Kind = "quote-draft" }, server.Tokens.Ops()));
+
+        Assert.Equal(("invoice", InvoiceTransitions.Table.Describe()), (invoice.Kind, invoice.Text));
+        Assert.StartsWith("digraph \"Invoice lifecycle\" {", invoice.Dot, StringComparison.Ordinal);
+        Assert.Contains($"\"open\" -> \"paid\" [label=\"paid-in-full ({Rules.Inv3})\"];", invoice.Dot, StringComparison.Ordinal);
+        Assert.Equal(InvoiceTransitions.Table.Allowed.Count, invoice.Dot.Split('\n').Count(l => l.Contains(" -> ", StringComparison.Ordinal)));
+        Assert.Contains("kind", unknown.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("subscription, invoice", unknown.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed record LifecycleNaming(string Entity, string Title, int StateWidth
 /// and a sentence for the customer; every decision consults its table before it changes anything, and the same table
 /// prints itself for ops. Each lifecycle (subscriptions, invoices, and the ones to come) supplies only its data.
 /// </summary>
-public sealed class LifecycleTable<TState, TEvent>
+public sealed class LifecycleTable<TState, TEvent> : ILifecycleTable
     where TState : struct, Enum
     where TEvent : struct, Enum
 {
@@ -121,6 +121,30 @@ public sealed class LifecycleTable<TState, TEvent>
 
         text.AppendLine();
         text.AppendLine($"Every other (state, event) pair is refused under the event's rule: \"It is not possible to <action> {_naming.Entity} that is <state>.\"");
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The allowed transitions as a Graphviz dot graph: one node per state, one edge per transition labelled with the
+    /// event and its rule. Refusals are not drawn: every pair without an edge is refused.
+    /// </summary>
+    public string ToDot()
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"digraph \"{_naming.Title}\" {{");
+        text.AppendLine("  rankdir=LR;");
+        text.AppendLine("  node [shape=box, style=rounded];");
+        foreach (var state in Enum.GetValues<TState>())
+        {
+            text.AppendLine($"  \"{_stateName(state)}\";");
+        }
+
+        foreach (var t in Allowed)
+        {
+            text.AppendLine($"  \"{_stateName(t.From)}\" -> \"{_stateName(t.To)}\" [label=\"{_eventName(t.Event)} ({RuleOf(t.Event)})\"];");
+        }
+
+        text.AppendLine("}");
         return text.ToString();
     }
 

@@ -66,6 +66,7 @@ public static class FieldLimits
         ["one_time_card_token"] = 256,
         ["state"] = 16,
         ["grain_type"] = 32,
+        ["kind"] = 32,
         ["grain_key"] = 200,
     };
 

@@ -2,12 +2,13 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Orleans;
 using Orleans.Runtime;
+using Subscriptions.Domain;
 using Subscriptions.Domain.Errors;
+using Subscriptions.Domain.Lifecycles;
 using Subscriptions.Grains.Ops;
 using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Grpc.Api.Edge;
 using Proto = Subscriptions.Grpc.Api.V1;
-using SubscriptionTransitions = Subscriptions.Domain.Subscriptions.SubscriptionTransitions;
 
 namespace Subscriptions.Grpc.Api.Ops;
 
@@ -56,12 +57,22 @@ public sealed class OpsService(IGrainFactory grains, INotificationDeliveries del
     [OpsOnly]
     public override Task<Proto.SubscriptionLifecycleDescription> DescribeSubscriptionLifecycle(
         Proto.DescribeSubscriptionLifecycleRequest request, ServerCallContext context) =>
-        Task.FromResult(new Proto.SubscriptionLifecycleDescription { Text = SubscriptionTransitions.Table.Describe() });
+        Task.FromResult(new Proto.SubscriptionLifecycleDescription { Text = LifecycleCatalogue.ByKind["subscription"].Describe() });
 
     /// <summary>The invoice lifecycle table the domain decides with, as printable text.</summary>
     [OpsOnly]
     public override Task<Proto.InvoiceLifecycleDescription> DescribeInvoiceLifecycle(Proto.DescribeInvoiceLifecycleRequest request, ServerCallContext context) =>
-        Task.FromResult(new Proto.InvoiceLifecycleDescription { Text = Subscriptions.Domain.Invoices.InvoiceTransitions.Table.Describe() });
+        Task.FromResult(new Proto.InvoiceLifecycleDescription { Text = LifecycleCatalogue.ByKind["invoice"].Describe() });
+
+    /// <summary>Any lifecycle by kind, as text and as a Graphviz dot graph.</summary>
+    [OpsOnly]
+    public override Task<Proto.LifecycleDescription> DescribeLifecycle(Proto.DescribeLifecycleRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var table = LifecycleCatalogue.Find(request.Kind)
+            ?? throw new ValidationException("kind", $"must be one of {string.Join(", ", LifecycleCatalogue.ByKind.Keys)} (got {Quoted.Of(request.Kind)}).");
+        return Task.FromResult(new Proto.LifecycleDescription { Kind = request.Kind.Trim().ToLowerInvariant(), Text = table.Describe(), Dot = table.ToDot() });
+    }
 
     /// <summary>Notification deliveries in one state (dead letters by default), oldest first.</summary>
     [OpsOnly]
