@@ -1,3 +1,4 @@
+using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
@@ -36,10 +37,12 @@ public static class InvoiceLifecycle
     /// <summary>
     /// Checks a payment before the gateway is asked (INV-3, INV-4) and returns the amount to charge: the balance when no
     /// amount is given. Refused: a paid, disputed or void invoice; an attempt while another waits for authentication; the
-    /// attempt limit in the window; a retry within the wait after a decline; an amount that is not positive, finer than
-    /// the currency's minor unit, or more than the balance (no overpayment).
+    /// attempt limit in the window, which counts the attempts that failed or asked for authentication, never a payment
+    /// that went through; a retry of the declined method within the wait after its decline (another card, or a one-time
+    /// card, may be tried at once; with no <paramref name="source"/> the wait applies); an amount that is not positive,
+    /// finer than the currency's minor unit, or more than the balance (no overpayment).
     /// </summary>
-    public static Money CheckPayment(Invoice invoice, decimal? amount, DateTimeOffset now, PaymentPolicy policy)
+    public static Money CheckPayment(Invoice invoice, decimal? amount, DateTimeOffset now, PaymentPolicy policy, ChargeSource? source = null)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         ArgumentNullException.ThrowIfNull(policy);
@@ -50,22 +53,23 @@ public static class InvoiceLifecycle
                 Rules.Inv4, $"Payment attempt {pending.Number} on invoice {invoice.Number} is waiting for authentication: confirm or abandon it before paying again.");
         }
 
-        var recent = invoice.Attempts.Where(a => a.At > now - policy.Window).ToList();
+        var recent = invoice.Attempts.Where(a => a.At > now - policy.Window && a.Status != PaymentAttemptStatus.Succeeded).ToList();
         if (recent.Count >= policy.MaxAttempts)
         {
             var hours = (int)Math.Round(policy.Window.TotalHours);
             throw new RuleViolationException(
                 Rules.Inv4,
-                $"{recent.Count} payment attempts were made on invoice {invoice.Number} in the last {hours} hours: maximum attempts reached, try again in {hours} hours "
+                $"{recent.Count} payment attempts failed or asked for authentication on invoice {invoice.Number} in the last {hours} hours: maximum attempts reached, try again in {hours} hours "
                 + $"(from {(recent.Min(a => a.At) + policy.Window).UtcDateTime:yyyy-MM-dd HH:mm} UTC).");
         }
 
-        if (invoice.Attempts.LastOrDefault() is { Status: PaymentAttemptStatus.Declined } declined && now < declined.At + policy.RetryAfterDecline)
+        if (invoice.Attempts.LastOrDefault() is { Status: PaymentAttemptStatus.Declined } declined && now < declined.At + policy.RetryAfterDecline
+            && (source is null || (source.PaymentMethodId is not null && source.PaymentMethodId == declined.PaymentMethodId)))
         {
             throw new RuleViolationException(
                 Rules.Inv4,
-                $"Payment attempt {declined.Number} on invoice {invoice.Number} was declined; a declined payment can be retried after {Describe(policy.RetryAfterDecline)}, "
-                + $"from {(declined.At + policy.RetryAfterDecline).UtcDateTime:yyyy-MM-dd HH:mm} UTC.");
+                $"Payment attempt {declined.Number} on invoice {invoice.Number} was declined; the same payment method can be retried after {Describe(policy.RetryAfterDecline)}, "
+                + $"from {(declined.At + policy.RetryAfterDecline).UtcDateTime:yyyy-MM-dd HH:mm} UTC, or try another card now.");
         }
 
         var balance = invoice.Balance;

@@ -112,8 +112,8 @@ public sealed class InvoiceGrain(
             }
 
             var invoice = RequireInvoice();
-            var amount = InvoiceLifecycle.CheckPayment(invoice, command.Amount, Now, payments.Policy);
             var source = account.ChargeSourceFor(command.PaymentMethodId, command.OneTimeCardToken, Now);
+            var amount = InvoiceLifecycle.CheckPayment(invoice, command.Amount, Now, payments.Policy, source);
             var number = invoice.Attempts.Count + 1;
 
             // Once the gateway is asked, the change is carried through whatever the caller's deadline. The key is the
@@ -258,7 +258,7 @@ public sealed class InvoiceGrain(
         {
             try
             {
-                amount = InvoiceLifecycle.CheckPayment(rest, null, Now, payments.Policy);
+                amount = InvoiceLifecycle.CheckPayment(rest, null, Now, payments.Policy, source);
             }
             catch (RuleViolationException refused)
             {

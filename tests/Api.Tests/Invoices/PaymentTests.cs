@@ -16,7 +16,22 @@ public sealed class PaymentTests(ApiServer server)
     private static readonly DateTimeOffset Start = SubscriptionKit.Start;
 
     [Fact]
-    public async Task INV_4_a_decline_is_retried_after_an_hour_and_a_fourth_attempt_in_24_hours_is_refused()
+    public async Task INV_4_after_a_decline_another_card_may_be_tried_at_once_and_pays_the_invoice()
+    {
+        var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);
+        var declining = Requests.AddCard(kit.AccountId, 2);
+        declining.GatewayToken = "tok_decline_card_2";
+        await kit.Client.AccountAsync("AddCard", declining, kit.Holder);
+
+        var declined = await kit.PayAsync(number, method: "card-2");
+        var paid = await kit.PayAsync(number, method: "card-1");
+
+        Assert.Equal(Proto.PaymentAttemptStatus.Declined, declined.Attempt.Status);
+        Assert.Equal((Proto.PaymentAttemptStatus.Succeeded, Proto.InvoiceStatus.Paid), (paid.Attempt.Status, paid.Invoice.Status));
+    }
+
+    [Fact]
+    public async Task INV_4_a_declined_card_is_retried_after_an_hour_and_a_fourth_failed_attempt_in_24_hours_is_refused()
     {
         var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);
         var declining = Requests.AddCard(kit.AccountId, 2);
@@ -24,7 +39,7 @@ public sealed class PaymentTests(ApiServer server)
         await kit.Client.AccountAsync("AddCard", declining, kit.Holder);
 
         var first = await kit.PayAsync(number, method: "card-2");
-        var tooSoon = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.PayAsync(number, method: "card-1"));
+        var tooSoon = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.PayAsync(number, method: "card-2"));
         await kit.AdvanceToAsync(Start.AddHours(1));
         await kit.PayAsync(number, method: "card-2");
         await kit.AdvanceToAsync(Start.AddHours(2));

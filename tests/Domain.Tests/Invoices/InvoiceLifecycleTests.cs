@@ -1,3 +1,4 @@
+using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
@@ -204,5 +205,23 @@ public sealed class InvoiceLifecycleTests
 
         Assert.Equal(InvoiceStatus.Void, voided.Invoice.Status);
         Assert.Equal(Rules.Inv1, refused.RuleId);
+    }
+
+    [Fact]
+    public void INV_4_only_attempts_that_failed_or_asked_for_authentication_count_toward_the_limit_and_the_wait_is_for_the_declined_method()
+    {
+        var policy = new PaymentPolicy(TimeSpan.FromHours(1), 2, TimeSpan.FromHours(24));
+        var partlyPaid = Tried(Tried(Open(), Issued, PaymentAttemptStatus.Succeeded, 10m), Issued.AddMinutes(1), PaymentAttemptStatus.Succeeded, 10m);
+        var declined = Tried(partlyPaid, Issued.AddMinutes(2), PaymentAttemptStatus.Declined);
+        var sameCard = new ChargeSource("tok_1", "Visa ending 4242", "card-1");
+        var otherCard = new ChargeSource("tok_2", "Visa ending 1111", "card-2");
+        var oneTime = new ChargeSource("tok_once", "one-time card", null);
+
+        var same = Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckPayment(declined, null, Issued.AddMinutes(3), policy, sameCard));
+
+        Assert.Equal(80m, InvoiceLifecycle.CheckPayment(partlyPaid, null, Issued.AddMinutes(2), policy).Amount);
+        Assert.Contains("or try another card now", same.Reason, StringComparison.Ordinal);
+        Assert.Equal(80m, InvoiceLifecycle.CheckPayment(declined, null, Issued.AddMinutes(3), policy, otherCard).Amount);
+        Assert.Equal(80m, InvoiceLifecycle.CheckPayment(declined, null, Issued.AddMinutes(3), policy, oneTime).Amount);
     }
 }
