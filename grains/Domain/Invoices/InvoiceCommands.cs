@@ -10,7 +10,7 @@ public sealed record RecordPaymentAttempt(PaymentAttempt Attempt) : InvoiceComma
 
 /// <summary>
 /// Record a charge the gateway made that the invoice never recorded (a crash between the gateway's answer and the
-/// write); what the invoice cannot take is the outcome's <see cref="InvoiceOutcome.Excess"/>.
+/// write); what the invoice cannot take is the outcome's <see cref="InvoiceOutcome.AccountCredit"/>.
 /// </summary>
 public sealed record RecordFoundPayment(PaymentAttempt Attempt) : InvoiceCommand;
 

@@ -14,8 +14,11 @@ public sealed record InvoiceStep(InvoiceStatus From, InvoiceEvent Event, Invoice
 /// <summary>The invoice after a decision and the transitions that led there (one, or two when a resolution falls overdue at once).</summary>
 public sealed record InvoiceOutcome(Invoice Invoice, IReadOnlyList<InvoiceStep> Steps)
 {
-    /// <summary>Money a found charge took that the invoice cannot take (see <see cref="RecordFoundPayment"/>), for the account's credit; null when none.</summary>
-    public Money? Excess { get; init; }
+    /// <summary>
+    /// Money the account is credited with, null when none: what a found charge took beyond what the invoice can take
+    /// (<see cref="RecordFoundPayment"/>), or the credit resolving a dispute on a paid invoice (INV-7).
+    /// </summary>
+    public Money? AccountCredit { get; init; }
 
     /// <summary>True when one of the steps is <paramref name="invoiceEvent"/>.</summary>
     public bool Has(InvoiceEvent invoiceEvent) => Steps.Any(s => s.Event == invoiceEvent);
@@ -111,7 +114,7 @@ public static class InvoiceLifecycle
     /// Records a charge the gateway made that the invoice never recorded (a crash between the gateway's answer and the
     /// write), found before the invoice charges again. The money was taken whatever the invoice's state now: a success
     /// applies at most the balance, and what the invoice cannot take (already paid, disputed, void, or more than the
-    /// balance) is returned as <c>Excess</c> for the account's credit. A decline or an authentication request is
+    /// balance) is returned as <c>AccountCredit</c> for the account's credit. A decline or an authentication request is
     /// recorded with its transition when the state allows one; an abandoned authentication moves no money.
     /// </summary>
     internal static InvoiceOutcome RecordFound(Invoice invoice, PaymentAttempt attempt)
@@ -126,11 +129,11 @@ public static class InvoiceLifecycle
             var recorded = invoice with { Attempts = [.. invoice.Attempts, attempt] };
             if (applied.IsZero)
             {
-                return new InvoiceOutcome(recorded, []) { Excess = attempt.Amount };
+                return new InvoiceOutcome(recorded, []) { AccountCredit = attempt.Amount };
             }
 
             var paid = recorded with { AmountPaid = recorded.AmountPaid + applied };
-            return Step(invoice, paid, PaidInFull, $"Payment {attempt.Number} of {attempt.Amount} found at the gateway; {applied} applied, paid in full.") with { Excess = attempt.Amount - applied };
+            return Step(invoice, paid, PaidInFull, $"Payment {attempt.Number} of {attempt.Amount} found at the gateway; {applied} applied, paid in full.") with { AccountCredit = attempt.Amount - applied };
         }
 
         if (attempt.Status == PaymentAttemptStatus.Abandoned || !payable)
@@ -228,7 +231,9 @@ public static class InvoiceLifecycle
 
     /// <summary>
     /// Billing ops resolve a dispute (INV-7) with a credit of part or all of the balance, or reject it (no credit). An
-    /// invoice left with a balance goes back to open, and at once to overdue if its due date has passed.
+    /// invoice left with a balance goes back to open, and at once to overdue if its due date has passed. A dispute on a
+    /// paid invoice (nothing is due on it) is resolved with a credit of at most what was paid, which goes to the account's
+    /// credit (<see cref="InvoiceOutcome.AccountCredit"/>) for its next invoices, or rejected; either way it stays paid.
     /// </summary>
     internal static InvoiceOutcome ResolveDispute(Invoice invoice, string by, decimal? credit, string? comment, DateTimeOffset now)
     {
@@ -247,6 +252,11 @@ public static class InvoiceLifecycle
 
         var balance = invoice.Balance;
         Money? credited = credit is { } amount ? new Money(amount, invoice.Currency) : null;
+        if (balance.IsZero && !invoice.AmountPaid.IsZero)
+        {
+            return ResolvePaidDispute(invoice, dispute, by, credited, comment.Trim(), now);
+        }
+
         if (credited is { } c && (c.Amount <= 0m || c.Round() != c || c > balance))
         {
             throw new ValidationException("credit", $"credit must be more than 0, in {invoice.Currency.Code} minor units, and at most the balance {balance} (got {c.Amount}).");
@@ -265,6 +275,20 @@ public static class InvoiceLifecycle
         };
         var first = Step(invoice, resolved, resolution, description);
         return FallOverdue(first.Invoice, now) is { } overdue ? new InvoiceOutcome(overdue.Invoice, [.. first.Steps, .. overdue.Steps]) : first;
+    }
+
+    private static InvoiceOutcome ResolvePaidDispute(Invoice invoice, InvoiceDispute dispute, string by, Money? credited, string comment, DateTimeOffset now)
+    {
+        if (credited is { } c && (c.Amount <= 0m || c.Round() != c || c > invoice.AmountPaid))
+        {
+            throw new ValidationException(
+                "credit", $"credit must be more than 0, in {invoice.Currency.Code} minor units, and at most the {invoice.AmountPaid} paid on invoice {invoice.Number} (got {c.Amount}).");
+        }
+
+        var resolved = invoice with { Dispute = dispute with { ResolvedAt = now, ResolvedBy = by, Credit = credited, ResolutionComment = comment } };
+        return credited is { } given
+            ? Step(invoice, resolved, PaidDisputeCredited, $"Dispute on the paid invoice resolved by {Quoted.Of(by)} with {given} credited to the account: {Quoted.Of(comment)}.") with { AccountCredit = given }
+            : Step(invoice, resolved, PaidDisputeRejected, $"Dispute on the paid invoice rejected by {Quoted.Of(by)}: {Quoted.Of(comment)}.");
     }
 
     /// <summary>

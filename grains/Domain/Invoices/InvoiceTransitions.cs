@@ -38,6 +38,12 @@ public enum InvoiceEvent
     /// <summary>Billing ops rejected the dispute (INV-7).</summary>
     DisputeRejected,
 
+    /// <summary>Billing ops resolved a dispute on a paid invoice with a credit to the account: the invoice stays paid (INV-7).</summary>
+    PaidDisputeCredited,
+
+    /// <summary>Billing ops rejected a dispute on a paid invoice: the invoice stays paid (INV-7).</summary>
+    PaidDisputeRejected,
+
     /// <summary>Billing ops cancelled an invoice nothing was paid on: nothing is due on it any more (SPEC §4).</summary>
     Voided,
 }
@@ -70,6 +76,9 @@ public static class InvoiceTransitions
             new(Disputed, DisputeCreditedInFull, Paid),
             new(Disputed, DisputeCredited, Open),
             new(Disputed, DisputeRejected, Open),
+            new(Paid, DisputeOpened, Disputed),
+            new(Disputed, PaidDisputeCredited, Paid),
+            new(Disputed, PaidDisputeRejected, Paid),
             new(Open, Voided, InvoiceStatus.Void),
             new(Overdue, Voided, InvoiceStatus.Void),
             new(Disputed, Voided, InvoiceStatus.Void),
@@ -87,7 +96,7 @@ public static class InvoiceTransitions
         PaidInFull or PaidInPart => Rules.Inv3,
         PaymentDeclined or AuthenticationRequired or AuthenticationAbandoned => Rules.Inv4,
         FellOverdue => Rules.Inv5,
-        DisputeOpened or DisputeCreditedInFull or DisputeCredited or DisputeRejected => Rules.Inv7,
+        DisputeOpened or DisputeCreditedInFull or DisputeCredited or DisputeRejected or PaidDisputeCredited or PaidDisputeRejected => Rules.Inv7,
         Voided => Rules.Inv1,
         _ => throw new ArgumentOutOfRangeException(nameof(invoiceEvent), invoiceEvent, "Unknown invoice event."),
     };
@@ -102,13 +111,12 @@ public static class InvoiceTransitions
             refusals.Add(new(InvoiceStatus.Void, payment, Rules.Inv3, "The invoice is void: nothing is due on it."));
         }
 
-        refusals.Add(new(Paid, DisputeOpened, Rules.Inv7, "A paid invoice cannot be disputed: contact support about a refund."));
         refusals.Add(new(Paid, Voided, Rules.Inv1, "A paid invoice cannot be voided: credit the customer instead."));
         refusals.Add(new(Disputed, DisputeOpened, Rules.Inv7, "The invoice is already under dispute."));
         refusals.Add(new(InvoiceStatus.Void, DisputeOpened, Rules.Inv7, "A void invoice cannot be disputed: nothing is due on it."));
         foreach (var from in new[] { Open, Overdue, Paid, InvoiceStatus.Void })
         {
-            foreach (var resolution in new[] { DisputeCreditedInFull, DisputeCredited, DisputeRejected })
+            foreach (var resolution in new[] { DisputeCreditedInFull, DisputeCredited, DisputeRejected, PaidDisputeCredited, PaidDisputeRejected })
             {
                 refusals.Add(new(from, resolution, Rules.Inv7, $"The invoice is {from.ToWireName()}, not under dispute: there is no dispute to resolve."));
             }
@@ -125,8 +133,8 @@ public static class InvoiceTransitions
         AuthenticationAbandoned => "abandon a payment of",
         FellOverdue => "mark as overdue",
         DisputeOpened => "dispute",
-        DisputeCreditedInFull or DisputeCredited => "credit",
-        DisputeRejected => "reject the dispute of",
+        DisputeCreditedInFull or DisputeCredited or PaidDisputeCredited => "credit",
+        DisputeRejected or PaidDisputeRejected => "reject the dispute of",
         Voided => "void",
         _ => throw new ArgumentOutOfRangeException(nameof(invoiceEvent), invoiceEvent, "Unknown invoice event."),
     };

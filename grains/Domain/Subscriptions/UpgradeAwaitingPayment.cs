@@ -34,6 +34,7 @@ public sealed record UpgradeAwaitingPayment(string PaidPlanId, string InvoiceNum
         return waiting is not null && !IsPaid(waiting.InvoiceNumber, invoices) ? waiting.PaidPlanId : null;
     }
 
+    /// <summary>Paid, or paid and then disputed (INV-7): a dispute on a paid upgrade does not take the plan back.</summary>
     private static bool IsPaid(string invoiceNumber, IReadOnlyList<InvoiceLedgerEntry> invoices) =>
-        invoices.Any(i => i.Number == invoiceNumber && i.Status == InvoiceStatus.Paid);
+        invoices.Any(i => i.Number == invoiceNumber && (i.Status == InvoiceStatus.Paid || (i.Status == InvoiceStatus.Disputed && i.Balance.IsZero)));
 }

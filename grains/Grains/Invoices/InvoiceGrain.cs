@@ -304,7 +304,7 @@ public sealed class InvoiceGrain(
                 invoice.Attempts.Count + 1, new Money(charge.Amount, invoice.Currency), saved?.Describe() ?? "one-time card", saved?.Id, charge.Result,
                 charge.IdempotencyKey.Contains("#autopay@", StringComparison.Ordinal) ? AutopayEvent : "recovered") with { GatewayKey = charge.IdempotencyKey };
             var outcome = Invoice.Decide(invoice, new RecordFoundPayment(attempt), Context(account));
-            var excess = outcome.Excess ?? Money.Zero(invoice.Currency);
+            var excess = outcome.AccountCredit ?? Money.Zero(invoice.Currency);
             RecordHistory("charge-recovered", invoice.Status.ToWireName(), outcome.Invoice.Status.ToWireName(), new
             {
                 attempt.Number,
@@ -404,6 +404,13 @@ public sealed class InvoiceGrain(
 
         var entry = new InvoiceLedgerEntry(invoice.Number, invoice.IssuedAt, invoice.DueAt, invoice.Total, invoice.Balance, invoice.Status, State.Revision);
         var update = await NestedAsync(() => Ledger().RecordInvoiceAsync(entry));
+        if (outcome.Has(InvoiceEvent.PaidDisputeCredited) && outcome.AccountCredit is { IsZero: false } credit)
+        {
+            // INV-7: a credit resolving a dispute on a paid invoice goes to the account's credit, for its next invoices.
+            await NestedAsync(() => Ledger().AddCreditAsync(new AddAccountCredit(
+                $"invoice {invoice.Number}", credit, $"Dispute on the paid invoice {invoice.Number} resolved with a credit")));
+        }
+
         if (outcome.Has(InvoiceEvent.FellOverdue))
         {
             foreach (var subscriptionId in invoice.ChargedSubscriptionIds())
@@ -445,7 +452,8 @@ public sealed class InvoiceGrain(
         InvoiceEvent.PaymentDeclined => InvoiceNotice.PaymentFailed,
         InvoiceEvent.AuthenticationRequired => InvoiceNotice.RequiresAction,
         InvoiceEvent.DisputeOpened => InvoiceNotice.DisputeOpened,
-        InvoiceEvent.DisputeCredited or InvoiceEvent.DisputeCreditedInFull or InvoiceEvent.DisputeRejected => InvoiceNotice.DisputeResolved,
+        InvoiceEvent.DisputeCredited or InvoiceEvent.DisputeCreditedInFull or InvoiceEvent.DisputeRejected
+            or InvoiceEvent.PaidDisputeCredited or InvoiceEvent.PaidDisputeRejected => InvoiceNotice.DisputeResolved,
         _ => null,
     };
 

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Subscriptions.Api.Tests.SubscriptionLifecycle;
 using Subscriptions.Domain;
+using Subscriptions.Grains.Invoices;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests.Invoices;
@@ -74,5 +75,25 @@ public sealed class DisputeTests(ApiServer server)
 
         Assert.Equal((Proto.InvoiceStatus.Paid, "0.00"), (resolved.Status, resolved.Balance.Amount));
         Assert.Equal(("0.00", "0.00"), await kit.BalancesAsync());
+    }
+
+    [Fact]
+    public async Task INV_7_a_paid_invoice_is_disputed_within_15_days_and_its_credit_goes_to_the_account_while_it_stays_paid()
+    {
+        var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);
+        await kit.PayAsync(number);
+        await kit.AdvanceToAsync(Start.AddDays(3));
+
+        var disputed = await kit.DisputeAsync(number);
+        var resolved = await kit.ResolveAsync(number, "5.00");
+        var account = await kit.AccountAsync();
+
+        Assert.Equal(Proto.InvoiceStatus.Disputed, disputed.Status);
+        Assert.Equal((Proto.InvoiceStatus.Paid, "0.00", "12.00"), (resolved.Status, resolved.Balance.Amount, resolved.AmountPaid.Amount));
+        Assert.Equal("5.00", resolved.Dispute.Credit.Amount);
+        Assert.Equal(("5.00", "-5.00", "0.00"), (account.UnappliedCredit.Amount, account.Balance.Amount, account.OverdueBalance.Amount));
+        Assert.Equal(
+            [InvoiceNotice.Receipt, InvoiceNotice.DisputeOpened, InvoiceNotice.DisputeResolved],
+            await kit.NotificationsAsync(InvoiceGrain.TypeName, InvoiceKey.Of(kit.AccountId, number)));
     }
 }

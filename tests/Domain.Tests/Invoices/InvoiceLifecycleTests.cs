@@ -190,8 +190,8 @@ public sealed class InvoiceLifecycleTests
         var over = Invoice.Decide(invoice, new RecordFoundPayment(found), At(Issued));
         var onPaid = Invoice.Decide(over.Invoice, new RecordFoundPayment(Attempt(over.Invoice, Issued, PaymentAttemptStatus.Succeeded, 30m)), At(Issued));
 
-        Assert.Equal((InvoiceStatus.Paid, 100m, 20m), (over.Invoice.Status, over.Invoice.AmountPaid.Amount, over.Excess?.Amount));
-        Assert.Equal((InvoiceStatus.Paid, 30m, 2), (onPaid.Invoice.Status, onPaid.Excess?.Amount, onPaid.Invoice.Attempts.Count));
+        Assert.Equal((InvoiceStatus.Paid, 100m, 20m), (over.Invoice.Status, over.Invoice.AmountPaid.Amount, over.AccountCredit?.Amount));
+        Assert.Equal((InvoiceStatus.Paid, 30m, 2), (onPaid.Invoice.Status, onPaid.AccountCredit?.Amount, onPaid.Invoice.Attempts.Count));
         Assert.Empty(onPaid.Steps);
     }
 
@@ -223,5 +223,23 @@ public sealed class InvoiceLifecycleTests
         Assert.Contains("or try another card now", same.Reason, StringComparison.Ordinal);
         Assert.Equal(80m, InvoiceLifecycle.CheckPayment(declined, null, Issued.AddMinutes(3), policy, otherCard).Amount);
         Assert.Equal(80m, InvoiceLifecycle.CheckPayment(declined, null, Issued.AddMinutes(3), policy, oneTime).Amount);
+    }
+
+    [Fact]
+    public void INV_7_a_paid_invoice_is_disputed_within_15_days_and_a_credit_goes_to_the_account_while_it_stays_paid()
+    {
+        var paid = Tried(Open(), Issued, PaymentAttemptStatus.Succeeded);
+        var disputed = Invoice.Decide(paid, new OpenDispute("u-1", "Charged after cancelling"), At(Issued.AddDays(3))).Invoice;
+
+        var tooMuch = Assert.Throws<ValidationException>(() => Invoice.Decide(disputed, new ResolveDispute("ops-1", 100.01m, "Refund"), At(Issued.AddDays(4))));
+        var credited = Invoice.Decide(disputed, new ResolveDispute("ops-1", 40m, "Two seats were never used"), At(Issued.AddDays(4)));
+        var rejected = Invoice.Decide(disputed, new ResolveDispute("ops-1", null, "Seats were used"), At(Issued.AddDays(4)));
+
+        Assert.Equal(InvoiceStatus.Disputed, disputed.Status);
+        Assert.Equal("credit", tooMuch.Violations.Single().Field);
+        Assert.Equal((InvoiceStatus.Paid, 40m, 0m), (credited.Invoice.Status, credited.AccountCredit?.Amount, credited.Invoice.Balance.Amount));
+        Assert.Equal([InvoiceEvent.PaidDisputeCredited], credited.Steps.Select(s => s.Event));
+        Assert.Equal((InvoiceStatus.Paid, (decimal?)null), (rejected.Invoice.Status, rejected.AccountCredit?.Amount));
+        Assert.Equal([InvoiceEvent.PaidDisputeRejected], rejected.Steps.Select(s => s.Event));
     }
 }

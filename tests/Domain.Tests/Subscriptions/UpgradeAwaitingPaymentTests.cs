@@ -26,6 +26,7 @@ public sealed class UpgradeAwaitingPaymentTests
         Assert.Equal(new UpgradeAwaitingPayment("professional", "ACME-000002"), waiting);
         Assert.Equal("professional", UpgradeAwaitingPayment.PaidPlan(waiting, [Entry("ACME-000002", InvoiceStatus.Open)]));
         Assert.Null(UpgradeAwaitingPayment.PaidPlan(waiting, [Entry("ACME-000002", InvoiceStatus.Paid)]));
+        Assert.Null(UpgradeAwaitingPayment.PaidPlan(waiting, [Entry("ACME-000002", InvoiceStatus.Paid) with { Status = InvoiceStatus.Disputed }]));
     }
 
     [Fact]
