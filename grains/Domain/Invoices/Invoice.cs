@@ -41,8 +41,13 @@ public sealed partial record Invoice
     /// <summary>Credited by billing ops when resolving a dispute (INV-7).</summary>
     public required Money AmountCredited { get; init; }
 
-    /// <summary>Total − amount paid − amount credited; nothing on a void invoice.</summary>
-    public Money Balance => Status == InvoiceStatus.Void ? Money.Zero(Currency) : Total - AmountPaid - AmountCredited;
+    /// <summary>The account's unapplied credit applied to the invoice when it was issued (ACC-6); null when none was.</summary>
+    public Money? AccountCreditApplied { get; init; }
+
+    /// <summary>Total − amount paid − amount credited − account credit applied; nothing on a void invoice.</summary>
+    public Money Balance => Status == InvoiceStatus.Void
+        ? Money.Zero(Currency)
+        : Total - AmountPaid - AmountCredited - (AccountCreditApplied ?? Money.Zero(Currency));
 
     /// <summary>Why billing ops voided the invoice, and who (null unless void).</summary>
     public string? VoidReason { get; init; }

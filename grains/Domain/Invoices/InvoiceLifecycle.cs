@@ -315,6 +315,29 @@ public static class InvoiceLifecycle
         return Step(invoice, voided, Voided, $"Voided by {Quoted.Of(by)}: {Quoted.Of(reason.Trim())}.");
     }
 
+    /// <summary>
+    /// Applies the account's unapplied credit (<paramref name="available"/>: seat removals, downgrades, dispute credits) to
+    /// a new invoice before anything is charged (ACC-6): as much as the invoice's total, shown on the invoice. An invoice
+    /// the credit covers whole is paid at issue, with nothing for autopay to charge. Returns the invoice and what was applied.
+    /// </summary>
+    public static (Invoice Invoice, Money Applied) ApplyAccountCredit(Invoice invoice, Money available)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        if (available.Currency != invoice.Currency)
+        {
+            throw new ArgumentException($"Account credit {available} cannot pay invoice {invoice.Number} in {invoice.Currency.Code}.", nameof(available));
+        }
+
+        var applied = available.Amount <= 0m || invoice.Balance.Amount <= 0m ? Money.Zero(invoice.Currency) : available < invoice.Balance ? available : invoice.Balance;
+        if (applied.IsZero)
+        {
+            return (invoice, applied);
+        }
+
+        var credited = invoice with { AccountCreditApplied = applied };
+        return (credited.Balance.IsZero ? credited with { Status = InvoiceStatus.Paid, AutopaySchedule = [] } : credited, applied);
+    }
+
     /// <summary>The autopay schedule of a new invoice (INV-6): the first attempt at <paramref name="firstAt"/>, then one retry <paramref name="retryDays"/> days after it each.</summary>
     public static IReadOnlyList<DateTimeOffset> AutopaySchedule(DateTimeOffset firstAt, IEnumerable<int> retryDays)
     {

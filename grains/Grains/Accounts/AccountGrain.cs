@@ -216,13 +216,21 @@ public sealed class AccountGrain(
                 invoice = invoice with { AutopaySchedule = autopay };
             }
 
+            // ACC-6: the account's unapplied credit pays what it can of the new invoice before autopay charges the rest.
+            (invoice, var applied) = InvoiceLifecycle.ApplyAccountCredit(invoice, new Money(State.UnappliedCredit, account.Currency));
+
             // Numbering, the issued-invoices row and the notification commit together in this change, or none of them
             // does: no other grain is called, so a failed write leaves no invoice anywhere and the next issue takes the
             // same number. The subscription that asked hands the invoice to its invoice grain.
-            State = State with { IssuedInvoiceCount = State.IssuedInvoiceCount + 1, Invoices = [.. State.Invoices, InvoiceLedgerEntry.Issued(invoice)] };
+            State = State with
+            {
+                IssuedInvoiceCount = State.IssuedInvoiceCount + 1,
+                Invoices = [.. State.Invoices, InvoiceLedgerEntry.Issued(invoice)],
+                UnappliedCredit = State.UnappliedCredit - applied.Amount,
+            };
             RecordIssuedInvoice(new PendingInvoice(
                 account.Id, number, account.TestClockId, JsonSerializer.Serialize(invoice, DomainJson.Options), invoice.IssuedAt));
-            RecordHistory("invoice_issued", null, number, new { invoice.Number, Total = invoice.Total.ToString(), invoice.DueAt });
+            RecordHistory("invoice_issued", null, number, new { invoice.Number, Total = invoice.Total.ToString(), CreditApplied = applied.ToString(), invoice.DueAt });
             Notify(InvoiceIssued.Kind, new InvoiceIssued(
                 invoice.AccountId,
                 invoice.Number,

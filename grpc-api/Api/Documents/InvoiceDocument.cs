@@ -131,6 +131,11 @@ public sealed class InvoiceDocument(DocumentOptions options)
         }
 
         page.Total("Total", invoice.Total, bold: true);
+        if (invoice.AccountCreditApplied is { IsZero: false } accountCredit)
+        {
+            page.Total("Account credit applied", accountCredit);
+        }
+
         page.Total("Amount paid", invoice.AmountPaid);
         if (!invoice.AmountCredited.IsZero)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Invoices;
 using Subscriptions.Grpc.Api.Edge;
 using Proto = Subscriptions.Grpc.Api.V1;
@@ -26,6 +27,7 @@ internal static class InvoiceMapping
             Status = ToProto(invoice.Status),
             ReverseCharge = invoice.ReverseCharge,
             AmountCredited = CommonMapping.ToProto(invoice.AmountCredited),
+            AccountCreditApplied = CommonMapping.ToProto(invoice.AccountCreditApplied ?? Money.Zero(invoice.Currency)),
             Dispute = invoice.Dispute is { } dispute ? ToProto(dispute) : null,
             PaymentAttemptCount = invoice.Attempts.Count,
             VoidReason = invoice.VoidReason ?? "",

@@ -242,4 +242,18 @@ public sealed class InvoiceLifecycleTests
         Assert.Equal((InvoiceStatus.Paid, (decimal?)null), (rejected.Invoice.Status, rejected.AccountCredit?.Amount));
         Assert.Equal([InvoiceEvent.PaidDisputeRejected], rejected.Steps.Select(s => s.Event));
     }
+
+    [Fact]
+    public void ACC_6_account_credit_pays_what_it_can_of_a_new_invoice_and_one_it_covers_whole_is_paid_at_issue()
+    {
+        var open = Open() with { AutopaySchedule = [Issued] };
+
+        var (part, partApplied) = InvoiceLifecycle.ApplyAccountCredit(open, new Money(30m, Currency.Usd));
+        var (whole, wholeApplied) = InvoiceLifecycle.ApplyAccountCredit(open, new Money(250m, Currency.Usd));
+        var (none, noneApplied) = InvoiceLifecycle.ApplyAccountCredit(open, Money.Zero(Currency.Usd));
+
+        Assert.Equal((30m, 70m, InvoiceStatus.Open, 1), (partApplied.Amount, part.Balance.Amount, part.Status, part.AutopaySchedule.Count));
+        Assert.Equal((100m, 0m, InvoiceStatus.Paid, 0), (wholeApplied.Amount, whole.Balance.Amount, whole.Status, whole.AutopaySchedule.Count));
+        Assert.Equal((0m, open), (noneApplied.Amount, none));
+    }
 }
