@@ -1,4 +1,5 @@
 using Subscriptions.Domain.Invoices;
+using Subscriptions.Domain.Quotes;
 using Subscriptions.Domain.Subscriptions;
 
 namespace Subscriptions.Domain.Lifecycles;
@@ -6,11 +7,12 @@ namespace Subscriptions.Domain.Lifecycles;
 /// <summary>Every lifecycle the service decides with, by kind, for ops tools.</summary>
 public static class LifecycleCatalogue
 {
-    /// <summary>The lifecycles by kind ("subscription", "invoice"), in the order ops list them.</summary>
+    /// <summary>The lifecycles by kind ("subscription", "invoice", "quote"), in the order ops list them.</summary>
     public static IReadOnlyDictionary<string, ILifecycleTable> ByKind { get; } = new Dictionary<string, ILifecycleTable>(StringComparer.Ordinal)
     {
         ["subscription"] = SubscriptionTransitions.Table,
         ["invoice"] = InvoiceTransitions.Table,
+        ["quote"] = QuoteTransitions.Table,
     };
 
     /// <summary>The lifecycle of <paramref name="kind"/> (case and surrounding spaces ignored), or null when there is none.</summary>

@@ -20,6 +20,12 @@ public static class LifecycleNames
     /// <summary>E.g. "requires-action".</summary>
     public static string ToWireName(this Invoices.PaymentAttemptStatus status) => Kebab(status.ToString());
 
+    /// <summary>E.g. "superseded".</summary>
+    public static string ToWireName(this Quotes.QuoteStatus status) => Kebab(status.ToString());
+
+    /// <summary>E.g. "sent".</summary>
+    public static string ToWireName(this Quotes.QuoteEvent quoteEvent) => Kebab(quoteEvent.ToString());
+
     private static string Kebab(string pascal)
     {
         var builder = new StringBuilder(pascal.Length + 4);

@@ -1,0 +1,258 @@
+using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Catalog;
+using Subscriptions.Domain.Currencies;
+using Subscriptions.Domain.Errors;
+using Subscriptions.Domain.Subscriptions;
+using Subscriptions.Domain.Tax;
+
+namespace Subscriptions.Domain.Quotes;
+
+/// <summary>What a quote line asks for (QUO-1): seats added to an existing subscription, or a new subscription.</summary>
+public enum QuoteLineKind
+{
+    /// <summary>Seats added to the subscription <see cref="QuoteLine.SubscriptionId"/>.</summary>
+    AddSeats,
+
+    /// <summary>A new subscription of the product and plan.</summary>
+    NewSubscription,
+}
+
+/// <summary>One line of a quote as asked: what, of which product and plan, how many seats, billed how often.</summary>
+public sealed record QuoteLine(QuoteLineKind Kind, string? SubscriptionId, string ProductId, string PlanId, int Seats, BillingFrequency Frequency);
+
+/// <summary>A quote line priced from the catalog in the account's currency: the seat price for one period, times the seats.</summary>
+public sealed record PricedQuoteLine(QuoteLine Line, string Description, Money UnitPrice, Money Amount);
+
+/// <summary>
+/// A quote (SPEC §3): lines priced from the catalog in the account's currency, taxed with the same table invoices use
+/// (QUO-1), sent to the billing contact and expiring 7 days later (QUO-2), accepted into a service order (QUO-5),
+/// rejected with a comment (QUO-6), or superseded by a newer order (QUO-3).
+/// </summary>
+public sealed partial record Quote
+{
+    /// <summary>How long a sent quote waits for an answer (QUO-2).</summary>
+    public static readonly TimeSpan ValidFor = TimeSpan.FromDays(7);
+
+    /// <summary>The most lines one quote holds.</summary>
+    public const int MaxLines = 20;
+
+    /// <summary>The longest rejection comment kept (QUO-6).</summary>
+    public const int MaxCommentLength = 1000;
+
+    /// <summary>The quote's number, unique in its account.</summary>
+    public required string Number { get; init; }
+
+    /// <summary>The account quoted.</summary>
+    public required string AccountId { get; init; }
+
+    /// <summary>The account's currency.</summary>
+    public required Currency Currency { get; init; }
+
+    /// <summary>Where the quote is in its lifecycle.</summary>
+    public required QuoteStatus Status { get; init; }
+
+    /// <summary>The priced lines.</summary>
+    public required IReadOnlyList<PricedQuoteLine> Lines { get; init; }
+
+    /// <summary>Sum of the lines.</summary>
+    public required Money Subtotal { get; init; }
+
+    /// <summary>Taxes on the subtotal, from the billing address (QUO-1, TAX-1).</summary>
+    public required TaxAssessment Tax { get; init; }
+
+    /// <summary>Subtotal + taxes.</summary>
+    public Money Total => Subtotal + Tax.Total(Currency);
+
+    /// <summary>When billing ops (or the self-service order) created it.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When it was sent; null while a draft.</summary>
+    public DateTimeOffset? SentAt { get; init; }
+
+    /// <summary>Sent + 7 days (QUO-2); null while a draft.</summary>
+    public DateTimeOffset? ExpiresAt => SentAt + ValidFor;
+
+    /// <summary>Why the billing contact rejected it (QUO-6).</summary>
+    public string? RejectionComment { get; init; }
+
+    /// <summary>The quote that replaced it (QUO-3).</summary>
+    public string? SupersededBy { get; init; }
+
+    /// <summary>Who made the last decision on it (accepted, rejected), and when.</summary>
+    public (string By, DateTimeOffset At)? Decided { get; init; }
+}
+
+/// <summary>What a quote decision is made with: the catalog, the account's taxes and currency, the caller and the time.</summary>
+public sealed record QuoteContext(ProductCatalog Catalog, TaxCalculator Tax, TaxProfile TaxProfile, Currency Currency, CallerAuthority Caller, string CallerId, DateTimeOffset Now);
+
+/// <summary>A quote after a decision and the step that led there (none for a new draft).</summary>
+public sealed record QuoteDecision(Quote Quote, QuoteEvent? Event, string Description);
+
+/// <summary>A change to a quote.</summary>
+public abstract record QuoteCommand;
+
+/// <summary>Billing ops write a new draft (QUO-1).</summary>
+public sealed record DraftQuote(string Number, string AccountId, IReadOnlyList<QuoteLine> Lines);
+
+/// <summary>Billing ops replace a draft's lines (QUO-1).</summary>
+public sealed record EditQuote(IReadOnlyList<QuoteLine> Lines) : QuoteCommand;
+
+/// <summary>Billing ops send the quote to the billing contact; it expires 7 days later (QUO-2).</summary>
+public sealed record SendQuote : QuoteCommand;
+
+/// <summary>The billing contact accepts the quote (QUO-5).</summary>
+public sealed record AcceptQuote : QuoteCommand;
+
+/// <summary>The billing contact rejects the quote with a comment (QUO-6).</summary>
+public sealed record RejectQuote(string? Comment) : QuoteCommand;
+
+/// <summary>7 days passed since the quote was sent (QUO-2).</summary>
+public sealed record ExpireQuote : QuoteCommand;
+
+/// <summary>A newer order replaced the pending quote (QUO-3).</summary>
+public sealed record SupersedeQuote(string ByQuoteNumber) : QuoteCommand;
+
+/// <summary>The quote aggregate's decisions: pure, given the quote, a command and a context, the same shape as <c>Invoice.Decide</c>.</summary>
+public sealed partial record Quote
+{
+    /// <summary>A new draft (QUO-1): billing ops only; every line priced from the catalog in the account's currency, then taxed.</summary>
+    public static QuoteDecision Draft(DraftQuote command, QuoteContext context)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(context);
+        RequireOps(context, "write a quote");
+        var priced = Price(command.Lines, context);
+        var quote = new Quote
+        {
+            Number = command.Number,
+            AccountId = command.AccountId,
+            Currency = context.Currency,
+            Status = QuoteStatus.Draft,
+            Lines = priced.Lines,
+            Subtotal = priced.Subtotal,
+            Tax = priced.Tax,
+            CreatedAt = context.Now,
+        };
+        return new QuoteDecision(quote, null, $"Quote {command.Number} drafted with {priced.Lines.Count} line(s), {quote.Total} in all.");
+    }
+
+    /// <summary>Decides <paramref name="command"/> on <paramref name="quote"/>: the one entry for every change of an existing quote.</summary>
+    public static QuoteDecision Decide(Quote quote, QuoteCommand command, QuoteContext context)
+    {
+        ArgumentNullException.ThrowIfNull(quote);
+        ArgumentNullException.ThrowIfNull(context);
+        switch (command)
+        {
+            case EditQuote edit:
+                RequireOps(context, "edit a quote");
+                var to = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Edited);
+                var priced = Price(edit.Lines, context);
+                return new QuoteDecision(
+                    quote with { Status = to, Lines = priced.Lines, Subtotal = priced.Subtotal, Tax = priced.Tax }, QuoteEvent.Edited,
+                    $"Quote {quote.Number} edited: {priced.Lines.Count} line(s).");
+            case SendQuote:
+                RequireOps(context, "send a quote");
+                var sent = quote with { Status = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Sent), SentAt = context.Now };
+                return new QuoteDecision(sent, QuoteEvent.Sent, $"Quote {quote.Number} sent; it expires on {sent.ExpiresAt:u} ({Rules.Quo2}).");
+            case AcceptQuote:
+                RequireHolderOrOps(context, "accept a quote");
+                RequireUnexpired(quote, context.Now);
+                return new QuoteDecision(
+                    quote with { Status = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Accepted), Decided = (context.CallerId, context.Now) },
+                    QuoteEvent.Accepted, $"Quote {quote.Number} accepted by {Quoted.Of(context.CallerId)}.");
+            case RejectQuote reject:
+                RequireHolderOrOps(context, "reject a quote");
+                var rejectedTo = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Rejected);
+                RequireUnexpired(quote, context.Now);
+                var comment = reject.Comment?.Trim();
+                if (string.IsNullOrEmpty(comment) || comment.Length > MaxCommentLength)
+                {
+                    throw new ValidationException("comment", $"comment is required to reject a quote ({Rules.Quo6}; at most {MaxCommentLength} characters): say why it does not suit.");
+                }
+
+                return new QuoteDecision(
+                    quote with { Status = rejectedTo, RejectionComment = comment, Decided = (context.CallerId, context.Now) },
+                    QuoteEvent.Rejected, $"Quote {quote.Number} rejected by {Quoted.Of(context.CallerId)}: {Quoted.Of(comment)}.");
+            case ExpireQuote:
+                if (quote.ExpiresAt is not { } expiresAt || context.Now < expiresAt)
+                {
+                    throw new RuleViolationException(Rules.Quo2, $"Quote {quote.Number} expires on {quote.ExpiresAt:u}, not before.");
+                }
+
+                return new QuoteDecision(
+                    quote with { Status = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Expired) }, QuoteEvent.Expired,
+                    $"Quote {quote.Number} expired: no answer within 7 days of sending.");
+            case SupersedeQuote supersede:
+                return new QuoteDecision(
+                    quote with { Status = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Superseded), SupersededBy = supersede.ByQuoteNumber },
+                    QuoteEvent.Superseded, $"Quote {quote.Number} superseded by quote {supersede.ByQuoteNumber}, the newer order.");
+            case null:
+                throw new ArgumentNullException(nameof(command));
+            default:
+                throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown quote command.");
+        }
+    }
+
+    private static void RequireUnexpired(Quote quote, DateTimeOffset now)
+    {
+        if (quote.Status == QuoteStatus.Sent && quote.ExpiresAt is { } expiresAt && now >= expiresAt)
+        {
+            throw new RuleViolationException(Rules.Quo2, $"Quote {quote.Number} expired on {expiresAt:u}, 7 days after it was sent: ask billing ops for a new one.");
+        }
+    }
+
+    private static (IReadOnlyList<PricedQuoteLine> Lines, Money Subtotal, TaxAssessment Tax) Price(IReadOnlyList<QuoteLine> lines, QuoteContext context)
+    {
+        if (lines is not { Count: > 0 and <= Quote.MaxLines })
+        {
+            throw new ValidationException("lines", $"a quote has from 1 to {Quote.MaxLines} lines (got {lines?.Count ?? 0}).");
+        }
+
+        var priced = new List<PricedQuoteLine>();
+        foreach (var (line, i) in lines.Select((l, i) => (l, i)))
+        {
+            var where = $"lines[{i}]";
+            if (line.Seats is < 1 or > Limits.MaxSeats)
+            {
+                throw new ValidationException($"{where}.seats", $"seats must be from 1 to {Limits.MaxSeats} (got {line.Seats}).");
+            }
+
+            if (line.Kind == QuoteLineKind.AddSeats && string.IsNullOrWhiteSpace(line.SubscriptionId))
+            {
+                throw new ValidationException($"{where}.subscription_id", "is required for seats added to a subscription.");
+            }
+
+            var product = context.Catalog.Product(line.ProductId);
+            var plan = product.Plan(line.PlanId);
+            product.RequireFrequency(line.Frequency);
+            var unit = plan.SeatPrice(product.Id, line.Frequency, context.Currency);
+            var what = line.Kind == QuoteLineKind.AddSeats ? $"{line.Seats} seat(s) added to {line.SubscriptionId}" : $"new subscription, {line.Seats} seat(s)";
+            priced.Add(new PricedQuoteLine(line, $"{product.Name} {plan.Name}, {what}, {line.Frequency.ToWireName()}", unit, unit * line.Seats));
+        }
+
+        var subtotal = priced.Aggregate(Money.Zero(context.Currency), (sum, l) => sum + l.Amount);
+        if (subtotal.Amount > Limits.MaxAmount)
+        {
+            throw new RuleViolationException(Rules.Quo1, $"The quote would total {subtotal}, above the largest amount {Limits.MaxAmount}.");
+        }
+
+        return (priced, subtotal, context.Tax.Assess(subtotal, context.TaxProfile));
+    }
+
+    private static void RequireOps(QuoteContext context, string action)
+    {
+        if (context.Caller != CallerAuthority.BillingOps)
+        {
+            throw new PermissionDeniedException(Rules.Acc2, $"Only billing ops can {action}.");
+        }
+    }
+
+    private static void RequireHolderOrOps(QuoteContext context, string action)
+    {
+        if (!Permissions.Allows(context.Caller, AccountAction.ManageSubscriptions))
+        {
+            throw new PermissionDeniedException(Rules.Acc2, $"Only the account's primary holder or billing ops can {action}.");
+        }
+    }
+}
