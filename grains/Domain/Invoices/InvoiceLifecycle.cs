@@ -252,7 +252,7 @@ public static class InvoiceLifecycle
 
         var balance = invoice.Balance;
         Money? credited = credit is { } amount ? new Money(amount, invoice.Currency) : null;
-        if (balance.IsZero && !invoice.AmountPaid.IsZero)
+        if (balance.IsZero)
         {
             return ResolvePaidDispute(invoice, dispute, by, credited, comment.Trim(), now);
         }
@@ -279,10 +279,12 @@ public static class InvoiceLifecycle
 
     private static InvoiceOutcome ResolvePaidDispute(Invoice invoice, InvoiceDispute dispute, string by, Money? credited, string comment, DateTimeOffset now)
     {
-        if (credited is { } c && (c.Amount <= 0m || c.Round() != c || c > invoice.AmountPaid))
+        // What settled the invoice: payments, and the account credit applied at issue (ACC-6).
+        var settled = invoice.AmountPaid + (invoice.AccountCreditApplied ?? Money.Zero(invoice.Currency));
+        if (credited is { } c && (c.Amount <= 0m || c.Round() != c || c > settled))
         {
             throw new ValidationException(
-                "credit", $"credit must be more than 0, in {invoice.Currency.Code} minor units, and at most the {invoice.AmountPaid} paid on invoice {invoice.Number} (got {c.Amount}).");
+                "credit", $"credit must be more than 0, in {invoice.Currency.Code} minor units, and at most the {settled} paid on invoice {invoice.Number} (got {c.Amount}).");
         }
 
         var resolved = invoice with { Dispute = dispute with { ResolvedAt = now, ResolvedBy = by, Credit = credited, ResolutionComment = comment } };

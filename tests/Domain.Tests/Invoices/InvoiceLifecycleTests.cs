@@ -256,4 +256,17 @@ public sealed class InvoiceLifecycleTests
         Assert.Equal((100m, 0m, InvoiceStatus.Paid, 0), (wholeApplied.Amount, whole.Balance.Amount, whole.Status, whole.AutopaySchedule.Count));
         Assert.Equal((0m, open), (noneApplied.Amount, none));
     }
+
+    [Fact]
+    public void INV_7_a_dispute_on_an_invoice_the_account_credit_paid_at_issue_stays_paid_and_may_credit_back_what_the_credit_paid()
+    {
+        var (coveredByCredit, _) = InvoiceLifecycle.ApplyAccountCredit(Open(), new Money(100m, Currency.Usd));
+        var disputed = Invoice.Decide(coveredByCredit, new OpenDispute("u-1", "Not ordered"), At(Issued.AddDays(1))).Invoice;
+
+        var rejected = Invoice.Decide(disputed, new ResolveDispute("ops-1", null, "Ordered on the phone"), At(Issued.AddDays(2)));
+        var credited = Invoice.Decide(disputed, new ResolveDispute("ops-1", 100m, "Not ordered"), At(Issued.AddDays(2)));
+
+        Assert.Equal((InvoiceStatus.Paid, InvoiceEvent.PaidDisputeRejected), (rejected.Invoice.Status, rejected.Steps.Single().Event));
+        Assert.Equal((InvoiceStatus.Paid, 100m), (credited.Invoice.Status, credited.AccountCredit?.Amount));
+    }
 }
