@@ -41,11 +41,10 @@ public static class InvoiceLifecycle
     /// Checks a payment before the gateway is asked (INV-3, INV-4) and returns the amount to charge: the balance when no
     /// amount is given. Refused: a paid, disputed or void invoice; an attempt while another waits for authentication; the
     /// attempt limit in the window, which counts the attempts that failed or asked for authentication, never a payment
-    /// that went through; a retry of the declined method within the wait after its decline (another card, or a one-time
-    /// card, may be tried at once; with no <paramref name="source"/> the wait applies); an amount that is not positive,
-    /// finer than the currency's minor unit, or more than the balance (no overpayment).
+    /// that went through; an amount that is not positive, finer than the currency's minor unit, or more than the balance
+    /// (no overpayment). The wait after a decline is <see cref="CheckRetryAfterDecline"/>, once the method is known.
     /// </summary>
-    public static Money CheckPayment(Invoice invoice, decimal? amount, DateTimeOffset now, PaymentPolicy policy, ChargeSource? source = null)
+    public static Money CheckPayment(Invoice invoice, decimal? amount, DateTimeOffset now, PaymentPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         ArgumentNullException.ThrowIfNull(policy);
@@ -66,15 +65,6 @@ public static class InvoiceLifecycle
                 + $"(from {(recent.Min(a => a.At) + policy.Window).UtcDateTime:yyyy-MM-dd HH:mm} UTC).");
         }
 
-        if (invoice.Attempts.LastOrDefault() is { Status: PaymentAttemptStatus.Declined } declined && now < declined.At + policy.RetryAfterDecline
-            && (source is null || (source.PaymentMethodId is not null && source.PaymentMethodId == declined.PaymentMethodId)))
-        {
-            throw new RuleViolationException(
-                Rules.Inv4,
-                $"Payment attempt {declined.Number} on invoice {invoice.Number} was declined; the same payment method can be retried after {Describe(policy.RetryAfterDecline)}, "
-                + $"from {(declined.At + policy.RetryAfterDecline).UtcDateTime:yyyy-MM-dd HH:mm} UTC, or try another card now.");
-        }
-
         var balance = invoice.Balance;
         var charge = amount is { } asked ? new Money(asked, invoice.Currency) : balance;
         if (charge.Amount <= 0m)
@@ -93,6 +83,30 @@ public static class InvoiceLifecycle
         }
 
         return charge;
+    }
+
+    /// <summary>
+    /// Refuses charging <paramref name="source"/> again within the wait after its last decline (INV-4): the declined
+    /// saved method waits; another card, or a one-time card, may be tried at once. With no <paramref name="source"/>
+    /// the wait follows the last decline of any method.
+    /// </summary>
+    public static void CheckRetryAfterDecline(Invoice invoice, DateTimeOffset now, PaymentPolicy policy, ChargeSource? source)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        ArgumentNullException.ThrowIfNull(policy);
+        if (source is { PaymentMethodId: null })
+        {
+            return;
+        }
+
+        if (invoice.Attempts.LastOrDefault(a => a.Status == PaymentAttemptStatus.Declined && (source is null || a.PaymentMethodId == source.PaymentMethodId)) is { } declined
+            && now < declined.At + policy.RetryAfterDecline)
+        {
+            throw new RuleViolationException(
+                Rules.Inv4,
+                $"Payment attempt {declined.Number} on invoice {invoice.Number} was declined; the same payment method can be retried after {Describe(policy.RetryAfterDecline)}, "
+                + $"from {(declined.At + policy.RetryAfterDecline).UtcDateTime:yyyy-MM-dd HH:mm} UTC, or try another card now.");
+        }
     }
 
     /// <summary>Records an attempt the gateway answered: a success applies the amount (paid in full or in part), a decline or an authentication request changes no amount.</summary>
@@ -314,7 +328,10 @@ public static class InvoiceLifecycle
         }
 
         var voided = invoice with { VoidReason = $"{reason.Trim()} ({by})", AutopaySchedule = [] };
-        return Step(invoice, voided, Voided, $"Voided by {Quoted.Of(by)}: {Quoted.Of(reason.Trim())}.");
+        var step = Step(invoice, voided, Voided, $"Voided by {Quoted.Of(by)}: {Quoted.Of(reason.Trim())}.");
+
+        // The account credit applied at issue (ACC-6) goes back to the account: nothing was due after all.
+        return invoice.AccountCreditApplied is { IsZero: false } applied ? step with { AccountCredit = applied } : step;
     }
 
     /// <summary>

@@ -122,6 +122,11 @@ public sealed partial record Quote
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(context);
         RequireOps(context, "write a quote");
+        if (string.IsNullOrWhiteSpace(command.Number) || string.IsNullOrWhiteSpace(command.AccountId))
+        {
+            throw new ValidationException(string.IsNullOrWhiteSpace(command.Number) ? "quote_number" : "account_id", "is required.");
+        }
+
         var priced = Price(command.Lines, context);
         var quote = new Quote
         {
@@ -175,17 +180,24 @@ public sealed partial record Quote
                     quote with { Status = rejectedTo, RejectionComment = comment, Decided = (context.CallerId, context.Now) },
                     QuoteEvent.Rejected, $"Quote {quote.Number} rejected by {Quoted.Of(context.CallerId)}: {Quoted.Of(comment)}.");
             case ExpireQuote:
-                if (quote.ExpiresAt is not { } expiresAt || context.Now < expiresAt)
+                var expiredTo = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Expired);
+                if (context.Now < quote.ExpiresAt)
                 {
                     throw new RuleViolationException(Rules.Quo2, $"Quote {quote.Number} expires on {quote.ExpiresAt:u}, not before.");
                 }
 
-                return new QuoteDecision(
-                    quote with { Status = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Expired) }, QuoteEvent.Expired,
-                    $"Quote {quote.Number} expired: no answer within 7 days of sending.");
+                return Expired(quote, expiredTo);
             case SupersedeQuote supersede:
+                RequireHolderOrOps(context, "replace a pending quote with a new order");
+                var supersededTo = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Superseded);
+                if (context.Now >= quote.ExpiresAt)
+                {
+                    // Its 7 days ran out before the new order: it expired, whether or not its reminder has fired yet.
+                    return Expired(quote, QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Expired));
+                }
+
                 return new QuoteDecision(
-                    quote with { Status = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Superseded), SupersededBy = supersede.ByQuoteNumber },
+                    quote with { Status = supersededTo, SupersededBy = supersede.ByQuoteNumber },
                     QuoteEvent.Superseded, $"Quote {quote.Number} superseded by quote {supersede.ByQuoteNumber}, the newer order.");
             case null:
                 throw new ArgumentNullException(nameof(command));
@@ -193,6 +205,9 @@ public sealed partial record Quote
                 throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown quote command.");
         }
     }
+
+    private static QuoteDecision Expired(Quote quote, QuoteStatus to) =>
+        new(quote with { Status = to }, QuoteEvent.Expired, $"Quote {quote.Number} expired: no answer within 7 days of sending.");
 
     private static void RequireUnexpired(Quote quote, DateTimeOffset now)
     {
@@ -213,6 +228,11 @@ public sealed partial record Quote
         foreach (var (line, i) in lines.Select((l, i) => (l, i)))
         {
             var where = $"lines[{i}]";
+            if (line is null)
+            {
+                throw new ValidationException(where, "is required: a line says what is quoted.");
+            }
+
             if (line.Seats is < 1 or > Limits.MaxSeats)
             {
                 throw new ValidationException($"{where}.seats", $"seats must be from 1 to {Limits.MaxSeats} (got {line.Seats}).");
@@ -232,12 +252,13 @@ public sealed partial record Quote
         }
 
         var subtotal = priced.Aggregate(Money.Zero(context.Currency), (sum, l) => sum + l.Amount);
-        if (subtotal.Amount > Limits.MaxAmount)
+        var tax = subtotal.Amount > Limits.MaxAmount ? TaxAssessment.None : context.Tax.Assess(subtotal, context.TaxProfile);
+        if (subtotal.Amount > Limits.MaxAmount || (subtotal + tax.Total(context.Currency)).Amount > Limits.MaxAmount)
         {
-            throw new RuleViolationException(Rules.Quo1, $"The quote would total {subtotal}, above the largest amount {Limits.MaxAmount}.");
+            throw new RuleViolationException(Rules.Quo1, $"The quote would total more than the largest amount {Limits.MaxAmount} (subtotal {subtotal}).");
         }
 
-        return (priced, subtotal, context.Tax.Assess(subtotal, context.TaxProfile));
+        return (priced, subtotal, tax);
     }
 
     private static void RequireOps(QuoteContext context, string action)

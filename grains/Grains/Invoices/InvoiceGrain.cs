@@ -112,8 +112,9 @@ public sealed class InvoiceGrain(
             }
 
             var invoice = RequireInvoice();
+            var amount = InvoiceLifecycle.CheckPayment(invoice, command.Amount, Now, payments.Policy);
             var source = account.ChargeSourceFor(command.PaymentMethodId, command.OneTimeCardToken, Now);
-            var amount = InvoiceLifecycle.CheckPayment(invoice, command.Amount, Now, payments.Policy, source);
+            InvoiceLifecycle.CheckRetryAfterDecline(invoice, Now, payments.Policy, source);
             var number = invoice.Attempts.Count + 1;
 
             // Once the gateway is asked, the change is carried through whatever the caller's deadline. The key is the
@@ -258,7 +259,8 @@ public sealed class InvoiceGrain(
         {
             try
             {
-                amount = InvoiceLifecycle.CheckPayment(rest, null, Now, payments.Policy, source);
+                amount = InvoiceLifecycle.CheckPayment(rest, null, Now, payments.Policy);
+                InvoiceLifecycle.CheckRetryAfterDecline(rest, Now, payments.Policy, source);
             }
             catch (RuleViolationException refused)
             {
@@ -404,11 +406,13 @@ public sealed class InvoiceGrain(
 
         var entry = new InvoiceLedgerEntry(invoice.Number, invoice.IssuedAt, invoice.DueAt, invoice.Total, invoice.Balance, invoice.Status, State.Revision);
         var update = await NestedAsync(() => Ledger().RecordInvoiceAsync(entry));
-        if (outcome.Has(InvoiceEvent.PaidDisputeCredited) && outcome.AccountCredit is { IsZero: false } credit)
+        if ((outcome.Has(InvoiceEvent.PaidDisputeCredited) || outcome.Has(InvoiceEvent.Voided)) && outcome.AccountCredit is { IsZero: false } credit)
         {
-            // INV-7: a credit resolving a dispute on a paid invoice goes to the account's credit, for its next invoices.
+            // INV-7: a credit resolving a dispute on a paid invoice goes to the account's credit, for its next invoices;
+            // a void gives back the account credit applied at issue (ACC-6).
             await NestedAsync(() => Ledger().AddCreditAsync(new AddAccountCredit(
-                $"invoice {invoice.Number}", credit, $"Dispute on the paid invoice {invoice.Number} resolved with a credit")));
+                $"invoice {invoice.Number}", credit,
+                outcome.Has(InvoiceEvent.Voided) ? $"Account credit applied to invoice {invoice.Number} given back when it was voided" : $"Dispute on the paid invoice {invoice.Number} resolved with a credit")));
         }
 
         if (outcome.Has(InvoiceEvent.FellOverdue))

@@ -5,7 +5,6 @@ using Subscriptions.Grains.Accounts;
 
 namespace Subscriptions.Grains.SubscriptionLifecycle;
 
-
 /// <summary>
 /// Turns a decision's money into account effects: its charges into one invoice issued by the account (INV-1) with its
 /// autopay schedule (INV-6, applied when the account has autopay on), its
@@ -21,29 +20,29 @@ internal static class SubscriptionBilling
     {
         string? invoiceNumber = null;
         var credits = decision.Credits.ToList();
-        if (decision.Charges.Count > 0)
+        var net = decision.Charges.Aggregate(Money.Zero(currency), (sum, charge) => sum + charge.ExactAmount.Round());
+        if (decision.Charges.Count > 0 && net.IsNegative)
         {
-            var net = decision.Charges.Aggregate(Money.Zero(currency), (sum, charge) => sum + charge.ExactAmount.Round());
-            if (net.IsNegative)
-            {
-                credits.Add(new AccountCredit(-net, string.Join("; ", decision.Charges.Select(c => c.Description))));
-            }
-            else if (!net.IsZero)
-            {
-                Invoice? issued = null;
-                await nested(async () => issued = await account.IssueInvoiceAsync(new IssueInvoice(decision.Charges, autopay)));
-                invoiceNumber = issued!.Number;
-
-                // The new invoice is handed to its grain at once, which arms its own autopay and due-date wake-ups (INV-5,
-                // INV-6) without reading it back from the account.
-                await openInvoice(issued);
-            }
+            credits.Add(new AccountCredit(-net, string.Join("; ", decision.Charges.Select(c => c.Description))));
         }
 
+        // Credits first: the invoice this decision issues is then paid with them where it can be (ACC-6), so a
+        // downgrade's credit for the unused period lowers the new period's invoice instead of waiting for the next one.
         IReadOnlyList<AccountCredit> granted = [.. credits.Where(c => !c.Amount.IsZero)];
         foreach (var credit in granted)
         {
             await nested(() => account.AddCreditAsync(new AddAccountCredit(decision.State.Id, credit.Amount, credit.Description)));
+        }
+
+        if (decision.Charges.Count > 0 && !net.IsNegative && !net.IsZero)
+        {
+            Invoice? issued = null;
+            await nested(async () => issued = await account.IssueInvoiceAsync(new IssueInvoice(decision.Charges, autopay)));
+            invoiceNumber = issued!.Number;
+
+            // The new invoice is handed to its grain at once, which arms its own autopay and due-date wake-ups (INV-5,
+            // INV-6) without reading it back from the account.
+            await openInvoice(issued);
         }
 
         return new SubscriptionBillingResult(invoiceNumber, granted);

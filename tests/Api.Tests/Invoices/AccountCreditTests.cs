@@ -59,5 +59,27 @@ public sealed class AccountCreditTests(ApiServer server)
         Assert.Equal(("0.00", "0.00"), (account.UnappliedCredit.Amount, account.Balance.Amount));
     }
 
+    [Fact]
+    public async Task ACC_6_voiding_an_invoice_the_account_credit_partly_paid_gives_the_credit_back()
+    {
+        var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);
+        await kit.PayAsync(number);
+        await kit.AdvanceToAsync(Start.AddDays(3));
+        await kit.DisputeAsync(number);
+        await kit.ResolveAsync(number, "5.00");
+        await kit.AdvanceToAsync(Start.AddDays(31));
+        var renewal = (await kit.InvoicesAsync()).Single(i => i.Number != number);
+
+        var voided = await kit.Client.InvoiceAsync<Proto.VoidInvoiceRequest, Proto.Invoice>("VoidInvoice", new Proto.VoidInvoiceRequest
+        {
+            RequestId = Requests.NewRequestId(), AccountId = kit.AccountId, InvoiceNumber = renewal.Number, Reason = "Issued in error",
+        }, kit.Ops);
+        var account = await kit.AccountAsync();
+
+        Assert.Equal(("5.00", "7.00"), (renewal.AccountCreditApplied.Amount, renewal.Balance.Amount));
+        Assert.Equal((Proto.InvoiceStatus.Void, "0.00"), (voided.Status, voided.Balance.Amount));
+        Assert.Equal(("5.00", "-5.00"), (account.UnappliedCredit.Amount, account.Balance.Amount));
+    }
+
     private static string Amount(decimal value) => value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -55,7 +55,7 @@ public sealed class InvoiceLifecycleTests
         var policy = new PaymentPolicy(TimeSpan.FromMinutes(30), 2, TimeSpan.FromHours(12));
         var once = Tried(Open(), Issued, PaymentAttemptStatus.Declined);
 
-        var tooSoon = Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckPayment(once, null, Issued.AddMinutes(29), policy));
+        var tooSoon = Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckRetryAfterDecline(once, Issued.AddMinutes(29), policy, null));
         var twice = Tried(once, Issued.AddMinutes(30), PaymentAttemptStatus.Declined);
         var limit = Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckPayment(twice, null, Issued.AddHours(11), policy));
 
@@ -217,12 +217,17 @@ public sealed class InvoiceLifecycleTests
         var otherCard = new ChargeSource("tok_2", "Visa ending 1111", "card-2");
         var oneTime = new ChargeSource("tok_once", "one-time card", null);
 
-        var same = Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckPayment(declined, null, Issued.AddMinutes(3), policy, sameCard));
+        var same = Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckRetryAfterDecline(declined, Issued.AddMinutes(3), policy, sameCard));
+        var thenOther = Tried(declined, Issued.AddMinutes(4), PaymentAttemptStatus.Declined);
+        var sameAfterOther = Assert.Throws<RuleViolationException>(() => InvoiceLifecycle.CheckRetryAfterDecline(
+            thenOther with { Attempts = [.. thenOther.Attempts.SkipLast(1), thenOther.Attempts[^1] with { PaymentMethodId = "card-2" }] }, Issued.AddMinutes(5), policy, sameCard));
 
         Assert.Equal(80m, InvoiceLifecycle.CheckPayment(partlyPaid, null, Issued.AddMinutes(2), policy).Amount);
         Assert.Contains("or try another card now", same.Reason, StringComparison.Ordinal);
-        Assert.Equal(80m, InvoiceLifecycle.CheckPayment(declined, null, Issued.AddMinutes(3), policy, otherCard).Amount);
-        Assert.Equal(80m, InvoiceLifecycle.CheckPayment(declined, null, Issued.AddMinutes(3), policy, oneTime).Amount);
+        Assert.Equal(Rules.Inv4, sameAfterOther.RuleId);
+        InvoiceLifecycle.CheckRetryAfterDecline(declined, Issued.AddMinutes(3), policy, otherCard);
+        InvoiceLifecycle.CheckRetryAfterDecline(declined, Issued.AddMinutes(3), policy, oneTime);
+        InvoiceLifecycle.CheckRetryAfterDecline(declined, Issued.AddMinutes(62), policy, sameCard);
     }
 
     [Fact]

@@ -113,4 +113,19 @@ public sealed class QuoteTests
 
         Assert.Contains("sent        expired     expired     " + Rules.Quo2, QuoteTransitions.Table.Describe(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void QUO_3_only_the_holder_or_ops_supersede_and_a_quote_past_its_7_days_expires_instead()
+    {
+        var viewer = Assert.Throws<PermissionDeniedException>(() => Quote.Decide(Sent(), new SupersedeQuote("Q-2"), Context(Day0, CallerAuthority.BillingViewer)));
+        var late = Quote.Decide(Sent(), new SupersedeQuote("Q-2"), Context(Day0.AddDays(7), CallerAuthority.PrimaryHolder));
+        var draftExpiry = Assert.Throws<RuleViolationException>(() => Quote.Decide(
+            Quote.Draft(new DraftQuote("Q-3", "acc-1", [TwoSeats]), Context(Day0)).Quote, new ExpireQuote(), Context(Day0.AddDays(8))));
+        var nullLine = Assert.Throws<ValidationException>(() => Quote.Draft(new DraftQuote("Q-4", "acc-1", [TwoSeats, null!]), Context(Day0)));
+
+        Assert.Equal(Rules.Acc2, viewer.RuleId);
+        Assert.Equal((QuoteStatus.Expired, (string?)null), (late.Quote.Status, late.Quote.SupersededBy));
+        Assert.Contains("not possible to expire a quote that is draft", draftExpiry.Reason, StringComparison.Ordinal);
+        Assert.Equal("lines[1]", nullLine.Violations.Single().Field);
+    }
 }
