@@ -207,17 +207,7 @@ public sealed class AccountGrain(
         {
             var account = RequireAccount();
             var number = InvoiceNumber.Format(InvoicePrefix(account.Id), State.IssuedInvoiceCount + 1);
-            var profile = new TaxProfile(account.BillingAddress.Country, account.BillingAddress.Region, account.VatId, account.IsTaxExempt);
-            var invoice = new InvoiceBuilder(account.Id, number, Now, account.Currency)
-                .Add(command.Charges)
-                .Build(subtotal => tax.Assess(subtotal, profile));
-            if (account.AutopayEnabled && command.AutopaySchedule is { Count: > 0 } autopay)
-            {
-                invoice = invoice with { AutopaySchedule = autopay };
-            }
-
-            // ACC-6: the account's unapplied credit pays what it can of the new invoice before autopay charges the rest.
-            (invoice, var applied) = InvoiceLifecycle.ApplyAccountCredit(invoice, new Money(State.UnappliedCredit, account.Currency));
+            var (invoice, applied) = account.IssueInvoice(number, command.Charges, command.AutopaySchedule, new Money(State.UnappliedCredit, account.Currency), Now, tax);
 
             // Numbering, the issued-invoices row and the notification commit together in this change, or none of them
             // does: no other grain is called, so a failed write leaves no invoice anywhere and the next issue takes the

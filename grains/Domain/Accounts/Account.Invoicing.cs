@@ -1,0 +1,33 @@
+using Subscriptions.Domain.Currencies;
+using Subscriptions.Domain.Invoices;
+using Subscriptions.Domain.Tax;
+
+namespace Subscriptions.Domain.Accounts;
+
+/// <summary>An invoice the account issues, and the part of its unapplied credit the invoice took.</summary>
+public sealed record IssuedByAccount(Invoice Invoice, Money CreditApplied);
+
+public sealed partial record Account
+{
+    /// <summary>
+    /// Issues invoice <paramref name="number"/> for <paramref name="charges"/> at <paramref name="now"/> (INV-1): taxed
+    /// by the billing address (INV-2, TAX-1, TAX-2; an approved US exemption untaxes it), with the autopay schedule only
+    /// when the account has autopay on (INV-6), and paid first with the account's <paramref name="unappliedCredit"/>
+    /// as far as it goes (ACC-6).
+    /// </summary>
+    public IssuedByAccount IssueInvoice(
+        string number, IEnumerable<ChargeLine> charges, IReadOnlyList<DateTimeOffset>? autopaySchedule, Money unappliedCredit, DateTimeOffset now, TaxCalculator tax)
+    {
+        ArgumentNullException.ThrowIfNull(charges);
+        ArgumentNullException.ThrowIfNull(tax);
+        var profile = new TaxProfile(BillingAddress.Country, BillingAddress.Region, VatId, IsTaxExempt);
+        var invoice = new InvoiceBuilder(Id, number, now, Currency).Add(charges).Build(subtotal => tax.Assess(subtotal, profile));
+        if (AutopayEnabled && autopaySchedule is { Count: > 0 })
+        {
+            invoice = invoice with { AutopaySchedule = autopaySchedule };
+        }
+
+        var (credited, applied) = InvoiceLifecycle.ApplyAccountCredit(invoice, unappliedCredit);
+        return new IssuedByAccount(credited, applied);
+    }
+}
