@@ -316,19 +316,15 @@ public sealed class InvoiceGrain(
             });
             if (outcome.Steps.Count > 0)
             {
+                // What the invoice could not take goes to the account's credit with the rest of the outcome.
                 await ApplyAsync(outcome, account, attempt);
             }
             else
             {
                 State = State with { Invoice = outcome.Invoice, Revision = State.Revision + 1 };
-            }
-
-            if (!excess.IsZero)
-            {
-                using (NestedCall())
+                if (!excess.IsZero)
                 {
-                    await Ledger().AddCreditAsync(new AddAccountCredit(
-                        $"invoice {invoice.Number}", excess, $"Payment {attempt.Number} of invoice {invoice.Number} was taken after the invoice was settled"));
+                    await NestedAsync(() => Ledger().AddCreditAsync(new AddAccountCredit($"invoice {invoice.Number}", excess, CreditReason(outcome, attempt))));
                 }
             }
         }
@@ -406,13 +402,10 @@ public sealed class InvoiceGrain(
 
         var entry = new InvoiceLedgerEntry(invoice.Number, invoice.IssuedAt, invoice.DueAt, invoice.Total, invoice.Balance, invoice.Status, State.Revision);
         var update = await NestedAsync(() => Ledger().RecordInvoiceAsync(entry));
-        if ((outcome.Has(InvoiceEvent.PaidDisputeCredited) || outcome.Has(InvoiceEvent.Voided)) && outcome.AccountCredit is { IsZero: false } credit)
+        if (outcome.AccountCredit is { IsZero: false } credit)
         {
-            // INV-7: a credit resolving a dispute on a paid invoice goes to the account's credit, for its next invoices;
-            // a void gives back the account credit applied at issue (ACC-6).
-            await NestedAsync(() => Ledger().AddCreditAsync(new AddAccountCredit(
-                $"invoice {invoice.Number}", credit,
-                outcome.Has(InvoiceEvent.Voided) ? $"Account credit applied to invoice {invoice.Number} given back when it was voided" : $"Dispute on the paid invoice {invoice.Number} resolved with a credit")));
+            // Money the account is owed goes to its credit, for its next invoices (ACC-6).
+            await NestedAsync(() => Ledger().AddCreditAsync(new AddAccountCredit($"invoice {invoice.Number}", credit, CreditReason(outcome, attempt))));
         }
 
         if (outcome.Has(InvoiceEvent.FellOverdue))
@@ -446,6 +439,12 @@ public sealed class InvoiceGrain(
             ? new PaymentResult(pending.Outcome.Invoice, attempt)
             : pending.Outcome.Invoice;
     }
+
+    /// <summary>Why an outcome credits the account: a void gives back the credit applied at issue, a dispute on a paid invoice credits it (INV-7), a charge found at the gateway left an excess.</summary>
+    private static string CreditReason(InvoiceOutcome outcome, PaymentAttempt? attempt) =>
+        outcome.Has(InvoiceEvent.Voided) ? $"Account credit applied to invoice {outcome.Invoice.Number} given back when it was voided"
+        : outcome.Has(InvoiceEvent.PaidDisputeCredited) ? $"Dispute on the paid invoice {outcome.Invoice.Number} resolved with a credit"
+        : $"Payment {attempt?.Number} of invoice {outcome.Invoice.Number} was taken after the invoice was settled";
 
     /// <summary>A call's outcome stored before its nested calls (see <see cref="RecordedGrain{TState}.RecordIntentAsync"/>).</summary>
     private sealed record InvoiceIntent(InvoiceOutcome Outcome, PaymentAttempt? Attempt);

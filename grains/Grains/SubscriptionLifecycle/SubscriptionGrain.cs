@@ -56,11 +56,7 @@ public sealed class SubscriptionGrain(
         var subscription = RequireSubscription();
         var snapshot = await Ledger(subscription.AccountId).ReadAsync();
         var account = snapshot.Account;
-        if (!Permissions.Allows(account.AuthorityOf(actor), AccountAction.ViewSubscriptions))
-        {
-            throw new PermissionDeniedException(
-                Rules.Acc2, $"{Quoted.Of(actor.SubjectId)} is a user of account {Quoted.Of(account.Id)}; reading its subscriptions needs the primary holder, a billing viewer or billing ops.");
-        }
+        account.Authorize(actor, AccountAction.ViewSubscriptions);
 
         return View(null, [], snapshot.Invoices);
     }

@@ -69,9 +69,6 @@ internal static class ApiMethodNames
     private const string Invoice = "invoice";
     private const string TestClock = "testclock";
 
-    /// <summary>Every (grain type, change name) the table knows, for the test that holds it to the contracts.</summary>
-    public static IReadOnlyCollection<(string GrainType, string Change)> Changes => Known.Keys;
-
     /// <summary>
     /// The API method behind change <paramref name="change"/> of grain type <paramref name="grainType"/>; a change the
     /// API does not offer (a nested call between grains) is named as the grain recorded it.
