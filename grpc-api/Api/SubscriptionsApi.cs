@@ -13,6 +13,7 @@ using Subscriptions.Grpc.Api.Edge;
 using Subscriptions.Grpc.Api.Errors;
 using Subscriptions.Grpc.Api.Invoices;
 using Subscriptions.Grpc.Api.Ops;
+using Subscriptions.Grpc.Api.Quotes;
 using Subscriptions.Grpc.Api.SubscriptionLifecycle;
 
 namespace Subscriptions.Grpc.Api;
@@ -20,7 +21,7 @@ namespace Subscriptions.Grpc.Api;
 /// <summary>
 /// The host's entry points: <see cref="AddSubscriptionsApi"/> registers Grpc.AspNetCore with the API's two
 /// interceptors (errors outermost, then the edge: token, field limits, ACC-2 rule), bearer tokens, reflection, gRPC
-/// health and CORS for gRPC-Web; <see cref="MapSubscriptionsApi"/> maps the five subscriptions.v1 services, health and
+/// health and CORS for gRPC-Web; <see cref="MapSubscriptionsApi"/> maps the six subscriptions.v1 services, health and
 /// reflection. The grain factory and storage come from the grain runtime; health checks are added by the host.
 /// </summary>
 public static class SubscriptionsApi
@@ -28,9 +29,9 @@ public static class SubscriptionsApi
     /// <summary>The CORS policy gRPC-Web calls from browsers go through (origins from <see cref="GrpcEndpointOptions.WebCorsOrigins"/>).</summary>
     public const string WebCorsPolicy = "grpc-web";
 
-    /// <summary>The five subscriptions.v1 service classes, as mapped.</summary>
+    /// <summary>The six subscriptions.v1 service classes, as mapped.</summary>
     public static IReadOnlyList<Type> ServiceTypes { get; } =
-        [typeof(AccountService), typeof(SubscriptionService), typeof(InvoiceService), typeof(OpsService), typeof(TestClockService)];
+        [typeof(AccountService), typeof(SubscriptionService), typeof(InvoiceService), typeof(QuoteService), typeof(OpsService), typeof(TestClockService)];
 
     /// <summary>Adds gRPC, the interceptors, bearer tokens, reflection, gRPC health, CORS and the API's options and catalog.</summary>
     public static IServiceCollection AddSubscriptionsApi(this IServiceCollection services, IConfiguration configuration)
@@ -85,7 +86,7 @@ public static class SubscriptionsApi
         return services;
     }
 
-    /// <summary>Maps the five subscriptions.v1 services, health and reflection, with gRPC-Web and CORS on all of them.</summary>
+    /// <summary>Maps the six subscriptions.v1 services, health and reflection, with gRPC-Web and CORS on all of them.</summary>
     public static IEndpointRouteBuilder MapSubscriptionsApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -93,6 +94,7 @@ public static class SubscriptionsApi
         Finish(app.MapGrpcService<AccountService>());
         Finish(app.MapGrpcService<SubscriptionService>());
         Finish(app.MapGrpcService<InvoiceService>());
+        Finish(app.MapGrpcService<QuoteService>());
         Finish(app.MapGrpcService<OpsService>());
         Finish(app.MapGrpcService<TestClockService>());
         app.MapGrpcStandardServices();

@@ -7,7 +7,7 @@ using Proto = Subscriptions.Grpc.Api.V1;
 namespace Subscriptions.Api.Tests;
 
 /// <summary>
-/// The generated Grpc.Net.Client clients of the five subscriptions.v1 services on one channel. Tests call them
+/// The generated Grpc.Net.Client clients of the six subscriptions.v1 services on one channel. Tests call them
 /// directly, or by method path through <see cref="UnaryAsync{TRequest, TResponse}"/>, which finds the generated
 /// client method of that name.
 /// </summary>
@@ -20,6 +20,8 @@ public sealed class ApiClient(GrpcChannel channel)
     public Proto.SubscriptionService.SubscriptionServiceClient Subscriptions { get; } = new(channel);
 
     public Proto.InvoiceService.InvoiceServiceClient Invoices { get; } = new(channel);
+
+    public Proto.QuoteService.QuoteServiceClient Quotes { get; } = new(channel);
 
     public Proto.OpsService.OpsServiceClient Ops { get; } = new(channel);
 
@@ -37,6 +39,7 @@ public sealed class ApiClient(GrpcChannel channel)
             "subscriptions.v1.AccountService" => Accounts,
             "subscriptions.v1.SubscriptionService" => Subscriptions,
             "subscriptions.v1.InvoiceService" => Invoices,
+            "subscriptions.v1.QuoteService" => Quotes,
             "subscriptions.v1.OpsService" => Ops,
             "subscriptions.v1.TestClockService" => Clocks,
             _ => throw new ArgumentException($"No generated client for {path}.", nameof(path)),

@@ -41,7 +41,7 @@ public sealed class EdgeTests(ApiServer server)
         FileDescriptor[] files =
         [
             Subscriptions.Grpc.Api.V1.AccountsReflection.Descriptor, Subscriptions.Grpc.Api.V1.SubscriptionsReflection.Descriptor,
-            Subscriptions.Grpc.Api.V1.InvoicesReflection.Descriptor, Subscriptions.Grpc.Api.V1.OpsReflection.Descriptor,
+            Subscriptions.Grpc.Api.V1.InvoicesReflection.Descriptor, Subscriptions.Grpc.Api.V1.QuotesReflection.Descriptor, Subscriptions.Grpc.Api.V1.OpsReflection.Descriptor,
         ];
         Assert.Equal(
             files.SelectMany(f => f.Services).SelectMany(s => s.Methods).Select(m => $"{m.Service.Name}/{m.Name}").Order(StringComparer.Ordinal),

@@ -80,7 +80,7 @@ public sealed class ErrorMappingTests
             .Concat(typeof(AccountCommand).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(AccountCommand)) && !t.IsAbstract).Select(t => (Type: "account", Change: t.Name)))
             .Concat([(Type: "testclock", Change: nameof(ITestClockGrain.CreateAsync)), (Type: "testclock", Change: nameof(ITestClockGrain.AdvanceAsync))])
             .ToList();
-        var declared = new[] { Proto.AccountService.Descriptor, Proto.SubscriptionService.Descriptor, Proto.InvoiceService.Descriptor, Proto.TestClockService.Descriptor }
+        var declared = new[] { Proto.AccountService.Descriptor, Proto.SubscriptionService.Descriptor, Proto.InvoiceService.Descriptor, Proto.QuoteService.Descriptor, Proto.TestClockService.Descriptor }
             .SelectMany(s => s.Methods.Select(m => $"{s.Name}/{m.Name}"))
             .ToHashSet();
 
@@ -95,6 +95,8 @@ public sealed class ErrorMappingTests
         nameof(IAccountGrain) => "account",
         nameof(ISubscriptionGrain) => "subscription",
         nameof(IInvoiceGrain) => "invoice",
+        nameof(Subscriptions.Grains.Quotes.IQuoteGrain) => "quote",
+        nameof(Subscriptions.Grains.Quotes.IServiceOrderGrain) => "order",
         _ => grain.Name,
     };
 

@@ -24,6 +24,25 @@ public interface IAccountGrain : IGrainWithStringKey
     /// of command returns the first answer (IDEM-1).
     /// </summary>
     Task<AccountSnapshot> ChangeAsync(Actor actor, AccountCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gives the account's next quote number (QUO-1) to the primary holder or billing ops, answered again for a retry of
+    /// the same request id. Numbers increase and are never reused; a number given to a request that was then refused
+    /// stays unused (unlike invoice numbers, which are gap-free, INV-1).
+    /// </summary>
+    Task<string> NumberQuoteAsync(Actor actor, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives the account's next service order number (QUO-5), as <see cref="NumberQuoteAsync"/> gives quote numbers.</summary>
+    Task<string> NumberOrderAsync(Actor actor, CancellationToken cancellationToken = default);
+}
+/// <summary>What the account numbers besides invoices.</summary>
+public enum NumberedDocument
+{
+    /// <summary>A quote (QUO-1): "ACME-Q000001".</summary>
+    Quote,
+
+    /// <summary>A service order (QUO-5): "ACME-O000001".</summary>
+    Order,
 }
 
 /// <summary>An account as callers see it: the domain account plus its subscriptions, its invoices' amounts and status, and its balances (ACC-6) when read.</summary>
@@ -34,4 +53,17 @@ public sealed record AccountSnapshot(
     [property: Id(2)] IReadOnlyList<string> InvoiceNumbers,
     [property: Id(3)] Subscriptions.Domain.Currencies.Money UnappliedCredit,
     [property: Id(4)] IReadOnlyList<Subscriptions.Domain.Invoices.InvoiceLedgerEntry> Invoices,
-    [property: Id(5)] Subscriptions.Domain.Invoices.AccountBalances Balances);
+    [property: Id(5)] Subscriptions.Domain.Invoices.AccountBalances Balances)
+{
+    /// <summary>The quotes sent and not yet answered, oldest first (QUO-3).</summary>
+    [Id(6)]
+    public IReadOnlyList<string> PendingQuotes { get; init; } = [];
+
+    /// <summary>Quote numbers given so far (numbers 1 to this count, QUO-1).</summary>
+    [Id(7)]
+    public int QuoteCount { get; init; }
+
+    /// <summary>Service order numbers given so far (numbers 1 to this count, QUO-5).</summary>
+    [Id(8)]
+    public int OrderCount { get; init; }
+}

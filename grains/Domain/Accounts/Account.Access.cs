@@ -43,7 +43,7 @@ public sealed partial record Account
         {
             AccountRole.PrimaryHolder => CallerAuthority.PrimaryHolder,
             AccountRole.BillingViewer => CallerAuthority.BillingViewer,
-            AccountRole.User => CallerAuthority.User,
+            AccountRole.User or AccountRole.Administrator => CallerAuthority.User,
             _ => throw new PermissionDeniedException(Rules.Acc2, $"{Quoted.Of(actor.SubjectId)} has no role on account {Quoted.Of(Id)}."),
         };
     }
@@ -54,6 +54,7 @@ public sealed partial record Account
         AccountRole.PrimaryHolder => "primary-holder",
         AccountRole.BillingViewer => "billing-viewer",
         AccountRole.User => "user",
+        AccountRole.Administrator => "administrator",
         _ => role.ToString(),
     };
 }

@@ -38,6 +38,7 @@ public sealed partial record Account
             AddMember c => account.Decide(context.Actor, c, context.Now),
             RemoveMember c => account.Decide(context.Actor, c, context.Now),
             ChangeMemberRole c => account.Decide(context.Actor, c, context.Now),
+            SetAdministrator c => account.Decide(context.Actor, c, context.Now),
             ChangeBillingContact c => account.Decide(context.Actor, c, context.Now),
             AddCard c => account.Decide(context.Actor, c, context.Now),
             AddBankAccount c => account.Decide(context.Actor, c, context.Now),

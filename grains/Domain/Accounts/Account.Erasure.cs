@@ -20,6 +20,12 @@ public sealed partial record Account
     public bool IsErased => PersonalDataErasedAt is not null;
 
     /// <summary>
+    /// True while the account has a billing address to invoice and tax (QUO-4): every account opens with one (ACC-1),
+    /// and loses it only when its personal data is erased.
+    /// </summary>
+    public bool HasBillingAddress => !IsErased && BillingAddress.Line1 != ErasedMarker;
+
+    /// <summary>
     /// Erases personal data (ACC-8) and keeps the financial identity: id, currency, kind, time zone, the billing country
     /// and region (the tax jurisdiction of its invoices) and the sandbox binding. Names, addresses, e-mails, members,
     /// payment methods, recipients, the VAT id and the tax exemption go. The audit entry says who, when and why, never

@@ -9,6 +9,9 @@ public sealed record IssuedByAccount(Invoice Invoice, Money CreditApplied);
 
 public sealed partial record Account
 {
+    /// <summary>What the account's invoices and quotes are taxed by: the billing address, the VAT id and an approved exemption (TAX-1, TAX-2).</summary>
+    public TaxProfile TaxProfile => new(BillingAddress.Country, BillingAddress.Region, VatId, IsTaxExempt);
+
     /// <summary>
     /// Issues invoice <paramref name="number"/> for <paramref name="charges"/> at <paramref name="now"/> (INV-1): taxed
     /// by the billing address (INV-2, TAX-1, TAX-2; an approved US exemption untaxes it), with the autopay schedule only
@@ -20,7 +23,7 @@ public sealed partial record Account
     {
         ArgumentNullException.ThrowIfNull(charges);
         ArgumentNullException.ThrowIfNull(tax);
-        var profile = new TaxProfile(BillingAddress.Country, BillingAddress.Region, VatId, IsTaxExempt);
+        var profile = TaxProfile;
         var invoice = new InvoiceBuilder(Id, number, now, Currency).Add(charges).Build(subtotal => tax.Assess(subtotal, profile));
         if (AutopayEnabled && autopaySchedule is { Count: > 0 })
         {

@@ -26,6 +26,29 @@ public sealed partial record Account
         return AccountDecision.Of(this with { Members = [.. Members, member] }, AuditEntry.Of(actor, now, "member", null, Describe(member)));
     }
 
+    /// <summary>Creates or updates the product administrator (QUO-5 checkout); the primary holder keeps their role.</summary>
+    private AccountDecision Decide(Actor actor, SetAdministrator command, DateTimeOffset now)
+    {
+        Authorize(actor, AccountAction.ManageMembers);
+        var violations = new ViolationList();
+        violations.Check("subject_id", TextRules.Required(command.SubjectId));
+        violations.Check("email", EmailRules.Problem(command.Email));
+        violations.ThrowIfAny();
+
+        var subjectId = command.SubjectId.Trim();
+        var email = EmailRules.Normalize(command.Email);
+        var existing = Members.FirstOrDefault(m => m.SubjectId == subjectId);
+        if (existing is { Role: AccountRole.PrimaryHolder } || (existing is not null && existing.Role == AccountRole.Administrator && existing.Email == email))
+        {
+            return AccountDecision.Unchanged(this);
+        }
+
+        var member = new AccountMember(subjectId, email, AccountRole.Administrator);
+        return AccountDecision.Of(
+            this with { Members = existing is null ? [.. Members, member] : [.. Members.Select(m => m == existing ? member : m)] },
+            AuditEntry.Of(actor, now, "member", existing is null ? null : Describe(existing), Describe(member)));
+    }
+
     /// <summary>Removes a member other than the primary holder.</summary>
     private AccountDecision Decide(Actor actor, RemoveMember command, DateTimeOffset now)
     {
@@ -99,9 +122,9 @@ public sealed partial record Account
     }
 
     private static string? SecondaryRoleProblem(AccountRole role) =>
-        role is AccountRole.BillingViewer or AccountRole.User
+        role is AccountRole.BillingViewer or AccountRole.User or AccountRole.Administrator
             ? null
-            : "must be billing-viewer or user; the primary-holder role is handed over by changing the billing contact";
+            : "must be billing-viewer, user or administrator; the primary-holder role is handed over by changing the billing contact";
 
     private static string Describe(AccountMember member) => $"{member.SubjectId} <{member.Email}> {RoleName(member.Role)}";
 }

@@ -56,4 +56,13 @@ public enum AccountAction
 
     /// <summary>Void an invoice nothing was paid on (billing ops only).</summary>
     VoidInvoices,
+
+    /// <summary>Read the account's quotes and service orders (QUO-1).</summary>
+    ViewQuotes,
+
+    /// <summary>Accept a quote or a cart of quotes, reject one, order seats online (QUO-3 to QUO-6).</summary>
+    AnswerQuotes,
+
+    /// <summary>Write, edit and send quotes (billing ops only, QUO-1, QUO-2).</summary>
+    WriteQuotes,
 }

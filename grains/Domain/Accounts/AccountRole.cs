@@ -11,4 +11,7 @@ public enum AccountRole
 
     /// <summary>Uses the products; no access to billing.</summary>
     User = 3,
+
+    /// <summary>Administers the account's products for its users (the administrator contact of a service order, QUO-5); no access to billing.</summary>
+    Administrator = 4,
 }

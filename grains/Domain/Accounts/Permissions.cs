@@ -32,6 +32,9 @@ public static class Permissions
         [AccountAction.ResolveDisputes] = OpsOnly,
         [AccountAction.EraseData] = OpsOnly,
         [AccountAction.VoidInvoices] = OpsOnly,
+        [AccountAction.ViewQuotes] = HolderOrViewer,
+        [AccountAction.AnswerQuotes] = HolderOnly,
+        [AccountAction.WriteQuotes] = OpsOnly,
     };
 
     /// <summary>The account roles, besides billing ops, that may take <paramref name="action"/>.</summary>
@@ -80,6 +83,9 @@ public static class Permissions
         AccountAction.ResolveDisputes => "resolve invoice disputes",
         AccountAction.EraseData => "erase personal data",
         AccountAction.VoidInvoices => "void invoices",
+        AccountAction.ViewQuotes => "read quotes and orders",
+        AccountAction.AnswerQuotes => "accept or reject quotes and order seats",
+        AccountAction.WriteQuotes => "write and send quotes",
         _ => action.ToString(),
     };
 }

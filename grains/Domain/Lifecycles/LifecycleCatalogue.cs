@@ -1,4 +1,5 @@
 using Subscriptions.Domain.Invoices;
+using Subscriptions.Domain.Orders;
 using Subscriptions.Domain.Quotes;
 using Subscriptions.Domain.Subscriptions;
 
@@ -7,12 +8,13 @@ namespace Subscriptions.Domain.Lifecycles;
 /// <summary>Every lifecycle the service decides with, by kind, for ops tools.</summary>
 public static class LifecycleCatalogue
 {
-    /// <summary>The lifecycles by kind ("subscription", "invoice", "quote"), in the order ops list them.</summary>
+    /// <summary>The lifecycles by kind ("subscription", "invoice", "quote", "order"), in the order ops list them.</summary>
     public static IReadOnlyDictionary<string, ILifecycleTable> ByKind { get; } = new Dictionary<string, ILifecycleTable>(StringComparer.Ordinal)
     {
         ["subscription"] = SubscriptionTransitions.Table,
         ["invoice"] = InvoiceTransitions.Table,
         ["quote"] = QuoteTransitions.Table,
+        ["order"] = OrderTransitions.Table,
     };
 
     /// <summary>The lifecycle of <paramref name="kind"/> (case and surrounding spaces ignored), or null when there is none.</summary>

@@ -80,8 +80,23 @@ public sealed partial record Quote
     public string? SupersededBy { get; init; }
 
     /// <summary>Who made the last decision on it (accepted, rejected), and when.</summary>
-    public (string By, DateTimeOffset At)? Decided { get; init; }
+    public QuoteAnswer? Decided { get; init; }
+
+    /// <summary>
+    /// The service order accepting it while that order is being placed (QUO-5): it can then be neither rejected,
+    /// superseded nor expired, and no other order can take it, until the order accepts or releases it.
+    /// </summary>
+    public string? HeldBy { get; init; }
+
+    /// <summary>The service order it was accepted in (QUO-5).</summary>
+    public string? OrderNumber { get; init; }
+
+    /// <summary>True while it waits for the billing contact's answer (QUO-3: a new order supersedes it).</summary>
+    public bool IsPending => Status == QuoteStatus.Sent;
 }
+
+/// <summary>Who answered a quote (accepted or rejected it) and when.</summary>
+public sealed record QuoteAnswer(string By, DateTimeOffset At);
 
 /// <summary>What a quote decision is made with: the catalog, the account's taxes and currency, the caller and the time.</summary>
 public sealed record QuoteContext(ProductCatalog Catalog, TaxCalculator Tax, TaxProfile TaxProfile, Currency Currency, CallerAuthority Caller, string CallerId, DateTimeOffset Now);
@@ -101,8 +116,23 @@ public sealed record EditQuote(IReadOnlyList<QuoteLine> Lines) : QuoteCommand;
 /// <summary>Billing ops send the quote to the billing contact; it expires 7 days later (QUO-2).</summary>
 public sealed record SendQuote : QuoteCommand;
 
-/// <summary>The billing contact accepts the quote (QUO-5).</summary>
-public sealed record AcceptQuote : QuoteCommand;
+/// <summary>The billing contact accepts the quote (QUO-5), in service order <paramref name="OrderNumber"/> when it holds the quote.</summary>
+public sealed record AcceptQuote(string? OrderNumber = null) : QuoteCommand;
+
+/// <summary>
+/// A service order being placed holds the quote, accepted at <paramref name="AcceptedAt"/> (QUO-5): the quote must be
+/// acceptable then, and is kept for that order until it accepts or releases it (all or nothing).
+/// </summary>
+public sealed record HoldQuote(string OrderNumber, DateTimeOffset AcceptedAt) : QuoteCommand;
+
+/// <summary>The order that held the quote was refused: the quote is free again, as it was.</summary>
+public sealed record ReleaseQuote(string OrderNumber) : QuoteCommand;
+
+/// <summary>
+/// A primary holder's self-service order of <paramref name="Seats"/> more seats on a subscription (QUO-4): a quote of one
+/// line, sent to the customer at once. <paramref name="Subscription"/> is the subscription as it stands.
+/// </summary>
+public sealed record OrderSeats(string Number, Subscriptions.SubscriptionState Subscription, int Seats);
 
 /// <summary>The billing contact rejects the quote with a comment (QUO-6).</summary>
 public sealed record RejectQuote(string? Comment) : QuoteCommand;
@@ -160,15 +190,41 @@ public sealed partial record Quote
                 RequireOps(context, "send a quote");
                 var sent = quote with { Status = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Sent), SentAt = context.Now };
                 return new QuoteDecision(sent, QuoteEvent.Sent, $"Quote {quote.Number} sent; it expires on {sent.ExpiresAt:u} ({Rules.Quo2}).");
-            case AcceptQuote:
+            case AcceptQuote accept:
                 RequireHolderOrOps(context, "accept a quote");
-                RequireUnexpired(quote, context.Now);
+                var acceptedTo = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Accepted);
+                if (quote.HeldBy is null || quote.HeldBy != accept.OrderNumber)
+                {
+                    // A held quote was acceptable when its order was placed; otherwise it must be so now.
+                    RequireFree(quote, accept.OrderNumber);
+                    RequireUnexpired(quote, context.Now);
+                }
+
                 return new QuoteDecision(
-                    quote with { Status = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Accepted), Decided = (context.CallerId, context.Now) },
-                    QuoteEvent.Accepted, $"Quote {quote.Number} accepted by {Quoted.Of(context.CallerId)}.");
+                    quote with { Status = acceptedTo, Decided = new QuoteAnswer(context.CallerId, context.Now), HeldBy = null, OrderNumber = accept.OrderNumber },
+                    QuoteEvent.Accepted,
+                    accept.OrderNumber is null
+                        ? $"Quote {quote.Number} accepted by {Quoted.Of(context.CallerId)}."
+                        : $"Quote {quote.Number} accepted by {Quoted.Of(context.CallerId)} in service order {accept.OrderNumber}.");
+            case HoldQuote hold:
+                RequireHolderOrOps(context, "accept a quote");
+                QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Accepted);
+                if (quote.HeldBy == hold.OrderNumber)
+                {
+                    return new QuoteDecision(quote, null, $"Quote {quote.Number} is already held by service order {hold.OrderNumber}.");
+                }
+
+                RequireFree(quote, hold.OrderNumber);
+                RequireUnexpired(quote, hold.AcceptedAt);
+                return new QuoteDecision(quote with { HeldBy = hold.OrderNumber }, null, $"Quote {quote.Number} held by service order {hold.OrderNumber} while it is placed.");
+            case ReleaseQuote release:
+                return quote.HeldBy == release.OrderNumber
+                    ? new QuoteDecision(quote with { HeldBy = null }, null, $"Quote {quote.Number} released: service order {release.OrderNumber} was refused.")
+                    : new QuoteDecision(quote, null, $"Quote {quote.Number} is not held by service order {release.OrderNumber}.");
             case RejectQuote reject:
                 RequireHolderOrOps(context, "reject a quote");
                 var rejectedTo = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Rejected);
+                RequireFree(quote, null);
                 RequireUnexpired(quote, context.Now);
                 var comment = reject.Comment?.Trim();
                 if (string.IsNullOrEmpty(comment) || comment.Length > MaxCommentLength)
@@ -177,10 +233,11 @@ public sealed partial record Quote
                 }
 
                 return new QuoteDecision(
-                    quote with { Status = rejectedTo, RejectionComment = comment, Decided = (context.CallerId, context.Now) },
+                    quote with { Status = rejectedTo, RejectionComment = comment, Decided = new QuoteAnswer(context.CallerId, context.Now) },
                     QuoteEvent.Rejected, $"Quote {quote.Number} rejected by {Quoted.Of(context.CallerId)}: {Quoted.Of(comment)}.");
             case ExpireQuote:
                 var expiredTo = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Expired);
+                RequireFree(quote, null);
                 if (context.Now < quote.ExpiresAt)
                 {
                     throw new RuleViolationException(Rules.Quo2, $"Quote {quote.Number} expires on {quote.ExpiresAt:u}, not before.");
@@ -190,6 +247,7 @@ public sealed partial record Quote
             case SupersedeQuote supersede:
                 RequireHolderOrOps(context, "replace a pending quote with a new order");
                 var supersededTo = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Superseded);
+                RequireFree(quote, null);
                 if (context.Now >= quote.ExpiresAt)
                 {
                     // Its 7 days ran out before the new order: it expired, whether or not its reminder has fired yet.
@@ -203,6 +261,48 @@ public sealed partial record Quote
                 throw new ArgumentNullException(nameof(command));
             default:
                 throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown quote command.");
+        }
+    }
+
+    /// <summary>
+    /// A self-service order of more seats (QUO-4): only for a product the catalog marks eligible, on an account with an
+    /// automatic payment method (card or direct debit) and a billing address; the quote of one line is sent at once.
+    /// </summary>
+    public static QuoteDecision OrderSeats(OrderSeats command, Account account, QuoteContext context)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(context);
+        RequireHolderOrOps(context, "order seats");
+        var subscription = command.Subscription;
+        var product = context.Catalog.Product(subscription.ProductId);
+        if (!product.AddSeatsEligible)
+        {
+            throw new RuleViolationException(Rules.Quo4, $"Seats for {product.Name} cannot be ordered online: please contact support or your sales representative.");
+        }
+
+        if (!account.PaymentMethods.Any(m => m.IsAutomatic))
+        {
+            throw new RuleViolationException(Rules.Quo4, $"Account {Quoted.Of(account.Id)} has no automatic payment method: add a card or a bank account for direct debit, then order again.");
+        }
+
+        if (!account.HasBillingAddress)
+        {
+            throw new RuleViolationException(Rules.Quo4, $"Account {Quoted.Of(account.Id)} has no billing address: add one, then order again.");
+        }
+
+        var line = new QuoteLine(QuoteLineKind.AddSeats, subscription.Id, subscription.ProductId, subscription.PlanId, command.Seats, subscription.Frequency);
+        var draft = Draft(new DraftQuote(command.Number, account.Id, [line]), context with { Caller = CallerAuthority.BillingOps }).Quote;
+        var sent = draft with { Status = QuoteTransitions.Table.Require(draft.Status, QuoteEvent.Sent), SentAt = context.Now };
+        return new QuoteDecision(
+            sent, QuoteEvent.Sent, $"Order of {command.Seats} seat(s) for {subscription.Id} by {Quoted.Of(context.CallerId)}: quote {sent.Number} sent; it expires on {sent.ExpiresAt:u} ({Rules.Quo2}).");
+    }
+
+    private static void RequireFree(Quote quote, string? orderNumber)
+    {
+        if (quote.HeldBy is { } holder && holder != orderNumber)
+        {
+            throw new RuleViolationException(Rules.Quo5, $"Quote {quote.Number} is being accepted in service order {holder}: it cannot change until that order is placed.");
         }
     }
 
@@ -263,7 +363,7 @@ public sealed partial record Quote
 
     private static void RequireOps(QuoteContext context, string action)
     {
-        if (context.Caller != CallerAuthority.BillingOps)
+        if (!Permissions.Allows(context.Caller, AccountAction.WriteQuotes))
         {
             throw new PermissionDeniedException(Rules.Acc2, $"Only billing ops can {action}.");
         }
@@ -271,7 +371,7 @@ public sealed partial record Quote
 
     private static void RequireHolderOrOps(QuoteContext context, string action)
     {
-        if (!Permissions.Allows(context.Caller, AccountAction.ManageSubscriptions))
+        if (!Permissions.Allows(context.Caller, AccountAction.AnswerQuotes))
         {
             throw new PermissionDeniedException(Rules.Acc2, $"Only the account's primary holder or billing ops can {action}.");
         }

@@ -260,6 +260,73 @@ public sealed class AccountGrain(
     }
 
     /// <inheritdoc />
+    public Task<string> NumberQuoteAsync(Actor actor, CancellationToken cancellationToken = default) =>
+        NumberAsync(nameof(NumberQuoteAsync), actor, NumberedDocument.Quote, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<string> NumberOrderAsync(Actor actor, CancellationToken cancellationToken = default) =>
+        NumberAsync(nameof(NumberOrderAsync), actor, NumberedDocument.Order, cancellationToken);
+
+    private Task<string> NumberAsync(string method, Actor actor, NumberedDocument document, CancellationToken cancellationToken) =>
+        ChangeSync(method, () =>
+        {
+            ArgumentNullException.ThrowIfNull(actor);
+            var account = RequireAccount();
+            account.Authorize(actor, AccountAction.AnswerQuotes);
+            if (account.IsErased)
+            {
+                throw new RuleViolationException(Rules.Acc8, $"The personal data of account {Quoted.Of(account.Id)} was erased: it takes no new quote or order.");
+            }
+
+            var count = (document == NumberedDocument.Quote ? State.QuoteCount : State.OrderCount) + 1;
+            State = document == NumberedDocument.Quote ? State with { QuoteCount = count } : State with { OrderCount = count };
+            var number = AccountNumbers.Of(account.Id, document, count);
+            RecordHistory(document == NumberedDocument.Quote ? "quote_numbered" : "order_numbered", null, number);
+            return number;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> QuoteSentAsync(string number)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(number);
+        return ChangeSync(nameof(QuoteSentAsync), () =>
+        {
+            RequireAccount();
+            if (!State.PendingQuotes.Contains(number))
+            {
+                if (State.PendingQuotes.Count >= AccountState.MaxPendingQuotes)
+                {
+                    throw new RuleViolationException(
+                        Rules.Quo1, $"Account {Quoted.Of(GrainKey)} already has {AccountState.MaxPendingQuotes} quotes waiting for an answer: let them be answered or expire first.");
+                }
+
+                State = State with { PendingQuotes = [.. State.PendingQuotes, number] };
+                RecordHistory("quote_pending", null, number);
+            }
+
+            return Snapshot(Now);
+        }, CancellationToken.None);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> QuoteSettledAsync(string number)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(number);
+        return ChangeSync(nameof(QuoteSettledAsync), () =>
+        {
+            RequireAccount();
+            if (!State.PendingQuotes.Contains(number))
+            {
+                return false;
+            }
+
+            State = State with { PendingQuotes = [.. State.PendingQuotes.Where(n => n != number)] };
+            RecordHistory("quote_answered", number, null);
+            return true;
+        }, CancellationToken.None);
+    }
+
+    /// <inheritdoc />
     public async Task<IssuedInvoice> GetIssuedInvoiceAsync(string number)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(number);
@@ -269,13 +336,8 @@ public sealed class AccountGrain(
         return new IssuedInvoice(JsonSerializer.Deserialize<Invoice>(archived.InvoiceJson, DomainJson.Options)!, archived.ClockId);
     }
 
-    /// <summary>The invoice number prefix of an account: its id in upper case, other characters than letters and digits as '-'.</summary>
-    public static string InvoicePrefix(string accountId)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(accountId);
-        var prefix = new string([.. accountId.Trim().Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '-')]).Trim('-');
-        return prefix.Length == 0 ? "INV" : prefix;
-    }
+    /// <summary>The invoice number prefix of an account (see <see cref="AccountNumbers.Prefix"/>).</summary>
+    public static string InvoicePrefix(string accountId) => AccountNumbers.Prefix(accountId);
 
     private AccountSnapshot Apply(AccountDecision decision)
     {
@@ -304,6 +366,11 @@ public sealed class AccountGrain(
             [.. Enumerable.Range(1, State.IssuedInvoiceCount).Select(n => InvoiceNumber.Format(prefix, n))],
             credit,
             State.Invoices,
-            AccountBalances.Of(State.Invoices, credit, now));
+            AccountBalances.Of(State.Invoices, credit, now))
+        {
+            PendingQuotes = State.PendingQuotes,
+            QuoteCount = State.QuoteCount,
+            OrderCount = State.OrderCount,
+        };
     }
 }

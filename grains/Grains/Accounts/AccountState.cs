@@ -35,6 +35,21 @@ public sealed record AccountState
     [Id(5)]
     public IReadOnlyDictionary<string, DateTimeOffset> SubscriptionEndedAt { get; init; } = new Dictionary<string, DateTimeOffset>();
 
+    /// <summary>Quote numbers given so far: the n-th is the account's prefix, "Q" and n (QUO-1).</summary>
+    [Id(6)]
+    public int QuoteCount { get; init; }
+
+    /// <summary>Service order numbers given so far: the n-th is the account's prefix, "O" and n (QUO-5).</summary>
+    [Id(7)]
+    public int OrderCount { get; init; }
+
+    /// <summary>The quotes sent and not yet answered, oldest first (QUO-3): at most <see cref="MaxPendingQuotes"/>.</summary>
+    [Id(8)]
+    public IReadOnlyList<string> PendingQuotes { get; init; } = [];
+
+    /// <summary>The most quotes an account has waiting for an answer at once.</summary>
+    public const int MaxPendingQuotes = 50;
+
     /// <summary>
     /// When the account's personal data is erased by the retention rule (ACC-8): 6 months after its last subscription
     /// ended, once every subscription has ended; null while one is live, before the first, or once erased.

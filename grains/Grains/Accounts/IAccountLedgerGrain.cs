@@ -41,6 +41,15 @@ public interface IAccountLedgerGrain : IGrainWithStringKey
     Task<InvoiceLedgerUpdate> RecordInvoiceAsync(InvoiceLedgerEntry entry);
 
     /// <summary>
+    /// Records quote <paramref name="number"/> as sent and waiting for an answer (QUO-3); answers the account, whose
+    /// pending quotes then list it. Refused under QUO-1 when <see cref="AccountState.MaxPendingQuotes"/> already wait.
+    /// </summary>
+    Task<AccountSnapshot> QuoteSentAsync(string number);
+
+    /// <summary>Records quote <paramref name="number"/> as answered, expired or superseded: no longer pending (QUO-3).</summary>
+    Task<bool> QuoteSettledAsync(string number);
+
+    /// <summary>
     /// Issued invoice <paramref name="number"/> as recorded at issue, for an invoice grain activated before its
     /// subscription handed it over to adopt; NOT_FOUND if the account never issued it.
     /// </summary>

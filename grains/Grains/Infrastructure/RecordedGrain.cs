@@ -353,6 +353,28 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         });
     }
 
+    /// <summary>
+    /// A nested change named by its step rather than its place in the change (see <see cref="NestedAsync{T}(Func{Task{T}})"/>):
+    /// its request id is "id&gt;type/key:step", the same on every retry whichever steps ran before it, for changes whose
+    /// steps depend on what earlier ones answered (a service order's).
+    /// </summary>
+    protected async Task<T> NestedStepAsync<T>(string step, Func<Task<T>> call)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(step);
+        ArgumentNullException.ThrowIfNull(call);
+        var turn = RequireTurn();
+        var requestId = turn.Cause.RequestId;
+        T result;
+        using (new RestoreRequestId(requestId))
+        {
+            CallContext.SetRequestId(requestId is null ? null : $"{requestId}>{GrainName}:{step}");
+            result = await call();
+        }
+
+        turn.NestedChangesMade++;
+        return result;
+    }
+
     private static string AnswerKey(string caller, string requestId) => $"{caller} {requestId}";
 
     /// <summary>

@@ -26,7 +26,7 @@ namespace Subscriptions.Grains.SubscriptionLifecycle;
 public sealed class SubscriptionGrain(
     [PersistentState(SubscriptionGrain.TypeName, SubscriptionsStorage.Name)] IPersistentState<GrainRecord<SubscriptionGrainState>> record,
     GrainServices services,
-    ProductCatalog catalog) : RecordedGrain<SubscriptionGrainState>(record, services), ISubscriptionGrain, ISubscriptionDunningGrain, IWakeableGrain
+    ProductCatalog catalog) : RecordedGrain<SubscriptionGrainState>(record, services), ISubscriptionGrain, ISubscriptionDunningGrain, ISubscriptionOrderGrain, IWakeableGrain
 {
     /// <summary>The grain type name under which subscriptions are stored and inspected (OPS-1).</summary>
     public const string TypeName = "subscription";
@@ -96,6 +96,84 @@ public sealed class SubscriptionGrain(
 
     /// <inheritdoc />
     public Task OverdueSettledAsync() => SystemChangeAsync(nameof(OverdueSettledAsync), new SettleOverdue());
+
+    /// <inheritdoc />
+    public Task<SubscriptionState> HoldForOrderAsync(string orderNumber, int seats)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
+        return ChangeAsync(nameof(HoldForOrderAsync), async () =>
+        {
+            var subscription = RequireSubscription();
+            if (State.HeldBy is { } hold)
+            {
+                return hold.OrderNumber == orderNumber ? subscription : throw HeldRefusal(hold);
+            }
+
+            // The seats must be addable now, as billing ops would add them (the quote was priced by ops, or by a QUO-4 order).
+            var inputs = await InputsAsync(null, subscription.AccountId, null, CancellationToken.None, asOps: true);
+            Subscription.Decide(subscription, new AddSeats(seats), inputs.Context);
+            State = State with { HeldBy = new OrderHold(orderNumber, seats) };
+            RecordHistory("held-for-order", null, orderNumber, new { Seats = seats, Description = $"Held by service order {orderNumber} for {seats} more seat(s) while it is placed." });
+            return subscription;
+        }, CancellationToken.None);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> ReleaseFromOrderAsync(string orderNumber)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
+        return ChangeSync(nameof(ReleaseFromOrderAsync), () =>
+        {
+            if (State.HeldBy?.OrderNumber != orderNumber)
+            {
+                return false;
+            }
+
+            State = State with { HeldBy = null };
+            RecordHistory("released-by-order", orderNumber, null, new { Description = $"Service order {orderNumber} was refused: nothing of it was applied." });
+            return true;
+        }, CancellationToken.None);
+    }
+
+    /// <inheritdoc />
+    public Task<OrderLineBilled> ApplyOrderSeatsAsync(string orderNumber)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
+        return ChangeAsync(nameof(ApplyOrderSeatsAsync), async () =>
+        {
+            var subscription = RequireSubscription();
+            if (State.HeldBy is not { } hold || hold.OrderNumber != orderNumber)
+            {
+                throw new RuleViolationException(Rules.Quo5, $"Subscription {Quoted.Of(GrainKey)} is not held by service order {Quoted.Of(orderNumber)}: its seats cannot be applied.");
+            }
+
+            var inputs = await InputsAsync(null, subscription.AccountId, null, CancellationToken.None, asOps: true);
+            var decision = Subscription.Decide(subscription, new AddSeats(hold.Seats), inputs.Context);
+            State = State with { HeldBy = null };
+            var view = await ApplyAsync(decision, inputs, billedBy: orderNumber);
+            return new OrderLineBilled(view.Subscription, decision.Charges);
+        }, CancellationToken.None);
+    }
+
+    /// <inheritdoc />
+    public Task<OrderLineBilled> CreateForOrderAsync(string orderNumber, CreatePaid command)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
+        ArgumentNullException.ThrowIfNull(command);
+        return ChangeAsync(nameof(CreateForOrderAsync), async () =>
+        {
+            if (State.Subscription is not null)
+            {
+                throw new AlreadyExistsException("Subscription", GrainKey);
+            }
+
+            var inputs = await InputsAsync(null, command.AccountId, null, CancellationToken.None, asOps: true);
+            var decision = Subscription.CreatePaid(command, inputs.Context);
+            await RecordIntentAsync(new SubscriptionIntent(decision, Created: true, BilledBy: orderNumber));
+            var view = await CarryOutAsync(decision, inputs, created: true, billedBy: orderNumber);
+            return new OrderLineBilled(view.Subscription, decision.Charges);
+        }, CancellationToken.None);
+    }
 
     /// <inheritdoc />
     public Task<DateTimeOffset?> WakeAsync(DateTimeOffset clockTime) => WakeUpAsync(clockTime, CancellationToken.None);
@@ -188,6 +266,11 @@ public sealed class SubscriptionGrain(
         return ChangeAsync(method, async () =>
         {
             var subscription = RequireSubscription();
+            if (State.HeldBy is { } hold)
+            {
+                throw HeldRefusal(hold);
+            }
+
             var inputs = await InputsAsync(actor, subscription.AccountId, command, cancellationToken);
             // Nothing is written before this point; once the account is asked to bill, the change is carried through.
             cancellationToken.ThrowIfCancellationRequested();
@@ -211,7 +294,8 @@ public sealed class SubscriptionGrain(
         var pending = JsonSerializer.Deserialize<SubscriptionIntent>(intent.PayloadJson, DomainJson.Options)
             ?? throw new InvalidOperationException($"{GrainName} stored an empty intent.");
         var inputs = await InputsAsync(null, pending.Decision.State.AccountId, null, CancellationToken.None);
-        return await CarryOutAsync(pending.Decision, inputs, pending.Created);
+        var view = await CarryOutAsync(pending.Decision, inputs, pending.Created, pending.BilledBy);
+        return pending.BilledBy is null ? view : new OrderLineBilled(view.Subscription, pending.Decision.Charges);
     }
 
     /// <summary>
@@ -232,9 +316,9 @@ public sealed class SubscriptionGrain(
     }
 
     /// <summary>Applies a decision and, for a new subscription, tells the account it has it.</summary>
-    private async Task<SubscriptionView> CarryOutAsync(SubscriptionDecision decision, DecisionInputs inputs, bool created)
+    private async Task<SubscriptionView> CarryOutAsync(SubscriptionDecision decision, DecisionInputs inputs, bool created, string? billedBy = null)
     {
-        var view = await ApplyAsync(decision, inputs);
+        var view = await ApplyAsync(decision, inputs, billedBy);
         if (created)
         {
             await NestedAsync(() => Ledger(inputs.Account.Id).AddSubscriptionAsync(view.Subscription.Id));
@@ -251,7 +335,7 @@ public sealed class SubscriptionGrain(
     /// Reads the account facts a decision needs; binds the grain to the account's test clock first (CLOCK-1), so "now"
     /// is the clock's time. The overdue balance (ACC-6) comes from the account's ledger of its invoices (SUB-6, SUB-9).
     /// </summary>
-    private async Task<DecisionInputs> InputsAsync(Actor? actor, string accountId, SubscriptionCommand? command, CancellationToken cancellationToken)
+    private async Task<DecisionInputs> InputsAsync(Actor? actor, string accountId, SubscriptionCommand? command, CancellationToken cancellationToken, bool asOps = false)
     {
         var snapshot = await Ledger(accountId).ReadAsync();
         var account = snapshot.Account;
@@ -269,17 +353,21 @@ public sealed class SubscriptionGrain(
         var now = Now;
         var overdue = AccountBalances.Of(snapshot.Invoices, snapshot.UnappliedCredit, now).OverdueBalance.Amount > 0m;
         var facts = AccountFacts.Of(account, now, overdue);
-        var authority = actor is null ? CallerAuthority.System : account.AuthorityOf(actor);
+        var authority = asOps ? CallerAuthority.BillingOps : actor is null ? CallerAuthority.System : account.AuthorityOf(actor);
         return new DecisionInputs(account, new SubscriptionContext(catalog, facts, authority, now), snapshot.Invoices);
     }
 
-    private async Task<SubscriptionView> ApplyAsync(SubscriptionDecision decision, DecisionInputs inputs)
+    /// <summary>
+    /// Applies a decision: its charges become an invoice of the account, unless service order <paramref name="billedBy"/>
+    /// bills them on its own invoice (QUO-5); its credits go to the account either way.
+    /// </summary>
+    private async Task<SubscriptionView> ApplyAsync(SubscriptionDecision decision, DecisionInputs inputs, string? billedBy = null)
     {
         var before = State.Subscription?.Status;
         var endedBefore = Ended(State.Subscription);
         var autopay = InvoiceLifecycle.AutopaySchedule(InvoiceLifecycle.FirstAutopayAt(decision.State.BillingModel, Now, inputs.Context.Zone), catalog.Product(decision.State.ProductId).AutopayRetryDays);
         var billing = await SubscriptionBilling.SettleAsync(
-            Ledger(inputs.Account.Id), decision, inputs.Account.Currency, autopay, NestedAsync,
+            Ledger(inputs.Account.Id), billedBy is null ? decision : decision with { Charges = [] }, inputs.Account.Currency, autopay, NestedAsync,
             invoice => OpenInvoiceAsync(invoice, inputs.Account.TestClockId));
         var awaiting = UpgradeAwaitingPayment.After(State.AwaitingPayment, State.Subscription, decision, billing.InvoiceNumber, inputs.Invoices);
         State = State with
@@ -291,7 +379,8 @@ public sealed class SubscriptionGrain(
         foreach (var entry in decision.History)
         {
             RecordHistory(entry.Change, entry.From?.ToWireName(), entry.To.ToWireName(), new SubscriptionHistoryPayload(
-                entry.At, entry.Description, billing.InvoiceNumber, [.. billing.Credits.Select(c => c.Amount.ToString())]));
+                entry.At, billedBy is null ? entry.Description : $"{entry.Description} Invoiced by service order {billedBy}.", billing.InvoiceNumber,
+                [.. billing.Credits.Select(c => c.Amount.ToString())]));
         }
 
         var after = decision.State;
@@ -330,7 +419,10 @@ public sealed class SubscriptionGrain(
     private IAccountLedgerGrain Ledger(string accountId) => GrainFactory.GetGrain<IAccountLedgerGrain>(accountId);
 
     /// <summary>A decided change stored before its nested calls, so the grain can finish it by itself (see <see cref="RecordedGrain{TState}.RecordIntentAsync"/>).</summary>
-    private sealed record SubscriptionIntent(SubscriptionDecision Decision, bool Created);
+    private sealed record SubscriptionIntent(SubscriptionDecision Decision, bool Created, string? BilledBy = null);
+
+    private RuleViolationException HeldRefusal(OrderHold hold) =>
+        new(Rules.Quo5, $"Subscription {Quoted.Of(GrainKey)} is held by service order {hold.OrderNumber} while its seats are applied: try again in a moment.");
 
     /// <summary>What a decision is made with.</summary>
     private sealed record DecisionInputs(Account Account, SubscriptionContext Context, IReadOnlyList<InvoiceLedgerEntry> Invoices);

@@ -18,4 +18,15 @@ public sealed record SubscriptionGrainState
     /// <summary>A plan upgrade whose invoice is not paid yet: access stays on the paid plan until it is (SUB-4).</summary>
     [Id(2)]
     public UpgradeAwaitingPayment? AwaitingPayment { get; init; }
+
+    /// <summary>
+    /// The service order being placed that holds this subscription for the seats it adds (QUO-5): until the order
+    /// applies them or releases it, no other change of a customer or of billing ops is taken.
+    /// </summary>
+    [Id(3)]
+    public OrderHold? HeldBy { get; init; }
 }
+
+/// <summary>A service order's hold on a subscription: the order and the seats it adds (QUO-5).</summary>
+[GenerateSerializer, Immutable, Alias("subscriptions.OrderHold")]
+public sealed record OrderHold([property: Id(0)] string OrderNumber, [property: Id(1)] int Seats);

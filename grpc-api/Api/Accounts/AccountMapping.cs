@@ -58,6 +58,7 @@ internal static class AccountMapping
         Proto.MemberRole.PrimaryHolder => AccountRole.PrimaryHolder,
         Proto.MemberRole.BillingViewer => AccountRole.BillingViewer,
         Proto.MemberRole.User => AccountRole.User,
+        Proto.MemberRole.Administrator => AccountRole.Administrator,
         _ => default,
     };
 
@@ -85,6 +86,7 @@ internal static class AccountMapping
         AccountRole.PrimaryHolder => Proto.MemberRole.PrimaryHolder,
         AccountRole.BillingViewer => Proto.MemberRole.BillingViewer,
         AccountRole.User => Proto.MemberRole.User,
+        AccountRole.Administrator => Proto.MemberRole.Administrator,
         _ => Proto.MemberRole.Unspecified,
     };
 

@@ -34,6 +34,9 @@ public static class RoleClaims
     /// <summary>Prefix of the user role on one account.</summary>
     public const string User = "user";
 
+    /// <summary>Prefix of the product administrator role on one account (QUO-5).</summary>
+    public const string Administrator = "administrator";
+
     /// <summary>The caller a validated token describes; throws FormatException naming a missing subject or an unrecognised role.</summary>
     public static CallerIdentity ToIdentity(ClaimsPrincipal principal)
     {
@@ -89,13 +92,14 @@ public static class RoleClaims
         AccountRole.PrimaryHolder => PrimaryHolder,
         AccountRole.BillingViewer => BillingViewer,
         AccountRole.User => User,
+        AccountRole.Administrator => Administrator,
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Unknown account role."),
     };
 
     /// <summary>How much a role may do: a user least, the primary holder most.</summary>
     private static int Strength(AccountRole role) => role switch
     {
-        AccountRole.User => 1,
+        AccountRole.User or AccountRole.Administrator => 1,
         AccountRole.BillingViewer => 2,
         AccountRole.PrimaryHolder => 3,
         _ => 0,
@@ -111,12 +115,13 @@ public static class RoleClaims
             PrimaryHolder => AccountRole.PrimaryHolder,
             BillingViewer => AccountRole.BillingViewer,
             User => AccountRole.User,
+            Administrator => AccountRole.Administrator,
             _ => null,
         };
         if (parsed is null || accountId.Length == 0)
         {
             throw new FormatException(
-                $"Role {Quoted.Of(role)} is not recognised: expected \"{Ops}\", \"{Service}\" or \"<{PrimaryHolder}|{BillingViewer}|{User}>:<accountId>\".");
+                $"Role {Quoted.Of(role)} is not recognised: expected \"{Ops}\", \"{Service}\" or \"<{PrimaryHolder}|{BillingViewer}|{User}|{Administrator}>:<accountId>\".");
         }
 
         return (parsed.Value, accountId);

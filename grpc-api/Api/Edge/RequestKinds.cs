@@ -77,3 +77,23 @@ public sealed partial class GetInvoiceDocumentRequest : IAccountRequest;
 public sealed partial class ErasePersonalDataRequest : IAccountChangeRequest;
 
 public sealed partial class VoidInvoiceRequest : IAccountChangeRequest;
+
+public sealed partial class CreateQuoteRequest : IAccountChangeRequest;
+
+public sealed partial class EditQuoteRequest : IAccountChangeRequest;
+
+public sealed partial class SendQuoteRequest : IAccountChangeRequest;
+
+public sealed partial class OrderSeatsRequest : IAccountChangeRequest;
+
+public sealed partial class AcceptQuotesRequest : IAccountChangeRequest;
+
+public sealed partial class RejectQuoteRequest : IAccountChangeRequest;
+
+public sealed partial class GetQuoteRequest : IAccountRequest;
+
+public sealed partial class ListQuotesRequest : IAccountRequest;
+
+public sealed partial class GetOrderRequest : IAccountRequest;
+
+public sealed partial class ListOrdersRequest : IAccountRequest;

@@ -2,6 +2,7 @@ using Google.Protobuf.Reflection;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Invoices;
+using Subscriptions.Grains.Quotes;
 using Subscriptions.Grains.SubscriptionLifecycle;
 using Subscriptions.Grains.TestClocks;
 using Proto = Subscriptions.Grpc.Api.V1;
@@ -60,6 +61,15 @@ internal static class ApiMethodNames
         (Invoice, nameof(IInvoiceGrain.OpenDisputeAsync), Proto.InvoiceService.Descriptor, "OpenDispute"),
         (Invoice, nameof(IInvoiceGrain.ResolveDisputeAsync), Proto.InvoiceService.Descriptor, "ResolveDispute"),
         (Invoice, nameof(IInvoiceGrain.VoidAsync), Proto.InvoiceService.Descriptor, "VoidInvoice"),
+        (Account, nameof(IAccountGrain.NumberQuoteAsync), Proto.QuoteService.Descriptor, "CreateQuote"),
+        (Account, nameof(IAccountGrain.NumberOrderAsync), Proto.QuoteService.Descriptor, "AcceptQuotes"),
+        (Account, nameof(SetAdministrator), Proto.QuoteService.Descriptor, "AcceptQuotes"),
+        (Quote, nameof(IQuoteGrain.DraftAsync), Proto.QuoteService.Descriptor, "CreateQuote"),
+        (Quote, nameof(IQuoteGrain.EditAsync), Proto.QuoteService.Descriptor, "EditQuote"),
+        (Quote, nameof(IQuoteGrain.SendAsync), Proto.QuoteService.Descriptor, "SendQuote"),
+        (Quote, nameof(IQuoteGrain.OrderSeatsAsync), Proto.QuoteService.Descriptor, "OrderSeats"),
+        (Quote, nameof(IQuoteGrain.RejectAsync), Proto.QuoteService.Descriptor, "RejectQuote"),
+        (Order, nameof(IServiceOrderGrain.PlaceAsync), Proto.QuoteService.Descriptor, "AcceptQuotes"),
         (TestClock, nameof(ITestClockGrain.CreateAsync), Proto.TestClockService.Descriptor, "CreateTestClock"),
         (TestClock, nameof(ITestClockGrain.AdvanceAsync), Proto.TestClockService.Descriptor, "AdvanceTestClock"),
     ]);
@@ -67,6 +77,8 @@ internal static class ApiMethodNames
     private const string Account = "account";
     private const string Subscription = "subscription";
     private const string Invoice = "invoice";
+    private const string Quote = "quote";
+    private const string Order = "order";
     private const string TestClock = "testclock";
 
     /// <summary>

@@ -19,7 +19,7 @@ namespace Subscriptions.Grpc.Api.Ops;
 public sealed class OpsService(IGrainFactory grains, INotificationDeliveries deliveries, SubscriptionsApiOptions options) : Proto.OpsService.OpsServiceBase
 {
     /// <summary>The grain types ops can inspect.</summary>
-    public static readonly IReadOnlySet<string> GrainTypes = new HashSet<string>(StringComparer.Ordinal) { "account", "subscription", "invoice", "testclock" };
+    public static readonly IReadOnlySet<string> GrainTypes = new HashSet<string>(StringComparer.Ordinal) { "account", "subscription", "invoice", "quote", "order", "testclock" };
 
     /// <summary>State, version, clock, pending wake-up and history with causes; NOT_FOUND for a grain never written (an issued invoice adopts its record first).</summary>
     [OpsOnly]

@@ -63,7 +63,7 @@ internal static class SubscriptionMapping
         _ => throw new ArgumentOutOfRangeException(nameof(frequency), frequency, "frequency must be monthly or annual."),
     };
 
-    private static Proto.BillingFrequency ToProto(BillingFrequency frequency) => frequency switch
+    public static Proto.BillingFrequency ToProto(BillingFrequency frequency) => frequency switch
     {
         BillingFrequency.Monthly => Proto.BillingFrequency.Monthly,
         BillingFrequency.Annual => Proto.BillingFrequency.Annual,

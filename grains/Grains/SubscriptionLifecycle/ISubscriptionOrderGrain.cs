@@ -1,0 +1,34 @@
+using Orleans;
+using Subscriptions.Domain.Invoices;
+using Subscriptions.Domain.Subscriptions;
+
+namespace Subscriptions.Grains.SubscriptionLifecycle;
+
+/// <summary>
+/// What a service order does with a subscription, without a caller check (QUO-5): the subscription grain's internal
+/// contract. The order holds each subscription it adds seats to, then applies the seats, or releases the hold when the
+/// cart is refused; it creates the subscriptions its quotes start. The charges come back to the order, which bills
+/// every line on one invoice.
+/// </summary>
+[Alias("subscriptions.subscription-order")]
+public interface ISubscriptionOrderGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Holds the subscription for order <paramref name="orderNumber"/> once <paramref name="seats"/> more seats can be
+    /// added now (status, seat limit); refused under the rule that forbids it, or QUO-5 when another order holds it.
+    /// </summary>
+    Task<SubscriptionState> HoldForOrderAsync(string orderNumber, int seats);
+
+    /// <summary>Releases the hold of the refused order <paramref name="orderNumber"/>; false when it held nothing.</summary>
+    Task<bool> ReleaseFromOrderAsync(string orderNumber);
+
+    /// <summary>Adds the held seats with proration (SUB-4) and releases the hold; the charges are the order's to bill.</summary>
+    Task<OrderLineBilled> ApplyOrderSeatsAsync(string orderNumber);
+
+    /// <summary>Starts a paid subscription for order <paramref name="orderNumber"/> (SUB-3, SUB-12); its first charges are the order's to bill.</summary>
+    Task<OrderLineBilled> CreateForOrderAsync(string orderNumber, CreatePaid command);
+}
+
+/// <summary>A subscription after an order's change, and the charges the order bills for it.</summary>
+[GenerateSerializer, Immutable, Alias("subscriptions.OrderLineBilled")]
+public sealed record OrderLineBilled([property: Id(0)] SubscriptionState Subscription, [property: Id(1)] IReadOnlyList<ChargeLine> Charges);
