@@ -298,7 +298,7 @@ public sealed class ServiceOrderGrain(
         });
         if (invoice.Balance.IsZero)
         {
-            return (invoice, new OrderCharge("paid-by-credit", "0.00", null, "The account's credit paid the whole invoice (ACC-6): nothing was charged."));
+            return (invoice, new OrderCharge("paid-by-credit", "0.00", null, $"The account's credit paid the whole invoice ({Rules.Acc6}): nothing was charged."));
         }
 
         try
@@ -311,8 +311,8 @@ public sealed class ServiceOrderGrain(
                 attempt.Status switch
                 {
                     PaymentAttemptStatus.Succeeded => $"Charged {attempt.Amount} to payment method {order.Checkout.PaymentMethodId}.",
-                    PaymentAttemptStatus.RequiresAction => $"The charge of {attempt.Amount} waits for the customer's authentication (INV-4).",
-                    _ => $"The charge of {attempt.Amount} was declined: invoice {invoice.Number} stays open, to pay before it falls due (INV-4, INV-5).",
+                    PaymentAttemptStatus.RequiresAction => $"The charge of {attempt.Amount} waits for the customer's authentication ({Rules.Inv4}).",
+                    _ => $"The charge of {attempt.Amount} was declined: invoice {invoice.Number} stays open, to pay before it falls due ({Rules.Inv4}, {Rules.Inv5}).",
                 }));
         }
         catch (DomainException e) when (e is RuleViolationException or ValidationException or NotFoundException or PermissionDeniedException)

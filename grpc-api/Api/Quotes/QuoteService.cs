@@ -1,6 +1,7 @@
 using System.Globalization;
 using Grpc.Core;
 using Orleans;
+using Subscriptions.Domain;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Orders;
@@ -98,7 +99,7 @@ public sealed class QuoteService(IGrainFactory grains, SubscriptionsApiOptions o
     {
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Mutating(request.RequestId).Id("account_id", request.AccountId).Required("quote_number", request.QuoteNumber)
-            .Check("comment", request.Comment.Trim().Length > 0, "is required to reject a quote (QUO-6): say why it does not suit").ThrowIfInvalid();
+            .Check("comment", request.Comment.Trim().Length > 0, $"is required to reject a quote ({Rules.Quo6}): say why it does not suit").ThrowIfInvalid();
         using var scope = CallScope.Enter(context, request.RequestId);
         return QuoteMapping.ToProto(await Quote(request.AccountId, request.QuoteNumber).RejectAsync(CallScope.ActorOf(context), request.Comment, context.CancellationToken));
     }

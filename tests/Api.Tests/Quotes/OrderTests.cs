@@ -1,8 +1,9 @@
 using Grpc.Core;
 using Subscriptions.Api.Tests.Invoices;
 using Subscriptions.Api.Tests.SubscriptionLifecycle;
-using Subscriptions.TestHost;
+using Subscriptions.Domain;
 using Subscriptions.Grains.Orders;
+using Subscriptions.TestHost;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests.Quotes;
@@ -82,7 +83,7 @@ public sealed class OrderTests(ApiServer server)
 
         var refused = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.AcceptAsync(kit.Accept(fresh.Number, old.Number)));
 
-        Assert.Equal("QUO-2", refused.RuleId());
+        Assert.Equal(Rules.Quo2, refused.RuleId());
         Assert.Contains(old.Number, refused.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(Proto.QuoteStatus.Sent, (await kit.QuoteAsync(fresh.Number)).Status);
         Assert.Equal(2, (await kit.GetAsync("meeting-1")).Seats);
@@ -109,7 +110,7 @@ public sealed class OrderTests(ApiServer server)
     }
 
     [Fact]
-    public async Task QUO_5_a_held_subscription_refuses_other_changes_and_a_quote_in_a_refused_cart_is_free_again()
+    public async Task QUO_5_a_cart_whose_subscription_was_cancelled_is_refused_and_frees_every_quote_and_subscription_it_held()
     {
         var kit = await SubscriptionKit.OpenAsync(server);
         await kit.BuyAsync("meeting-1", "meeting", "professional", seats: 2);
@@ -150,7 +151,7 @@ public sealed class OrderTests(ApiServer server)
             {
                 Assert.Equal((5, 3), (meeting.Seats, webinar.Seats));
                 Assert.All(quotes, q => Assert.Equal(Proto.QuoteStatus.Accepted, q.Status));
-                Assert.True(await cancel is null || (await cancel)!.Contains("QUO-5", StringComparison.Ordinal), await cancel);
+                Assert.True(await cancel is null || (await cancel)!.StartsWith(Rules.Quo5, StringComparison.Ordinal), await cancel);
             }
             else
             {

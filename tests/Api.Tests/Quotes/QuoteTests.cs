@@ -1,8 +1,9 @@
 using Grpc.Core;
 using Subscriptions.Api.Tests.Invoices;
 using Subscriptions.Api.Tests.SubscriptionLifecycle;
-using Subscriptions.TestHost;
+using Subscriptions.Domain;
 using Subscriptions.Grains.Quotes;
+using Subscriptions.TestHost;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests.Quotes;
@@ -55,8 +56,8 @@ public sealed class QuoteTests(ApiServer server)
 
         var refused = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.Client.Quotes.EditQuoteAsync(edit, kit.Ops).ResponseAsync);
 
-        Assert.Equal("ACC-2", denied.RuleId());
-        Assert.Equal("QUO-1", refused.RuleId());
+        Assert.Equal(Rules.Acc2, denied.RuleId());
+        Assert.Equal(Rules.Quo1, refused.RuleId());
         Assert.Equal(1, (await kit.QuoteAsync(sent.Number)).Lines[0].Seats);
     }
 
@@ -76,7 +77,7 @@ public sealed class QuoteTests(ApiServer server)
         Assert.Equal(Start.AddDays(7), sent.ExpiresAt.ToDateTimeOffset());
         Assert.Equal(Proto.QuoteStatus.Sent, before.Status);
         Assert.Equal(Proto.QuoteStatus.Expired, after.Status);
-        Assert.Equal("QUO-2", refused.RuleId());
+        Assert.Equal(Rules.Quo2, refused.RuleId());
         Assert.Contains(sent.Number, refused.Status.Detail, StringComparison.Ordinal);
         Assert.Equal([QuoteGrain.SentKind, QuoteGrain.ExpiredKind], notices);
         Assert.Empty(await kit.ListAsync());
@@ -97,7 +98,7 @@ public sealed class QuoteTests(ApiServer server)
         Assert.Equal((Proto.QuoteStatus.Superseded, ordered.Number), (superseded.Status, superseded.SupersededBy));
         Assert.Equal([QuoteGrain.SentKind, QuoteGrain.SupersededKind], notices.Select(n => n.Kind));
         Assert.Contains(ordered.Number, notices[^1].PayloadJson, StringComparison.Ordinal);
-        Assert.Equal("QUO-3", (await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.AcceptAsync(kit.Accept(pending.Number)))).RuleId());
+        Assert.Equal(Rules.Quo3, (await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.AcceptAsync(kit.Accept(pending.Number)))).RuleId());
     }
 
     [Fact]
@@ -108,7 +109,7 @@ public sealed class QuoteTests(ApiServer server)
 
         var refused = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.OrderSeatsAsync("central-1", 2));
 
-        Assert.Equal("QUO-4", refused.RuleId());
+        Assert.Equal(Rules.Quo4, refused.RuleId());
         Assert.Contains("cannot be ordered online", refused.Status.Detail, StringComparison.Ordinal);
         Assert.Empty(await kit.QuotesAsync());
     }
@@ -125,7 +126,7 @@ public sealed class QuoteTests(ApiServer server)
 
         var refused = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.OrderSeatsAsync("meeting-1", 2));
 
-        Assert.Equal("QUO-4", refused.RuleId());
+        Assert.Equal(Rules.Quo4, refused.RuleId());
         Assert.Contains("no automatic payment method", refused.Status.Detail, StringComparison.Ordinal);
     }
 
@@ -157,7 +158,7 @@ public sealed class QuoteTests(ApiServer server)
         var denied = await Api.FailsWithAsync(StatusCode.PermissionDenied, () => kit.Client.Quotes.AcceptQuotesAsync(accept, kit.Viewer).ResponseAsync);
 
         Assert.Equal(sent.Number, read.Number);
-        Assert.Equal("ACC-2", denied.RuleId());
+        Assert.Equal(Rules.Acc2, denied.RuleId());
     }
 
     private static string Amount(decimal value) => value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
