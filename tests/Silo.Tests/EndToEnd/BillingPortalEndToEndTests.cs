@@ -60,7 +60,7 @@ public sealed class BillingPortalEndToEndTests(ITestOutputHelper log) : IAsyncLi
         [
             "reflection services: grpc.health.v1.Health,grpc.reflection.v1.ServerReflection,grpc.reflection.v1alpha.ServerReflection,"
                 + "subscriptions.v1.AccountService,subscriptions.v1.InvoiceService,subscriptions.v1.OpsService,"
-                + "subscriptions.v1.SubscriptionService,subscriptions.v1.TestClockService",
+                + "subscriptions.v1.QuoteService,subscriptions.v1.SubscriptionService,subscriptions.v1.TestClockService",
             $"{Rules.Clock1} test clock: clock-acme-e2e at 2026-03-01T00:00:00Z",
             $"{Rules.Clock1} sandbox account: acme-e2e ACCOUNT_KIND_SELF_SERVICE USD clock=clock-acme-e2e primary holder=holder-1 created 2026-03-01T00:00:00Z",
             $"{Rules.Acc3} card: card-1 CARD_BRAND_VISA ****4242 12/2030 default",
@@ -70,6 +70,8 @@ public sealed class BillingPortalEndToEndTests(ITestOutputHelper log) : IAsyncLi
             $"{Rules.Inv1} invoice: ACME-E2E-000001 INVOICE_STATUS_PAID issued 2026-03-15T00:00:00Z due 2026-03-30T00:00:00Z (+15 days) total 30.00 USD",
             $"{Rules.Idem1} retried purchase: same answer, subscriptions=2 invoices=2",
             $"{Rules.Inv3} paid ACME-E2E-000002 in two parts: 10.00, 26.00 USD; account balance 0.00",
+            $"{Rules.Quo5} cart: ACME-E2E-O000001 ORDER_STATUS_FULFILLED quotes=ACME-E2E-Q000001,ACME-E2E-Q000002 invoice ACME-E2E-000003 "
+                + "lines=3 charged 73.00 succeeded; meeting-1 seats=5; new acme-e2e-q000002-1 SUBSCRIPTION_STATUS_ACTIVE",
             "refusal without a token: UNAUTHENTICATED missing bearer token",
             $"refusal billing viewer adds a card: PERMISSION_DENIED reason={Rules.Acc2} account_id=acme-e2e payment methods=1",
             "refusal malformed email: INVALID_ARGUMENT fields=email",

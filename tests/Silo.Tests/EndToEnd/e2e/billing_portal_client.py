@@ -24,7 +24,8 @@ TRIAL_DAYS = 14
 HOLDER = "holder-1"
 VIEWER = "viewer-1"
 SUBSCRIPTION_SERVICES = [f"subscriptions.v1.{name}" for name in
-                         ("AccountService", "SubscriptionService", "InvoiceService", "OpsService", "TestClockService")]
+                         ("AccountService", "SubscriptionService", "InvoiceService", "QuoteService", "OpsService",
+                          "TestClockService")]
 STANDARD_SERVICES = ["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
                      "grpc.reflection.v1alpha.ServerReflection"]
 Code = grpc.StatusCode
@@ -151,6 +152,39 @@ def scenario(channel, account_id, ops, holder, viewer):
     check([a.amount.amount for a in attempts] == ["10.00", rest.attempt.amount.amount], f"attempts {[a.amount.amount for a in attempts]}")
     print(f"INV-3 paid {number} in two parts: {', '.join(a.amount.amount for a in attempts)} {rest.invoice.currency}; "
           f"account balance {api.call('AccountService', 'GetAccount', holder, account_id=account_id).balance.amount}")
+
+    # 5c. Ops send two quotes (2 more seats on meeting-1, a new Webinar Lite subscription); the primary holder accepts
+    #     both as a cart with the checkout details (QUO-5): one service order, one invoice, one charge, the
+    #     administrator a member with a licence per product.
+    quotes = []
+    for name, line in (("quote-seats", {"kind": "QUOTE_LINE_KIND_ADD_SEATS", "subscription_id": "meeting-1", "product_id": "meeting",
+                                        "plan_id": "professional", "seats": 2, "frequency": "BILLING_FREQUENCY_MONTHLY"}),
+                       ("quote-webinar", {"kind": "QUOTE_LINE_KIND_NEW_SUBSCRIPTION", "product_id": "webinar", "plan_id": "lite",
+                                          "seats": 1, "frequency": "BILLING_FREQUENCY_MONTHLY"})):
+        draft = api.call("QuoteService", "CreateQuote", ops, request_id=request_id(name), account_id=account_id, lines=[line])
+        sent = api.call("QuoteService", "SendQuote", ops, request_id=request_id(f"{name}-send"), account_id=account_id,
+                        quote_number=draft.number)
+        check(api.enum_name("subscriptions.v1.QuoteStatus", sent.status) == "QUOTE_STATUS_SENT"
+              and sent.expires_at.seconds - sent.sent_at.seconds == 7 * DAY, f"SendQuote answered {sent}")
+        quotes.append(sent.number)
+    order = api.call("QuoteService", "AcceptQuotes", holder, request_id=request_id("accept-cart"), account_id=account_id,
+                     quote_numbers=quotes, checkout={"administrator": {"subject_id": "admin-1", "email": "it@acme.example"},
+                                                     "payment_method_id": "card-1"})
+    order_status = api.enum_name("subscriptions.v1.OrderStatus", order.status)
+    check(order_status == "ORDER_STATUS_FULFILLED" and order.charge.status == "succeeded", f"AcceptQuotes answered {order}")
+    cart_invoice = api.call("InvoiceService", "GetInvoice", holder, account_id=account_id, invoice_number=order.invoice_number)
+    check(api.enum_name("subscriptions.v1.InvoiceStatus", cart_invoice.status) == "INVOICE_STATUS_PAID"
+          and cart_invoice.total.amount == order.charge.amount, f"the order's invoice is {cart_invoice}")
+    accepted = [api.enum_name("subscriptions.v1.QuoteStatus",
+                              api.call("QuoteService", "GetQuote", viewer, account_id=account_id, quote_number=n).status) for n in quotes]
+    check(accepted == ["QUOTE_STATUS_ACCEPTED"] * 2, f"the quotes are {accepted}")
+    seats = api.call("SubscriptionService", "GetSubscription", holder, account_id=account_id, subscription_id="meeting-1").seats
+    created = api.call("SubscriptionService", "GetSubscription", holder, account_id=account_id,
+                       subscription_id=order.lines[1].subscription_id)
+    check(seats == 5 and "admin-1" in created.assigned_users, f"meeting-1 has {seats} seats; {created.subscription_id} licences {list(created.assigned_users)}")
+    print(f"QUO-5 cart: {order.number} {order_status} quotes={','.join(quotes)} invoice {order.invoice_number} "
+          f"lines={len(cart_invoice.lines)} charged {order.charge.amount} {order.charge.status}; meeting-1 seats={seats}; "
+          f"new {created.subscription_id} {status(created.status)}")
 
     # 6. Refusals, with their status and details as they arrive on the wire.
     error = api.refused(Code.UNAUTHENTICATED, "AccountService", "GetAccount", None, account_id=account_id)
