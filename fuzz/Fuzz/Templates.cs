@@ -78,6 +78,31 @@ public static class Templates
         new("InvoiceService/PayInvoice", (w, a, n) => new Proto.PayInvoiceRequest { RequestId = Id(w, n), AccountId = a.AccountId, InvoiceNumber = a.InvoiceNumber, Amount = "0.01" }),
         new("InvoiceService/GetInvoiceDocument", (w, a, n) => new Proto.GetInvoiceDocumentRequest { AccountId = a.AccountId, InvoiceNumber = a.InvoiceNumber, LocalCurrency = "EUR", ExchangeRate = "0.92" }),
         new("InvoiceService/OpenDispute", (w, a, n) => new Proto.OpenDisputeRequest { RequestId = Id(w, n), AccountId = a.AccountId, InvoiceNumber = a.InvoiceNumber, Reason = "Charged twice" }),
+        new("QuoteService/CreateQuote", (w, a, n) => new Proto.CreateQuoteRequest
+        {
+            RequestId = Id(w, n),
+            AccountId = a.AccountId,
+            Lines =
+            {
+                new Proto.QuoteLineRequest
+                {
+                    Kind = Proto.QuoteLineKind.AddSeats, SubscriptionId = a.TemplatePaid, ProductId = "meeting", PlanId = "professional", Seats = 2, Frequency = Proto.BillingFrequency.Monthly,
+                },
+            },
+        }),
+        new("QuoteService/OrderSeats", (w, a, n) => new Proto.OrderSeatsRequest { RequestId = Id(w, n), AccountId = a.AccountId, SubscriptionId = a.TemplatePaid, Seats = 1 }),
+        new("QuoteService/AcceptQuotes", (w, a, n) => new Proto.AcceptQuotesRequest
+        {
+            RequestId = Id(w, n),
+            AccountId = a.AccountId,
+            QuoteNumbers = { $"{a.AccountId.ToUpperInvariant()}-Q{n % 3 + 1:D6}" },
+            Checkout = new Proto.Checkout { Administrator = new Proto.AdministratorContact { SubjectId = $"{w.Prefix}-admin", Email = "it@acme.example" }, PaymentMethodId = "card-1" },
+        }),
+        new("QuoteService/RejectQuote", (w, a, n) => new Proto.RejectQuoteRequest
+        {
+            RequestId = Id(w, n), AccountId = a.AccountId, QuoteNumber = $"{a.AccountId.ToUpperInvariant()}-Q{n % 3 + 1:D6}", Comment = "Not this quarter",
+        }),
+        new("QuoteService/ListQuotes", (w, a, n) => new Proto.ListQuotesRequest { AccountId = a.AccountId, PageSize = 5 }),
         new("TestClockService/CreateTestClock", (w, a, n) => new Proto.CreateTestClockRequest { RequestId = Id(w, n), ClockId = $"{w.Prefix}-clock-n{n}", StartTime = Timestamp.FromDateTime(Start) }),
         new("TestClockService/AdvanceTestClock", (w, a, n) => new Proto.AdvanceTestClockRequest { RequestId = Id(w, n), ClockId = w.ClockId, TargetTime = Timestamp.FromDateTime(Start.AddMinutes(n)) }),
         new("OpsService/InspectGrain", (w, a, n) => new Proto.InspectGrainRequest { GrainType = "subscription", GrainKey = $"{a.AccountId}/{a.TemplatePaid}" }),

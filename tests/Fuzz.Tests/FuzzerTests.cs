@@ -104,7 +104,7 @@ public sealed class FuzzerTests
     {
         var services = ApiSurface.Methods.Select(m => m.Service.Name).Distinct().Order(StringComparer.Ordinal);
 
-        Assert.Equal(["AccountService", "InvoiceService", "OpsService", "SubscriptionService", "TestClockService"], services);
+        Assert.Equal(["AccountService", "InvoiceService", "OpsService", "QuoteService", "SubscriptionService", "TestClockService"], services);
         Assert.Equal(Proto.AccountService.Descriptor.Methods.Count, ApiSurface.Methods.Count(m => m.Service.Name == "AccountService"));
         Assert.All(Templates.All, t => Assert.Contains(t.Method, ApiSurface.Methods.Select(m => m.Name)));
         Assert.All(Templates.All, t =>
