@@ -42,5 +42,5 @@ public static class OrderTransitions
         e => e == OrderEvent.Fulfilled ? "fulfil" : "refuse",
         s => s.ToString().ToLowerInvariant(),
         e => e.ToString().ToLowerInvariant(),
-        new LifecycleNaming("a service order", "Service order lifecycle", StateWidth: 10, EventWidth: 10));
+        new LifecycleNaming("a service order", "Service order lifecycle", StateWidth: 12, EventWidth: 11));
 }
