@@ -10,24 +10,28 @@ using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Accounts.Payments;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Invoices;
+using Subscriptions.Domain.Orders;
+using Subscriptions.Domain.Quotes;
 using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Grains;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Bench;
 using Subscriptions.Grains.Infrastructure;
 using Subscriptions.Grains.Invoices;
+using Subscriptions.Grains.Quotes;
 using Subscriptions.Grains.SubscriptionLifecycle;
 using Subscriptions.Silo;
 using Subscriptions.Storage;
 
-// Usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--pgbench PATH] [--parts writes,costs,renewals,autopay,reminders,eviction]
+// Usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--orders N] [--pgbench PATH] [--parts writes,costs,orders,renewals,autopay,reminders,eviction]
 var seconds = 10;
 int[] concurrency = [1, 8, 64];
 var renewals = 10_000;
 var autopay = 10_000;
 var reminders = 1_000_000;
+var orders = 400;
 var pgbench = "pgbench";
-var parts = "writes,costs,renewals,autopay,reminders,eviction";
+var parts = "writes,costs,orders,renewals,autopay,reminders,eviction";
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
@@ -37,9 +41,10 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--renewals": renewals = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--autopay": autopay = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--reminders": reminders = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--orders": orders = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--pgbench": pgbench = args[i + 1]; break;
         case "--parts": parts = args[i + 1]; break;
-        default: Console.Error.WriteLine("usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--pgbench PATH] [--parts writes,costs,renewals,autopay,reminders,eviction]"); return 2;
+        default: Console.Error.WriteLine("usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--orders N] [--pgbench PATH] [--parts writes,costs,orders,renewals,autopay,reminders,eviction]"); return 2;
     }
 }
 
@@ -157,6 +162,114 @@ await using (var bench = await Bench.StartAsync(admin, "costs"))
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"- {name}: {cost.Commits:F1} commits, {cost.Calls.Sum(c => c.Calls) / (double)N:F1} grain calls: {calls}"));
     }
 
+    Console.WriteLine();
+}
+
+// 1c. Service orders (QUO-5): the latency to accept a cart of three quotes (seats added to two subscriptions, one new
+// subscription: one invoice, one charge, one confirmation), one holder at a time, then orders per second with 8
+// holders on different accounts at once. The quotes are written and sent before the clock starts.
+if (parts.Contains("orders", StringComparison.Ordinal))
+await using (var bench = await Bench.StartAsync(admin, "orders"))
+{
+    var grains = bench.Grains;
+    const int Holders = 8;
+    var carts = Math.Max(orders / Holders, 1);
+    var accounts = Enumerable.Range(0, Holders + 1).Select(h => $"o-{h}").ToArray();
+    await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = Holders }, async (account, token) =>
+    {
+        await grains.OpenAsync(account, ops, autopay: false);
+        foreach (var sub in new[] { "sub-1", "sub-2" })
+        {
+            using (CallContext.Enter(ops.SubjectId, $"buy-{account}-{sub}"))
+            {
+                await grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of(account, sub))
+                    .CreateAsync(ops, new CreatePaid(sub, account, "meeting", "professional", 1, BillingFrequency.Monthly), null, token);
+            }
+        }
+    });
+
+    async Task<string[]> QuotesAsync(string account, int cart)
+    {
+        QuoteLine[] lines =
+        [
+            new(QuoteLineKind.AddSeats, "sub-1", "meeting", "professional", 1, BillingFrequency.Monthly),
+            new(QuoteLineKind.AddSeats, "sub-2", "meeting", "professional", 1, BillingFrequency.Monthly),
+            new(QuoteLineKind.NewSubscription, null, "webinar", "lite", 1, BillingFrequency.Monthly),
+        ];
+        var numbers = new string[lines.Length];
+        for (var q = 0; q < lines.Length; q++)
+        {
+            using (CallContext.Enter(ops.SubjectId, $"quote-{account}-{cart}-{q}"))
+            {
+                numbers[q] = await grains.GetGrain<IAccountGrain>(account).NumberQuoteAsync(ops);
+                var quote = grains.GetGrain<IQuoteGrain>(QuoteKey.Of(account, numbers[q]));
+                await quote.DraftAsync(ops, [lines[q]]);
+            }
+
+            using (CallContext.Enter(ops.SubjectId, $"send-{account}-{cart}-{q}"))
+            {
+                await grains.GetGrain<IQuoteGrain>(QuoteKey.Of(account, numbers[q])).SendAsync(ops);
+            }
+        }
+
+        return numbers;
+    }
+
+    async Task<bool> AcceptAsync(string account, int cart, string[] quotes)
+    {
+        var holder = Actor.Customer($"holder-{account}");
+        using var scope = CallContext.Enter(holder.SubjectId, $"accept-{account}-{cart}");
+        var number = await grains.GetGrain<IAccountGrain>(account).NumberOrderAsync(holder);
+        var order = await grains.GetGrain<IServiceOrderGrain>(QuoteKey.Of(account, number))
+            .PlaceAsync(holder, quotes, new Checkout(new AdministratorContact("admin-1", "it@bench.example"), "card-1", null));
+        return order.Status == OrderStatus.Fulfilled && order.Charge?.Status == "succeeded";
+    }
+
+    // One holder: each cart prepared, then its acceptance timed alone.
+    var latencies = new List<double>();
+    var fulfilled = 0;
+    for (var cart = 0; cart < carts; cart++)
+    {
+        var quotes = await QuotesAsync(accounts[Holders], cart);
+        var started = Stopwatch.GetTimestamp();
+        fulfilled += await AcceptAsync(accounts[Holders], cart, quotes) ? 1 : 0;
+        latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    // 8 holders at once, on different accounts, every cart prepared first (an account has at most 50 quotes pending).
+    var perHolder = Math.Min(carts, 50 / 3);
+    var prepared = new string[Holders][][];
+    await Parallel.ForEachAsync(Enumerable.Range(0, Holders), new ParallelOptions { MaxDegreeOfParallelism = Holders }, async (h, token) =>
+    {
+        prepared[h] = new string[perHolder][];
+        for (var cart = 0; cart < perHolder; cart++)
+        {
+            prepared[h][cart] = await QuotesAsync(accounts[h], cart);
+        }
+    });
+    var concurrentFulfilled = 0;
+    var clock = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, Holders).Select(async h =>
+    {
+        for (var cart = 0; cart < perHolder; cart++)
+        {
+            if (await AcceptAsync(accounts[h], cart, prepared[h][cart]))
+            {
+                Interlocked.Increment(ref concurrentFulfilled);
+            }
+        }
+    }));
+    clock.Stop();
+
+    latencies.Sort();
+    Console.WriteLine("## Service orders (QUO-5): a cart of three quotes, one invoice, one charge, one confirmation");
+    Console.WriteLine();
+    Console.WriteLine("| | carts | fulfilled and charged | p50 ms | p99 ms | orders/s |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| 1 holder, one cart at a time | {carts} | {fulfilled} | {latencies[latencies.Count / 2]:F1} | {latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))]:F1} | {carts / (latencies.Sum() / 1000):F1} |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {Holders} holders on {Holders} accounts at once | {Holders * perHolder} | {concurrentFulfilled} | | | {Holders * perHolder / clock.Elapsed.TotalSeconds:F1} |"));
     Console.WriteLine();
 }
 
