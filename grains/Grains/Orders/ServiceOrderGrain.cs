@@ -247,25 +247,22 @@ public sealed class ServiceOrderGrain(
             await NestedStepAsync($"accept:{number}", () => QuoteOf(number).AcceptAsync(order.Number, order.PlacedBy));
         }
 
+        // One licence per product of the order for its administrator, on the first subscription of that product, given
+        // in the change that applies that subscription's line.
+        var licensed = order.Lines.GroupBy(l => l.Line.ProductId, StringComparer.Ordinal).Select(g => g.First().SubscriptionId).ToHashSet(StringComparer.Ordinal);
+        string? LicenceFor(string subscriptionId) => licensed.Contains(subscriptionId) ? administrator.SubjectId : null;
         var charges = new List<ChargeLine>();
         foreach (var (subscriptionId, _, _) in SeatsBySubscription(order))
         {
-            charges.AddRange((await NestedStepAsync($"apply:{subscriptionId}", () => SubscriptionOf(order, subscriptionId).ApplyOrderSeatsAsync(order.Number))).Charges);
+            charges.AddRange((await NestedStepAsync($"apply:{subscriptionId}", () =>
+                SubscriptionOf(order, subscriptionId).ApplyOrderSeatsAsync(order.Number, LicenceFor(subscriptionId)))).Charges);
         }
 
         foreach (var line in order.Lines.Where(l => l.Line.Kind == QuoteLineKind.NewSubscription))
         {
             var create = new CreatePaid(line.SubscriptionId, order.AccountId, line.Line.ProductId, line.Line.PlanId, line.Line.Seats, line.Line.Frequency, null, 0, null);
-            charges.AddRange((await NestedStepAsync($"create:{line.SubscriptionId}", () => SubscriptionOf(order, line.SubscriptionId).CreateForOrderAsync(order.Number, create))).Charges);
-        }
-
-        // One licence per product of the order for its administrator, on the first subscription of that product.
-        foreach (var first in order.Lines.GroupBy(l => l.Line.ProductId, StringComparer.Ordinal).Select(g => g.First()))
-        {
-            await CheckoutStepAsync(
-                $"licence:{first.Line.ProductId}",
-                () => GrainFactory.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of(order.AccountId, first.SubscriptionId)).AssignLicenceAsync(Actor.Ops("service-order"), new AssignLicence(administrator.SubjectId)),
-                notes);
+            charges.AddRange((await NestedStepAsync($"create:{line.SubscriptionId}", () =>
+                SubscriptionOf(order, line.SubscriptionId).CreateForOrderAsync(order.Number, create, LicenceFor(line.SubscriptionId)))).Charges);
         }
 
         var (invoice, charge) = await BillAsync(order, account, actor, charges);

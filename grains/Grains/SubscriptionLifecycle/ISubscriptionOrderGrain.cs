@@ -22,11 +22,18 @@ public interface ISubscriptionOrderGrain : IGrainWithStringKey
     /// <summary>Releases the hold of the refused order <paramref name="orderNumber"/>; false when it held nothing.</summary>
     Task<bool> ReleaseFromOrderAsync(string orderNumber);
 
-    /// <summary>Adds the held seats with proration (SUB-4) and releases the hold; the charges are the order's to bill.</summary>
-    Task<OrderLineBilled> ApplyOrderSeatsAsync(string orderNumber);
+    /// <summary>
+    /// Adds the held seats with proration (SUB-4) and releases the hold; the charges are the order's to bill. With
+    /// <paramref name="licenceFor"/>, that user is given a licence in the same change (SUB-5), unless they hold one.
+    /// </summary>
+    Task<OrderLineBilled> ApplyOrderSeatsAsync(string orderNumber, string? licenceFor);
 
-    /// <summary>Starts a paid subscription for order <paramref name="orderNumber"/> (SUB-3, SUB-12); its first charges are the order's to bill.</summary>
-    Task<OrderLineBilled> CreateForOrderAsync(string orderNumber, CreatePaid command);
+    /// <summary>
+    /// Starts a paid subscription for order <paramref name="orderNumber"/> (SUB-3, SUB-12), with a licence for
+    /// <paramref name="licenceFor"/> when given; its first charges are the order's to bill. The order retries it under
+    /// the same request id until it is answered, so it stores no intent of its own.
+    /// </summary>
+    Task<OrderLineBilled> CreateForOrderAsync(string orderNumber, CreatePaid command, string? licenceFor);
 }
 
 /// <summary>A subscription after an order's change, and the charges the order bills for it.</summary>

@@ -136,7 +136,7 @@ public sealed class SubscriptionGrain(
     }
 
     /// <inheritdoc />
-    public Task<OrderLineBilled> ApplyOrderSeatsAsync(string orderNumber)
+    public Task<OrderLineBilled> ApplyOrderSeatsAsync(string orderNumber, string? licenceFor)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
         return ChangeAsync(nameof(ApplyOrderSeatsAsync), async () =>
@@ -150,13 +150,13 @@ public sealed class SubscriptionGrain(
             var inputs = await InputsAsync(null, subscription.AccountId, null, CancellationToken.None, asOps: true);
             var decision = Subscription.Decide(subscription, new AddSeats(hold.Seats), inputs.Context);
             State = State with { HeldBy = null };
-            var view = await ApplyAsync(decision, inputs, billedBy: orderNumber);
-            return new OrderLineBilled(view.Subscription, decision.Charges);
+            await ApplyAsync(decision, inputs, billedBy: orderNumber);
+            return new OrderLineBilled(await LicenceForOrderAsync(licenceFor, inputs, orderNumber), decision.Charges);
         }, CancellationToken.None);
     }
 
     /// <inheritdoc />
-    public Task<OrderLineBilled> CreateForOrderAsync(string orderNumber, CreatePaid command)
+    public Task<OrderLineBilled> CreateForOrderAsync(string orderNumber, CreatePaid command, string? licenceFor)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
         ArgumentNullException.ThrowIfNull(command);
@@ -169,10 +169,35 @@ public sealed class SubscriptionGrain(
 
             var inputs = await InputsAsync(null, command.AccountId, null, CancellationToken.None, asOps: true);
             var decision = Subscription.CreatePaid(command, inputs.Context);
-            await RecordIntentAsync(new SubscriptionIntent(decision, Created: true, BilledBy: orderNumber));
-            var view = await CarryOutAsync(decision, inputs, created: true, billedBy: orderNumber);
-            return new OrderLineBilled(view.Subscription, decision.Charges);
+            await CarryOutAsync(decision, inputs, created: true, billedBy: orderNumber);
+            return new OrderLineBilled(await LicenceForOrderAsync(licenceFor, inputs, orderNumber), decision.Charges);
         }, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Gives an order's administrator a licence in the running change (SUB-5) unless they hold one; a refusal (every
+    /// seat taken) is kept in the history for ops rather than failing the order.
+    /// </summary>
+    private async Task<SubscriptionState> LicenceForOrderAsync(string? licenceFor, DecisionInputs inputs, string orderNumber)
+    {
+        var subscription = RequireSubscription();
+        if (licenceFor is null || subscription.AssignedUsers.Contains(licenceFor, StringComparer.Ordinal))
+        {
+            return subscription;
+        }
+
+        SubscriptionDecision decision;
+        try
+        {
+            decision = Subscription.Decide(subscription, new AssignLicence(licenceFor), inputs.Context);
+        }
+        catch (RuleViolationException e)
+        {
+            RecordHistory("licence-not-assigned", null, licenceFor, new { Description = $"Service order {orderNumber}: {e.Message}" });
+            return subscription;
+        }
+
+        return (await ApplyAsync(decision, inputs, billedBy: orderNumber)).Subscription;
     }
 
     /// <inheritdoc />
@@ -294,8 +319,7 @@ public sealed class SubscriptionGrain(
         var pending = JsonSerializer.Deserialize<SubscriptionIntent>(intent.PayloadJson, DomainJson.Options)
             ?? throw new InvalidOperationException($"{GrainName} stored an empty intent.");
         var inputs = await InputsAsync(null, pending.Decision.State.AccountId, null, CancellationToken.None);
-        var view = await CarryOutAsync(pending.Decision, inputs, pending.Created, pending.BilledBy);
-        return pending.BilledBy is null ? view : new OrderLineBilled(view.Subscription, pending.Decision.Charges);
+        return await CarryOutAsync(pending.Decision, inputs, pending.Created);
     }
 
     /// <summary>
@@ -379,7 +403,7 @@ public sealed class SubscriptionGrain(
         foreach (var entry in decision.History)
         {
             RecordHistory(entry.Change, entry.From?.ToWireName(), entry.To.ToWireName(), new SubscriptionHistoryPayload(
-                entry.At, billedBy is null ? entry.Description : $"{entry.Description} Invoiced by service order {billedBy}.", billing.InvoiceNumber,
+                entry.At, billedBy is null || decision.Charges.Count == 0 ? entry.Description : $"{entry.Description} Invoiced by service order {billedBy}.", billing.InvoiceNumber,
                 [.. billing.Credits.Select(c => c.Amount.ToString())]));
         }
 
@@ -419,7 +443,7 @@ public sealed class SubscriptionGrain(
     private IAccountLedgerGrain Ledger(string accountId) => GrainFactory.GetGrain<IAccountLedgerGrain>(accountId);
 
     /// <summary>A decided change stored before its nested calls, so the grain can finish it by itself (see <see cref="RecordedGrain{TState}.RecordIntentAsync"/>).</summary>
-    private sealed record SubscriptionIntent(SubscriptionDecision Decision, bool Created, string? BilledBy = null);
+    private sealed record SubscriptionIntent(SubscriptionDecision Decision, bool Created);
 
     private RuleViolationException HeldRefusal(OrderHold hold) =>
         new(Rules.Quo5, $"Subscription {Quoted.Of(GrainKey)} is held by service order {hold.OrderNumber} while its seats are applied: try again in a moment.");
