@@ -267,7 +267,7 @@ await using (var bench = await Bench.StartAsync(admin, "orders"))
     clock.Stop();
 
     latencies.Sort();
-    Console.WriteLine("## Service orders (QUO-5): a cart of three quotes, one invoice, one charge, one confirmation");
+    Console.WriteLine($"## Service orders ({Subscriptions.Domain.Rules.Quo5}): a cart of three quotes, one invoice, one charge, one confirmation");
     Console.WriteLine();
     Console.WriteLine("| | carts | fulfilled and charged | p50 ms | p99 ms | orders/s | durable commits per cart | grain calls per cart |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");

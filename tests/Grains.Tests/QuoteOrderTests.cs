@@ -107,7 +107,7 @@ public sealed class QuoteOrderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task QUO_5_a_subscription_held_by_an_order_refuses_every_other_change_until_the_order_releases_it()
+    public async Task QUO_5_a_subscription_held_by_an_order_refuses_every_other_change_and_defers_its_renewal_until_the_order_releases_it()
     {
         await Grains.OpenAccountAsync("hold-acc");
         await Grains.BuyAsync("hold-acc", "sub-1");
@@ -124,19 +124,26 @@ public sealed class QuoteOrderTests : IAsyncLifetime
                 () => Grains.GetGrain<ISubscriptionGrain>(key).RemoveSeatsAsync(Billing.Ops, new Subscriptions.Domain.Subscriptions.RemoveSeats(1)));
         }
 
+        // The renewal falls due while the order holds the subscription: it waits for the hold to end.
+        _cluster.Clock.Advance(TimeSpan.FromDays(32));
+        await SubscriptionTickAsync(key);
+        var heldRenewals = await RenewalsAsync(key);
         using (CallContext.Enter(Billing.Ops.SubjectId, "release-1"))
         {
             await Grains.GetGrain<ISubscriptionOrderGrain>(key).ReleaseFromOrderAsync("HOLD-ACC-O000001");
         }
 
-        using (CallContext.Enter(Billing.Ops.SubjectId, "cancel-1"))
+        await SubscriptionTickAsync(key);
+        Subscriptions.Domain.Subscriptions.SubscriptionState after;
+        using (CallContext.Enter(Billing.Ops.SubjectId, "licence-1"))
         {
-            await Grains.GetGrain<ISubscriptionGrain>(key).CancelAsync(Billing.Ops);
+            after = (await Grains.GetGrain<ISubscriptionGrain>(key).AssignLicenceAsync(Billing.Ops, new Subscriptions.Domain.Subscriptions.AssignLicence("user-1"))).Subscription;
         }
 
         Assert.Equal(Subscriptions.Domain.Rules.Quo5, refused.RuleId);
         Assert.Contains("HOLD-ACC-O000001", refused.Message, StringComparison.Ordinal);
-        Assert.Equal(Subscriptions.Domain.Subscriptions.SubscriptionStatus.PendingCancellation, (await Grains.GetGrain<ISubscriptionGrain>(key).GetAsync(Billing.Ops)).Subscription.Status);
+        Assert.Equal((0, 1), (heldRenewals, await RenewalsAsync(key)));
+        Assert.Equal(["user-1"], after.AssignedUsers);
     }
 
     private async Task<string> SendQuoteAsync(string accountId, string requestId, QuoteLine line)
@@ -160,6 +167,13 @@ public sealed class QuoteOrderTests : IAsyncLifetime
 
         return number;
     }
+
+    private Task SubscriptionTickAsync(string key) =>
+        Grains.GetGrain<ISubscriptionGrain>(key).AsReference<IRemindable>().ReceiveReminder(
+            RecordedGrain<SubscriptionGrainState>.WakeReminder, new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow));
+
+    private async Task<int> RenewalsAsync(string key) =>
+        (await Grains.GetGrain<ISubscriptionGrain>(key).AsReference<IInspectableGrain>().InspectAsync()).History.Count(h => h.Change == "renewed");
 
     private Task TickAsync(string quoteKey) =>
         Grains.GetGrain<IQuoteGrain>(quoteKey).AsReference<IRemindable>().ReceiveReminder(

@@ -203,9 +203,13 @@ public sealed class SubscriptionGrain(
     /// <inheritdoc />
     public Task<DateTimeOffset?> WakeAsync(DateTimeOffset clockTime) => WakeUpAsync(clockTime, CancellationToken.None);
 
-    /// <inheritdoc />
+    /// <summary>
+    /// The earliest event the subscription wants (trial end, renewal, cancellation, grace period end); none while a
+    /// service order holds it (QUO-5), so nothing changes it between the order's acceptance and its application: the
+    /// events due meanwhile happen once the order has applied its seats or released it.
+    /// </summary>
     protected override DateTimeOffset? WantedWakeAt(SubscriptionGrainState state) =>
-        state.Subscription?.WantedReminders().Select(r => (DateTimeOffset?)r.DueAt).Min();
+        state.HeldBy is not null ? null : state.Subscription?.WantedReminders().Select(r => (DateTimeOffset?)r.DueAt).Min();
 
     /// <inheritdoc />
     protected override string? WakeName(SubscriptionGrainState state) =>
@@ -243,6 +247,13 @@ public sealed class SubscriptionGrain(
             if (State.Subscription is not { } subscription)
             {
                 return false;
+            }
+
+            if (State.HeldBy is not null)
+            {
+                // Held by an order for a moment (QUO-5): the invoice's wake-up or change that called is retried, and
+                // finds the subscription free.
+                throw new ConcurrentChangeException(GrainName);
             }
 
             var inputs = await InputsAsync(null, subscription.AccountId, command, CancellationToken.None);
