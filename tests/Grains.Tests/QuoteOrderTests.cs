@@ -114,7 +114,7 @@ public sealed class QuoteOrderTests : IAsyncLifetime
         var key = SubscriptionKey.Of("hold-acc", "sub-1");
         using (CallContext.Enter(Billing.Ops.SubjectId, "hold-1"))
         {
-            await Grains.GetGrain<ISubscriptionOrderGrain>(key).HoldForOrderAsync("HOLD-ACC-O000001", 2);
+            await Grains.GetGrain<ISubscriptionOrderGrain>(key).HoldForOrderAsync("HOLD-ACC-O000001", 2, "meeting", "professional");
         }
 
         Subscriptions.Domain.Errors.RuleViolationException refused;

@@ -88,14 +88,14 @@ public sealed record ServiceOrder
         var administrator = checkout.Administrator!;
         if (checkout.BillingAddress is null && !account.HasBillingAddress)
         {
-            throw new RuleViolationException(Rules.Quo4, $"Account {Quoted.Of(account.Id)} has no billing address: give one at checkout.");
+            throw new RuleViolationException(Rules.Quo5, $"Account {Quoted.Of(account.Id)} has no billing address: give one at checkout.");
         }
 
         var method = account.PaymentMethods.FirstOrDefault(m => m.Id == checkout.PaymentMethodId.Trim())
             ?? throw new ValidationException("checkout.payment_method_id", $"{Quoted.Of(checkout.PaymentMethodId)} is not a payment method of account {Quoted.Of(account.Id)}.");
         if (!method.IsAutomatic)
         {
-            throw new RuleViolationException(Rules.Quo4, $"Payment method {Quoted.Of(method.Id)} is not automatic: an order is charged to a card or a bank account (direct debit).");
+            throw new RuleViolationException(Rules.Quo5, $"Payment method {Quoted.Of(method.Id)} is not automatic: an order is charged to a card or a bank account (direct debit).");
         }
 
         var lines = new List<OrderLine>();

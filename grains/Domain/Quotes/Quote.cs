@@ -192,6 +192,12 @@ public sealed partial record Quote
                 return new QuoteDecision(sent, QuoteEvent.Sent, $"Quote {quote.Number} sent; it expires on {sent.ExpiresAt:u} ({Rules.Quo2}).");
             case AcceptQuote accept:
                 RequireHolderOrOps(context, "accept a quote");
+                if (quote.Status == QuoteStatus.Accepted && accept.OrderNumber is not null && quote.OrderNumber == accept.OrderNumber)
+                {
+                    // Its order's step run again: already done, nothing changes.
+                    return new QuoteDecision(quote, null, $"Quote {quote.Number} was accepted in service order {accept.OrderNumber}.");
+                }
+
                 var acceptedTo = QuoteTransitions.Table.Require(quote.Status, QuoteEvent.Accepted);
                 if (quote.HeldBy is null || quote.HeldBy != accept.OrderNumber)
                 {
@@ -298,6 +304,28 @@ public sealed partial record Quote
             sent, QuoteEvent.Sent, $"Order of {command.Seats} seat(s) for {subscription.Id} by {Quoted.Of(context.CallerId)}: quote {sent.Number} sent; it expires on {sent.ExpiresAt:u} ({Rules.Quo2}).");
     }
 
+    /// <summary>
+    /// Checks that a line adding seats to <paramref name="subscription"/> quotes that subscription's product, plan and
+    /// frequency, which are what its seats are billed at (QUO-1); <paramref name="index"/> names the line.
+    /// </summary>
+    public static void RequireLineMatches(QuoteLine line, int index, Subscriptions.SubscriptionState subscription)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(subscription);
+        var where = $"lines[{index}]";
+        if (line.ProductId != subscription.ProductId || line.PlanId != subscription.PlanId)
+        {
+            throw new ValidationException(
+                $"{where}.plan_id", $"subscription {Quoted.Of(subscription.Id)} is {subscription.ProductId}/{subscription.PlanId}, not {line.ProductId}/{line.PlanId}: seats are added to its own plan.");
+        }
+
+        if (line.Frequency != subscription.Frequency)
+        {
+            throw new ValidationException(
+                $"{where}.frequency", $"subscription {Quoted.Of(subscription.Id)} is billed {subscription.Frequency.ToWireName()}: seats added to it are billed the same.");
+        }
+    }
+
     private static void RequireFree(Quote quote, string? orderNumber)
     {
         if (quote.HeldBy is { } holder && holder != orderNumber)
@@ -338,6 +366,11 @@ public sealed partial record Quote
                 throw new ValidationException($"{where}.seats", $"seats must be from 1 to {Limits.MaxSeats} (got {line.Seats}).");
             }
 
+            if (line.Kind == QuoteLineKind.NewSubscription && !string.IsNullOrEmpty(line.SubscriptionId))
+            {
+                throw new ValidationException($"{where}.subscription_id", "must be empty for a new subscription: its id is the quote number and the line's place.");
+            }
+
             if (line.Kind == QuoteLineKind.AddSeats && string.IsNullOrWhiteSpace(line.SubscriptionId))
             {
                 throw new ValidationException($"{where}.subscription_id", "is required for seats added to a subscription.");
@@ -346,6 +379,11 @@ public sealed partial record Quote
             var product = context.Catalog.Product(line.ProductId);
             var plan = product.Plan(line.PlanId);
             product.RequireFrequency(line.Frequency);
+            if (line.Seats > product.MaxSeats)
+            {
+                throw new ValidationException($"{where}.seats", $"seats must be from 1 to {product.MaxSeats} for {product.Name} (got {line.Seats}).");
+            }
+
             var unit = plan.SeatPrice(product.Id, line.Frequency, context.Currency);
             var what = line.Kind == QuoteLineKind.AddSeats ? $"{line.Seats} seat(s) added to {line.SubscriptionId}" : $"new subscription, {line.Seats} seat(s)";
             priced.Add(new PricedQuoteLine(line, $"{product.Name} {plan.Name}, {what}, {line.Frequency.ToWireName()}", unit, unit * line.Seats));

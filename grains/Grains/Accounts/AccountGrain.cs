@@ -286,7 +286,7 @@ public sealed class AccountGrain(
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountSnapshot> QuoteSentAsync(string number)
+    public Task<AccountSnapshot> QuoteSentAsync(string number, bool supersedesPending)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(number);
         return ChangeSync(nameof(QuoteSentAsync), () =>
@@ -294,7 +294,7 @@ public sealed class AccountGrain(
             RequireAccount();
             if (!State.PendingQuotes.Contains(number))
             {
-                if (State.PendingQuotes.Count >= AccountState.MaxPendingQuotes)
+                if (State.PendingQuotes.Count >= AccountState.MaxPendingQuotes && !supersedesPending)
                 {
                     throw new RuleViolationException(
                         Rules.Quo1, $"Account {Quoted.Of(GrainKey)} already has {AccountState.MaxPendingQuotes} quotes waiting for an answer: let them be answered or expire first.");

@@ -42,9 +42,10 @@ public interface IAccountLedgerGrain : IGrainWithStringKey
 
     /// <summary>
     /// Records quote <paramref name="number"/> as sent and waiting for an answer (QUO-3); answers the account, whose
-    /// pending quotes then list it. Refused under QUO-1 when <see cref="AccountState.MaxPendingQuotes"/> already wait.
+    /// pending quotes then list it. Refused under QUO-1 when <see cref="AccountState.MaxPendingQuotes"/> already wait,
+    /// unless the quote is a seats order that supersedes them all (<paramref name="supersedesPending"/>, QUO-3).
     /// </summary>
-    Task<AccountSnapshot> QuoteSentAsync(string number);
+    Task<AccountSnapshot> QuoteSentAsync(string number, bool supersedesPending);
 
     /// <summary>Records quote <paramref name="number"/> as answered, expired or superseded: no longer pending (QUO-3).</summary>
     Task<bool> QuoteSettledAsync(string number);

@@ -181,9 +181,19 @@ public sealed class ServiceOrderGrain(
             }
         }
 
-        foreach (var (subscriptionId, seats, quoteNumber) in SeatsBySubscription(order))
+        foreach (var (subscriptionId, seats, first) in SeatsBySubscription(order))
         {
-            if (await RefusedAsync(order, quoteNumber, () => SubscriptionOf(order, subscriptionId).HoldForOrderAsync(order.Number, seats), $"hold-subscription:{subscriptionId}", subscriptionId))
+            if (await RefusedAsync(
+                order, first.QuoteNumber, () => SubscriptionOf(order, subscriptionId).HoldForOrderAsync(order.Number, seats, first.Line.ProductId, first.Line.PlanId),
+                $"hold-subscription:{subscriptionId}", subscriptionId))
+            {
+                return;
+            }
+        }
+
+        foreach (var line in NewSubscriptions(order))
+        {
+            if (await RefusedAsync(order, line.QuoteNumber, () => SubscriptionOf(order, line.SubscriptionId).HoldNewForOrderAsync(order.Number, Purchase(order, line)), $"hold-new:{line.SubscriptionId}", line.SubscriptionId))
             {
                 return;
             }
@@ -220,7 +230,7 @@ public sealed class ServiceOrderGrain(
             await NestedStepAsync($"release-quote:{number}", () => QuoteOf(number).ReleaseAsync(order.Number));
         }
 
-        foreach (var (subscriptionId, _, _) in SeatsBySubscription(order))
+        foreach (var subscriptionId in SeatsBySubscription(order).Select(s => s.SubscriptionId).Concat(NewSubscriptions(order).Select(l => l.SubscriptionId)))
         {
             await NestedStepAsync($"release-subscription:{subscriptionId}", () => SubscriptionOf(order, subscriptionId).ReleaseFromOrderAsync(order.Number));
         }
@@ -258,11 +268,10 @@ public sealed class ServiceOrderGrain(
                 SubscriptionOf(order, subscriptionId).ApplyOrderSeatsAsync(order.Number, LicenceFor(subscriptionId)))).Charges);
         }
 
-        foreach (var line in order.Lines.Where(l => l.Line.Kind == QuoteLineKind.NewSubscription))
+        foreach (var line in NewSubscriptions(order))
         {
-            var create = new CreatePaid(line.SubscriptionId, order.AccountId, line.Line.ProductId, line.Line.PlanId, line.Line.Seats, line.Line.Frequency, null, 0, null);
             charges.AddRange((await NestedStepAsync($"create:{line.SubscriptionId}", () =>
-                SubscriptionOf(order, line.SubscriptionId).CreateForOrderAsync(order.Number, create, LicenceFor(line.SubscriptionId)))).Charges);
+                SubscriptionOf(order, line.SubscriptionId).CreateForOrderAsync(order.Number, Purchase(order, line), LicenceFor(line.SubscriptionId)))).Charges);
         }
 
         var (invoice, charge) = await BillAsync(order, account, actor, charges);
@@ -279,6 +288,13 @@ public sealed class ServiceOrderGrain(
     private async Task<(Invoice? Invoice, OrderCharge? Charge)> BillAsync(ServiceOrder order, Account account, Actor actor, IReadOnlyList<ChargeLine> charges)
     {
         var net = charges.Aggregate(Money.Zero(account.Currency), (sum, c) => sum + c.ExactAmount.Round());
+        if (charges.Count > 0 && net.IsNegative)
+        {
+            // An invoice is never negative: what the changes give back goes to the account balance (ACC-6), as a
+            // subscription's own changes do.
+            await NestedStepAsync("credit", () => Ledger().AddCreditAsync(new AddAccountCredit(order.Lines[0].SubscriptionId, -net, $"Service order {order.Number}")));
+        }
+
         if (charges.Count == 0 || net.IsZero || net.IsNegative)
         {
             return (null, null);
@@ -331,11 +347,18 @@ public sealed class ServiceOrderGrain(
         }
     }
 
-    /// <summary>The seats each subscription gets from the order (two quotes may add to one subscription), with the first quote naming it.</summary>
-    private static IEnumerable<(string SubscriptionId, int Seats, string QuoteNumber)> SeatsBySubscription(ServiceOrder order) =>
+    /// <summary>The seats each subscription gets from the order (two quotes may add to one subscription), with its first line.</summary>
+    private static IEnumerable<(string SubscriptionId, int Seats, OrderLine First)> SeatsBySubscription(ServiceOrder order) =>
         order.Lines.Where(l => l.Line.Kind == QuoteLineKind.AddSeats)
             .GroupBy(l => l.SubscriptionId, StringComparer.Ordinal)
-            .Select(g => (g.Key, g.Sum(l => l.Line.Seats), g.First().QuoteNumber));
+            .Select(g => (g.Key, g.Sum(l => l.Line.Seats), g.First()));
+
+    /// <summary>The lines that start a subscription.</summary>
+    private static IEnumerable<OrderLine> NewSubscriptions(ServiceOrder order) => order.Lines.Where(l => l.Line.Kind == QuoteLineKind.NewSubscription);
+
+    /// <summary>The purchase a new-subscription line makes.</summary>
+    private static CreatePaid Purchase(ServiceOrder order, OrderLine line) =>
+        new(line.SubscriptionId, order.AccountId, line.Line.ProductId, line.Line.PlanId, line.Line.Seats, line.Line.Frequency, null, 0, null);
 
     private string Number => GrainKey[(GrainKey.LastIndexOf('/') + 1)..];
 

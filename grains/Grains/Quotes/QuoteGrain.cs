@@ -84,6 +84,7 @@ public sealed class QuoteGrain(
 
             var (account, context) = await ContextAsync(actor, cancellationToken);
             var decision = Quote.Draft(new DraftQuote(Number, account.Id, lines), context);
+            await RequireLinesMatchAsync(account.Id, lines, actor, cancellationToken);
             return Apply(decision, null);
         }, cancellationToken);
     }
@@ -185,6 +186,12 @@ public sealed class QuoteGrain(
         var quote = RequireQuote();
         var account = (await Ledger().ReadAsync()).Account;
         account.Authorize(actor, AccountAction.ViewQuotes);
+        if (quote.Status == QuoteStatus.Draft && !Permissions.Allows(account.AuthorityOf(actor), AccountAction.WriteQuotes))
+        {
+            // A draft is billing ops' work in progress: the customer sees a quote once it is sent.
+            throw new NotFoundException("Quote", GrainKey);
+        }
+
         return quote;
     }
 
@@ -196,6 +203,11 @@ public sealed class QuoteGrain(
             var quote = RequireQuote();
             var (account, context) = await ContextAsync(actor, cancellationToken);
             var decision = Quote.Decide(quote, command, context);
+            if (command is EditQuote edit)
+            {
+                await RequireLinesMatchAsync(account.Id, edit.Lines, actor, cancellationToken);
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             if (decision.Event == QuoteEvent.Sent)
             {
@@ -212,6 +224,25 @@ public sealed class QuoteGrain(
         }, cancellationToken);
     }
 
+    /// <summary>Each line adding seats names a subscription of the account, at that subscription's product, plan and frequency (QUO-1).</summary>
+    private async Task RequireLinesMatchAsync(string accountId, IReadOnlyList<QuoteLine> lines, Actor actor, CancellationToken cancellationToken)
+    {
+        foreach (var (line, i) in lines.Select((l, i) => (l, i)).Where(x => x.l.Kind == QuoteLineKind.AddSeats))
+        {
+            SubscriptionView subscription;
+            try
+            {
+                subscription = await GrainFactory.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of(accountId, line.SubscriptionId!)).GetAsync(actor, cancellationToken);
+            }
+            catch (NotFoundException)
+            {
+                throw new ValidationException($"lines[{i}].subscription_id", $"account {Quoted.Of(accountId)} has no subscription {Quoted.Of(line.SubscriptionId)}.");
+            }
+
+            Quote.RequireLineMatches(line, i, subscription.Subscription);
+        }
+    }
+
     private Task<Quote> ServiceDecideAsync(string method, QuoteCommand command, string callerId) =>
         ChangeAsync(method, async () =>
         {
@@ -222,14 +253,14 @@ public sealed class QuoteGrain(
     /// <summary>A draft sent by billing ops: pending for its account, announced to the billing contact (QUO-2, NOT-1).</summary>
     private async Task<Quote> SendDraftAsync(QuoteDecision decision)
     {
-        var snapshot = await NestedAsync(() => Ledger().QuoteSentAsync(decision.Quote.Number));
+        var snapshot = await NestedAsync(() => Ledger().QuoteSentAsync(decision.Quote.Number, supersedesPending: false));
         return Apply(decision, snapshot.Account);
     }
 
     /// <summary>The seats order's quote is pending at once, then supersedes every quote that was pending before it (QUO-3).</summary>
     private async Task<Quote> SendOrderAsync(QuoteDecision decision)
     {
-        var snapshot = await NestedAsync(() => Ledger().QuoteSentAsync(decision.Quote.Number));
+        var snapshot = await NestedAsync(() => Ledger().QuoteSentAsync(decision.Quote.Number, supersedesPending: true));
         Apply(decision, snapshot.Account);
         // Only quotes numbered before this one: two orders superseding each other at once would wait on each other.
         foreach (var pending in snapshot.PendingQuotes.Where(n => string.CompareOrdinal(n, decision.Quote.Number) < 0))
@@ -269,7 +300,8 @@ public sealed class QuoteGrain(
         }
 
         State = State with { Quote = decision.Quote };
-        RecordHistory(decision.Event?.ToWireName() ?? (before is null ? "drafted" : "held"), before?.Status.ToWireName(), decision.Quote.Status.ToWireName(), new { decision.Description });
+        var change = decision.Event?.ToWireName() ?? (before is null ? "drafted" : decision.Quote.HeldBy is not null ? "held-for-order" : "released");
+        RecordHistory(change, before?.Status.ToWireName(), decision.Quote.Status.ToWireName(), new { decision.Description });
         var kind = decision.Event switch
         {
             QuoteEvent.Sent => SentKind,

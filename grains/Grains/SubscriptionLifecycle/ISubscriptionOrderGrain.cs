@@ -17,7 +17,14 @@ public interface ISubscriptionOrderGrain : IGrainWithStringKey
     /// Holds the subscription for order <paramref name="orderNumber"/> once <paramref name="seats"/> more seats can be
     /// added now (status, seat limit); refused under the rule that forbids it, or QUO-5 when another order holds it.
     /// </summary>
-    Task<SubscriptionState> HoldForOrderAsync(string orderNumber, int seats);
+    Task<SubscriptionState> HoldForOrderAsync(string orderNumber, int seats, string productId, string planId);
+
+    /// <summary>
+    /// Holds the id of a subscription order <paramref name="orderNumber"/> will start, once <paramref name="command"/>
+    /// could start it now; refused under QUO-5 when the id is taken or another order holds it, or under the rule that
+    /// forbids the purchase. A customer cannot start a subscription under a held id.
+    /// </summary>
+    Task<bool> HoldNewForOrderAsync(string orderNumber, CreatePaid command);
 
     /// <summary>Releases the hold of the refused order <paramref name="orderNumber"/>; false when it held nothing.</summary>
     Task<bool> ReleaseFromOrderAsync(string orderNumber);

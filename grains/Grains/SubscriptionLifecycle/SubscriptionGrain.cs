@@ -98,7 +98,7 @@ public sealed class SubscriptionGrain(
     public Task OverdueSettledAsync() => SystemChangeAsync(nameof(OverdueSettledAsync), new SettleOverdue());
 
     /// <inheritdoc />
-    public Task<SubscriptionState> HoldForOrderAsync(string orderNumber, int seats)
+    public Task<SubscriptionState> HoldForOrderAsync(string orderNumber, int seats, string productId, string planId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
         return ChangeAsync(nameof(HoldForOrderAsync), async () =>
@@ -109,12 +109,50 @@ public sealed class SubscriptionGrain(
                 return hold.OrderNumber == orderNumber ? subscription : throw HeldRefusal(hold);
             }
 
+            if (subscription.ProductId != productId || subscription.PlanId != planId)
+            {
+                throw new RuleViolationException(
+                    Rules.Quo5, $"Subscription {Quoted.Of(GrainKey)} is now {subscription.ProductId}/{subscription.PlanId}, not the quoted {Quoted.Of(productId)}/{Quoted.Of(planId)}.");
+            }
+
             // The seats must be addable now, as billing ops would add them (the quote was priced by ops, or by a QUO-4 order).
             var inputs = await InputsAsync(null, subscription.AccountId, null, CancellationToken.None, asOps: true);
             Subscription.Decide(subscription, new AddSeats(seats), inputs.Context);
             State = State with { HeldBy = new OrderHold(orderNumber, seats) };
             RecordHistory("held-for-order", null, orderNumber, new { Seats = seats, Description = $"Held by service order {orderNumber} for {seats} more seat(s) while it is placed." });
             return subscription;
+        }, CancellationToken.None);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> HoldNewForOrderAsync(string orderNumber, CreatePaid command)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
+        ArgumentNullException.ThrowIfNull(command);
+        return ChangeAsync(nameof(HoldNewForOrderAsync), async () =>
+        {
+            if (State.HeldBy is { } hold)
+            {
+                return hold.OrderNumber == orderNumber ? true : throw HeldRefusal(hold);
+            }
+
+            if (State.Subscription is not null)
+            {
+                throw new RuleViolationException(
+                    Rules.Quo5, $"Subscription id {Quoted.Of(command.SubscriptionId)} is taken in account {Quoted.Of(command.AccountId)}: the order cannot start its new subscription under it.");
+            }
+
+            if (SubscriptionKey.Of(command.AccountId, command.SubscriptionId) != GrainKey)
+            {
+                throw new ValidationException("subscription_id", $"{Quoted.Of(command.SubscriptionId)} does not match the addressed subscription {Quoted.Of(GrainKey)}.");
+            }
+
+            // The purchase must be possible now, as billing ops would make it (the quote was priced by ops).
+            var inputs = await InputsAsync(null, command.AccountId, null, CancellationToken.None, asOps: true);
+            Subscription.CreatePaid(command, inputs.Context);
+            State = State with { HeldBy = new OrderHold(orderNumber, command.Seats) };
+            RecordHistory("held-for-order", null, orderNumber, new { command.ProductId, command.PlanId, command.Seats, Description = $"Id held by service order {orderNumber}, which starts this subscription." });
+            return true;
         }, CancellationToken.None);
     }
 
@@ -142,6 +180,12 @@ public sealed class SubscriptionGrain(
         return ChangeAsync(nameof(ApplyOrderSeatsAsync), async () =>
         {
             var subscription = RequireSubscription();
+            if (State.HeldBy is null && State.LastOrder is { } done && done.OrderNumber == orderNumber)
+            {
+                // This order's step run again after its answer was forgotten: already applied.
+                return new OrderLineBilled(subscription, done.Charges);
+            }
+
             if (State.HeldBy is not { } hold || hold.OrderNumber != orderNumber)
             {
                 throw new RuleViolationException(Rules.Quo5, $"Subscription {Quoted.Of(GrainKey)} is not held by service order {Quoted.Of(orderNumber)}: its seats cannot be applied.");
@@ -149,7 +193,7 @@ public sealed class SubscriptionGrain(
 
             var inputs = await InputsAsync(null, subscription.AccountId, null, CancellationToken.None, asOps: true);
             var decision = Subscription.Decide(subscription, new AddSeats(hold.Seats), inputs.Context);
-            State = State with { HeldBy = null };
+            State = State with { HeldBy = null, LastOrder = new OrderApplied(orderNumber, decision.Charges) };
             await ApplyAsync(decision, inputs, billedBy: orderNumber);
             return new OrderLineBilled(await LicenceForOrderAsync(licenceFor, inputs, orderNumber), decision.Charges);
         }, CancellationToken.None);
@@ -162,13 +206,25 @@ public sealed class SubscriptionGrain(
         ArgumentNullException.ThrowIfNull(command);
         return ChangeAsync(nameof(CreateForOrderAsync), async () =>
         {
+            if (State.Subscription is { } started && State.LastOrder is { } done && done.OrderNumber == orderNumber)
+            {
+                // This order's step run again after its answer was forgotten: already started.
+                return new OrderLineBilled(started, done.Charges);
+            }
+
             if (State.Subscription is not null)
             {
                 throw new AlreadyExistsException("Subscription", GrainKey);
             }
 
+            if (State.HeldBy?.OrderNumber != orderNumber)
+            {
+                throw new RuleViolationException(Rules.Quo5, $"Subscription id {Quoted.Of(GrainKey)} is not held by service order {Quoted.Of(orderNumber)}: it cannot start it.");
+            }
+
             var inputs = await InputsAsync(null, command.AccountId, null, CancellationToken.None, asOps: true);
             var decision = Subscription.CreatePaid(command, inputs.Context);
+            State = State with { HeldBy = null, LastOrder = new OrderApplied(orderNumber, decision.Charges) };
             await CarryOutAsync(decision, inputs, created: true, billedBy: orderNumber);
             return new OrderLineBilled(await LicenceForOrderAsync(licenceFor, inputs, orderNumber), decision.Charges);
         }, CancellationToken.None);
@@ -276,6 +332,11 @@ public sealed class SubscriptionGrain(
             if (State.Subscription is not null)
             {
                 throw new AlreadyExistsException("Subscription", GrainKey);
+            }
+
+            if (State.HeldBy is { } hold)
+            {
+                throw HeldRefusal(hold);
             }
 
             if (string.IsNullOrWhiteSpace(accountId) || string.IsNullOrWhiteSpace(subscriptionId) || SubscriptionKey.Of(accountId, subscriptionId) != GrainKey)

@@ -25,7 +25,15 @@ public sealed record SubscriptionGrainState
     /// </summary>
     [Id(3)]
     public OrderHold? HeldBy { get; init; }
+
+    /// <summary>The last service order that applied a line to this subscription and the charges it billed, so a step of that order run again answers the same.</summary>
+    [Id(4)]
+    public OrderApplied? LastOrder { get; init; }
 }
+
+/// <summary>A service order's line applied to a subscription, and the charges the order bills for it (QUO-5).</summary>
+[GenerateSerializer, Immutable, Alias("subscriptions.OrderApplied")]
+public sealed record OrderApplied([property: Id(0)] string OrderNumber, [property: Id(1)] IReadOnlyList<Subscriptions.Domain.Invoices.ChargeLine> Charges);
 
 /// <summary>A service order's hold on a subscription: the order and the seats it adds (QUO-5).</summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.OrderHold")]

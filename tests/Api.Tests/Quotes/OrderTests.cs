@@ -130,6 +130,28 @@ public sealed class OrderTests(ApiServer server)
     }
 
     [Fact]
+    public async Task QUO_5_a_cart_whose_new_subscription_id_was_taken_meanwhile_is_refused_with_nothing_applied()
+    {
+        var kit = await SubscriptionKit.OpenAsync(server);
+        await kit.BuyAsync("meeting-1", "meeting", "professional", seats: 2);
+        var seats = await kit.SendQuoteAsync(QuoteKit.AddSeats("meeting-1", "meeting", "professional", 3));
+        var training = await kit.SendQuoteAsync(QuoteKit.NewSubscription("training", "standard", 2));
+        // The id the order would start the new subscription under, taken by a purchase of the customer's own.
+        await kit.BuyAsync($"{training.Number.ToLowerInvariant()}-1", "webinar", "lite");
+        var invoicesBefore = (await kit.InvoicesAsync()).Count;
+
+        var refused = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.AcceptAsync(kit.Accept(seats.Number, training.Number)));
+
+        Assert.Equal(Rules.Quo5, refused.RuleId());
+        Assert.Contains(training.Number, refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(2, (await kit.GetAsync("meeting-1")).Seats);
+        Assert.All([seats.Number, training.Number], n => Assert.Equal((Proto.QuoteStatus.Sent, ""), (kit.QuoteAsync(n).Result.Status, kit.QuoteAsync(n).Result.HeldBy)));
+        Assert.Equal(invoicesBefore, (await kit.InvoicesAsync()).Count);
+        // Nothing stays held: the subscription takes its own changes again.
+        await kit.CallAsync("AddSeats", new Proto.AddSeatsRequest { RequestId = Requests.NewRequestId(), AccountId = kit.AccountId, SubscriptionId = "meeting-1", Seats = 1 }, kit.Holder);
+    }
+
+    [Fact]
     public async Task QUO_5_a_conflicting_change_racing_the_cart_leaves_either_the_whole_order_applied_or_nothing_of_it()
     {
         for (var run = 0; run < 4; run++)

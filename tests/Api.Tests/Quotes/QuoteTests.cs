@@ -62,6 +62,30 @@ public sealed class QuoteTests(ApiServer server)
     }
 
     [Fact]
+    public async Task QUO_1_seats_are_quoted_at_the_subscription_own_product_plan_and_frequency_and_a_draft_is_not_shown_to_the_customer()
+    {
+        var kit = await SubscriptionKit.OpenAsync(server);
+        await kit.BuyAsync("meeting-1", "meeting", "professional", seats: 2);
+        var request = new Proto.CreateQuoteRequest { RequestId = Requests.NewRequestId(), AccountId = kit.AccountId };
+        request.Lines.Add(QuoteKit.AddSeats("meeting-1", "meeting", "business", 3));
+        var unknown = new Proto.CreateQuoteRequest { RequestId = Requests.NewRequestId(), AccountId = kit.AccountId };
+        unknown.Lines.Add(QuoteKit.AddSeats("meeting-9", "meeting", "professional", 3));
+
+        var otherPlan = await Api.FailsWithAsync(StatusCode.InvalidArgument, () => kit.Client.Quotes.CreateQuoteAsync(request, kit.Ops).ResponseAsync);
+        var noSuch = await Api.FailsWithAsync(StatusCode.InvalidArgument, () => kit.Client.Quotes.CreateQuoteAsync(unknown, kit.Ops).ResponseAsync);
+        var draft = await kit.CreateQuoteAsync(QuoteKit.AddSeats("meeting-1", "meeting", "professional", 3));
+        var hidden = await Api.FailsWithAsync(StatusCode.NotFound, () => kit.QuoteAsync(draft.Number));
+        var listedBefore = await kit.QuotesAsync();
+        await kit.Client.Quotes.SendQuoteAsync(new Proto.SendQuoteRequest { RequestId = Requests.NewRequestId(), AccountId = kit.AccountId, QuoteNumber = draft.Number }, kit.Ops);
+
+        Assert.Equal(["lines[0].plan_id"], otherPlan.BadFields());
+        Assert.Equal(["lines[0].subscription_id"], noSuch.BadFields());
+        Assert.Equal(StatusCode.NotFound, hidden.StatusCode);
+        Assert.Empty(listedBefore);
+        Assert.Equal(draft.Number, (await kit.QuotesAsync()).Single().Number);
+    }
+
+    [Fact]
     public async Task QUO_2_a_quote_sent_on_day_0_is_sent_one_second_before_day_7_and_expired_at_day_7_and_accepting_it_then_is_refused()
     {
         var kit = await SubscriptionKit.OpenAsync(server);

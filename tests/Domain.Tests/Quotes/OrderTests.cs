@@ -96,6 +96,31 @@ public sealed class OrderTests
     }
 
     [Fact]
+    public void QUO_5_accepting_a_quote_again_for_the_order_that_accepted_it_changes_nothing_and_for_another_is_refused()
+    {
+        var accepted = Quote.Decide(Quote.Decide(Sent(), new HoldQuote("O-1", Day0), Context(Day0)).Quote, new AcceptQuote("O-1"), Context(Day0)).Quote;
+
+        var again = Quote.Decide(accepted, new AcceptQuote("O-1"), Context(Day0.AddDays(30)));
+        var other = Assert.Throws<RuleViolationException>(() => Quote.Decide(accepted, new AcceptQuote("O-2"), Context(Day0)));
+
+        Assert.Equal((accepted, (QuoteEvent?)null), (again.Quote, again.Event));
+        Assert.Equal(Rules.Quo5, other.RuleId);
+    }
+
+    [Fact]
+    public void QUO_1_seats_added_to_a_subscription_are_quoted_at_its_product_plan_and_frequency()
+    {
+        var subscription = Paid("meeting", "professional", 2, Day0).State;
+
+        Quote.RequireLineMatches(TwoSeats with { SubscriptionId = subscription.Id }, 0, subscription);
+        var plan = Assert.Throws<ValidationException>(() => Quote.RequireLineMatches(TwoSeats with { PlanId = "business" }, 1, subscription));
+        var frequency = Assert.Throws<ValidationException>(() => Quote.RequireLineMatches(TwoSeats with { Frequency = BillingFrequency.Annual }, 2, subscription));
+
+        Assert.Equal("lines[1].plan_id", plan.Violations.Single().Field);
+        Assert.Equal("lines[2].frequency", frequency.Violations.Single().Field);
+    }
+
+    [Fact]
     public void QUO_5_a_quote_is_held_only_when_it_could_be_accepted_at_the_acceptance_instant()
     {
         var expired = Assert.Throws<RuleViolationException>(() => Quote.Decide(Sent(), new HoldQuote("O-1", Day0.AddDays(7)), Context(Day0.AddDays(7), CallerAuthority.PrimaryHolder)));
@@ -149,7 +174,7 @@ public sealed class OrderTests
 
         Assert.Equal(["checkout.administrator.subject_id", "checkout.administrator.email"], invalid.Violations.Select(v => v.Field));
         Assert.Equal("checkout.payment_method_id", unknown.Violations.Single().Field);
-        Assert.Equal(Rules.Quo4, wallet.RuleId);
+        Assert.Equal(Rules.Quo5, wallet.RuleId);
         Assert.Equal("quote_numbers", twice.Violations.Single().Field);
     }
 
