@@ -142,13 +142,24 @@ public sealed record ServiceOrder
     /// <summary>The id of the subscription a new-subscription line creates: the quote number and the line's place, stable on every retry.</summary>
     public static string NewSubscriptionId(string quoteNumber, int lineIndex) => $"{quoteNumber.ToLowerInvariant()}-{lineIndex + 1}";
 
-    /// <summary>The order refused (QUO-5): nothing of it was applied.</summary>
-    public ServiceOrder Refuse(OrderRefusal refusal) =>
-        this with { Status = OrderTransitions.Table.Require(Status, OrderEvent.Refused), Refusal = refusal };
-
-    /// <summary>The order fulfilled: every change applied, its invoice issued and its charge made.</summary>
-    public ServiceOrder Fulfil(string? invoiceNumber, OrderCharge? charge, DateTimeOffset now) =>
-        this with { Status = OrderTransitions.Table.Require(Status, OrderEvent.Fulfilled), InvoiceNumber = invoiceNumber, Charge = charge, FulfilledAt = now };
+    /// <summary>
+    /// Decides <paramref name="command"/> on a placed order at <paramref name="now"/>, through the order lifecycle: the
+    /// one entry for every change of an existing order (its creation is <see cref="Place"/>).
+    /// </summary>
+    public static ServiceOrder Decide(ServiceOrder order, OrderCommand command, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return command switch
+        {
+            RefuseOrder refuse => order with { Status = OrderTransitions.Table.Require(order.Status, OrderEvent.Refused), Refusal = refuse.Refusal },
+            FulfilOrder fulfil => order with
+            {
+                Status = OrderTransitions.Table.Require(order.Status, OrderEvent.Fulfilled), InvoiceNumber = fulfil.InvoiceNumber, Charge = fulfil.Charge, FulfilledAt = now,
+            },
+            null => throw new ArgumentNullException(nameof(command)),
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown order command."),
+        };
+    }
 
     /// <summary>A quote the cart may accept: of this account, sent, and unexpired at <paramref name="now"/>; the refusal names the quote and the rule.</summary>
     private static void RequireAcceptable(Quote quote, string accountId, DateTimeOffset now)
@@ -170,6 +181,15 @@ public sealed record ServiceOrder
         }
     }
 }
+
+/// <summary>A change to a placed service order.</summary>
+public abstract record OrderCommand;
+
+/// <summary>A quote or a line of the cart could not be held: the order is refused and nothing of it applied (QUO-5).</summary>
+public sealed record RefuseOrder(OrderRefusal Refusal) : OrderCommand;
+
+/// <summary>Every change applied, the order's invoice issued (if anything is due) and its charge made (QUO-5).</summary>
+public sealed record FulfilOrder(string? InvoiceNumber, OrderCharge? Charge) : OrderCommand;
 
 /// <summary>Why an order was refused: the rule, the quote (or subscription) it concerns, and the customer's sentence.</summary>
 public sealed record OrderRefusal(string RuleId, string Subject, string Message);

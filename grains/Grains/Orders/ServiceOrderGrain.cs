@@ -216,7 +216,7 @@ public sealed class ServiceOrderGrain(
             var rule = e is RuleViolationException violation ? violation.RuleId : Rules.Quo5;
             var what = subscriptionId is null ? $"Quote {quoteNumber}" : $"Quote {quoteNumber}, on subscription {subscriptionId}";
             var refusal = new OrderRefusal(rule, quoteNumber, Quoted.Cut($"{what} cannot be applied ({rule}): {e.Message} Nothing in the cart was applied."));
-            State = State with { Order = order.Refuse(refusal), ReleasePending = true };
+            State = State with { Order = ServiceOrder.Decide(order, new RefuseOrder(refusal), Now), ReleasePending = true };
             RecordHistory("refused", "placed", "refused", new { refusal.RuleId, refusal.Subject, refusal.Message });
             return true;
         }
@@ -275,7 +275,7 @@ public sealed class ServiceOrderGrain(
         }
 
         var (invoice, charge) = await BillAsync(order, account, actor, charges);
-        var fulfilled = order.Fulfil(invoice?.Number, charge, Now);
+        var fulfilled = ServiceOrder.Decide(order, new FulfilOrder(invoice?.Number, charge), Now);
         State = State with { Order = fulfilled };
         RecordHistory("fulfilled", "placed", "fulfilled", new { InvoiceNumber = invoice?.Number, Charge = charge, Notes = notes });
         Notify(ConfirmedKind, new OrderConfirmation(

@@ -143,7 +143,7 @@ public sealed class OrderTests
 
         Assert.Equal(OrderStatus.Placed, order.Status);
         Assert.Equal(["meeting-1", "q-2-1"], order.Lines.Select(l => l.SubscriptionId));
-        Assert.Equal(OrderStatus.Fulfilled, order.Fulfil("ACME-000001", null, Day0.AddDays(1)).Status);
+        Assert.Equal(OrderStatus.Fulfilled, ServiceOrder.Decide(order, new FulfilOrder("ACME-000001", null), Day0.AddDays(1)).Status);
     }
 
     [Fact]
@@ -182,9 +182,10 @@ public sealed class OrderTests
     public void QUO_5_a_fulfilled_or_refused_order_is_final()
     {
         var order = ServiceOrder.Place("O-1", Checkout, [Sent()], WithCard(), "holder-1", Day0);
-        var refused = order.Refuse(new OrderRefusal(Rules.Quo2, "Q-1", "expired"));
+        var refused = ServiceOrder.Decide(order, new RefuseOrder(new OrderRefusal(Rules.Quo2, "Q-1", "expired")), Day0);
+        var fulfilled = ServiceOrder.Decide(order, new FulfilOrder(null, null), Day0);
 
-        Assert.Equal(Rules.Quo5, Assert.Throws<RuleViolationException>(() => refused.Fulfil(null, null, Day0)).RuleId);
-        Assert.Equal(Rules.Quo5, Assert.Throws<RuleViolationException>(() => order.Fulfil(null, null, Day0).Refuse(new OrderRefusal(Rules.Quo2, "Q-1", "x"))).RuleId);
+        Assert.Equal(Rules.Quo5, Assert.Throws<RuleViolationException>(() => ServiceOrder.Decide(refused, new FulfilOrder(null, null), Day0)).RuleId);
+        Assert.Equal(Rules.Quo5, Assert.Throws<RuleViolationException>(() => ServiceOrder.Decide(fulfilled, new RefuseOrder(new OrderRefusal(Rules.Quo2, "Q-1", "x")), Day0)).RuleId);
     }
 }
