@@ -34,8 +34,11 @@ dotnet build silo/Host -c Release -nologo -v quiet
 # The silo runs as a child so that the EXIT trap can stop the local PostgreSQL; TERM and INT are passed on to it.
 dotnet silo/Host/bin/Release/net10.0/subscriptions-silo.dll run "$@" &
 silo=$!
-trap 'kill -TERM "$silo" 2>/dev/null || true' TERM INT
+stopping=0
+trap 'stopping=1; kill -TERM "$silo" 2>/dev/null || true' TERM INT
 status=0
 wait "$silo" || status=$?
-if kill -0 "$silo" 2>/dev/null; then wait "$silo" || status=$?; fi
+# A TERM or INT interrupts the wait (status 128 + the signal), not the silo: its own exit code (0 after a clean stop)
+# is what this script exits with.
+if [ "$stopping" = 1 ]; then status=0; wait "$silo" || status=$?; fi
 exit "$status"

@@ -36,6 +36,17 @@ public static class SiloProgram
         error ??= Console.Error;
         var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
         var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        if (rest.Any(a => a is "--help" or "-h" or "-?"))
+        {
+            // Help is asked for, never a start: the usage of the command named, or of them all.
+            return command switch
+            {
+                "token" => TokenUsage(output),
+                "run" or "migrate" or "help" => Usage(output, 0),
+                _ => Usage(error, BadConfiguration),
+            };
+        }
+
         try
         {
             return command switch
@@ -157,6 +168,12 @@ public static class SiloProgram
         string.IsNullOrEmpty(configured) ? IPAddress.Any
         : IPAddress.TryParse(configured, out var address) ? address
         : throw new ArgumentException($"Grpc:Address \"{configured}\" is not an IP address (e.g. 127.0.0.1, 0.0.0.0 or ::).", nameof(configured));
+
+    private static int TokenUsage(TextWriter output)
+    {
+        output.WriteLine(DevTokenCommand.Usage);
+        return 0;
+    }
 
     private static int Usage(TextWriter output, int exitCode)
     {

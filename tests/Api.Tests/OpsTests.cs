@@ -66,9 +66,12 @@ public sealed class OpsTests(ApiServer server)
     }
 
     [Fact]
-    public async Task OPS_1_inspecting_a_grain_never_written_is_not_found()
+    public async Task OPS_1_inspecting_a_grain_never_written_is_not_found_and_an_unknown_grain_type_is_refused_naming_the_known_ones()
     {
         await Api.FailsWithAsync(StatusCode.NotFound, () => server.Client.InspectAsync("account", Requests.NewAccountId(), server.Tokens.Ops()));
+        var unknownType = await Api.FailsWithAsync(StatusCode.InvalidArgument, () => server.Client.InspectAsync("acount", "acme-1", server.Tokens.Ops()));
+        Assert.Equal(["grain_type"], unknownType.BadFields());
+        Assert.Contains("account, subscription, invoice, quote, order, testclock", unknownType.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -73,6 +73,30 @@ public sealed class SiloProcessTests : IAsyncLifetime
         Assert.Contains("schema is at version 9000", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("help")]
+    [InlineData("run", "--help")]
+    [InlineData("migrate", "-h")]
+    [InlineData("run", "--Grpc:Port=70000", "--help")]
+    public async Task when_help_is_asked_for_then_the_usage_is_printed_the_exit_code_is_0_and_nothing_starts(params string[] args)
+    {
+        var output = new StringWriter();
+
+        Assert.Equal(0, await SiloProgram.RunAsync(args, output, TextWriter.Null));
+        Assert.Contains("usage: subscriptions-silo", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task when_the_token_command_is_asked_for_help_then_its_usage_is_printed_and_the_exit_code_is_0()
+    {
+        var output = new StringWriter();
+
+        Assert.Equal(0, await SiloProgram.RunAsync(["token", "--help"], output, TextWriter.Null));
+        Assert.Equal(DevTokenCommand.Usage, output.ToString().Trim());
+    }
+
     [Fact]
     public async Task when_an_unknown_command_is_given_then_the_usage_is_printed_and_the_exit_code_is_2()
     {

@@ -47,6 +47,11 @@ public static class DevTokenCommand
                 throw new FormatException("--sub is required");
             }
 
+            if (roles.Count == 0)
+            {
+                throw new FormatException("at least one --role is required (a token without a role may call nothing but CreateAccount)");
+            }
+
             output.WriteLine(new TokenIssuer(options, time).Issue(subject, roles, lifetime, name));
             return 0;
         }

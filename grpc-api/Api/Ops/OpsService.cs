@@ -19,7 +19,7 @@ namespace Subscriptions.Grpc.Api.Ops;
 public sealed class OpsService(IGrainFactory grains, INotificationDeliveries deliveries, SubscriptionsApiOptions options) : Proto.OpsService.OpsServiceBase
 {
     /// <summary>The grain types ops can inspect.</summary>
-    public static readonly IReadOnlySet<string> GrainTypes = new HashSet<string>(StringComparer.Ordinal) { "account", "subscription", "invoice", "quote", "order", "testclock" };
+    public static readonly IReadOnlyList<string> GrainTypes = ["account", "subscription", "invoice", "quote", "order", "testclock"];
 
     /// <summary>State, version, clock, pending wake-up and history with causes; NOT_FOUND for a grain never written (an issued invoice adopts its record first).</summary>
     [OpsOnly]
@@ -30,7 +30,7 @@ public sealed class OpsService(IGrainFactory grains, INotificationDeliveries del
         EdgeValidation.Reading().Required("grain_type", request.GrainType).Required("grain_key", request.GrainKey).ThrowIfInvalid();
         if (!GrainTypes.Contains(request.GrainType))
         {
-            throw new NotFoundException("Grain", $"{request.GrainType}/{request.GrainKey}");
+            throw new ValidationException("grain_type", $"must be one of {string.Join(", ", GrainTypes)} (got {Quoted.Of(request.GrainType)}).");
         }
 
         GrainInspection found;

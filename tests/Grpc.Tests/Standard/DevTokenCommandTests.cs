@@ -37,6 +37,7 @@ public sealed class DevTokenCommandTests
     [InlineData(new[] { "--sub", "u", "--role", "admin" }, "token: Role \"admin\" is not recognised")]
     [InlineData(new[] { "--sub" }, "token: option --sub needs a value")]
     [InlineData(new[] { "--subject", "u" }, "token: unknown option \"--subject\"")]
+    [InlineData(new[] { "--sub", "u" }, "token: at least one --role is required")]
     public void token_command_explains_wrong_arguments_and_exits_with_2(string[] args, string expected)
     {
         using var output = new StringWriter();
