@@ -87,6 +87,11 @@ public static class SiloProgram
         var certificate = grpc["CertificatePath"] is { Length: > 0 } path ? path : null;
         var address = GrpcAddress(grpc["Address"]);
         var port = grpc.GetValue("Port", 5080);
+        if (port is < 0 or > 65535)
+        {
+            throw new InvalidOperationException($"Configuration \"Grpc:Port\" is {port}; it must be a TCP port, 0 to 65535 (0 picks a free one).");
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel => GrpcEndpoints.Listen(kestrel, address, port, endpoint.WebPort, certificate, grpc["CertificatePassword"]));
 
         // One data source for the service: Orleans' providers, the grains' records, health and the outbox.

@@ -70,6 +70,18 @@ public sealed class SiloSettings
             throw new ArgumentException("No PostgreSQL connection string is configured (ConnectionStrings:Subscriptions).", nameof(ConnectionString));
         }
 
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
+        }
+        catch (ArgumentException e)
+        {
+            // Npgsql's own message names a character index; the setting and the expected form are what help.
+            throw new ArgumentException(
+                $"ConnectionStrings:Subscriptions is not a PostgreSQL connection string ({e.Message}); expected \"Host=...;Port=5432;Username=...;Password=...;Database=...\".",
+                nameof(ConnectionString));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(StartupAttempts, 1, "Silo:StartupAttempts");
         ArgumentException.ThrowIfNullOrWhiteSpace(ClusterId, "Cluster:ClusterId");
         ArgumentException.ThrowIfNullOrWhiteSpace(ServiceId, "Cluster:ServiceId");

@@ -192,6 +192,29 @@ public sealed class SiloProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task when_the_grpc_port_is_out_of_range_then_the_silo_exits_2_naming_the_setting()
+    {
+        var error = new StringWriter();
+
+        var exit = await SiloProgram.RunAsync(["run", .. Settings(_database.ConnectionString), "--Grpc:Port=70000"], TextWriter.Null, error);
+
+        Assert.Equal(SiloProgram.BadConfiguration, exit);
+        Assert.Contains("\"Grpc:Port\" is 70000; it must be a TCP port", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task when_the_connection_string_is_malformed_then_the_silo_exits_2_naming_the_setting_and_the_form_expected()
+    {
+        var error = new StringWriter();
+
+        var exit = await SiloProgram.RunAsync(["run", .. Settings("Host=127.0.0.1;Port"), "--Grpc:Port=0"], TextWriter.Null, error);
+
+        Assert.Equal(SiloProgram.BadConfiguration, exit);
+        Assert.Contains("ConnectionStrings:Subscriptions is not a PostgreSQL connection string", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Host=...;Port=5432", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task the_cluster_timing_settings_reach_orleans_membership_and_messaging()
     {
         await using var app = SiloProgram.Build(
