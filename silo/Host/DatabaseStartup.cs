@@ -21,6 +21,13 @@ public sealed partial class DatabaseStartup(NpgsqlDataSource dataSource, SiloSet
                 await Database.PingAsync(dataSource, cancellationToken);
                 break;
             }
+            catch (PostgresException e) when (Refusal(e) is { } what)
+            {
+                // The server answered and refused: no retry makes a wrong password or database name right.
+                var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+                throw new InvalidOperationException(
+                    $"PostgreSQL at {builder.Host}:{builder.Port} refused the connection: {e.MessageText} ({e.SqlState}). Check {what} in ConnectionStrings:Subscriptions.", e);
+            }
             catch (Exception e) when (DatabaseUnavailableException.IsUnavailable(e) || e is NpgsqlException)
             {
                 var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
@@ -47,6 +54,15 @@ public sealed partial class DatabaseStartup(NpgsqlDataSource dataSource, SiloSet
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>What a refusal by the server says is wrong in the settings, or null for a failure worth retrying.</summary>
+    private static string? Refusal(PostgresException e) => e.SqlState switch
+    {
+        PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification => "Username and Password",
+        PostgresErrorCodes.InvalidCatalogName => "Database (the database must exist; scripts/run.sh creates it for a local server)",
+        PostgresErrorCodes.InsufficientPrivilege => "Username (its privileges on the database)",
+        _ => null,
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL at {Host}:{Port} does not answer (attempt {Attempt} of {Attempts}): {Reason}")]
     private static partial void LogRetry(ILogger logger, string host, int port, int attempt, int attempts, string reason);

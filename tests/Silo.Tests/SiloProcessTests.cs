@@ -192,6 +192,20 @@ public sealed class SiloProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task when_the_database_does_not_exist_then_the_silo_exits_2_at_once_saying_so_rather_than_retrying_a_server_it_reached()
+    {
+        var error = new StringWriter();
+        var missing = new Npgsql.NpgsqlConnectionStringBuilder(_database.ConnectionString) { Database = "no_such_database" }.ConnectionString;
+
+        var exit = await SiloProgram.RunAsync(["run", .. Settings(missing), "--Silo:StartupAttempts=5"], TextWriter.Null, error);
+
+        Assert.Equal(SiloProgram.BadConfiguration, exit);
+        Assert.Contains("refused the connection", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"no_such_database\" does not exist (3D000)", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Cannot reach", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task when_the_grpc_port_is_out_of_range_then_the_silo_exits_2_naming_the_setting()
     {
         var error = new StringWriter();
