@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
@@ -27,6 +28,16 @@ public static class OrleansSetup
     /// <summary>Connections membership may hold: heartbeats, table reads and votes, one or two at a time.</summary>
     public const int MembershipPoolSize = 4;
 
+    /// <summary>
+    /// Where the silo and gateway ports listen: on loopback only when the silo advertises a loopback address (one machine,
+    /// Development), on every address otherwise (other machines must reach it).
+    /// </summary>
+    public static IPAddress ListenAddress(SiloSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return IPAddress.IsLoopback(settings.AdvertisedIPAddress) ? settings.AdvertisedIPAddress : IPAddress.Any;
+    }
+
     /// <summary>Configures <paramref name="silo"/> on <paramref name="dataSource"/>; <paramref name="clustering"/> false leaves cluster identity, endpoints and membership to the caller (test clusters).</summary>
     public static ISiloBuilder UseSubscriptionsCluster(this ISiloBuilder silo, NpgsqlDataSource dataSource, SiloSettings settings, bool clustering = true)
     {
@@ -40,7 +51,7 @@ public static class OrleansSetup
                 o.ClusterId = settings.ClusterId;
                 o.ServiceId = settings.ServiceId;
             });
-            silo.ConfigureEndpoints(settings.AdvertisedIPAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+            silo.ConfigureEndpoints(settings.AdvertisedIPAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(settings.AdvertisedIPAddress));
             // Membership has a small connection pool of its own: a burst that takes every connection of the grains' pool
             // must not hold up the heartbeats and votes that keep the silos in the cluster (docs/runtime.md, "Cluster").
             var membership = ServiceDataSource.Create(

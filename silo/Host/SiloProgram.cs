@@ -139,6 +139,8 @@ public static class SiloProgram
 
     private static async Task<int> ServeAsync(string[] args)
     {
+        var configuration = Configuration(args);
+        await PortCheck.RequireFreeAsync(configuration, SiloSettings.From(configuration));
         await using var app = Build(args);
         if (app.Services.GetService<IPaymentGateway>() is SimulatedPaymentGateway)
         {

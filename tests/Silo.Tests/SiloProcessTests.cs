@@ -122,6 +122,26 @@ public sealed class SiloProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task when_a_second_silo_is_started_on_the_ports_of_a_running_one_then_it_exits_2_naming_the_setting_and_the_first_keeps_serving()
+    {
+        var ports = FreePorts.SiloArguments();
+        await using var first = SiloProgram.Build([.. Settings(_database.ConnectionString), .. ports]);
+        await first.StartAsync();
+        var address = first.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var error = new StringWriter();
+
+        var exit = await SiloProgram.RunAsync(["run", .. Settings(_database.ConnectionString), .. ports], TextWriter.Null, error);
+        using var channel = GrpcChannel.ForAddress(address);
+        var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+
+        Assert.Equal(SiloProgram.BadConfiguration, exit);
+        Assert.Contains($"Cluster:SiloPort {ports[1].Split('=')[1]} on 127.0.0.1 is in use on this machine", error.ToString(), StringComparison.Ordinal);
+        Assert.Single(error.ToString().Trim().Split('\n'));
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+        await first.StopAsync();
+    }
+
+    [Fact]
     public async Task when_PostgreSQL_stops_answering_then_health_is_NOT_SERVING_and_once_it_is_back_SERVING()
     {
         var server = new Npgsql.NpgsqlConnectionStringBuilder(_database.ConnectionString);
