@@ -8,7 +8,7 @@ public static class DevTokenCommand
     /// <summary>The command's usage line.</summary>
     public const string Usage =
         "usage: token --sub <id> --role <role> [--role <role> ...] [--name <display name>] [--ttl <n>{s|m|h|d}]   " +
-        "roles: ops, service, primary-holder:<accountId>, billing-viewer:<accountId>, user:<accountId>";
+        "roles: ops, service, primary-holder:<accountId>, billing-viewer:<accountId>, user:<accountId>, administrator:<accountId>";
 
     private static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(8);
 
