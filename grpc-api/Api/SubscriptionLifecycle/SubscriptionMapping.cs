@@ -1,4 +1,6 @@
 using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Catalog;
+using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Grains.SubscriptionLifecycle;
 using Subscriptions.Grpc.Api.Edge;
@@ -53,6 +55,45 @@ internal static class SubscriptionMapping
     }
 
     /// <summary>True for monthly or annual; unspecified and unknown numbers are not frequencies.</summary>
+    /// <summary>A catalog product as the API lists it, its seat prices in <paramref name="currencies"/> (those it prices).</summary>
+    public static Proto.Product ToProto(Product product, IReadOnlyList<Currency> currencies)
+    {
+        ArgumentNullException.ThrowIfNull(product);
+        var proto = new Proto.Product
+        {
+            ProductId = product.Id,
+            Name = product.Name,
+            BillingModel = product.BillingModel.ToWireName(),
+            TrialDays = product.Trial?.Days ?? 0,
+            TrialPolicy = product.Trial?.Policy switch { TrialPolicy.ToFree => "to-free", TrialPolicy.ToPaid => "to-paid", _ => "" },
+            AddSeatsEligible = product.AddSeatsEligible,
+            MaxSeats = product.MaxSeats,
+        };
+        proto.Frequencies.AddRange(product.Frequencies.Select(ToProto));
+        proto.ContractTermsMonths.AddRange(product.ContractTermsMonths);
+        foreach (var plan in product.Plans)
+        {
+            var row = new Proto.ProductPlan { PlanId = plan.Id, Name = plan.Name, Rank = plan.Rank };
+            foreach (var frequency in product.Frequencies)
+            {
+                foreach (var currency in currencies)
+                {
+                    if (TryPrice(plan, frequency, currency) is { } price)
+                    {
+                        row.SeatPrices.Add(new Proto.SeatPrice { Frequency = ToProto(frequency), Price = CommonMapping.ToProto(price) });
+                    }
+                }
+            }
+
+            proto.Plans.Add(row);
+        }
+
+        return proto;
+    }
+
+    private static Money? TryPrice(Plan plan, BillingFrequency frequency, Currency currency) =>
+        plan.Prices.Prices.TryGetValue(frequency, out var byCurrency) && byCurrency.TryGetValue(currency.Code, out var amount) ? new Money(amount, currency) : null;
+
     public static bool IsFrequency(Proto.BillingFrequency frequency) => frequency is Proto.BillingFrequency.Monthly or Proto.BillingFrequency.Annual;
 
     /// <summary>A proto frequency the edge already checked with <see cref="IsFrequency"/>.</summary>

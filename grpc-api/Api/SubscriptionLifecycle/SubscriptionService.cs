@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Orleans;
 using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Catalog;
 using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Grains.Accounts;
@@ -12,7 +13,7 @@ using Proto = Subscriptions.Grpc.Api.V1;
 namespace Subscriptions.Grpc.Api.SubscriptionLifecycle;
 
 /// <summary>subscriptions.v1.SubscriptionService: validates at the edge, maps to domain commands and calls the subscription grain.</summary>
-public sealed class SubscriptionService(IGrainFactory grains) : Proto.SubscriptionService.SubscriptionServiceBase
+public sealed class SubscriptionService(IGrainFactory grains, ProductCatalog catalog) : Proto.SubscriptionService.SubscriptionServiceBase
 {
     /// <summary>Starts a trial (SUB-1).</summary>
     [OnAccount(AccountAction.ManageSubscriptions)]
@@ -159,6 +160,20 @@ public sealed class SubscriptionService(IGrainFactory grains) : Proto.Subscripti
     [OnAccount(AccountAction.ManageSubscriptions)]
     public override Task<Proto.SubscriptionChange> ReactivateSubscription(Proto.ReactivateSubscriptionRequest request, ServerCallContext context) =>
         ChangeAsync(context, request, check => check, (grain, actor) => grain.ReactivateAsync(actor, context.CancellationToken));
+
+    /// <summary>The product catalog, priced in the currency asked or in every currency it prices.</summary>
+    [AnyCaller]
+    public override Task<Proto.ListProductsResponse> ListProducts(Proto.ListProductsRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EdgeValidation.Reading()
+            .Check("currency", request.Currency.Length == 0 || Currency.All.Any(c => c.Code == request.Currency), $"\"{request.Currency}\" must be empty or one of {string.Join(", ", Currency.All.Select(c => c.Code))}")
+            .ThrowIfInvalid();
+        var currencies = request.Currency.Length == 0 ? Currency.All : [Currency.All.Single(c => c.Code == request.Currency)];
+        var response = new Proto.ListProductsResponse { CatalogVersion = catalog.Version };
+        response.Products.AddRange(catalog.Products.Select(p => SubscriptionMapping.ToProto(p, currencies)));
+        return Task.FromResult(response);
+    }
 
     private static EdgeValidation Product(EdgeValidation check, string productId, string planId, int seats, Proto.BillingFrequency frequency, string currency) =>
         Frequency(Seats(check.Required("product_id", productId).Required("plan_id", planId), seats), frequency)
