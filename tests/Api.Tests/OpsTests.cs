@@ -91,7 +91,7 @@ public sealed class OpsTests(ApiServer server)
     }
 
     [Fact]
-    public async Task OPS_1_ops_describe_any_lifecycle_by_kind_as_text_and_as_a_dot_graph_and_an_unknown_kind_is_refused_on_kind()
+    public async Task OPS_1_ops_describe_any_lifecycle_by_kind_as_text_as_rows_and_as_a_dot_graph_and_an_unknown_kind_is_refused_on_kind()
     {
         var invoice = await server.Client.OpsAsync<Proto.DescribeLifecycleRequest, Proto.LifecycleDescription>(
             "DescribeLifecycle", new Proto.DescribeLifecycleRequest { Kind = " Invoice " }, server.Tokens.Ops());
@@ -104,6 +104,11 @@ public sealed class OpsTests(ApiServer server)
         Assert.Equal(InvoiceTransitions.Table.Allowed.Count, invoice.Dot.Split('\n').Count(l => l.Contains(" -> ", StringComparison.Ordinal)));
         Assert.Contains("kind", unknown.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("subscription, invoice", unknown.Status.Detail, StringComparison.Ordinal);
+        // The same table as rows, for tools that render their own.
+        Assert.Equal(InvoiceTransitions.Table.Allowed.Count, invoice.Transitions.Count);
+        Assert.Contains(invoice.Transitions, t => (t.From, t.Event, t.To, t.Rule) == ("open", "paid-in-full", "paid", Rules.Inv3));
+        Assert.Equal(InvoiceTransitions.Table.ExplainedRefusals.Count, invoice.Refusals.Count);
+        Assert.All(invoice.Refusals, r => Assert.False(string.IsNullOrWhiteSpace(r.Reason)));
     }
 
     [Fact]

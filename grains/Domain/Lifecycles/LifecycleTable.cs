@@ -99,6 +99,14 @@ public sealed class LifecycleTable<TState, TEvent> : ILifecycleTable
     /// <summary>The SPEC rule that governs an event.</summary>
     public string RuleOf(TEvent lifecycleEvent) => _ruleOf(lifecycleEvent);
 
+    /// <inheritdoc />
+    public IReadOnlyList<LifecycleRow> Rows() =>
+        [.. Allowed.Select(t => new LifecycleRow(_stateName(t.From), _eventName(t.Event), _stateName(t.To), RuleOf(t.Event)))];
+
+    /// <inheritdoc />
+    public IReadOnlyList<LifecycleRefusalRow> RefusalRows() =>
+        [.. ExplainedRefusals.Select(r => new LifecycleRefusalRow(_stateName(r.From), _eventName(r.Event), r.RuleId, r.Reason))];
+
     /// <summary>The whole table as text for ops: allowed transitions, then explained refusals.</summary>
     public string Describe()
     {

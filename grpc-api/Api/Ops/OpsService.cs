@@ -71,7 +71,10 @@ public sealed class OpsService(IGrainFactory grains, INotificationDeliveries del
         ArgumentNullException.ThrowIfNull(request);
         var table = LifecycleCatalogue.Find(request.Kind)
             ?? throw new ValidationException("kind", $"must be one of {string.Join(", ", LifecycleCatalogue.ByKind.Keys)} (got {Quoted.Of(request.Kind)}).");
-        return Task.FromResult(new Proto.LifecycleDescription { Kind = request.Kind.Trim().ToLowerInvariant(), Text = table.Describe(), Dot = table.ToDot() });
+        var description = new Proto.LifecycleDescription { Kind = request.Kind.Trim().ToLowerInvariant(), Text = table.Describe(), Dot = table.ToDot() };
+        description.Transitions.AddRange(table.Rows().Select(r => new Proto.LifecycleTransition { From = r.From, Event = r.Event, To = r.To, Rule = r.RuleId }));
+        description.Refusals.AddRange(table.RefusalRows().Select(r => new Proto.LifecycleRefusal { From = r.From, Event = r.Event, Rule = r.RuleId, Reason = r.Reason }));
+        return Task.FromResult(description);
     }
 
     /// <summary>Notification deliveries in one state (dead letters by default), oldest first.</summary>
