@@ -6,6 +6,7 @@
 #   scripts/pg-local.sh stop                  stop it
 #   scripts/pg-local.sh status                print the connection string if running
 #   scripts/pg-local.sh createdb NAME         create database NAME on the running server unless it exists
+#   scripts/pg-local.sh dropdb NAME           drop database NAME on the running server (stop the service first)
 #
 # PGLOCAL_DIR   where the data directory and state live (default: <repo>/.local/pg; as root, a folder under
 #               /var/tmp named after the repository, because the server runs as the 'postgres' user, who may
@@ -111,10 +112,20 @@ createdb() {
   fi
 }
 
+dropdb() {
+  local name=$1 port
+  [[ "$name" =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "pg-local: database name \"$name\" must match [a-z_][a-z0-9_]*" >&2; exit 2; }
+  ensure_installed
+  running || { echo "pg-local: not running" >&2; exit 1; }
+  port=$(cat "$portfile")
+  "$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $name"
+}
+
 case "${1:-}" in
   start) start "${2:-}" ;;
   createdb) createdb "${2:?usage: $0 createdb NAME}" ;;
+  dropdb) dropdb "${2:?usage: $0 dropdb NAME}" ;;
   stop) stop ;;
   status) ensure_installed; if running; then conn_string "$(cat "$portfile")"; else echo "pg-local: not running" >&2; exit 1; fi ;;
-  *) echo "usage: $0 start [--ephemeral] | stop | status | createdb NAME" >&2; exit 2 ;;
+  *) echo "usage: $0 start [--ephemeral] | stop | status | createdb NAME | dropdb NAME" >&2; exit 2 ;;
 esac
