@@ -1,0 +1,3 @@
+using Subscriptions.OpsCli;
+
+return await SubsCli.RunAsync(args, Console.Out, Console.Error);

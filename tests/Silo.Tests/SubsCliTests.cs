@@ -1,0 +1,145 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Subscriptions.Grpc.Api.Auth;
+using Subscriptions.OpsCli;
+using Subscriptions.TestHost;
+
+namespace Subscriptions.Silo.Tests;
+
+/// <summary>
+/// The <c>subs</c> command line against a silo the test starts, as billing ops use it: its output and exit codes for
+/// success, not found, permission denied, refused and unreachable, JSON that parses, and help.
+/// </summary>
+public sealed class SubsCliTests : IAsyncLifetime
+{
+    private const string SigningKey = "c3Vicy1jbGktdGVzdHMtc2lnbmluZy1rZXktb2YtMzItYnl0ZXM=";
+    private static readonly TokenOptions Tokens = new() { Issuer = "subscriptions", Audience = "subscriptions-api", SigningKey = SigningKey };
+    private TestDatabase _database = null!;
+    private WebApplication _silo = null!;
+    private string _address = "";
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(nameof(SubsCliTests));
+        _silo = SiloProgram.Build(
+        [
+            $"--ConnectionStrings:Subscriptions={_database.ConnectionString}", "--Grpc:Address=127.0.0.1", "--Grpc:Port=0", "--Silo:StartupAttempts=1",
+            .. FreePorts.SiloArguments(), "--Auth:Issuer=subscriptions", "--Auth:Audience=subscriptions-api", $"--Auth:SigningKey={SigningKey}",
+        ]);
+        await _silo.StartAsync();
+        _address = _silo.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _silo.StopAsync();
+        await _silo.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task lifecycle_prints_the_quote_table_and_its_dot_graph_and_json_that_parses()
+    {
+        var table = await RunAsync(Ops, "lifecycle", "quote");
+        var dot = await RunAsync(Ops, "lifecycle", "order", "--dot");
+        var json = await RunAsync(Ops, "lifecycle", "invoice", "--json");
+
+        Assert.Equal(SubsCli.Ok, table.Exit);
+        Assert.Contains("superseded", table.Output, StringComparison.Ordinal);
+        Assert.Contains("QUO-3", table.Output, StringComparison.Ordinal);
+        Assert.StartsWith("digraph \"Service order lifecycle\"", dot.Output, StringComparison.Ordinal);
+        using var parsed = JsonDocument.Parse(json.Output);
+        Assert.Equal("invoice", parsed.RootElement.GetProperty("kind").GetString());
+        Assert.True(parsed.RootElement.GetProperty("transitions").GetArrayLength() > 10);
+    }
+
+    [Fact]
+    public async Task products_lists_the_catalog_priced_in_the_currency_asked()
+    {
+        var result = await RunAsync(Ops, "products", "--currency", "EUR");
+
+        Assert.Equal(SubsCli.Ok, result.Exit);
+        Assert.Contains("meeting (GoTo Meeting)", result.Output, StringComparison.Ordinal);
+        Assert.Contains("EUR/month", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("USD", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task inspect_of_a_grain_never_written_exits_4_and_of_an_unknown_type_exits_6_naming_the_known_ones()
+    {
+        var missing = await RunAsync(Ops, "inspect", "account/nobody-here");
+        var unknown = await RunAsync(Ops, "inspect", "acount/acme-1");
+
+        Assert.Equal((SubsCli.NotFound, ""), (missing.Exit, missing.Output));
+        Assert.Contains("NotFound", missing.Error, StringComparison.Ordinal);
+        Assert.Equal(SubsCli.Refused, unknown.Exit);
+        Assert.Contains("account, subscription, invoice, quote, order, testclock", unknown.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task a_caller_without_the_ops_role_exits_5_and_no_token_exits_2_saying_how_to_get_one()
+    {
+        var denied = await RunAsync(Token("someone", "user:acme-1"), "inspect", "account/acme-1");
+        var noToken = await RunAsync(null, "lifecycle", "quote");
+
+        Assert.Equal(SubsCli.PermissionDenied, denied.Exit);
+        Assert.Contains("PermissionDenied", denied.Error, StringComparison.Ordinal);
+        Assert.Equal(SubsCli.UsageError, noToken.Exit);
+        Assert.Contains("SUBS_TOKEN", noToken.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task an_unreachable_service_exits_3_naming_the_address()
+    {
+        var address = $"http://127.0.0.1:{FreePorts.Next()}";
+
+        var result = await RunAsync(Ops, "--address", address, "lifecycle", "quote");
+
+        Assert.Equal(SubsCli.Unreachable, result.Exit);
+        Assert.Contains($"cannot reach the service at {address}", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("inspect", "--help")]
+    [InlineData("lifecycle", "--help")]
+    [InlineData("products", "--help")]
+    [InlineData("quotes", "--help")]
+    [InlineData("orders", "--help")]
+    public async Task every_command_has_help_that_exits_0(params string[] args)
+    {
+        var result = await RunAsync(Ops, args);
+
+        Assert.Equal(SubsCli.Ok, result.Exit);
+        Assert.Contains("Usage:", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task a_wrong_command_line_exits_2()
+    {
+        var result = await RunAsync(Ops, "inspect");
+
+        Assert.Equal(SubsCli.UsageError, result.Exit);
+        Assert.Contains("subs --help", result.Error, StringComparison.Ordinal);
+    }
+
+    private static string Ops => Token("ops-1", RoleClaims.Ops);
+
+    private static string Token(string subject, params string[] roles) => new TokenIssuer(Tokens, TimeProvider.System).Issue(subject, roles, TimeSpan.FromHours(1), null);
+
+    private async Task<(int Exit, string Output, string Error)> RunAsync(string? token, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await SubsCli.RunAsync(args, output, error, name => name switch
+        {
+            "SUBS_TOKEN" => token,
+            "SUBS_ADDRESS" => _address,
+            _ => null,
+        });
+        return (exit, output.ToString(), error.ToString());
+    }
+}
