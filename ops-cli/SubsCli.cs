@@ -58,7 +58,7 @@ public static class SubsCli
         root.Options.Add(json);
 
         var grain = new Argument<string>("grain") { Description = "type/key: account/acme-1, subscription/acme-1/meeting-1, invoice/acme-1/ACME-1-000001, quote/…, order/…, testclock/…" };
-        var inspect = new Command("inspect", "A grain as stored: state, version, test clock, pending wake-ups and history with causes (OPS-1)") { grain };
+        var inspect = new Command("inspect", "A grain as stored: state, version, test clock, pending wake-ups and history with causes") { grain };
         var kind = new Argument<string>("kind") { Description = "subscription, invoice, quote or order" };
         var dot = new Option<bool>("--dot") { Description = "The Graphviz dot graph instead of the table" };
         var lifecycle = new Command("lifecycle", "A lifecycle table: every allowed transition with its rule, and the explained refusals") { kind, dot };

@@ -49,7 +49,7 @@ public sealed class SubsCliTests : IAsyncLifetime
 
         Assert.Equal(SubsCli.Ok, table.Exit);
         Assert.Contains("superseded", table.Output, StringComparison.Ordinal);
-        Assert.Contains("QUO-3", table.Output, StringComparison.Ordinal);
+        Assert.Contains(Subscriptions.Domain.Rules.Quo3, table.Output, StringComparison.Ordinal);
         Assert.StartsWith("digraph \"Service order lifecycle\"", dot.Output, StringComparison.Ordinal);
         using var parsed = JsonDocument.Parse(json.Output);
         Assert.Equal("invoice", parsed.RootElement.GetProperty("kind").GetString());
