@@ -102,8 +102,45 @@ public sealed class SubsCliTests : IAsyncLifetime
         Assert.Contains($"cannot reach the service at {address}", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task clock_advance_moves_a_test_clock_and_says_how_many_wake_ups_it_delivered_and_going_back_is_refused()
+    {
+        using (var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(_address))
+        {
+            await new Subscriptions.Grpc.Api.V1.TestClockService.TestClockServiceClient(channel).CreateTestClockAsync(
+                new Subscriptions.Grpc.Api.V1.CreateTestClockRequest
+                {
+                    RequestId = "cli-clock-1", ClockId = "cli-clock", StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero)),
+                },
+                new global::Grpc.Core.Metadata { { "authorization", $"Bearer {Ops}" } });
+        }
+
+        var advanced = await RunAsync(Ops, "clock", "advance", "cli-clock", "--to", "2026-03-15");
+        var back = await RunAsync(Ops, "clock", "advance", "cli-clock", "--to", "2026-03-02");
+        var bad = await RunAsync(Ops, "clock", "advance", "cli-clock", "--to", "next tuesday");
+
+        Assert.Equal(SubsCli.Ok, advanced.Exit);
+        Assert.Contains("2026-03-15 00:00:00Z", advanced.Output, StringComparison.Ordinal);
+        Assert.Contains("wake-ups delivered", advanced.Output, StringComparison.Ordinal);
+        Assert.Equal(SubsCli.Refused, back.Exit);
+        Assert.Equal(SubsCli.UsageError, bad.Exit);
+        Assert.Contains("is not a date and time", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task deliveries_lists_dead_letters_as_json_that_parses()
+    {
+        var result = await RunAsync(Ops, "deliveries", "--json");
+
+        Assert.Equal(SubsCli.Ok, result.Exit);
+        using var parsed = JsonDocument.Parse(result.Output);
+        Assert.Equal(JsonValueKind.Object, parsed.RootElement.ValueKind);
+    }
+
     [Theory]
     [InlineData("--help")]
+    [InlineData("deliveries", "--help")]
+    [InlineData("clock", "advance", "--help")]
     [InlineData("inspect", "--help")]
     [InlineData("lifecycle", "--help")]
     [InlineData("products", "--help")]
