@@ -70,7 +70,7 @@ public static class SubsCli
         var orders = new Command("orders", "An account's service orders, newest first") { ordersAccount };
         var state = new Option<string>("--state") { Description = "dead (default), pending or delivered", DefaultValueFactory = _ => "dead" };
         var deliveriesAccount = new Option<string?>("--account") { Description = "Only this account's notifications" };
-        var deliveries = new Command("deliveries", "Notification deliveries to the log and webhooks, dead letters by default (NOT-1)") { state, deliveriesAccount };
+        var deliveries = new Command("deliveries", "Notification deliveries to the log and webhooks, dead letters by default") { state, deliveriesAccount };
         var clockId = new Argument<string>("clock") { Description = "The test clock's id" };
         var target = new Option<DateTimeOffset>("--to")
         {
@@ -88,7 +88,7 @@ public static class SubsCli
                 return default;
             },
         };
-        var advance = new Command("advance", "Moves a sandbox's test clock forward, delivering every wake-up due on the way, in order (CLOCK-1)") { clockId, target };
+        var advance = new Command("advance", "Moves a sandbox's test clock forward, delivering every wake-up due on the way, in order") { clockId, target };
         var clock = new Command("clock", "Test clocks of sandbox accounts") { advance };
         root.Subcommands.Add(inspect);
         root.Subcommands.Add(deliveries);
