@@ -43,7 +43,11 @@ public sealed record AccountState
     [Id(7)]
     public int OrderCount { get; init; }
 
-    /// <summary>The quotes sent and not yet answered, oldest first (QUO-3): at most <see cref="MaxPendingQuotes"/>.</summary>
+    /// <summary>
+    /// The quotes sent and not yet answered, oldest first (QUO-3): at most <see cref="MaxPendingQuotes"/>, one more for
+    /// the moment a seats order joins a full list before it supersedes the others; a quote leaves it when answered,
+    /// expired or superseded, so its size never grows with the account's age or traffic.
+    /// </summary>
     [Id(8)]
     public IReadOnlyList<string> PendingQuotes { get; init; } = [];
 

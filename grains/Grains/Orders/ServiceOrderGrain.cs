@@ -211,7 +211,7 @@ public sealed class ServiceOrderGrain(
             await NestedStepAsync(step, hold);
             return false;
         }
-        catch (DomainException e) when (e is RuleViolationException or NotFoundException or ValidationException or PermissionDeniedException)
+        catch (DomainException e) when (IsRefusal(e))
         {
             var rule = e is RuleViolationException violation ? violation.RuleId : Rules.Quo5;
             var what = subscriptionId is null ? $"Quote {quoteNumber}" : $"Quote {quoteNumber}, on subscription {subscriptionId}";
@@ -328,7 +328,7 @@ public sealed class ServiceOrderGrain(
                     _ => $"The charge of {attempt.Amount} was declined: invoice {invoice.Number} stays open, to pay before it falls due ({Rules.Inv4}, {Rules.Inv5}).",
                 }));
         }
-        catch (DomainException e) when (e is RuleViolationException or ValidationException or NotFoundException or PermissionDeniedException)
+        catch (DomainException e) when (IsRefusal(e))
         {
             return (invoice, new OrderCharge("not-charged", "0.00", null, Quoted.Cut($"Not charged: {e.Message} Invoice {invoice.Number} stays open.")));
         }
@@ -341,11 +341,14 @@ public sealed class ServiceOrderGrain(
         {
             await NestedStepAsync(step, call);
         }
-        catch (DomainException e) when (e is RuleViolationException or ValidationException or NotFoundException or PermissionDeniedException)
+        catch (DomainException e) when (IsRefusal(e))
         {
             notes.Add(Quoted.Cut($"{step}: {e.Message}"));
         }
     }
+
+    /// <summary>A refusal by a called grain (a rule, a bad or missing thing, no right), which wrote nothing: not an outage to retry.</summary>
+    private static bool IsRefusal(DomainException e) => e is RuleViolationException or ValidationException or NotFoundException or PermissionDeniedException;
 
     /// <summary>The seats each subscription gets from the order (two quotes may add to one subscription), with its first line.</summary>
     private static IEnumerable<(string SubscriptionId, int Seats, OrderLine First)> SeatsBySubscription(ServiceOrder order) =>

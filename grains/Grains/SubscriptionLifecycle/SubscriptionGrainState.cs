@@ -26,7 +26,10 @@ public sealed record SubscriptionGrainState
     [Id(3)]
     public OrderHold? HeldBy { get; init; }
 
-    /// <summary>The last service order that applied a line to this subscription and the charges it billed, so a step of that order run again answers the same.</summary>
+    /// <summary>
+    /// The last service order that applied a line to this subscription and the charges it billed (one decision's lines),
+    /// so a step of that order run again answers the same; each order replaces the one before, so it never grows.
+    /// </summary>
     [Id(4)]
     public OrderApplied? LastOrder { get; init; }
 }
