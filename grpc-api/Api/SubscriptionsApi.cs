@@ -49,6 +49,7 @@ public static class SubscriptionsApi
         services.AddSingleton<InvoiceDocument>();
         services.TryAddSingleton(_ => CatalogLoader.LoadDefault());
         services.AddGrpcStandardServices(endpoint);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddBearerTokens(configuration);
         return services;
     }
@@ -68,7 +69,7 @@ public static class SubscriptionsApi
             grpc.MaxReceiveMessageSize = endpoint.MaxReceiveMessageSize;
             grpc.MaxSendMessageSize = endpoint.MaxSendMessageSize;
             grpc.EnableDetailedErrors = false;
-        });
+        }).AddServiceOptions<Ops.OpsService>(ops => ops.Interceptors.Add<Ops.OpsReadAuditInterceptor>()); // every ops call is audited (ACC-7)
         services.AddStrictRequestParsing();
 
         // Grpc.AspNetCore logs every refused call (Information, with a stack trace) and every request it could not read

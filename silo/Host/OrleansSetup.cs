@@ -7,6 +7,7 @@ using Orleans.Storage;
 using Subscriptions.Domain;
 using Subscriptions.Grains;
 using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.Ops;
 using Subscriptions.Grains.Payments;
 using Subscriptions.Storage;
 using Subscriptions.Storage.Grains;
@@ -92,7 +93,7 @@ public static class OrleansSetup
         silo.Services.AddKeyedSingleton<IGrainStorage>(
             SubscriptionsStorage.Name, (services, _) => new GrainRecordStorage(dataSource, services.GetRequiredService<IGrainStorageSerializer>()));
         silo.UseSystemTextJsonGrainStorageSerializer();
-        silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => DomainJson.Apply(o.JsonSerializerOptions));
+        silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(GrainRecordSerializer.Configure);
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = OrleansAdoNet.Invariant;
@@ -104,6 +105,8 @@ public static class OrleansSetup
         silo.Services.TryAddSingleton<IGrainTables, GrainTables>();
         silo.Services.TryAddSingleton<GrainTables>(services => (GrainTables)services.GetRequiredService<IGrainTables>());
         silo.Services.TryAddSingleton<IPaymentGateway, SimulatedPaymentGateway>();
+        silo.Services.TryAddSingleton<IOpsReadAudit>(new OpsReadTable(dataSource));
+        silo.Services.TryAddSingleton<IOpsProjection>(services => new OpsProjectionTable(dataSource, services.GetRequiredService<GrainRecordOptions>().WakeRetryPeriod));
         silo.Services.AddSubscriptionGrains();
         return silo;
     }

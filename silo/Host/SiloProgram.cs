@@ -42,7 +42,7 @@ public static class SiloProgram
             return command switch
             {
                 "token" => TokenUsage(output),
-                "run" or "migrate" or "help" => Usage(output, 0),
+                "run" or "migrate" or "rebuild-projections" or "help" => Usage(output, 0),
                 _ => Usage(error, BadConfiguration),
             };
         }
@@ -53,6 +53,7 @@ public static class SiloProgram
             {
                 "run" => await ServeAsync(rest),
                 "migrate" => await MigrateAsync(rest, output),
+                "rebuild-projections" => await RebuildProjectionsAsync(rest, output),
                 "token" => MintToken(rest, output),
                 "help" or "--help" => Usage(output, 0),
                 _ => Usage(error, BadConfiguration),
@@ -163,6 +164,24 @@ public static class SiloProgram
         return 0;
     }
 
+    /// <summary>
+    /// Computes the ops projection again from the stored grain records (docs/ops.md), printing its progress; safe while
+    /// silos run, since a row is only replaced by one of a later record version.
+    /// </summary>
+    private static async Task<int> RebuildProjectionsAsync(string[] args, TextWriter output)
+    {
+        var settings = SiloSettings.From(Configuration(args));
+        await using var dataSource = ServiceDataSource.Create(settings.ConnectionString);
+        await MigrationRunner.ApplyAsync(dataSource, SchemaMigrations.All);
+        var table = new Subscriptions.Storage.Grains.OpsProjectionTable(dataSource, new GrainRecordOptions().WakeRetryPeriod);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var progress = new RebuildProgressPrinter(output);
+        var written = await table.RebuildAsync(Subscriptions.Storage.Grains.GrainRecordSerializer.Create(), progress, batchSize: 1000, CancellationToken.None);
+        progress.Finish();
+        await output.WriteLineAsync($"Rebuilt {written} projection row(s) in {started.Elapsed.TotalSeconds:F1} s.");
+        return 0;
+    }
+
     /// <summary>Mints a token with the configured signing key; the token's own options (--sub, --role…) are not configuration.</summary>
     private static int MintToken(string[] args, TextWriter output)
     {
@@ -187,6 +206,8 @@ public static class SiloProgram
         output.WriteLine("""
             usage: subscriptions-silo [run] [--Key=Value ...]     serve gRPC and run the grains (default)
                    subscriptions-silo migrate                    apply pending schema migrations and exit
+                   subscriptions-silo rebuild-projections        compute the ops projection again from the stored grains
+                                                                 (safe while silos run; prints its progress)
                    subscriptions-silo token --sub ID --role ROLE [--role ROLE ...] [--name NAME] [--ttl 8h]
                                                                  mint a development bearer token
                                                                  (signed with Auth:SigningKey of the current environment)

@@ -77,6 +77,8 @@ public sealed class ApiServer : IAsyncLifetime
         builder.Services.AddSingleton(Cluster.Grains);
         builder.Services.AddSubscriptionsApi(TestTokens.Configuration);
         builder.Services.AddSingleton<INotificationDeliveries>(new NotificationDeliveries(new Subscriptions.Storage.Notifications.NotificationTables(Cluster.DataSource)));
+        builder.Services.AddSingleton<Subscriptions.Grains.Ops.IOpsProjection>(new Subscriptions.Storage.Grains.OpsProjectionTable(Cluster.DataSource, TimeSpan.FromMinutes(1)));
+        builder.Services.AddSingleton<Subscriptions.Grains.Ops.IOpsReadAudit>(new Subscriptions.Storage.Grains.OpsReadTable(Cluster.DataSource));
         builder.Services.AddSingleton<CallGate>();
         builder.Services.Configure<GrpcServiceOptions>(grpc => grpc.Interceptors.Add<CallGate.Interceptor>());
         _app = builder.Build();

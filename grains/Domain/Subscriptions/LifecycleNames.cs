@@ -26,6 +26,9 @@ public static class LifecycleNames
     /// <summary>E.g. "sent".</summary>
     public static string ToWireName(this Quotes.QuoteEvent quoteEvent) => Kebab(quoteEvent.ToString());
 
+    /// <summary>"placed", "fulfilled", "refused".</summary>
+    public static string ToWireName(this Orders.OrderStatus status) => Kebab(status.ToString());
+
     private static string Kebab(string pascal)
     {
         var builder = new StringBuilder(pascal.Length + 4);

@@ -129,7 +129,6 @@ public sealed class AccountGrain(
     protected override DateTimeOffset? WantedWakeAt(AccountState state) => state.RetentionEndsAt();
 
     /// <inheritdoc />
-    protected override string? WakeName(AccountState state) => state.RetentionEndsAt() is null ? null : "retention-end";
 
     /// <summary>The retention period ended (ACC-8): personal data is erased on the service's authority.</summary>
     protected override Task HandleDueAsync(DateTimeOffset at, CancellationToken cancellationToken)

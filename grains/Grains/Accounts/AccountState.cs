@@ -1,5 +1,7 @@
 using Orleans;
 using Subscriptions.Domain.Accounts;
+using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.Ops;
 
 namespace Subscriptions.Grains.Accounts;
 
@@ -9,7 +11,7 @@ namespace Subscriptions.Grains.Accounts;
 /// with the change that issues them; their numbers are the account's prefix and 1..<see cref="IssuedInvoiceCount"/> (INV-1).
 /// </summary>
 [GenerateSerializer, Alias("subscriptions.AccountState")]
-public sealed record AccountState
+public sealed record AccountState : IProjectedState<AccountState>
 {
     /// <summary>The account, or null until it is created.</summary>
     [Id(0)]
@@ -53,6 +55,15 @@ public sealed record AccountState
 
     /// <summary>The most quotes an account has waiting for an answer at once.</summary>
     public const int MaxPendingQuotes = 50;
+
+    /// <inheritdoc />
+    public static ProjectedFields? Project(AccountState state) => state?.Account is { } account
+        ? new ProjectedFields(account.Id, account.Id, account.IsErased ? "erased" : "open")
+        {
+            WakeName = state.RetentionEndsAt() is null ? null : "retention-end",
+            Currency = account.Currency.Code,
+        }
+        : null;
 
     /// <summary>
     /// When the account's personal data is erased by the retention rule (ACC-8): 6 months after its last subscription

@@ -32,6 +32,9 @@ public sealed record GrainRecord<TState> : IRecordWithChange where TState : clas
     /// <summary>When the record was last written (silo clock).</summary>
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>When a wake-up last committed a change (the grain's clock), or null: the "last tick" ops see.</summary>
+    public DateTimeOffset? LastWokenAt { get; init; }
+
     /// <summary>A change that made nested changes in other grains and is not committed yet, which the grain finishes by itself; null when none.</summary>
     public PendingIntent? Intent { get; init; }
 
@@ -54,7 +57,7 @@ public interface IRecordWithChange
 /// Everything a change produced besides the grain's state, committed by the storage in the same transaction as the
 /// state or not at all: history entries with their cause (OPS-1), notifications for the outbox (NOT-1), invoices the
 /// account issued (INV-1), the answer to the change's request id (IDEM-1) and, for a sandbox grain, its wake-up on its
-/// test clock (CLOCK-1). Its lists hold one change's output only, never accumulated: the entries of one decision
+/// test clock (CLOCK-1), and the grain's ops projection row when it changed (<see cref="ProjectionRow"/>). Its lists hold one change's output only, never accumulated: the entries of one decision
 /// (bounded by the domain's history of that decision), its notifications, and at most the one invoice the change
 /// issued. They are never serialized into the record, and the grain drops them once the write commits, so a grain
 /// that has made 10,000 changes writes what a new one writes.
@@ -66,8 +69,11 @@ public sealed record ChangeRows(
     StoredAnswer? Answer,
     ClockWakeUp? ClockWakeUp)
 {
+    /// <summary>The grain's ops projection row, when it differs from the one last written; null otherwise.</summary>
+    public ProjectionRow? Projection { get; init; }
+
     /// <summary>True when there is nothing to commit besides the state.</summary>
-    public bool IsEmpty => History.Count == 0 && Notifications.Count == 0 && Invoices.Count == 0 && Answer is null && ClockWakeUp is null;
+    public bool IsEmpty => History.Count == 0 && Notifications.Count == 0 && Invoices.Count == 0 && Answer is null && ClockWakeUp is null && Projection is null;
 }
 
 /// <summary>A sandbox grain's wake-up on test clock <paramref name="ClockId"/>: at <paramref name="DueAt"/>, or none (null).</summary>

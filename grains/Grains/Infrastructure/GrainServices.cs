@@ -50,6 +50,13 @@ public sealed class GrainRecordOptions
     /// </summary>
     public TimeSpan WakeUpQueueWait { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Whether a change's write keeps the grain's ops projection row (ops search, docs/ops.md) in the same statement. On
+    /// by default; off only to measure what the projection costs the write path, and then ops search goes stale until
+    /// <c>subscriptions-silo rebuild-projections</c> runs.
+    /// </summary>
+    public bool OpsProjection { get; set; } = true;
+
     /// <summary>Refuses settings the grains cannot run with, naming the setting and what it must be.</summary>
     public GrainRecordOptions Validate()
     {

@@ -18,7 +18,7 @@ namespace Subscriptions.Grains.Infrastructure;
 /// entries with their cause, its notifications, the invoices it issued, the answered request id with its answer
 /// (IDEM-1), the test clock binding and the wanted wake-up (<see cref="ChangeRows"/>).
 /// </summary>
-public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, IRemindable where TState : class, new()
+public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, IRemindable where TState : class, IProjectedState<TState>, new()
 {
     /// <summary>The name of a grain's one Orleans reminder (production clock).</summary>
     public const string WakeReminder = "wake";
@@ -30,6 +30,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     private StoredAnswer? _lastAnswer;
     private int _reminderRegistrations;
     private DateTimeOffset? _recoveryArmedFor;
+    private ProjectionRow? _projected;
 
     /// <summary>Creates the grain on its stored record.</summary>
     protected RecordedGrain(IPersistentState<GrainRecord<TState>> record, GrainServices services)
@@ -181,7 +182,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     protected virtual DateTimeOffset? WantedWakeAt(TState state) => null;
 
     /// <summary>What the grain will be woken for (the event due first), as ops inspection names it.</summary>
-    protected virtual string? WakeName(TState state) => null;
+    private static string? WakeName(TState state) => TState.Project(state)?.WakeName;
 
     /// <summary>Handles the earliest due event as a change (see <see cref="ChangeOnWakeAsync"/>); grains with due events override it.</summary>
     protected virtual Task HandleDueAsync(DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -547,13 +548,24 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             ClockId = clockId,
             WakeAt = wakeAt,
             UpdatedAt = siloNow,
+            LastWokenAt = turn.Cause.Kind == TurnCause.ReminderKind ? _now : old.LastWokenAt,
             Intent = null,
-            Change = new ChangeRows(history, notifications, turn.Invoices, answer, clockId is null ? null : new ClockWakeUp(clockId, wakeAt)),
+        };
+
+        // The ops projection row goes with the write when it differs from the one this activation last wrote.
+        var projected = Services.Options.OpsProjection ? ProjectionRow.Of(next) : null;
+        next = next with
+        {
+            Change = new ChangeRows(history, notifications, turn.Invoices, answer, clockId is null ? null : new ClockWakeUp(clockId, wakeAt))
+            {
+                Projection = projected == _projected ? null : projected,
+            },
         };
 
         var armedBefore = await ArmBeforeWriteAsync(old, next);
         await WriteRecordAsync(old, next);
         _lastAnswer = answer ?? _lastAnswer;
+        _projected = projected;
 
         // A reminder armed for an intent's recovery is left to fire: its tick, finding nothing due, sets the reminder to
         // what the record wants then, so a run of changes within the recovery delay arms one reminder, not two each.

@@ -19,7 +19,7 @@ namespace Subscriptions.Grains.Invoices;
 
 /// <summary>The state of an invoice grain.</summary>
 [GenerateSerializer, Alias("subscriptions.InvoiceState")]
-public sealed record InvoiceState
+public sealed record InvoiceState : IProjectedState<InvoiceState>
 {
     /// <summary>The invoice, or null until the grain adopts its account's record of it.</summary>
     [Id(0)]
@@ -28,6 +28,19 @@ public sealed record InvoiceState
     /// <summary>Changes since adoption; orders the invoice's reports to its account's ledger (ACC-6).</summary>
     [Id(1)]
     public long Revision { get; init; }
+
+    /// <inheritdoc />
+    public static ProjectedFields? Project(InvoiceState state) => state?.Invoice is { } invoice
+        ? new ProjectedFields(invoice.AccountId, invoice.Number, invoice.Status.ToWireName())
+        {
+            WakeName = InvoiceGrain.NextEvent(invoice)?.Name,
+            Currency = invoice.Currency.Code,
+            Total = invoice.Total.Amount,
+            Balance = invoice.Balance.Amount,
+            IssuedAt = invoice.IssuedAt,
+            DueAt = invoice.DueAt,
+        }
+        : null;
 }
 
 /// <summary>
@@ -203,7 +216,6 @@ public sealed class InvoiceGrain(
     protected override DateTimeOffset? WantedWakeAt(InvoiceState state) => state.Invoice is { } invoice ? InvoiceLifecycle.WantedWakeAt(invoice) : null;
 
     /// <inheritdoc />
-    protected override string? WakeName(InvoiceState state) => state.Invoice is { } invoice ? NextEvent(invoice)?.Name : null;
 
     /// <summary>
     /// Handles the earliest due event: an autopay charge of the default method (INV-6), or the due date passing (INV-5),
@@ -240,7 +252,7 @@ public sealed class InvoiceGrain(
     private const string AutopayEvent = "autopay";
     private const string DueDateEvent = "due-date";
 
-    private static (string Name, DateTimeOffset Due)? NextEvent(Invoice invoice) =>
+    internal static (string Name, DateTimeOffset Due)? NextEvent(Invoice invoice) =>
         InvoiceLifecycle.NextAutopay(invoice) is { } autopay && autopay <= (InvoiceLifecycle.WantedWakeAt(invoice) ?? autopay)
             ? (AutopayEvent, autopay)
             : InvoiceLifecycle.WantedWakeAt(invoice) is { } due ? (DueDateEvent, due) : null;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Orleans;
-using Subscriptions.Domain;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Catalog;
 using Subscriptions.Domain.Currencies;
@@ -9,9 +8,11 @@ using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Orders;
 using Subscriptions.Domain.Quotes;
 using Subscriptions.Domain.Subscriptions;
+using Subscriptions.Domain;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Infrastructure;
 using Subscriptions.Grains.Invoices;
+using Subscriptions.Grains.Ops;
 using Subscriptions.Grains.Quotes;
 using Subscriptions.Grains.SubscriptionLifecycle;
 
@@ -19,7 +20,7 @@ namespace Subscriptions.Grains.Orders;
 
 /// <summary>The state of a service order grain.</summary>
 [GenerateSerializer, Alias("subscriptions.ServiceOrderState")]
-public sealed record ServiceOrderState
+public sealed record ServiceOrderState : IProjectedState<ServiceOrderState>
 {
     /// <summary>The order, or null until it is placed.</summary>
     [Id(0)]
@@ -36,6 +37,15 @@ public sealed record ServiceOrderState
     /// <summary>True while a refused order still has holds to release.</summary>
     [Id(3)]
     public bool ReleasePending { get; init; }
+
+    /// <inheritdoc />
+    public static ProjectedFields? Project(ServiceOrderState state) => state?.Order is { } order
+        ? new ProjectedFields(order.AccountId, order.Number, order.Status.ToWireName())
+        {
+            WakeName = ServiceOrderGrain.Step(state),
+            IssuedAt = order.PlacedAt,
+        }
+        : null;
 }
 
 /// <summary>
@@ -135,8 +145,6 @@ public sealed class ServiceOrderGrain(
     protected override DateTimeOffset? WantedWakeAt(ServiceOrderState state) =>
         state.Order is { } order && (order.Status == OrderStatus.Placed || state.ReleasePending) ? order.PlacedAt : null;
 
-    /// <inheritdoc />
-    protected override string? WakeName(ServiceOrderState state) => Step(state);
 
     /// <summary>Runs the order's next step (hold, fulfil or release) as a change of its wake-up.</summary>
     protected override Task HandleDueAsync(DateTimeOffset at, CancellationToken cancellationToken) => RunStepAsync(at);
@@ -150,7 +158,7 @@ public sealed class ServiceOrderGrain(
         }
     }
 
-    private static string? Step(ServiceOrderState state) => state.Order switch
+    internal static string? Step(ServiceOrderState state) => state.Order switch
     {
         { Status: OrderStatus.Placed } when !state.Held => "hold",
         { Status: OrderStatus.Placed } => "fulfil",

@@ -1,25 +1,38 @@
 using System.Globalization;
 using Orleans;
-using Subscriptions.Domain;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Catalog;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Quotes;
 using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Domain.Tax;
+using Subscriptions.Domain;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.Ops;
 using Subscriptions.Grains.SubscriptionLifecycle;
 
 namespace Subscriptions.Grains.Quotes;
 
 /// <summary>The state of a quote grain: the quote, or null until it is drafted or ordered.</summary>
 [GenerateSerializer, Alias("subscriptions.QuoteGrainState")]
-public sealed record QuoteGrainState
+public sealed record QuoteGrainState : IProjectedState<QuoteGrainState>
 {
     /// <summary>The quote.</summary>
     [Id(0)]
     public Quote? Quote { get; init; }
+
+    /// <inheritdoc />
+    public static ProjectedFields? Project(QuoteGrainState state) => state?.Quote is { } quote
+        ? new ProjectedFields(quote.AccountId, quote.Number, quote.Status.ToWireName())
+        {
+            WakeName = QuoteGrain.ExpiresAt(state) is null ? null : "quote-expiry",
+            Currency = quote.Currency.Code,
+            Total = quote.Total.Amount,
+            IssuedAt = quote.SentAt,
+            ExpiresAt = quote.IsPending ? quote.ExpiresAt : null,
+        }
+        : null;
 }
 
 /// <summary>What a service order does with a quote, without a caller check: the quote grain's internal contract (QUO-3, QUO-5).</summary>
@@ -152,11 +165,13 @@ public sealed class QuoteGrain(
     public Task<DateTimeOffset?> WakeAsync(DateTimeOffset clockTime) => WakeUpAsync(clockTime, CancellationToken.None);
 
     /// <inheritdoc />
-    protected override DateTimeOffset? WantedWakeAt(QuoteGrainState state) =>
+    protected override DateTimeOffset? WantedWakeAt(QuoteGrainState state) => ExpiresAt(state);
+
+    /// <summary>When a sent quote expires unless an order holds it (QUO-2, QUO-5); null otherwise.</summary>
+    internal static DateTimeOffset? ExpiresAt(QuoteGrainState state) =>
         state.Quote is { Status: QuoteStatus.Sent, HeldBy: null } quote ? quote.ExpiresAt : null;
 
     /// <inheritdoc />
-    protected override string? WakeName(QuoteGrainState state) => WantedWakeAt(state) is null ? null : "quote-expiry";
 
     /// <summary>7 days after sending, unanswered: the quote expires (QUO-2), and the billing contact is told.</summary>
     protected override Task HandleDueAsync(DateTimeOffset at, CancellationToken cancellationToken)

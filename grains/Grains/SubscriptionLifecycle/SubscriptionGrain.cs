@@ -267,9 +267,6 @@ public sealed class SubscriptionGrain(
     protected override DateTimeOffset? WantedWakeAt(SubscriptionGrainState state) =>
         state.HeldBy is not null ? null : state.Subscription?.WantedReminders().Select(r => (DateTimeOffset?)r.DueAt).Min();
 
-    /// <inheritdoc />
-    protected override string? WakeName(SubscriptionGrainState state) =>
-        state.Subscription?.WantedReminders().MinBy(r => r.DueAt)?.Name;
 
     /// <summary>
     /// Handles the earliest due event on the service's authority (SUB-1, SUB-3, SUB-6, SUB-9). A wake-up the state no

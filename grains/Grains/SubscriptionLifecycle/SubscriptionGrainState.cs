@@ -1,11 +1,13 @@
 using Orleans;
 using Subscriptions.Domain.Subscriptions;
+using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.Ops;
 
 namespace Subscriptions.Grains.SubscriptionLifecycle;
 
 /// <summary>The persisted state of a subscription grain: the domain subscription and the invoices it caused.</summary>
 [GenerateSerializer, Alias("subscriptions.SubscriptionGrainState")]
-public sealed record SubscriptionGrainState
+public sealed record SubscriptionGrainState : IProjectedState<SubscriptionGrainState>
 {
     /// <summary>The subscription, or null until it is started.</summary>
     [Id(0)]
@@ -32,6 +34,19 @@ public sealed record SubscriptionGrainState
     /// </summary>
     [Id(4)]
     public OrderApplied? LastOrder { get; init; }
+
+    /// <inheritdoc />
+    public static ProjectedFields? Project(SubscriptionGrainState state) => state?.Subscription is { } subscription
+        ? new ProjectedFields(subscription.AccountId, subscription.Id, subscription.Status.ToWireName())
+        {
+            WakeName = subscription.WantedReminders().MinBy(r => r.DueAt)?.Name,
+            ProductId = subscription.ProductId,
+            PlanId = subscription.PlanId,
+            Seats = subscription.Seats,
+            PeriodEnd = subscription.CurrentPeriod?.End,
+            GraceEnd = subscription.GracePeriodEndsAt,
+        }
+        : null;
 }
 
 /// <summary>A service order's line applied to a subscription, and the charges the order bills for it (QUO-5).</summary>

@@ -1,14 +1,15 @@
-using Orleans;
 using Orleans.Runtime;
-using Subscriptions.Domain;
+using Orleans;
 using Subscriptions.Domain.Errors;
+using Subscriptions.Domain;
 using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.Ops;
 
 namespace Subscriptions.Grains.TestClocks;
 
 /// <summary>The state of a test clock grain: when it started and where it stands.</summary>
 [GenerateSerializer, Alias("subscriptions.TestClockState")]
-public sealed record TestClockState
+public sealed record TestClockState : IProjectedState<TestClockState>
 {
     /// <summary>The clock's start time, or null until it is created.</summary>
     [Id(0)]
@@ -21,6 +22,9 @@ public sealed record TestClockState
     /// <summary>How many advances were applied.</summary>
     [Id(2)]
     public long Advances { get; init; }
+
+    /// <summary>A test clock is found by its id, not searched: it has no projection row.</summary>
+    public static ProjectedFields? Project(TestClockState state) => null;
 }
 
 /// <summary>

@@ -14,9 +14,10 @@ namespace Subscriptions.Grpc.Api.Ops;
 
 /// <summary>
 /// subscriptions.v1.OpsService: shows any grain as stored, with its wake-ups and ordered history (OPS-1), prints the
-/// subscription and invoice lifecycles, and lists notification deliveries (NOT-1), dead letters first of all.
+/// lifecycles, lists notification deliveries (NOT-1), dead letters first of all, and searches the ops projection.
 /// </summary>
-public sealed class OpsService(IGrainFactory grains, INotificationDeliveries deliveries, SubscriptionsApiOptions options) : Proto.OpsService.OpsServiceBase
+public sealed partial class OpsService(
+    IGrainFactory grains, INotificationDeliveries deliveries, IOpsProjection projection, IOpsReadAudit reads, TimeProvider time, SubscriptionsApiOptions options) : Proto.OpsService.OpsServiceBase
 {
     /// <summary>The grain types ops can inspect.</summary>
     public static readonly IReadOnlyList<string> GrainTypes = ["account", "subscription", "invoice", "quote", "order", "testclock"];

@@ -13,7 +13,7 @@ namespace Subscriptions.Storage.Grains;
 /// grain type and key as given, the version as ETag. A write is one statement, so one transaction and one round trip:
 /// the record (replaced on its version, or created) and, when the state carries them (<see cref="IRecordWithChange"/>),
 /// the rows its change produced: history, outbox, issued invoices, the answered request id and a sandbox grain's
-/// wake-up. Each is stored only when the record was, so a write that loses a race stores nothing at all. A database
+/// wake-up, and the grain's ops projection row. Each is stored only when the record was, so a write that loses a race stores nothing at all. A database
 /// that cannot be reached surfaces as <see cref="StorageUnavailableException"/>.
 /// </summary>
 public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorageSerializer serializer) : IGrainStorage
@@ -216,6 +216,11 @@ public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorag
                       DELETE FROM public.test_clock_events
                        WHERE clock_id = {Add(wake.ClockId)} AND grain_type = {type} AND grain_key = {key} AND EXISTS (SELECT 1 FROM written))
                   """);
+        }
+
+        if (change?.Projection is { } projection)
+        {
+            OpsProjectionTable.AppendUpsert(sql, (value, dbType) => Add(value, dbType), type, key, projection);
         }
 
         sql.Append("\nSELECT version FROM written");
