@@ -41,7 +41,7 @@ public static class FieldLimits
         ["quote_number"] = 64,
         ["quote_numbers"] = 64,
         ["order_number"] = 64,
-        ["page_token"] = 16,
+        ["page_token"] = 512,
         ["currency"] = 8,
         ["time_zone"] = 64,
         ["vat_id"] = 40,

@@ -51,11 +51,18 @@ public sealed class SubscriptionKit
     public static async Task<SubscriptionKit> OpenAsync(ApiServer server, bool withCard = true, string currency = "USD", DateTimeOffset? start = null)
     {
         var accountId = Requests.NewAccountId("sub");
-        var kit = new SubscriptionKit(server, accountId, $"clock-{accountId}");
+        var clockId = $"clock-{accountId}";
         await server.Client.ClockAsync<Proto.CreateTestClockRequest, Proto.TestClock>(
             "CreateTestClock",
-            new Proto.CreateTestClockRequest { RequestId = Requests.NewRequestId(), ClockId = kit.ClockId, StartTime = Timestamp.FromDateTimeOffset(start ?? Start) },
-            kit.Ops);
+            new Proto.CreateTestClockRequest { RequestId = Requests.NewRequestId(), ClockId = clockId, StartTime = Timestamp.FromDateTimeOffset(start ?? Start) },
+            server.Tokens.Ops());
+        return await OpenOnClockAsync(server, accountId, clockId, withCard, currency);
+    }
+
+    /// <summary>Opens sandbox account <paramref name="accountId"/> on the existing test clock <paramref name="clockId"/> (shared by several kits), with a card on file unless told otherwise.</summary>
+    public static async Task<SubscriptionKit> OpenOnClockAsync(ApiServer server, string accountId, string clockId, bool withCard = true, string currency = "USD")
+    {
+        var kit = new SubscriptionKit(server, accountId, clockId);
         var account = Requests.CreateAccount(accountId, currency);
         account.Sandbox = true;
         account.TestClockId = kit.ClockId;
