@@ -97,6 +97,9 @@ public static class SubsCli
         root.Subcommands.Add(products);
         root.Subcommands.Add(quotes);
         root.Subcommands.Add(orders);
+        SearchCommands.Add(root, (parse, work) => Call(parse, work), output);
+        WakeCommands.Add(root, (parse, work) => Call(parse, work), output);
+        TokenCommand.Add(root, output, error, environment);
 
         Task<int> Call(ParseResult parse, Func<GrpcChannel, CallOptions, IAnsiConsole, bool, Task> work) =>
             CallAsync(parse.GetValue(address)!, parse.GetValue(tokenFile), parse.GetValue(json), environment, output, error, work);
@@ -354,7 +357,7 @@ public static class SubsCli
         }
     }
 
-    private static string Json(IMessage message) => new JsonFormatter(JsonFormatter.Settings.Default.WithIndentation()).Format(message);
+    internal static string Json(IMessage message) => new JsonFormatter(JsonFormatter.Settings.Default.WithIndentation()).Format(message);
 
     private static Table Facts(params (string Name, string Value)[] facts)
     {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.OpsCli;
 using Subscriptions.TestHost;
+using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Silo.Tests;
 
@@ -137,7 +138,85 @@ public sealed class SubsCliTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Object, parsed.RootElement.ValueKind);
     }
 
+    [Fact]
+    public async Task find_reminders_wake_and_audit_work_on_what_the_api_did()
+    {
+        await ArrangeSandboxAsync("cli-find", "cli-find-clock");
+
+        var table = await RunAsync(Ops, "find", "subscriptions", "--state", "active", "--account", "cli-find");
+        var json = await RunAsync(Ops, "find", "subscriptions", "--product", "meeting", "--json");
+        var overdue = await RunAsync(Ops, "invoices", "--overdue", "--older-than", "10d", "--at", "2026-03-01");
+        var open = await RunAsync(Ops, "find", "invoices", "--status", "open", "--account", "cli-find", "--json");
+        var reminders = await RunAsync(Ops, "reminders", "--grain", "subscription/cli-find/meeting-1");
+        var early = await RunAsync(Ops, "wake", "fire", "subscription/cli-find/meeting-1", "--reason", "try it");
+        var moved = await RunAsync(Ops, "wake", "reschedule", "subscription/cli-find/meeting-1", "--reason", "customer asked", "--to", "2026-04-03T00:00:00Z", "--json");
+        var noReason = await RunAsync(Ops, "wake", "cancel", "subscription/cli-find/meeting-1");
+        var audit = await RunAsync(Ops, "audit", "--account", "cli-find");
+        var badWindow = await RunAsync(Ops, "find", "subscriptions", "--renews-within", "soon");
+
+        Assert.Equal(SubsCli.Ok, table.Exit);
+        Assert.Contains("meeting-1", table.Output, StringComparison.Ordinal);
+        Assert.Contains("1 found.", table.Output, StringComparison.Ordinal);
+        using (var parsed = JsonDocument.Parse(json.Output))
+        {
+            Assert.Contains(parsed.RootElement.GetProperty("subscriptions").EnumerateArray(), s => s.GetProperty("accountId").GetString() == "cli-find");
+        }
+
+        Assert.Equal((SubsCli.Ok, true), (overdue.Exit, overdue.Output.Contains("0 found.", StringComparison.Ordinal)));
+        using (var parsed = JsonDocument.Parse(open.Output))
+        {
+            Assert.Equal("open", Assert.Single(parsed.RootElement.GetProperty("invoices").EnumerateArray()).GetProperty("status").GetString());
+        }
+
+        Assert.Equal(SubsCli.Ok, reminders.Exit);
+        Assert.Contains("renewal", reminders.Output, StringComparison.Ordinal);
+        Assert.Contains("cli-find-clock", reminders.Output, StringComparison.Ordinal);
+        Assert.Equal(SubsCli.Refused, early.Exit);
+        Assert.Contains("Firing runs only due events", early.Error, StringComparison.Ordinal);
+        Assert.Equal(SubsCli.Ok, moved.Exit);
+        using (var parsed = JsonDocument.Parse(moved.Output))
+        {
+            Assert.Equal("2026-04-03T00:00:00Z", parsed.RootElement.GetProperty("dueAt").GetString());
+        }
+
+        Assert.Equal(SubsCli.UsageError, noReason.Exit);
+        Assert.Contains("--reason", noReason.Error, StringComparison.Ordinal);
+        Assert.Equal(SubsCli.Ok, audit.Exit);
+        Assert.Contains("SearchSubscriptions", audit.Output, StringComparison.Ordinal);
+        Assert.Contains("ops-1", audit.Output, StringComparison.Ordinal);
+        Assert.Equal(SubsCli.UsageError, badWindow.Exit);
+        Assert.Contains("is not a length of time", badWindow.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task token_mints_a_development_token_the_service_accepts_and_without_a_key_says_how_to_get_one()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await SubsCli.RunAsync(["token", "--sub", "jane", "--role", "ops"], output, error, name => name == "SUBS_SIGNING_KEY" ? SigningKey : null);
+        var minted = output.ToString().Trim();
+        var refused = new StringWriter();
+        var noKey = await SubsCli.RunAsync(["token", "--sub", "jane", "--role", "ops"], new StringWriter(), refused, _ => null);
+        var used = await RunAsync(minted, "lifecycle", "quote");
+
+        Assert.Equal(SubsCli.Ok, exit);
+        Assert.Equal(SubsCli.Ok, used.Exit);
+        Assert.Equal(SubsCli.UsageError, noKey);
+        Assert.Contains("scripts/subs.sh", refused.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
+    [InlineData("find", "subscriptions", "--help")]
+    [InlineData("find", "invoices", "--help")]
+    [InlineData("find", "quotes", "--help")]
+    [InlineData("find", "orders", "--help")]
+    [InlineData("invoices", "--help")]
+    [InlineData("reminders", "--help")]
+    [InlineData("audit", "--help")]
+    [InlineData("wake", "fire", "--help")]
+    [InlineData("wake", "reschedule", "--help")]
+    [InlineData("wake", "cancel", "--help")]
+    [InlineData("token", "--help")]
     [InlineData("--help")]
     [InlineData("deliveries", "--help")]
     [InlineData("clock", "advance", "--help")]
@@ -164,6 +243,37 @@ public sealed class SubsCliTests : IAsyncLifetime
     }
 
     private static string Ops => Token("ops-1", RoleClaims.Ops);
+
+    /// <summary>A sandbox account on its own test clock (at 2026-03-01) with a card, autopay off and one monthly subscription: its invoice is open.</summary>
+    private async Task ArrangeSandboxAsync(string accountId, string clockId)
+    {
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(_address);
+        var ops = new global::Grpc.Core.Metadata { { "authorization", $"Bearer {Ops}" } };
+        var holder = new global::Grpc.Core.Metadata { { "authorization", $"Bearer {Token("holder-" + accountId, "primary-holder:" + accountId)}" } };
+        await new Proto.TestClockService.TestClockServiceClient(channel).CreateTestClockAsync(new Proto.CreateTestClockRequest
+        {
+            RequestId = $"{clockId}-create", ClockId = clockId, StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero)),
+        }, ops);
+        var accounts = new Proto.AccountService.AccountServiceClient(channel);
+        await accounts.CreateAccountAsync(new Proto.CreateAccountRequest
+        {
+            RequestId = $"{accountId}-create", AccountId = accountId, CompanyName = "Acme Widgets", Currency = "USD", Kind = Proto.AccountKind.SelfService,
+            PrimaryContact = new Proto.Contact { Name = "Ada Lovelace", Email = "ada@acme.example", Phone = "+1 217 555 0100" },
+            BillingAddress = new Proto.PostalAddress { Line1 = "1 Main St", City = "Springfield", Region = "IL", PostalCode = "62701", Country = "US" },
+            PrimaryHolderSubjectId = "holder-" + accountId, Sandbox = true, TestClockId = clockId,
+        }, holder);
+        await accounts.AddCardAsync(new Proto.AddCardRequest
+        {
+            RequestId = $"{accountId}-card", AccountId = accountId, PaymentMethodId = "card-1", Brand = Proto.CardBrand.Visa, GatewayToken = $"tok_card_1_{accountId}",
+            Last4 = "4241", ExpiryMonth = 12, ExpiryYear = 2030,
+        }, holder);
+        await accounts.SetAutopayAsync(new Proto.SetAutopayRequest { RequestId = $"{accountId}-autopay", AccountId = accountId, Enabled = false }, holder);
+        await new Proto.SubscriptionService.SubscriptionServiceClient(channel).CreateSubscriptionAsync(new Proto.CreateSubscriptionRequest
+        {
+            RequestId = $"{accountId}-buy", AccountId = accountId, SubscriptionId = "meeting-1", ProductId = "meeting", PlanId = "professional", Seats = 1,
+            Frequency = Proto.BillingFrequency.Monthly,
+        }, holder);
+    }
 
     private static string Token(string subject, params string[] roles) => new TokenIssuer(Tokens, TimeProvider.System).Issue(subject, roles, TimeSpan.FromHours(1), null);
 

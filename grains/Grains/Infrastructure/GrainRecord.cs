@@ -35,6 +35,9 @@ public sealed record GrainRecord<TState> : IRecordWithChange where TState : clas
     /// <summary>When a wake-up last committed a change (the grain's clock), or null: the "last tick" ops see.</summary>
     public DateTimeOffset? LastWokenAt { get; init; }
 
+    /// <summary>An ops correction of the wake-up (rescheduled or cancelled), while it lasts; null when none.</summary>
+    public WakeCorrection? WakeCorrection { get; init; }
+
     /// <summary>A change that made nested changes in other grains and is not committed yet, which the grain finishes by itself; null when none.</summary>
     public PendingIntent? Intent { get; init; }
 
@@ -75,6 +78,13 @@ public sealed record ChangeRows(
     /// <summary>True when there is nothing to commit besides the state.</summary>
     public bool IsEmpty => History.Count == 0 && Notifications.Count == 0 && Invoices.Count == 0 && Answer is null && ClockWakeUp is null && Projection is null;
 }
+
+/// <summary>
+/// An ops correction of a grain's wake-up: woken at <paramref name="At"/> instead (null: not at all) while the state
+/// still wants it at <paramref name="Wanted"/>; it ends when the grain is woken at <paramref name="At"/> or its state
+/// wants another wake-up.
+/// </summary>
+public sealed record WakeCorrection(DateTimeOffset? At, DateTimeOffset? Wanted);
 
 /// <summary>A sandbox grain's wake-up on test clock <paramref name="ClockId"/>: at <paramref name="DueAt"/>, or none (null).</summary>
 public sealed record ClockWakeUp(string ClockId, DateTimeOffset? DueAt);

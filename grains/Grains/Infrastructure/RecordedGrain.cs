@@ -154,7 +154,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         var registrations = _reminderRegistrations;
         for (var handled = 0; handled < Services.Options.MaxEventsPerWake; handled++)
         {
-            if (!RecordExists || WantedWakeAt(_record.State.Value) is not { } due || due > at)
+            if (!RecordExists || WantedWakeAt(_record.State.Value) is not { } due || due > at || Deferred(at))
             {
                 break;
             }
@@ -162,6 +162,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             await HandleDueAsync(at, cancellationToken);
         }
 
+        await EndCorrectionAsync(at, cancellationToken);
         if (_record.State.ClockId is null && _reminderRegistrations == registrations)
         {
             // No change of this wake-up re-armed the reminder: it is armed for the next event (or dropped), so a tick
@@ -535,7 +536,8 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
         var value = turn.State ?? old.Value;
         var clockId = turn.ClockId ?? old.ClockId;
-        var wakeAt = WantedWakeAt(value);
+        var correction = LastingCorrection(turn.CorrectionSet ? turn.Correction : old.WakeCorrection, value, _now);
+        var wakeAt = correction is null ? WantedWakeAt(value) : correction.At;
 
         // A sandbox grain's wake-up on its test clock commits with the change (the row is rewritten only when it moves,
         // or to lift a quarantine: CLOCK-1); a production reminder is armed once, before the write when it comes earlier
@@ -549,6 +551,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             WakeAt = wakeAt,
             UpdatedAt = siloNow,
             LastWokenAt = turn.Cause.Kind == TurnCause.ReminderKind ? _now : old.LastWokenAt,
+            WakeCorrection = correction,
             Intent = null,
         };
 
@@ -720,11 +723,15 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
         public bool FinishingIntent { get; set; }
 
+        public bool CorrectionSet { get; set; }
+
+        public WakeCorrection? Correction { get; set; }
+
         public int NestedChangesMade { get; set; }
 
         public bool IntentArmed { get; set; }
 
-        public bool Changed => IntentRecorded || State is not null || ClockId is not null || History.Count > 0 || Notifications.Count > 0 || Invoices.Count > 0;
+        public bool Changed => IntentRecorded || CorrectionSet || State is not null || ClockId is not null || History.Count > 0 || Notifications.Count > 0 || Invoices.Count > 0;
     }
 
     private sealed class RestoreRequestId(string? requestId) : IDisposable

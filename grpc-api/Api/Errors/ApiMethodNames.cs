@@ -72,7 +72,11 @@ internal static class ApiMethodNames
         (Order, nameof(IServiceOrderGrain.PlaceAsync), Proto.QuoteService.Descriptor, "AcceptQuotes"),
         (TestClock, nameof(ITestClockGrain.CreateAsync), Proto.TestClockService.Descriptor, "CreateTestClock"),
         (TestClock, nameof(ITestClockGrain.AdvanceAsync), Proto.TestClockService.Descriptor, "AdvanceTestClock"),
+        .. WakeUpCorrections([Account, Subscription, Invoice, Quote, Order]),
     ]);
+
+    private static IEnumerable<(string, string, ServiceDescriptor, string)> WakeUpCorrections(string[] grainTypes) =>
+        grainTypes.SelectMany(type => new[] { "FireWakeUp", "RescheduleWakeUp", "CancelWakeUp" }.Select(method => (type, method, Proto.OpsService.Descriptor, method)));
 
     private const string Account = "account";
     private const string Subscription = "subscription";

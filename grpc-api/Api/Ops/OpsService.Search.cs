@@ -218,6 +218,32 @@ public sealed partial class OpsService
         return response;
     }
 
+    /// <summary>Runs a grain's due events now, with a reason recorded in its history.</summary>
+    [OpsOnly]
+    public override Task<Proto.WakeUpCorrection> FireWakeUp(Proto.FireWakeUpRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return CorrectAsync(request.RequestId, request.GrainType, request.GrainKey, request.Reason, context, (grain, token) => grain.FireWakeUpAsync(request.Reason, token));
+    }
+
+    /// <summary>Moves a grain's wake-up, with a reason recorded in its history.</summary>
+    [OpsOnly]
+    public override Task<Proto.WakeUpCorrection> RescheduleWakeUp(Proto.RescheduleWakeUpRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EdgeValidation.Reading().Present("due_at", request.DueAt).ThrowIfInvalid();
+        return CorrectAsync(
+            request.RequestId, request.GrainType, request.GrainKey, request.Reason, context, (grain, token) => grain.RescheduleWakeUpAsync(request.DueAt.ToDateTimeOffset(), request.Reason, token));
+    }
+
+    /// <summary>Drops a grain's wake-up until its state wants another, with a reason recorded in its history.</summary>
+    [OpsOnly]
+    public override Task<Proto.WakeUpCorrection> CancelWakeUp(Proto.CancelWakeUpRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return CorrectAsync(request.RequestId, request.GrainType, request.GrainKey, request.Reason, context, (grain, token) => grain.CancelWakeUpAsync(request.Reason, token));
+    }
+
     /// <summary>The audit trail of ops reads (ACC-7), newest first.</summary>
     [OpsOnly]
     public override async Task<Proto.ListOpsReadsResponse> ListOpsReads(Proto.ListOpsReadsRequest request, ServerCallContext context)
@@ -239,6 +265,32 @@ public sealed partial class OpsService
             Status = read.Status,
         }));
         return response;
+    }
+
+    private async Task<Proto.WakeUpCorrection> CorrectAsync(
+        string requestId, string grainType, string grainKey, string reason, ServerCallContext context, Func<IWakeUpCorrectionGrain, CancellationToken, Task<WakeUpState>> correct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        EdgeValidation.Mutating(requestId)
+            .Check("grain_type", WakeableTypes.Contains(grainType), $"must be one of {string.Join(", ", WakeableTypes)}")
+            .Required("grain_key", grainKey)
+            .Check("reason", !string.IsNullOrWhiteSpace(reason), "is required: why the wake-up is corrected; it is kept in the grain's history")
+            .ThrowIfInvalid();
+        WakeUpState state;
+        using (CallScope.Enter(context, requestId))
+        {
+            state = await correct(grains.GetGrain<IWakeUpCorrectionGrain>(Orleans.Runtime.GrainId.Create(grainType, grainKey)), context.CancellationToken);
+        }
+
+        return new Proto.WakeUpCorrection
+        {
+            GrainType = grainType,
+            GrainKey = grainKey,
+            Name = state.Name ?? "",
+            DueAt = CommonMapping.ToProto(state.DueAt),
+            WantedAt = CommonMapping.ToProto(state.WantedAt),
+            EventsRun = state.EventsRun,
+        };
     }
 
     private static IReadOnlyList<string> States(EdgeValidation validation, string field, IReadOnlyList<string> given, IReadOnlyList<string> known)
