@@ -50,4 +50,18 @@ public sealed class ApiClient(GrpcChannel channel)
         using var call = (AsyncUnaryCall<TResponse>)method.Invoke(client, [request, options])!;
         return await call.ResponseAsync;
     }
+
+    /// <summary>Opens the server stream "/subscriptions.v1.&lt;Service&gt;/&lt;Method&gt;" and returns its first message (a refused call throws).</summary>
+    public async Task<TResponse> FirstStreamedAsync<TRequest, TResponse>(string path, TRequest request, CallOptions options = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var parts = path.TrimStart('/').Split('/');
+        var method = Methods.GetOrAdd((Ops.GetType(), parts[1]), key =>
+            key.Client.GetMethod(key.Method, [typeof(TRequest), typeof(CallOptions)])
+            ?? throw new ArgumentException($"{key.Client.Name} has no {key.Method}({typeof(TRequest).Name}, CallOptions).", nameof(path)));
+        using var call = (AsyncServerStreamingCall<TResponse>)method.Invoke(Ops, [request, options])!;
+        return await call.ResponseStream.MoveNext(options.CancellationToken)
+            ? call.ResponseStream.Current
+            : throw new InvalidOperationException($"{path} ended without a message.");
+    }
 }

@@ -76,7 +76,7 @@ public sealed class ApiServer : IAsyncLifetime
         builder.Services.AddSingleton<TimeProvider>(Cluster.Clock);
         builder.Services.AddSingleton(Cluster.Grains);
         builder.Services.AddSubscriptionsApi(TestTokens.Configuration);
-        builder.Services.AddSingleton<INotificationDeliveries>(new NotificationDeliveries(new Subscriptions.Storage.Notifications.NotificationTables(Cluster.DataSource)));
+        builder.Services.AddSingleton<INotificationDeliveries>(new NotificationDeliveries(new Subscriptions.Storage.Notifications.NotificationTables(Cluster.DataSource), Cluster.Clock));
         builder.Services.AddSingleton<Subscriptions.Grains.Ops.IOpsProjection>(new Subscriptions.Storage.Grains.OpsProjectionTable(Cluster.DataSource, TimeSpan.FromMinutes(1)));
         builder.Services.AddSingleton<Subscriptions.Grains.Ops.IOpsReadAudit>(new Subscriptions.Storage.Grains.OpsReadTable(Cluster.DataSource));
         builder.Services.AddSingleton<CallGate>();

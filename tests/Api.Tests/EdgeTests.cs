@@ -122,7 +122,7 @@ public sealed class EdgeTests(ApiServer server)
     private static CallOptions Bearer(string token) => new(new Metadata { { "authorization", $"Bearer {token}" } });
 
     private Task CallAsync(ApiMethod method, IMessage request, CallOptions options) =>
-        (Task)typeof(ApiClient).GetMethod(nameof(ApiClient.UnaryAsync))!
+        (Task)typeof(ApiClient).GetMethod(method.Streaming ? nameof(ApiClient.FirstStreamedAsync) : nameof(ApiClient.UnaryAsync))!
             .MakeGenericMethod(method.Request, method.Response)
             .Invoke(server.Client, [$"/subscriptions.v1.{method.Service}/{method.Name}", request, options])!;
 
@@ -219,8 +219,19 @@ public sealed class EdgeTests(ApiServer server)
                 m.Name,
                 m.GetParameters()[0].ParameterType,
                 m.ReturnType.GetGenericArguments()[0],
-                type.GetMethod(m.Name, [m.GetParameters()[0].ParameterType, typeof(ServerCallContext)])!))),
+                type.GetMethod(m.Name, [m.GetParameters()[0].ParameterType, typeof(ServerCallContext)])!,
+                Streaming: false))),
+        .. SubscriptionsApi.ServiceTypes.SelectMany(type => type.BaseType!.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(m => m.IsVirtual && m.GetParameters() is [{ }, { ParameterType: { IsGenericType: true } writer }, { ParameterType: var context }]
+                && writer.GetGenericTypeDefinition() == typeof(IServerStreamWriter<>) && context == typeof(ServerCallContext))
+            .Select(m => new ApiMethod(
+                type.BaseType.DeclaringType!.Name,
+                m.Name,
+                m.GetParameters()[0].ParameterType,
+                m.GetParameters()[1].ParameterType.GetGenericArguments()[0],
+                type.GetMethod(m.Name, [.. m.GetParameters().Select(p => p.ParameterType)])!,
+                Streaming: true))),
     ];
 
-    private sealed record ApiMethod(string Service, string Name, Type Request, Type Response, MethodInfo Implementation);
+    private sealed record ApiMethod(string Service, string Name, Type Request, Type Response, MethodInfo Implementation, bool Streaming);
 }

@@ -92,22 +92,81 @@ public sealed partial class OpsService(
             .ThrowIfInvalid();
         var found = await deliveries.ListAsync(state, CommonMapping.Blank(request.AccountId), request.PageSize == 0 ? options.DefaultPageSize : request.PageSize, context.CancellationToken);
         var response = new Proto.ListNotificationDeliveriesResponse();
-        response.Deliveries.AddRange(found.Select(d => new Proto.NotificationDelivery
-        {
-            EventId = d.EventId,
-            Sink = d.Sink,
-            AccountId = d.AccountId,
-            Kind = d.Kind,
-            Source = d.Source,
-            State = d.State,
-            Attempts = d.Attempts,
-            LastError = d.LastError ?? "",
-            CreatedAt = CommonMapping.ToProto(d.CreatedAt),
-            NextAttemptAt = CommonMapping.ToProto(d.NextAttemptAt),
-            DeliveredAt = CommonMapping.ToProto(d.DeliveredAt),
-        }));
+        response.Deliveries.AddRange(found.Select(ToProto));
         return response;
     }
+
+    /// <summary>Sends a dead letter again, recording the caller and reason.</summary>
+    [OpsOnly]
+    public override async Task<Proto.NotificationDelivery> RedeliverNotification(Proto.RedeliverNotificationRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        EdgeValidation.Mutating(request.RequestId)
+            .Check("event_id", Subscriptions.Grpc.Api.Ops.EventIds.IsValid(request.EventId), "must be an event id such as \"evt_000000000042\"")
+            .Required("sink", request.Sink)
+            .Check("reason", !string.IsNullOrWhiteSpace(request.Reason), "is required: why the notification is sent again; it is recorded with the caller")
+            .ThrowIfInvalid();
+        var redelivered = await deliveries.RedeliverAsync(request.EventId, request.Sink, EdgeInterceptor.Caller(context).Subject, request.Reason.Trim(), context.CancellationToken)
+            ?? throw new NotFoundException("Notification delivery", $"{request.EventId} to {request.Sink}");
+        if (redelivered.PreviousState == "delivered")
+        {
+            throw new RuleViolationException(Rules.Not1, $"{request.EventId} was delivered to {request.Sink} already; only a dead letter is sent again.");
+        }
+
+        return ToProto(redelivered.Delivery);
+    }
+
+    /// <summary>Streams committed notifications as they commit, until the client cancels.</summary>
+    [OpsOnly]
+    public override async Task WatchTransitions(Proto.WatchTransitionsRequest request, IServerStreamWriter<Proto.Transition> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        EdgeValidation.Reading()
+            .Check("grain_type", request.GrainType.Length == 0 || WakeableTypes.Contains(request.GrainType), $"must be empty or one of {string.Join(", ", WakeableTypes)}")
+            .Check("kinds", request.Kinds.Count <= 20, "must list at most 20 kinds")
+            .Check("after_event_id", request.AfterEventId.Length == 0 || Subscriptions.Grpc.Api.Ops.EventIds.IsValid(request.AfterEventId), "must be empty or an event id such as \"evt_000000000042\"")
+            .ThrowIfInvalid();
+        var filter = new TransitionFilter(
+            CommonMapping.Blank(request.AccountId), CommonMapping.Blank(request.GrainType), request.Kinds.ToHashSet(StringComparer.Ordinal), CommonMapping.Blank(request.AfterEventId));
+        try
+        {
+            await foreach (var transition in deliveries.WatchAsync(filter, context.CancellationToken))
+            {
+                await responseStream.WriteAsync(new Proto.Transition
+                {
+                    EventId = transition.EventId,
+                    AccountId = transition.AccountId,
+                    GrainType = transition.GrainType,
+                    GrainKey = transition.GrainKey,
+                    Kind = transition.Kind,
+                    At = CommonMapping.ToProto(transition.At),
+                    PayloadJson = transition.PayloadJson,
+                }, context.CancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The client ended the watch.
+        }
+    }
+
+    private static Proto.NotificationDelivery ToProto(NotificationDeliveryView d) => new()
+    {
+        EventId = d.EventId,
+        Sink = d.Sink,
+        AccountId = d.AccountId,
+        Kind = d.Kind,
+        Source = d.Source,
+        State = d.State,
+        Attempts = d.Attempts,
+        LastError = d.LastError ?? "",
+        CreatedAt = CommonMapping.ToProto(d.CreatedAt),
+        NextAttemptAt = CommonMapping.ToProto(d.NextAttemptAt),
+        DeliveredAt = CommonMapping.ToProto(d.DeliveredAt),
+    };
 
     private static Proto.PendingReminder ToProto(PendingWakeUp wakeUp) => new()
     {

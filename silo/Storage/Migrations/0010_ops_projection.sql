@@ -52,3 +52,15 @@ CREATE TABLE public.ops_reads (
 );
 CREATE INDEX ops_reads_account ON public.ops_reads (account_id, id) WHERE account_id IS NOT NULL;
 CREATE INDEX ops_reads_at ON public.ops_reads (at);
+
+-- Dead letters billing ops sent again (NOT-1): which delivery, when, by whom and why. The delivery itself goes back to
+-- pending with its attempts reset.
+CREATE TABLE public.notification_redeliveries (
+    id        bigserial   PRIMARY KEY,
+    outbox_id bigint      NOT NULL REFERENCES public.outbox (id),
+    sink      text        NOT NULL,
+    at        timestamptz NOT NULL,
+    caller    text        NOT NULL,
+    reason    text        NOT NULL
+);
+CREATE INDEX notification_redeliveries_delivery ON public.notification_redeliveries (sink, outbox_id);

@@ -75,18 +75,99 @@ public sealed class NotificationTables(NpgsqlDataSource dataSource)
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                found.Add(new DeliveryRow(
-                    reader.GetInt64(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetString(4),
-                    reader.GetString(5),
-                    reader.GetInt32(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.GetFieldValue<DateTimeOffset>(8),
-                    reader.GetFieldValue<DateTimeOffset>(9),
-                    reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10)));
+                found.Add(ReadDelivery(reader));
+            }
+
+            return found;
+        });
+
+    private static DeliveryRow ReadDelivery(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.GetString(5),
+        reader.GetInt32(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.GetFieldValue<DateTimeOffset>(8),
+        reader.GetFieldValue<DateTimeOffset>(9),
+        reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10));
+
+    /// <summary>
+    /// Sends a dead letter again: its delivery to <paramref name="sink"/> goes back to pending, due at
+    /// <paramref name="now"/> with its attempts reset, and the redelivery is recorded with its caller and reason, in one
+    /// transaction. Returns the delivery's state before ("dead" when it was redelivered), or null when there is none.
+    /// </summary>
+    public Task<string?> RedeliverAsync(long outboxId, string sink, string caller, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Database.GuardAsync("redelivering a notification", async () =>
+        {
+            await using var command = dataSource.CreateCommand(
+                """
+                WITH before AS (
+                    SELECT state FROM public.notification_deliveries WHERE sink = $1 AND outbox_id = $2 FOR UPDATE),
+                moved AS (
+                    UPDATE public.notification_deliveries SET state = 'pending', attempts = 0, next_attempt_at = $3, delivered_at = NULL
+                     WHERE sink = $1 AND outbox_id = $2 AND state = 'dead'
+                    RETURNING outbox_id),
+                recorded AS (
+                    INSERT INTO public.notification_redeliveries (outbox_id, sink, at, caller, reason)
+                    SELECT outbox_id, $1, $3, $4, $5 FROM moved)
+                SELECT state FROM before
+                """);
+            command.Parameters.Add(new() { Value = sink });
+            command.Parameters.Add(new() { Value = outboxId });
+            command.Parameters.Add(new() { Value = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero) });
+            command.Parameters.Add(new() { Value = caller });
+            command.Parameters.Add(new() { Value = reason });
+            return (string?)await command.ExecuteScalarAsync(cancellationToken);
+        });
+
+    /// <summary>One delivery row, or null.</summary>
+    public Task<DeliveryRow?> FindAsync(long outboxId, string sink, CancellationToken cancellationToken) =>
+        Database.GuardAsync("reading a notification delivery", async () =>
+        {
+            await using var command = dataSource.CreateCommand(
+                """
+                SELECT d.outbox_id, d.sink, d.account_id, o.kind, o.grain_type || '/' || o.grain_key, d.state, d.attempts, d.last_error,
+                       o.created_at, d.next_attempt_at, d.delivered_at
+                  FROM public.notification_deliveries d JOIN public.outbox o ON o.id = d.outbox_id
+                 WHERE d.sink = $1 AND d.outbox_id = $2
+                """);
+            command.Parameters.Add(new() { Value = sink });
+            command.Parameters.Add(new() { Value = outboxId });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? ReadDelivery(reader) : null;
+        });
+
+    /// <summary>The newest outbox message's id, or 0 when there is none.</summary>
+    public Task<long> LatestOutboxIdAsync(CancellationToken cancellationToken) =>
+        Database.GuardAsync("reading the outbox", async () =>
+        {
+            await using var command = dataSource.CreateCommand("SELECT coalesce(max(id), 0) FROM public.outbox");
+            return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        });
+
+    /// <summary>Outbox messages after <paramref name="afterId"/>, in id order, of one account and grain type or all.</summary>
+    public Task<IReadOnlyList<OutboxMessage>> ReadOutboxAfterAsync(long afterId, string? accountId, string? grainType, int limit, CancellationToken cancellationToken) =>
+        Database.GuardAsync<IReadOnlyList<OutboxMessage>>("reading the outbox", async () =>
+        {
+            await using var command = dataSource.CreateCommand(
+                """
+                SELECT id, grain_type, grain_key, account_id, kind, created_at, payload::text FROM public.outbox
+                 WHERE id > $1 AND ($2::text IS NULL OR account_id = $2) AND ($3::text IS NULL OR grain_type = $3)
+                 ORDER BY id LIMIT $4
+                """);
+            command.Parameters.Add(new() { Value = afterId });
+            command.Parameters.Add(new() { Value = (object?)accountId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.Add(new() { Value = (object?)grainType ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.Add(new() { Value = limit });
+            var found = new List<OutboxMessage>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found.Add(new OutboxMessage(
+                    reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6)));
             }
 
             return found;
@@ -173,6 +254,9 @@ public sealed class DeliveryPass
 
 /// <summary>A message ready for a sink: its outbox id, account, kind, creation time, the grain it comes from, its payload and the attempts so far.</summary>
 public sealed record ReadyNotification(long OutboxId, string AccountId, string Kind, DateTimeOffset CreatedAt, string Subject, string PayloadJson, int Attempts);
+
+/// <summary>One outbox message: its id, the grain whose change produced it, its account, kind, creation time and payload.</summary>
+public sealed record OutboxMessage(long Id, string GrainType, string GrainKey, string AccountId, string Kind, DateTimeOffset CreatedAt, string PayloadJson);
 
 /// <summary>One delivery row as ops see it.</summary>
 public sealed record DeliveryRow(

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Subscriptions.Api.Tests.Invoices;
 using Subscriptions.Api.Tests.SubscriptionLifecycle;
@@ -91,6 +92,88 @@ public sealed class WebhookTests(ApiServer server)
         Assert.Equal(("invoice-issued", 3, $"account/{kit.AccountId}"), (dead.Kind, dead.Attempts, dead.Source));
         Assert.Contains("500", dead.LastError, StringComparison.Ordinal);
         Assert.Equal([("payment-receipt", kit.AccountId)], receiver.Accepted.Select(e => (e.Type, e.AccountId)));
+    }
+
+    [Fact]
+    public async Task NOT_1_billing_ops_redeliver_a_dead_letter_with_a_reason_and_it_is_delivered_once_more()
+    {
+        await using var receiver = new WebhookReceiver(Secret, () => server.Cluster.Clock.GetUtcNow());
+        var sender = Sender(receiver, "flaky", maxAttempts: 2);
+        await sender.RegisterSinksAsync();
+        var kit = await OpenAsync();
+        await StepAsync(kit, 1);
+        receiver.Mode = WebhookReceiver.Behaviour.Broken;
+        for (var pass = 0; pass < 2; pass++)
+        {
+            await sender.DispatchOnceAsync();
+            server.Cluster.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var dead = Assert.Single(await DeliveriesAsync("dead", kit.AccountId), d => d.Sink == "webhook:flaky");
+        receiver.Mode = WebhookReceiver.Behaviour.Up;
+        var request = new Proto.RedeliverNotificationRequest { RequestId = Requests.NewRequestId(), EventId = dead.EventId, Sink = "webhook:flaky", Reason = "receiver fixed" };
+
+        var again = await server.Client.OpsAsync<Proto.RedeliverNotificationRequest, Proto.NotificationDelivery>("RedeliverNotification", request, server.Tokens.Ops());
+        var twice = await server.Client.OpsAsync<Proto.RedeliverNotificationRequest, Proto.NotificationDelivery>("RedeliverNotification", request, server.Tokens.Ops());
+        await sender.DispatchOnceAsync();
+        var delivered = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => server.Client.OpsAsync<Proto.RedeliverNotificationRequest, Proto.NotificationDelivery>(
+            "RedeliverNotification", request, server.Tokens.Ops()));
+        var unknown = await Api.FailsWithAsync(StatusCode.NotFound, () => server.Client.OpsAsync<Proto.RedeliverNotificationRequest, Proto.NotificationDelivery>(
+            "RedeliverNotification", new Proto.RedeliverNotificationRequest { RequestId = Requests.NewRequestId(), EventId = dead.EventId, Sink = "webhook:nobody", Reason = "x" }, server.Tokens.Ops()));
+
+        Assert.Equal(("pending", 0), (again.State, again.Attempts));
+        Assert.Equal(("pending", 0), (twice.State, twice.Attempts));
+        Assert.Equal([(dead.EventId, "invoice-issued")], receiver.Accepted.Where(e => e.AccountId == kit.AccountId).Select(e => (e.Id, e.Type)));
+        Assert.Equal(Subscriptions.Domain.Rules.Not1, delivered.RuleId());
+        Assert.Contains("webhook:nobody", unknown.Status.Detail, StringComparison.Ordinal);
+        await using var recorded = server.Cluster.DataSource.CreateCommand("SELECT caller, reason FROM public.notification_redeliveries WHERE sink = 'webhook:flaky' AND outbox_id = $1");
+        recorded.Parameters.Add(new() { Value = long.Parse(dead.EventId[4..], System.Globalization.CultureInfo.InvariantCulture) });
+        await using var reader = await recorded.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal((TestTokens.OpsSubject, "receiver fixed"), (reader.GetString(0), reader.GetString(1)));
+        Assert.False(await reader.ReadAsync());
+    }
+
+    [Fact]
+    public async Task NOT_1_a_watch_streams_an_accounts_notifications_as_they_commit_and_resumes_after_an_event_id()
+    {
+        var kit = await OpenAsync();
+        await StepAsync(kit, 1);
+        long firstId;
+        await using (var latest = server.Cluster.DataSource.CreateCommand("SELECT max(id) FROM public.outbox WHERE account_id = $1"))
+        {
+            latest.Parameters.Add(new() { Value = kit.AccountId });
+            firstId = (long)(await latest.ExecuteScalarAsync())!;
+        }
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // Resumed just before the first event: it comes first, then the next change's as it commits.
+        var resumeAfter = $"evt_{firstId - 1:D12}";
+        using var watch = server.Client.Ops.WatchTransitions(
+            new Proto.WatchTransitionsRequest { AccountId = kit.AccountId, AfterEventId = resumeAfter }, server.Tokens.Ops().WithCancellationToken(deadline.Token));
+        var seen = new List<Proto.Transition> { await NextAsync(watch, deadline.Token) };
+        var second = await StepAsync(kit, 2);
+        seen.Add(await NextAsync(watch, deadline.Token));
+
+        Assert.Equal([("invoice-issued", $"evt_{firstId:D12}"), ("invoice-issued", seen[1].EventId)], seen.Select(t => (t.Kind, t.EventId)));
+        Assert.True(string.CompareOrdinal(seen[1].EventId, seen[0].EventId) > 0);
+        Assert.All(seen, t => Assert.Equal((kit.AccountId, "account"), (t.AccountId, t.GrainType)));
+        Assert.Contains(second, seen[1].PayloadJson, StringComparison.Ordinal);
+    }
+
+    /// <summary>The watch's next message; the watch polls on the injected clock, which is moved on while it waits.</summary>
+    private async Task<Proto.Transition> NextAsync(AsyncServerStreamingCall<Proto.Transition> watch, CancellationToken cancellationToken)
+    {
+        var next = watch.ResponseStream.MoveNext(cancellationToken);
+        while (!next.IsCompleted)
+        {
+            server.Cluster.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(next, Task.Delay(20, cancellationToken));
+        }
+
+        Assert.True(await next);
+        return watch.ResponseStream.Current;
     }
 
     private NotificationSender Sender(WebhookReceiver receiver, string name, int maxAttempts)
