@@ -100,6 +100,7 @@ public static class SubsCli
         SearchCommands.Add(root, (parse, work) => Call(parse, work), output);
         WakeCommands.Add(root, (parse, work) => Call(parse, work), output);
         TokenCommand.Add(root, output, error, environment);
+        WatchCommands.Add(root, deliveries, (parse, work) => Call(parse, work), output);
 
         Task<int> Call(ParseResult parse, Func<GrpcChannel, CallOptions, IAnsiConsole, bool, Task> work) =>
             CallAsync(parse.GetValue(address)!, parse.GetValue(tokenFile), parse.GetValue(json), environment, output, error, work);

@@ -153,6 +153,7 @@ public sealed class SubsCliTests : IAsyncLifetime
         var noReason = await RunAsync(Ops, "wake", "cancel", "subscription/cli-find/meeting-1");
         var audit = await RunAsync(Ops, "audit", "--account", "cli-find");
         var badWindow = await RunAsync(Ops, "find", "subscriptions", "--renews-within", "soon");
+        var redeliver = await RunAsync(Ops, "deliveries", "redeliver", "evt_000000999999", "--sink", "webhook:none", "--reason", "receiver fixed");
 
         Assert.Equal(SubsCli.Ok, table.Exit);
         Assert.Contains("meeting-1", table.Output, StringComparison.Ordinal);
@@ -186,6 +187,7 @@ public sealed class SubsCliTests : IAsyncLifetime
         Assert.Contains("ops-1", audit.Output, StringComparison.Ordinal);
         Assert.Equal(SubsCli.UsageError, badWindow.Exit);
         Assert.Contains("is not a length of time", badWindow.Error, StringComparison.Ordinal);
+        Assert.Equal(SubsCli.NotFound, redeliver.Exit);
     }
 
     [Fact]
@@ -217,6 +219,8 @@ public sealed class SubsCliTests : IAsyncLifetime
     [InlineData("wake", "reschedule", "--help")]
     [InlineData("wake", "cancel", "--help")]
     [InlineData("token", "--help")]
+    [InlineData("watch", "--help")]
+    [InlineData("deliveries", "redeliver", "--help")]
     [InlineData("--help")]
     [InlineData("deliveries", "--help")]
     [InlineData("clock", "advance", "--help")]
