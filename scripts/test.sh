@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: installs what is missing (PostgreSQL server; the DejaVu fonts invoice PDFs embed;
-# python3-grpcio, Node.js/npm and, with
+# chromium, the headless browser the dashboard test reads the ops pages with; python3-grpcio, Node.js/npm and, with
 # npm ci, @grpc/grpc-js for the wire tests with two independent gRPC clients),
 # starts a private throw-away PostgreSQL, builds with warnings as errors, runs all test projects, and ends with
 # one line "N passed, N failed, N skipped" computed from the TRX results. Exits non-zero on any failure.
@@ -14,6 +14,7 @@ need_apt=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v npm >/dev/null || need_apt+=(nodejs npm)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+command -v chromium >/dev/null || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "test: installing ${need_apt[*]}"
   if [ "$(id -u)" -ne 0 ]; then echo "test: need root to install ${need_apt[*]} (apt-get)" >&2; exit 1; fi

@@ -12,7 +12,7 @@ public static class SubscriptionGrains
 {
     /// <summary>
     /// Adds the product catalog (CAT) and the tax table (TAX-3), loaded once unless the host added its own, the records'
-    /// options and the payment settings. The host adds the storage the grains use (<see cref="IGrainTables"/>, the grain
+    /// options, the business metrics (<see cref="BillingMetrics"/>) and the payment settings. The host adds the storage the grains use (<see cref="IGrainTables"/>, the grain
     /// storage) and the payment gateway (INV-3).
     /// </summary>
     public static IServiceCollection AddSubscriptionGrains(this IServiceCollection services, GrainRecordOptions? options = null)
@@ -24,6 +24,8 @@ public static class SubscriptionGrains
         services.TryAddSingleton(options ?? new GrainRecordOptions());
         services.TryAddSingleton<WakeUpSlots>();
         services.TryAddSingleton<GrainServices>();
+        services.AddMetrics();
+        services.TryAddSingleton<BillingMetrics>();
         services.TryAddSingleton(new GrainClock(TimeProvider.System));
         services.TryAddSingleton<PaymentOptions>();
         return services;

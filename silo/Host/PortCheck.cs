@@ -26,6 +26,10 @@ public static class PortCheck
         await RequireAsync(cluster, settings.GatewayPort, "Cluster:GatewayPort");
         await RequireAsync(grpcAddress, grpc.GetValue("Port", 5080), "Grpc:Port");
         await RequireAsync(grpcAddress, grpc.GetValue<int?>("WebPort") ?? 0, "Grpc:WebPort");
+        if (Observability.OpsPortOptions.From(configuration) is { } ops)
+        {
+            await RequireAsync(ops.Address, ops.Port, "Ops:Port");
+        }
     }
 
     private static async Task RequireAsync(IPAddress address, int port, string setting)

@@ -2,12 +2,14 @@ using System.Net;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Dashboard;
 using Subscriptions.Domain.Catalog;
 using Subscriptions.Grains.Infrastructure;
 using Subscriptions.Grains.Payments;
 using Subscriptions.Grpc.Api;
 using Subscriptions.Grpc.Api.Auth;
 using Subscriptions.Silo.Notifications;
+using Subscriptions.Silo.Observability;
 using Subscriptions.Storage;
 using Subscriptions.Storage.Payments;
 
@@ -76,7 +78,10 @@ public static class SiloProgram
         }
     }
 
-    /// <summary>Builds the web application that hosts the silo and the gRPC front door.</summary>
+    /// <summary>
+    /// Builds the web application that hosts the silo and the gRPC front door, and, when configured, the ops port (the
+    /// Orleans Dashboard and Prometheus metrics) and OTLP export (docs/observability.md).
+    /// </summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -93,7 +98,16 @@ public static class SiloProgram
             throw new InvalidOperationException($"Configuration \"Grpc:Port\" is {port}; it must be a TCP port, 0 to 65535 (0 picks a free one).");
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => GrpcEndpoints.Listen(kestrel, address, port, endpoint.WebPort, certificate, grpc["CertificatePassword"]));
+        var ops = OpsPortOptions.From(configuration);
+        var telemetry = TelemetryOptions.From(configuration);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            GrpcEndpoints.Listen(kestrel, address, port, endpoint.WebPort, certificate, grpc["CertificatePassword"]);
+            if (ops is not null)
+            {
+                OpsPages.Listen(kestrel, ops);
+            }
+        });
 
         // One data source for the service: Orleans' providers, the grains' records, health and the outbox.
         var dataSource = ServiceDataSource.Create(settings.ConnectionString);
@@ -101,7 +115,21 @@ public static class SiloProgram
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddSingleton((configuration.GetSection(GrainRecordOptions.SectionName).Get<GrainRecordOptions>() ?? new GrainRecordOptions()).Validate());
         builder.Services.AddSingleton(configuration.GetSection(PaymentOptions.SectionName).Get<PaymentOptions>() ?? new PaymentOptions());
-        builder.UseOrleans(silo => silo.UseSubscriptionsCluster(dataSource, settings));
+        builder.UseOrleans(silo =>
+        {
+            silo.UseSubscriptionsCluster(dataSource, settings);
+            if (Telemetry.Traces(telemetry))
+            {
+                silo.AddActivityPropagation();
+            }
+
+            if (ops is not null)
+            {
+                // The dashboard's live log stream is off: the log goes to the log's own sinks, not to a browser.
+                silo.AddDashboard(dashboard => dashboard.HideTrace = true);
+            }
+        });
+        Telemetry.Add(builder.Services, telemetry, ops, settings);
         builder.Services.AddNotifications(configuration);
         builder.Services.AddHostedService<AnsweredRequestPruning>();
         builder.Services.AddHealthChecks()
@@ -116,6 +144,11 @@ public static class SiloProgram
         SiloComposition.AddServices(builder.Services, configuration);
 
         var app = builder.Build();
+        if (ops is not null)
+        {
+            OpsPages.Map(app, ops);
+        }
+
         SiloComposition.MapServices(app);
         return app;
     }
@@ -211,6 +244,11 @@ public static class SiloProgram
                    subscriptions-silo token --sub ID --role ROLE [--role ROLE ...] [--name NAME] [--ttl 8h]
                                                                  mint a development bearer token
                                                                  (signed with Auth:SigningKey of the current environment)
+            ops pages:     --Ops:Port=9464 [--Ops:Address=127.0.0.1]     the Orleans Dashboard (/dashboard/) and Prometheus metrics
+                                                                 (/metrics) on an HTTP port of their own, for ops tokens;
+                                                                 off while Ops:Port is unset (docs/observability.md)
+            telemetry:     --OpenTelemetry:OtlpEndpoint=URL [--OpenTelemetry:OtlpProtocol=grpc|http/protobuf]
+                                                                 export metrics and traces over OTLP (or OTEL_EXPORTER_OTLP_ENDPOINT)
             configuration: appsettings.json, appsettings.{ASPNETCORE_ENVIRONMENT}.json, environment variables
                            (ConnectionStrings__Subscriptions, Grpc__Port, Auth__SigningKey, ...), then --Section:Key=value
             """);

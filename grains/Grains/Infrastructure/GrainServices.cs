@@ -113,7 +113,7 @@ public sealed class GrainClock(TimeProvider time)
 }
 
 /// <summary>What every grain of this service is built with.</summary>
-public sealed class GrainServices(IGrainTables tables, GrainClock clock, GrainRecordOptions options, WakeUpSlots wakeUps, ILoggerFactory loggers)
+public sealed class GrainServices(IGrainTables tables, GrainClock clock, GrainRecordOptions options, WakeUpSlots wakeUps, ILoggerFactory loggers, BillingMetrics metrics)
 {
     /// <summary>The silo's wake-up slots.</summary>
     public WakeUpSlots WakeUps { get; } = wakeUps;
@@ -130,4 +130,7 @@ public sealed class GrainServices(IGrainTables tables, GrainClock clock, GrainRe
 
     /// <summary>Where grains log.</summary>
     public ILoggerFactory Loggers { get; } = loggers;
+
+    /// <summary>The business counters committed changes and reminder ticks are measured with.</summary>
+    public BillingMetrics Metrics { get; } = metrics;
 }

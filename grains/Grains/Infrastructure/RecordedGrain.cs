@@ -140,7 +140,9 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             return;
         }
 
-        await WakeUpAsync(Services.Time.GetUtcNow(), CancellationToken.None);
+        var now = Services.Time.GetUtcNow();
+        Services.Metrics.ReminderTicked(GrainTypeName, WakeName(_record.State.Value), _record.State.WakeAt, now);
+        await WakeUpAsync(now, CancellationToken.None);
     }
 
     /// <summary>
@@ -567,6 +569,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
         var armedBefore = await ArmBeforeWriteAsync(old, next);
         await WriteRecordAsync(old, next);
+        Services.Metrics.Committed(GrainTypeName, turn.Cause, clockId is not null, history, notifications);
         _lastAnswer = answer ?? _lastAnswer;
         _projected = projected;
 

@@ -97,7 +97,7 @@ public static class BearerTokens
     }
 
     /// <summary>A short reason for a refused token, in the service's words (the library's messages carry internals).</summary>
-    private static string Describe(Exception? failure) => failure switch
+    public static string Describe(Exception? failure) => failure switch
     {
         SecurityTokenExpiredException or SecurityTokenNotYetValidException or SecurityTokenNoExpirationException => failure.Message,
         SecurityTokenInvalidIssuerException => "token issuer is not accepted",

@@ -1,3 +1,4 @@
+using Subscriptions.Grains.Infrastructure;
 using Subscriptions.Storage.Notifications;
 
 namespace Subscriptions.Silo.Notifications;
@@ -8,10 +9,12 @@ namespace Subscriptions.Silo.Notifications;
 /// takes a sink's ready rows in stream order under a
 /// cluster-wide advisory lock (one sender per sink at a time, whichever silo holds it), delivers each and records the
 /// outcome at once. A failure waits a doubling backoff, and the account's later messages wait behind it; after the last
-/// attempt the message is dead-lettered for ops to see and the account's stream moves on.
+/// attempt the message is dead-lettered for ops to see and the account's stream moves on. Each attempt's outcome and each
+/// delivery's hand-off lag (from the commit that wrote the message) go to <see cref="BillingMetrics"/> when given.
 /// </summary>
 public sealed partial class NotificationSender(
-    NotificationTables tables, IEnumerable<INotificationSink> sinks, NotificationOptions options, TimeProvider time, ILogger<NotificationSender> logger)
+    NotificationTables tables, IEnumerable<INotificationSink> sinks, NotificationOptions options, TimeProvider time, ILogger<NotificationSender> logger,
+    BillingMetrics? metrics = null)
     : BackgroundService
 {
     private readonly INotificationSink[] _sinks = [.. sinks];
@@ -86,6 +89,7 @@ public sealed partial class NotificationSender(
                 {
                     await sink.DeliverAsync(notification, cancellationToken);
                     await pass.RecordAsync(row.OutboxId, "delivered", row.Attempts + 1, now, null, cancellationToken);
+                    metrics?.Delivered(sink.Name, row.CreatedAt, time.GetUtcNow());
                     delivered++;
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -94,6 +98,7 @@ public sealed partial class NotificationSender(
                     var dead = failures >= options.MaxAttempts;
                     var error = exception.Message.Length > 500 ? exception.Message[..500] : exception.Message;
                     await pass.RecordAsync(row.OutboxId, dead ? "dead" : "pending", failures, now + options.RetryDelay(failures), error, cancellationToken);
+                    metrics?.Failed(sink.Name, dead);
                     if (dead)
                     {
                         LogDead(logger, notification.EventId, notification.Kind, sink.Name, failures, error);
