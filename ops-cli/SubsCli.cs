@@ -69,8 +69,9 @@ public static class SubsCli
         var ordersAccount = new Argument<string>("account") { Description = "The account id" };
         var orders = new Command("orders", "An account's service orders, newest first") { ordersAccount };
         var state = new Option<string>("--state") { Description = "dead (default), pending or delivered", DefaultValueFactory = _ => "dead" };
+        var dead = new Option<bool>("--dead") { Description = "Dead letters (the default; the same as --state dead)" };
         var deliveriesAccount = new Option<string?>("--account") { Description = "Only this account's notifications" };
-        var deliveries = new Command("deliveries", "Notification deliveries to the log and webhooks, dead letters by default") { state, deliveriesAccount };
+        var deliveries = new Command("deliveries", "Notification deliveries to the log and webhooks, dead letters by default") { state, dead, deliveriesAccount };
         var clockId = new Argument<string>("clock") { Description = "The test clock's id" };
         var target = new Option<DateTimeOffset>("--to")
         {
@@ -240,7 +241,7 @@ public static class SubsCli
         {
             var ops = new Proto.OpsService.OpsServiceClient(channel);
             var page = await ops.ListNotificationDeliveriesAsync(
-                new Proto.ListNotificationDeliveriesRequest { State = parse.GetValue(state)!, AccountId = parse.GetValue(deliveriesAccount) ?? "", PageSize = 100 }, call);
+                new Proto.ListNotificationDeliveriesRequest { State = parse.GetValue(dead) ? "dead" : parse.GetValue(state)!, AccountId = parse.GetValue(deliveriesAccount) ?? "", PageSize = 100 }, call);
             if (asJson)
             {
                 await output.WriteLineAsync(Json(page));
@@ -266,7 +267,15 @@ public static class SubsCli
                 // One id per advance asked for; the service answers a retry of it without moving the clock twice (IDEM-1).
                 RequestId = $"subs-advance-{Guid.NewGuid():N}", ClockId = parse.GetValue(clockId)!, TargetTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(to),
             };
-            var advanced = await clocks.AdvanceTestClockAsync(request, call.WithDeadline(DateTime.UtcNow.AddMinutes(10)));
+            var advancing = clocks.AdvanceTestClockAsync(request, call.WithDeadline(DateTime.UtcNow.AddMinutes(10))).ResponseAsync;
+            if (ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected)
+            {
+                // On a terminal, a spinner with the time taken while the service delivers the wake-ups on the way.
+                await AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Status()
+                    .StartAsync($"Advancing {request.ClockId} to {to:yyyy-MM-dd HH:mm:ss}Z, delivering the wake-ups due on the way", async _ => await advancing);
+            }
+
+            var advanced = await advancing;
             if (asJson)
             {
                 await output.WriteLineAsync(Json(advanced));

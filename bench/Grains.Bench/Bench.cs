@@ -33,6 +33,9 @@ internal sealed class Bench : IAsyncDisposable
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>The silo's services (its options, to change them between runs).</summary>
+    public IServiceProvider Services => _host.Services;
+
     /// <summary>The grain calls the silo received so far.</summary>
     public GrainCallCounter Calls => _host.Services.GetRequiredService<GrainCallCounter>();
 
@@ -143,10 +146,27 @@ internal sealed class Bench : IAsyncDisposable
 /// <summary>A database of its own, dropped at the end.</summary>
 internal sealed class BenchDatabase(string admin, string name, string connectionString) : IAsyncDisposable
 {
+    private NpgsqlDataSource? _dataSource;
+
     public string ConnectionString { get; } = connectionString;
+
+    /// <summary>A data source on the database, for benchmarks that use its tables without a silo.</summary>
+    public NpgsqlDataSource DataSource => _dataSource ??= NpgsqlDataSource.Create(ConnectionString);
+
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        command.CommandTimeout = 600;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public async ValueTask DisposeAsync()
     {
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+        }
+
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();

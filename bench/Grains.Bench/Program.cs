@@ -23,7 +23,7 @@ using Subscriptions.Grains.SubscriptionLifecycle;
 using Subscriptions.Silo;
 using Subscriptions.Storage;
 
-// Usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--orders N] [--pgbench PATH] [--parts writes,costs,orders,renewals,autopay,reminders,eviction]
+// Usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--orders N] [--pgbench PATH] [--parts writes,projection,search,costs,orders,renewals,autopay,reminders,eviction]
 var seconds = 10;
 int[] concurrency = [1, 8, 64];
 var renewals = 10_000;
@@ -31,7 +31,7 @@ var autopay = 10_000;
 var reminders = 1_000_000;
 var orders = 400;
 var pgbench = "pgbench";
-var parts = "writes,costs,orders,renewals,autopay,reminders,eviction";
+var parts = "writes,projection,search,costs,orders,renewals,autopay,reminders,eviction";
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
@@ -44,7 +44,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--orders": orders = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--pgbench": pgbench = args[i + 1]; break;
         case "--parts": parts = args[i + 1]; break;
-        default: Console.Error.WriteLine("usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--orders N] [--pgbench PATH] [--parts writes,costs,orders,renewals,autopay,reminders,eviction]"); return 2;
+        default: Console.Error.WriteLine("usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--orders N] [--pgbench PATH] [--parts writes,projection,search,costs,orders,renewals,autopay,reminders,eviction]"); return 2;
     }
 }
 
@@ -83,6 +83,159 @@ await using (var bench = await Bench.StartAsync(admin, "writes"))
     }
 
     Console.WriteLine();
+}
+
+// 1c. What the ops projection costs the write path: state-writing calls with the projection row written in the same
+// statement and without it. A draft quote's edit changes its projected total every time, so its row is rewritten by
+// every edit; SetAutopay changes nothing an account is searched by, so its row is not rewritten at all.
+if (parts.Contains("projection", StringComparison.Ordinal))
+await using (var bench = await Bench.StartAsync(admin, "projection"))
+{
+    var grains = bench.Grains;
+    var options = bench.Services.GetRequiredService<GrainRecordOptions>();
+    var callers = concurrency.Max();
+    var quotes = new string[callers];
+    for (var w = 0; w < callers; w++)
+    {
+        await grains.OpenAsync($"pj-{w}", ops);
+        using (CallContext.Enter(ops.SubjectId, $"pj-quote-{w}"))
+        {
+            var number = await grains.GetGrain<IAccountGrain>($"pj-{w}").NumberQuoteAsync(ops);
+            quotes[w] = QuoteKey.Of($"pj-{w}", number);
+            await grains.GetGrain<IQuoteGrain>(quotes[w]).DraftAsync(ops, [new(QuoteLineKind.NewSubscription, null, "webinar", "lite", 1, BillingFrequency.Monthly)]);
+        }
+    }
+
+    Console.WriteLine("## What the ops projection costs the write path");
+    Console.WriteLine();
+    long warm = 0;
+    Console.WriteLine("| call | callers | projection | grain calls/s | p50 ms | p99 ms | projection rows written |");
+    Console.WriteLine("|---|---:|---|---:|---:|---:|---:|");
+    foreach (var c in concurrency)
+    {
+        foreach (var (call, work) in new (string, Func<int, long, Task>)[]
+        {
+            ("EditQuote (row changes)", (w, n) => grains.GetGrain<IQuoteGrain>(quotes[w]).EditAsync(ops, [new(QuoteLineKind.NewSubscription, null, "webinar", "lite", 1 + (int)(n % 2), BillingFrequency.Monthly)])),
+            ("SetAutopay (row unchanged)", (w, n) => grains.GetGrain<IAccountGrain>($"pj-{w}").ChangeAsync(ops, new SetAutopay((n & 1) == 0))),
+        })
+        {
+            // Warmed up first, then off, on, off, on: each mode twice, so neither gains from running second.
+            options.OpsProjection = true;
+            await Bench.LoopAsync(c, TimeSpan.FromSeconds(2), w => work(w, Interlocked.Increment(ref warm)));
+            foreach (var on in new[] { false, true, false, true })
+            {
+                options.OpsProjection = on;
+                var counters = new long[c];
+                var before = await bench.CountAsync("SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0)::bigint FROM pg_stat_user_tables WHERE relname = 'ops_projection'");
+                var result = await Bench.LoopAsync(c, TimeSpan.FromSeconds(seconds), w => work(w, Interlocked.Increment(ref counters[w])));
+                await Task.Delay(1500); // backends report table counters to the statistics at most once a second
+                var after = await bench.CountAsync("SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0)::bigint FROM pg_stat_user_tables WHERE relname = 'ops_projection'");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {call} | {c} | {(on ? "on" : "off")} | {result.Rate:N0} | {result.P50:F2} | {result.P99:F2} | {after - before:N0} |"));
+            }
+        }
+    }
+
+    options.OpsProjection = true;
+    Console.WriteLine();
+}
+
+// 1d. Ops search over 1,000,000 subscription rows of the ops projection (synthetic rows, inserted by SQL: 100,000
+// accounts of 10 subscriptions, states, products and renewal dates spread as a fleet's would be), each query's first
+// page of 20 and a page deep into the results through its cursor.
+if (parts.Contains("search", StringComparison.Ordinal))
+await using (var database = await Bench.CreateDatabaseAsync(admin, "search"))
+{
+    await Subscriptions.Storage.MigrationRunner.ApplyAsync(database.DataSource, SchemaMigrations.All);
+    var fill = Stopwatch.StartNew();
+    await using (var insert = database.DataSource.CreateCommand(
+        """
+        INSERT INTO public.ops_projection (grain_type, grain_key, version, account_id, entity_id, state, wake_at, wake_name, product_id, plan_id, seats, period_end, grace_end)
+        SELECT 'subscription', a || '/' || s, 1, a, s,
+               (ARRAY['active','active','active','active','active','active','trial','pending-cancellation','limited','suspended','cancelled','free'])[1 + (i % 12)],
+               timestamptz '2026-08-01' + (i % 30) * interval '1 day', 'renewal',
+               (ARRAY['meeting','webinar','central','pro'])[1 + (i / 7 % 4)], 'professional', 1 + i % 50,
+               timestamptz '2026-08-01' + (i % 30) * interval '1 day' + (i % 1440) * interval '1 minute',
+               CASE WHEN i % 12 = 8 THEN timestamptz '2026-08-01' + (i % 15) * interval '1 day' END
+          FROM generate_series(0, 999999) AS i,
+               LATERAL (SELECT 'acct-' || lpad((i / 10)::text, 6, '0') AS a, 'sub-' || (i % 10) AS s) AS k
+        """))
+    {
+        insert.CommandTimeout = 600;
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    await using (var analyze = database.DataSource.CreateCommand("ANALYZE public.ops_projection"))
+    {
+        await analyze.ExecuteNonQueryAsync();
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"## Ops search over 1,000,000 subscription rows (filled in {fill.Elapsed.TotalSeconds:F0} s)"));
+    Console.WriteLine();
+    Console.WriteLine("| search | rows matching | p50 ms | p99 ms |");
+    Console.WriteLine("|---|---:|---:|---:|");
+    var projection = new Subscriptions.Storage.Grains.OpsProjectionTable(database.DataSource, TimeSpan.FromMinutes(1));
+    var from = new DateTimeOffset(2026, 8, 10, 0, 0, 0, TimeSpan.Zero);
+    var searches = new (string Name, Subscriptions.Grains.Ops.ProjectionQuery Query)[]
+    {
+        ("suspended, first page", new() { GrainType = "subscription", States = ["suspended"] }),
+        ("active and meeting, first page", new() { GrainType = "subscription", States = ["active"], ProductId = "meeting" }),
+        ("one account", new() { GrainType = "subscription", AccountId = "acct-054321" }),
+        ("active, renewing within a day", new() { GrainType = "subscription", States = ["active"], PeriodEnd = new(from, from.AddDays(1)) }),
+        ("limited, grace ending within 3 days", new() { GrainType = "subscription", States = ["limited"], GraceEnd = new(from, from.AddDays(3)) }),
+        ("any state, product pro, plan professional", new() { GrainType = "subscription", ProductId = "pro", PlanId = "professional" }),
+        ("wake-ups due within an hour", new() { Wake = new(from, from.AddHours(1)), Order = Subscriptions.Grains.Ops.ProjectionOrder.WakeAt }),
+    };
+    foreach (var (name, query) in searches)
+    {
+        var where = await database.CountAsync(name switch
+        {
+            "suspended, first page" => "SELECT count(*) FROM public.ops_projection WHERE state = 'suspended'",
+            "active and meeting, first page" => "SELECT count(*) FROM public.ops_projection WHERE state = 'active' AND product_id = 'meeting'",
+            "one account" => "SELECT count(*) FROM public.ops_projection WHERE account_id = 'acct-054321'",
+            "active, renewing within a day" => "SELECT count(*) FROM public.ops_projection WHERE state = 'active' AND period_end >= '2026-08-10' AND period_end < '2026-08-11'",
+            "limited, grace ending within 3 days" => "SELECT count(*) FROM public.ops_projection WHERE state = 'limited' AND grace_end >= '2026-08-10' AND grace_end < '2026-08-13'",
+            "any state, product pro, plan professional" => "SELECT count(*) FROM public.ops_projection WHERE product_id = 'pro' AND plan_id = 'professional'",
+            _ => "SELECT count(*) FROM public.ops_projection WHERE wake_at >= '2026-08-10' AND wake_at < '2026-08-10 01:00'",
+        });
+        var first = await TimeAsync(() => projection.SearchAsync(query, CancellationToken.None));
+
+        // 50 pages in, through the cursor of the 50th page.
+        var cursor = query;
+        for (var p = 0; p < 50; p++)
+        {
+            var page = await projection.SearchAsync(cursor, CancellationToken.None);
+            if (page.Next is null)
+            {
+                break;
+            }
+
+            cursor = cursor with { After = page.Next };
+        }
+
+        var deep = await TimeAsync(() => projection.SearchAsync(cursor, CancellationToken.None));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {where:N0} | {first.P50:F2} | {first.P99:F2} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name}, page 51 | | {deep.P50:F2} | {deep.P99:F2} |"));
+    }
+
+    Console.WriteLine();
+
+    static async Task<(double P50, double P99)> TimeAsync(Func<Task> search)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < 220; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await search();
+            if (i >= 20)
+            {
+                times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+
+        times.Sort();
+        return (times[times.Count / 2], times[(int)(times.Count * 0.99)]);
+    }
 }
 
 // 1b. What one renewal and one payment cost: write transactions (durable commits) and grain calls, over a few hundred

@@ -49,8 +49,19 @@ public sealed partial class DatabaseStartup(NpgsqlDataSource dataSource, SiloSet
             {
                 LogMigrated(logger, string.Join(", ", applied.Select(m => $"{m.Version:D4}_{m.Name}")));
             }
+
+            if (applied.Any(m => m.Name == OpsProjectionMigration))
+            {
+                // The migration that creates the ops projection fills it from the grains already stored, before any serve.
+                var rows = await new Subscriptions.Storage.Grains.OpsProjectionTable(dataSource, TimeSpan.Zero)
+                    .RebuildAsync(Subscriptions.Storage.Grains.GrainRecordSerializer.Create(), null, batchSize: 1000, cancellationToken);
+                LogProjectionBuilt(logger, rows);
+            }
         }
     }
+
+    /// <summary>The migration that creates the ops projection.</summary>
+    private const string OpsProjectionMigration = "ops_projection";
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -66,6 +77,9 @@ public sealed partial class DatabaseStartup(NpgsqlDataSource dataSource, SiloSet
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL at {Host}:{Port} does not answer (attempt {Attempt} of {Attempts}): {Reason}")]
     private static partial void LogRetry(ILogger logger, string host, int port, int attempt, int attempts, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Built the ops projection from the stored grains: {Rows} rows")]
+    private static partial void LogProjectionBuilt(ILogger logger, long rows);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied migrations {Migrations}")]
     private static partial void LogMigrated(ILogger logger, string migrations);

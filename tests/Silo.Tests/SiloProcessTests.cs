@@ -79,6 +79,7 @@ public sealed class SiloProcessTests : IAsyncLifetime
     [InlineData("help")]
     [InlineData("run", "--help")]
     [InlineData("migrate", "-h")]
+    [InlineData("rebuild-projections", "--help")]
     [InlineData("run", "--Grpc:Port=70000", "--help")]
     public async Task when_help_is_asked_for_then_the_usage_is_printed_the_exit_code_is_0_and_nothing_starts(params string[] args)
     {

@@ -131,7 +131,7 @@ public sealed class SubsCliTests : IAsyncLifetime
     [Fact]
     public async Task deliveries_lists_dead_letters_as_json_that_parses()
     {
-        var result = await RunAsync(Ops, "deliveries", "--json");
+        var result = await RunAsync(Ops, "deliveries", "--dead", "--json");
 
         Assert.Equal(SubsCli.Ok, result.Exit);
         using var parsed = JsonDocument.Parse(result.Output);
@@ -188,6 +188,21 @@ public sealed class SubsCliTests : IAsyncLifetime
         Assert.Equal(SubsCli.UsageError, badWindow.Exit);
         Assert.Contains("is not a length of time", badWindow.Error, StringComparison.Ordinal);
         Assert.Equal(SubsCli.NotFound, redeliver.Exit);
+    }
+
+    [Fact]
+    public async Task the_silo_rebuilds_the_projection_while_a_silo_serves_and_search_still_finds_what_the_api_did()
+    {
+        await ArrangeSandboxAsync("cli-rebuild", "cli-rebuild-clock");
+        var output = new StringWriter();
+
+        var exit = await SiloProgram.RunAsync(["rebuild-projections", $"--ConnectionStrings:Subscriptions={_database.ConnectionString}"], output, TextWriter.Null);
+        var found = await RunAsync(Ops, "find", "subscriptions", "--account", "cli-rebuild");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("subscription", output.ToString(), StringComparison.Ordinal);
+        Assert.Matches(@"Rebuilt [0-9]+ projection row\(s\)", output.ToString());
+        Assert.Contains("meeting-1", found.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -570,6 +570,12 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         var armedBefore = await ArmBeforeWriteAsync(old, next);
         await WriteRecordAsync(old, next);
         Services.Metrics.Committed(GrainTypeName, turn.Cause, clockId is not null, history, notifications);
+        if (history.Count > 0 && _logger.IsEnabled(LogLevel.Information))
+        {
+            LogChange(_logger, GrainName, version, ChangeLog.Describe(history, withValues: GrainTypeName != "account"), turn.Cause.Kind, turn.Cause.Name, turn.Cause.Caller,
+                turn.Cause.RequestId ?? "-", ChangeLog.RuleOf(history) ?? "-", System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? "-");
+        }
+
         _lastAnswer = answer ?? _lastAnswer;
         _projected = projected;
 
@@ -692,6 +698,10 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     }
 
     private Turn RequireTurn() => _turn ?? throw new InvalidOperationException($"{GrainName} is not in a change; state, history and notifications change only inside one.");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Grain} v{Version}: {Changes} | {CauseKind} {Cause} by {Caller}, request {RequestId}, rule {Rule}, trace {TraceId}")]
+    private static partial void LogChange(
+        ILogger logger, string grain, long version, string changes, string causeKind, string cause, string caller, string requestId, string rule, string traceId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Grain} put its wake-up off to its reminder's next tick: the silo's wake-up slots are all busy")]
     private static partial void LogWakeUpPutOff(ILogger logger, string grain);
