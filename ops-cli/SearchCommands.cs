@@ -201,9 +201,15 @@ internal static partial class SearchCommands
     {
         var dueWithin = Duration("--due-within", "Wake-ups due within this time from --at, e.g. 1h (overdue ones included)");
         var grain = new Option<string?>("--grain") { Description = "One grain's wake-up, as type/key (subscription/acme-1/meeting-1); or only a type (invoice)" };
+        var account = Account();
+        var clock = new Option<string?>("--clock") { Description = "Only the grains on this test clock" };
+        var realClock = new Option<bool>("--real-clock") { Description = "Only production reminders (grains on the real clock), no sandbox grains" };
         var at = At();
         var limit = Limit();
-        var command = new Command("reminders", "Wanted wake-ups (reminders and test clock events) in due order: name, due time, period, last tick and lag") { dueWithin, grain, at, limit };
+        var command = new Command("reminders", "Wanted wake-ups (reminders and test clock events) in due order: name, due time, period, last tick and lag")
+        {
+            dueWithin, grain, account, clock, realClock, at, limit,
+        };
         command.SetAction((parse, _) => call(parse, async (channel, options, console, json) =>
         {
             var ops = new Proto.OpsService.OpsServiceClient(channel);
@@ -215,6 +221,9 @@ internal static partial class SearchCommands
                 GrainType = slash > 0 ? target[..slash] : target,
                 GrainKey = slash > 0 ? target[(slash + 1)..] : "",
                 Due = parse.GetValue(dueWithin) is { } within ? new Proto.TimeWindow { Before = Timestamp.FromDateTimeOffset(now + within) } : null,
+                AccountId = parse.GetValue(account) ?? "",
+                ClockId = parse.GetValue(clock) ?? "",
+                RealClockOnly = parse.GetValue(realClock),
             };
             var rows = await PagesAsync<Proto.WakeUpSummary>(
                 parse.GetValue(limit),

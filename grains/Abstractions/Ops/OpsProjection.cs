@@ -77,6 +77,12 @@ public sealed record ProjectionQuery
     /// <summary>Only this account's grains.</summary>
     public string? AccountId { get; init; }
 
+    /// <summary>Only the grains on this test clock.</summary>
+    public string? ClockId { get; init; }
+
+    /// <summary>Only grains on the real clock (no test clock).</summary>
+    public bool RealClockOnly { get; init; }
+
     /// <summary>Subscriptions of this product.</summary>
     public string? ProductId { get; init; }
 

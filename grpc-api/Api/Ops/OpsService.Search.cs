@@ -188,12 +188,16 @@ public sealed partial class OpsService
         var validation = EdgeValidation.Reading()
             .Check("grain_type", request.GrainType.Length == 0 || WakeableTypes.Contains(request.GrainType), $"must be empty or one of {string.Join(", ", WakeableTypes)}")
             .Check("grain_key", request.GrainKey.Length == 0 || request.GrainType.Length > 0, "needs grain_type")
-            .Check("grain_key", request.GrainKey.Length <= 200, "must be at most 200 characters");
+            .Check("grain_key", request.GrainKey.Length <= 200, "must be at most 200 characters")
+            .Check("real_clock_only", !(request.RealClockOnly && request.ClockId.Length > 0), "cannot be set with clock_id");
         var query = new ProjectionQuery
         {
             GrainType = CommonMapping.Blank(request.GrainType),
             GrainKey = CommonMapping.Blank(request.GrainKey),
             Wake = Window(validation, "due", request.Due),
+            AccountId = OptionalId(validation, "account_id", request.AccountId),
+            ClockId = OptionalId(validation, "clock_id", request.ClockId),
+            RealClockOnly = request.RealClockOnly,
             Order = ProjectionOrder.WakeAt,
             Limit = PageSize(validation, request.PageSize),
             After = PageToken(validation, request.PageToken, ProjectionOrder.WakeAt),

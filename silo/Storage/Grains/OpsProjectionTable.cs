@@ -127,6 +127,12 @@ public sealed class OpsProjectionTable(NpgsqlDataSource dataSource, TimeSpan rem
             }
 
             Equal("account_id", query.AccountId);
+            Equal("clock_id", query.ClockId);
+            if (query.RealClockOnly)
+            {
+                where.Add("clock_id IS NULL");
+            }
+
             Equal("product_id", query.ProductId);
             Equal("plan_id", query.PlanId);
             Equal("currency", query.Currency);

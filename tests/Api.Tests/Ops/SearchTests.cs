@@ -282,6 +282,15 @@ public sealed class SearchTests(ApiServer server) : IAsyncLifetime
         Assert.All(due, w => Assert.InRange(w.DueAt.ToDateTimeOffset(), from, before.AddTicks(-1)));
         Assert.Contains(due, w => w.GrainKey == $"{kit.AccountId}/meeting-1" && w.Name == "renewal");
         Assert.Equal(due.Count, due.Select(w => (w.GrainType, w.GrainKey)).Distinct().Count());
+
+        // By account and test clock; the real clock only leaves every sandbox grain out.
+        var ofAccount = (await server.Client.OpsAsync<Proto.ListWakeUpsRequest, Proto.ListWakeUpsResponse>(
+            "ListWakeUps", new Proto.ListWakeUpsRequest { AccountId = kit.AccountId, ClockId = kit.ClockId, PageSize = 100 }, server.Tokens.Ops())).WakeUps;
+        Assert.Contains(ofAccount, w => w.GrainKey == $"{kit.AccountId}/meeting-1");
+        Assert.All(ofAccount, w => Assert.Equal((kit.AccountId, kit.ClockId), (w.AccountId, w.ClockId)));
+        var real = (await server.Client.OpsAsync<Proto.ListWakeUpsRequest, Proto.ListWakeUpsResponse>(
+            "ListWakeUps", new Proto.ListWakeUpsRequest { AccountId = kit.AccountId, RealClockOnly = true }, server.Tokens.Ops())).WakeUps;
+        Assert.Empty(real);
     }
 
     [Fact]
