@@ -8,6 +8,8 @@ using Grpc.Net.Client;
 using Spectre.Console;
 using Proto = Subscriptions.Grpc.Api.V1;
 
+using static Subscriptions.OpsCli.CliParts;
+
 namespace Subscriptions.OpsCli;
 
 /// <summary>Runs one command's work on a channel with the caller's token: (channel, call options, console, --json).</summary>
@@ -250,7 +252,12 @@ internal static partial class SearchCommands
     private static Command Audit(CallRunner call, TextWriter output)
     {
         var account = Account();
-        var limit = new Option<int>("--limit") { Description = "At most this many, 1 to 100", DefaultValueFactory = _ => 20 };
+        var limit = new Option<int>("--limit")
+        {
+            Description = "At most this many, 1 to 100",
+            DefaultValueFactory = _ => 20,
+            Validators = { result => { if (result.GetValueOrDefault<int>() is < 1 or > 100) { result.AddError("--limit must be 1 to 100"); } } },
+        };
         var command = new Command("audit", "The ops read audit trail (docs/ops.md): who called which ops method, on which account, with what status, newest first") { account, limit };
         command.SetAction((parse, _) => call(parse, async (channel, options, console, json) =>
         {
@@ -316,21 +323,8 @@ internal static partial class SearchCommands
         Validators = { result => { if (result.GetValueOrDefault<int>() is < 1 or > MaxLimit) { result.AddError($"--limit must be 1 to {MaxLimit}"); } } },
     };
 
-    private static Option<DateTimeOffset?> At() => new("--at")
-    {
-        Description = "The time windows count from (default now, UTC); a sandbox's test clock time, e.g. 2026-08-01",
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
-            {
-                return at;
-            }
-
-            result.AddError($"--at \"{text}\" is not a date and time, e.g. 2026-08-01 or 2026-08-01T12:00:00Z");
-            return null;
-        },
-    };
+    private static Option<DateTimeOffset?> At() =>
+        CliParts.DateOption("--at", "The time windows count from (default now, UTC); a sandbox's test clock time, e.g. 2026-08-01");
 
     private static Option<TimeSpan?> Window(string name, string description) => Duration(name, description);
 
@@ -384,21 +378,6 @@ internal static partial class SearchCommands
 
     private static string Span(TimeSpan span) =>
         span >= TimeSpan.FromDays(1) ? $"{span.TotalDays:0.#}d" : span >= TimeSpan.FromHours(1) ? $"{span.TotalHours:0.#}h" : span >= TimeSpan.FromMinutes(1) ? $"{span.TotalMinutes:0.#}m" : $"{span.TotalSeconds:0.#}s";
-
-    private static Spectre.Console.Rendering.IRenderable Cell(string? text) => new Text(text ?? "");
-
-    private static string Time(Timestamp? time) =>
-        time is null ? "" : time.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private static Table AddColumns(this Table table, params string[] names)
-    {
-        foreach (var name in names)
-        {
-            table.AddColumn(new TableColumn(name));
-        }
-
-        return table;
-    }
 
     [GeneratedRegex("^([0-9]{1,9})([smhdw])$")]
     private static partial Regex DurationPattern();

@@ -7,6 +7,8 @@ using Spectre.Console;
 using Spectre.Console.Rendering;
 using Proto = Subscriptions.Grpc.Api.V1;
 
+using static Subscriptions.OpsCli.CliParts;
+
 namespace Subscriptions.OpsCli;
 
 /// <summary>
@@ -73,22 +75,7 @@ public static class SubsCli
         var deliveriesAccount = new Option<string?>("--account") { Description = "Only this account's notifications" };
         var deliveries = new Command("deliveries", "Notification deliveries to the log and webhooks, dead letters by default") { state, dead, deliveriesAccount };
         var clockId = new Argument<string>("clock") { Description = "The test clock's id" };
-        var target = new Option<DateTimeOffset>("--to")
-        {
-            Description = "Where the clock goes, e.g. 2026-08-01 or 2026-08-01T12:00:00Z (UTC unless an offset is given)",
-            Required = true,
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
-                {
-                    return at;
-                }
-
-                result.AddError($"--to \"{text}\" is not a date and time, e.g. 2026-08-01 or 2026-08-01T12:00:00Z");
-                return default;
-            },
-        };
+        var target = CliParts.DateOption("--to", "Where the clock goes, e.g. 2026-08-01 or 2026-08-01T12:00:00Z (UTC unless an offset is given)", required: true);
         var advance = new Command("advance", "Moves a sandbox's test clock forward, delivering every wake-up due on the way, in order") { clockId, target };
         var clock = new Command("clock", "Test clocks of sandbox accounts") { advance };
         root.Subcommands.Add(inspect);
@@ -260,7 +247,7 @@ public static class SubsCli
         }));
         advance.SetAction((parse, _) => Call(parse, async (channel, call, console, asJson) =>
         {
-            var to = parse.GetValue(target);
+            var to = parse.GetValue(target)!.Value;
             var clocks = new Proto.TestClockService.TestClockServiceClient(channel);
             var request = new Proto.AdvanceTestClockRequest
             {
@@ -321,7 +308,7 @@ public static class SubsCli
 
         if (string.IsNullOrEmpty(token))
         {
-            await error.WriteLineAsync("subs: no token: set SUBS_TOKEN or give --token-file (in development, bash scripts/token.sh --sub you --role ops mints one)");
+            await error.WriteLineAsync("subs: no token: set SUBS_TOKEN or give --token-file (in development, bash scripts/subs.sh token --sub you --role ops mints one)");
             return UsageError;
         }
 
@@ -381,22 +368,7 @@ public static class SubsCli
         return table;
     }
 
-    private static IRenderable Cell(string? text) => new Text(text ?? "");
-
-    private static string Time(Google.Protobuf.WellKnownTypes.Timestamp? time) =>
-        time is null ? "" : time.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
     private static string Frequency(Proto.BillingFrequency frequency) => frequency == Proto.BillingFrequency.Annual ? "year" : "month";
 
     private static string Status(string name) => name.ToLowerInvariant();
-
-    private static Table AddColumns(this Table table, params string[] names)
-    {
-        foreach (var name in names)
-        {
-            table.AddColumn(new TableColumn(name));
-        }
-
-        return table;
-    }
 }

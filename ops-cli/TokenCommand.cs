@@ -5,8 +5,8 @@ using Subscriptions.Grpc.Api.Auth;
 namespace Subscriptions.OpsCli;
 
 /// <summary>
-/// <c>subs token</c> (development only): mints a bearer token signed with the Development key, which no production
-/// silo accepts. The key comes from <c>SUBS_SIGNING_KEY</c> (base64, a silo's Auth:SigningKey) or from the settings file
+/// <c>subs token</c> (development only): mints a bearer token signed with the Development key, which a silo accepts only
+/// in Development (a production silo has a key of its own; whoever holds that key can mint its tokens anyway). The key comes from <c>SUBS_SIGNING_KEY</c> (base64, a silo's Auth:SigningKey) or from the settings file
 /// <c>SUBS_DEV_SETTINGS</c> names (scripts/subs.sh points it at the repository's appsettings.Development.json).
 /// </summary>
 internal static class TokenCommand
@@ -25,7 +25,17 @@ internal static class TokenCommand
         var command = new Command("token", "Development only: mints a bearer token signed with the Development key (SUBS_SIGNING_KEY or SUBS_DEV_SETTINGS)") { sub, roles, name, ttl };
         command.SetAction(parse =>
         {
-            var key = environment("SUBS_SIGNING_KEY") is { Length: > 0 } given ? given : DevelopmentKey(environment("SUBS_DEV_SETTINGS"));
+            string? key;
+            try
+            {
+                key = environment("SUBS_SIGNING_KEY") is { Length: > 0 } given ? given : DevelopmentKey(environment("SUBS_DEV_SETTINGS"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException)
+            {
+                error.WriteLine($"subs: cannot read Auth:SigningKey from {environment("SUBS_DEV_SETTINGS")}: {e.Message}");
+                return SubsCli.UsageError;
+            }
+
             if (key is null)
             {
                 error.WriteLine("subs: token mints development tokens only and needs the Development signing key: run it through scripts/subs.sh, or set SUBS_SIGNING_KEY to the silo's Auth:SigningKey (base64)");

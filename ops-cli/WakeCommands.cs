@@ -26,22 +26,7 @@ internal static class WakeCommands
     {
         var grain = new Argument<string>("grain") { Description = "type/key, e.g. subscription/acme-1/meeting-1 or invoice/acme-1/ACME-1-000001" };
         var reason = new Option<string>("--reason") { Description = "Why (kept in the grain's history)", Required = true };
-        var to = new Option<DateTimeOffset>("--to")
-        {
-            Description = "The new wake-up time, e.g. 2026-08-01T09:00:00Z (UTC unless an offset is given)",
-            Required = true,
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
-                {
-                    return at;
-                }
-
-                result.AddError($"--to \"{text}\" is not a date and time, e.g. 2026-08-01T09:00:00Z");
-                return default;
-            },
-        };
+        var to = CliParts.DateOption("--to", "The new wake-up time, e.g. 2026-08-01T09:00:00Z (UTC unless an offset is given)", required: true);
         var command = new Command(name, description) { grain, reason };
         if (withTime)
         {
@@ -62,7 +47,7 @@ internal static class WakeCommands
             {
                 "fire" => await ops.FireWakeUpAsync(new Proto.FireWakeUpRequest { RequestId = requestId, GrainType = type, GrainKey = key, Reason = why }, options),
                 "reschedule" => await ops.RescheduleWakeUpAsync(
-                    new Proto.RescheduleWakeUpRequest { RequestId = requestId, GrainType = type, GrainKey = key, Reason = why, DueAt = Timestamp.FromDateTimeOffset(parse.GetValue(to)) }, options),
+                    new Proto.RescheduleWakeUpRequest { RequestId = requestId, GrainType = type, GrainKey = key, Reason = why, DueAt = Timestamp.FromDateTimeOffset(parse.GetValue(to)!.Value) }, options),
                 _ => await ops.CancelWakeUpAsync(new Proto.CancelWakeUpRequest { RequestId = requestId, GrainType = type, GrainKey = key, Reason = why }, options),
             };
             if (json)
@@ -75,8 +60,8 @@ internal static class WakeCommands
             table.HideHeaders();
             table.AddRow("grain", $"{result.GrainType}/{result.GrainKey}");
             table.AddRow("wake-up", result.Name);
-            table.AddRow("next wake-up", result.DueAt is null ? "none" : Time(result.DueAt));
-            table.AddRow("wanted at", result.WantedAt is null ? "none" : Time(result.WantedAt));
+            table.AddRow("next wake-up", result.DueAt is null ? "none" : CliParts.Time(result.DueAt));
+            table.AddRow("wanted at", result.WantedAt is null ? "none" : CliParts.Time(result.WantedAt));
             if (name == "fire")
             {
                 table.AddRow("changes made", result.EventsRun.ToString(CultureInfo.InvariantCulture));
@@ -87,5 +72,4 @@ internal static class WakeCommands
         return command;
     }
 
-    private static string Time(Timestamp time) => time.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

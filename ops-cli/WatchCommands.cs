@@ -38,7 +38,7 @@ internal static class WatchCommands
                     await output.FlushAsync(cancellation);
                 }
             }
-            catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellation.IsCancellationRequested)
+            catch (Exception e) when (cancellation.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
             {
                 // Stopped by the user.
             }

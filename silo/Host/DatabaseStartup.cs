@@ -49,19 +49,15 @@ public sealed partial class DatabaseStartup(NpgsqlDataSource dataSource, SiloSet
             {
                 LogMigrated(logger, string.Join(", ", applied.Select(m => $"{m.Version:D4}_{m.Name}")));
             }
+        }
 
-            if (applied.Any(m => m.Name == OpsProjectionMigration))
-            {
-                // The migration that creates the ops projection fills it from the grains already stored, before any serve.
-                var rows = await new Subscriptions.Storage.Grains.OpsProjectionTable(dataSource, TimeSpan.Zero)
-                    .RebuildAsync(Subscriptions.Storage.Grains.GrainRecordSerializer.Create(), null, batchSize: 1000, cancellationToken);
-                LogProjectionBuilt(logger, rows);
-            }
+        // The ops projection is filled from the grains stored before it existed, once, before the silo serves.
+        if (await new Subscriptions.Storage.Grains.OpsProjectionTable(dataSource, TimeSpan.Zero)
+            .EnsureBuiltAsync(Subscriptions.Storage.Grains.GrainRecordSerializer.Create(), cancellationToken) is { } rows)
+        {
+            LogProjectionBuilt(logger, rows);
         }
     }
-
-    /// <summary>The migration that creates the ops projection.</summary>
-    private const string OpsProjectionMigration = "ops_projection";
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -194,6 +194,11 @@ public static class SiloProgram
         await output.WriteLineAsync(applied.Count == 0
             ? "The schema is up to date."
             : $"Applied {applied.Count} migration(s): {string.Join(", ", applied.Select(m => $"{m.Version:D4}_{m.Name}"))}.");
+        if (await new Subscriptions.Storage.Grains.OpsProjectionTable(dataSource, TimeSpan.Zero)
+            .EnsureBuiltAsync(Subscriptions.Storage.Grains.GrainRecordSerializer.Create(), CancellationToken.None) is { } rows)
+        {
+            await output.WriteLineAsync($"Built the ops projection from the stored grains: {rows} row(s).");
+        }
         return 0;
     }
 
@@ -210,6 +215,7 @@ public static class SiloProgram
         var started = System.Diagnostics.Stopwatch.StartNew();
         var progress = new RebuildProgressPrinter(output);
         var written = await table.RebuildAsync(Subscriptions.Storage.Grains.GrainRecordSerializer.Create(), progress, batchSize: 1000, CancellationToken.None);
+        await table.MarkBuiltAsync(written, CancellationToken.None);
         progress.Finish();
         await output.WriteLineAsync($"Rebuilt {written} projection row(s) in {started.Elapsed.TotalSeconds:F1} s.");
         return 0;

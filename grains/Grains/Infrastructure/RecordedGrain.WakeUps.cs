@@ -40,9 +40,10 @@ public abstract partial class RecordedGrain<TState> : IWakeUpCorrectionGrain
             return new WakeUpState(WakeName(State), due, due, 0);
         }, cancellationToken);
 
-        // The due events run as the grain's own wake-up, each its own change under its event's cause and ids.
+        // The due events run as the grain's own wake-up, each its own change under its event's cause and ids, whatever the
+        // caller's deadline (a retry of this request runs whatever is still due, at the grain's time now).
         var version = _record.State.Version;
-        var next = await WakeUpAsync(Now, cancellationToken);
+        var next = await WakeUpAsync(await CurrentTimeAsync(CancellationToken.None), CancellationToken.None);
         return fired with { DueAt = next, WantedAt = WantedWakeAt(_record.State.Value), EventsRun = (int)(_record.State.Version - version) };
     }
 
@@ -53,6 +54,11 @@ public abstract partial class RecordedGrain<TState> : IWakeUpCorrectionGrain
         return ChangeSync("RescheduleWakeUp", () =>
         {
             var wanted = RequireRecord();
+            if (wanted is null)
+            {
+                throw new RuleViolationException(Rules.Ops1, $"{GrainName} has no wake-up to reschedule: its state wants none.");
+            }
+
             if (at <= Now || at > Now + MaxReschedule)
             {
                 throw new ValidationException("due_at", $"must be after the grain's time {Iso(Now)} and at most {MaxReschedule.TotalDays:0} days ahead (got {Iso(at)}); to run what is due now, fire it.");

@@ -552,7 +552,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             ClockId = clockId,
             WakeAt = wakeAt,
             UpdatedAt = siloNow,
-            LastWokenAt = turn.Cause.Kind == TurnCause.ReminderKind ? _now : old.LastWokenAt,
+            LastWokenAt = turn.Cause.Kind == TurnCause.ReminderKind && turn.Cause.RequestId is not null && (old.LastWokenAt is null || old.LastWokenAt < _now) ? _now : old.LastWokenAt,
             WakeCorrection = correction,
             Intent = null,
         };

@@ -8,9 +8,11 @@ public interface INotificationDeliveries
 
     /// <summary>
     /// Sends a dead letter again (its delivery to <paramref name="sink"/> goes back to pending, attempts reset), recording
-    /// the caller and reason. Returns the delivery's state before and the delivery now; null when there is no such delivery.
+    /// the caller, request id and reason; a retry of the caller's request id changes nothing. Returns the delivery's state
+    /// before, whether the request was a retry, and the delivery now; null when there is no such delivery.
     /// </summary>
-    Task<(string PreviousState, NotificationDeliveryView Delivery)?> RedeliverAsync(string eventId, string sink, string caller, string reason, CancellationToken cancellationToken);
+    Task<(string PreviousState, bool Retried, NotificationDeliveryView Delivery)?> RedeliverAsync(
+        string eventId, string sink, string caller, string requestId, string reason, CancellationToken cancellationToken);
 
     /// <summary>
     /// The notifications committed from now on (or after event <see cref="TransitionFilter.AfterEventId"/>), in commit

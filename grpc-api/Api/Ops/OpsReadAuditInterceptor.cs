@@ -33,11 +33,12 @@ public sealed class OpsReadAuditInterceptor(IOpsReadAudit audit, TimeProvider ti
         catch (Exception e)
         {
             var status = e as RpcException ?? new ErrorInterceptor(logger).Map(e, context);
-            await RecordAsync(request, context, status.StatusCode, CancellationToken.None, rethrowing: true);
+            await RecordAsync(request, context, status.StatusCode.ToString(), rethrowing: true);
             throw status;
         }
 
-        await RecordAsync(request, context, StatusCode.OK, context.CancellationToken, rethrowing: false);
+        // Recorded whatever the caller's deadline: a correction it made is committed already.
+        await RecordAsync(request, context, nameof(StatusCode.OK), rethrowing: false);
         return response;
     }
 
@@ -48,20 +49,29 @@ public sealed class OpsReadAuditInterceptor(IOpsReadAudit audit, TimeProvider ti
         ArgumentNullException.ThrowIfNull(continuation);
         ArgumentNullException.ThrowIfNull(context);
 
-        // A stream is audited when it opens: it may run for hours.
-        await RecordAsync(request, context, StatusCode.OK, context.CancellationToken, rethrowing: false);
-        await continuation(request, responseStream, context);
+        // A stream is audited when it opens ("Streaming": it may run for hours), and again if it ends with an error.
+        await RecordAsync(request, context, "Streaming", rethrowing: false);
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception e) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            var status = e as RpcException ?? new ErrorInterceptor(logger).Map(e, context);
+            await RecordAsync(request, context, status.StatusCode.ToString(), rethrowing: true);
+            throw status;
+        }
     }
 
-    private async Task RecordAsync<TRequest>(TRequest request, ServerCallContext context, StatusCode status, CancellationToken cancellationToken, bool rethrowing)
+    private async Task RecordAsync<TRequest>(TRequest request, ServerCallContext context, string status, bool rethrowing)
     {
         var message = request as IMessage;
         var read = new OpsRead(
             time.GetUtcNow(), EdgeInterceptor.Caller(context).Subject, context.Method, message is null ? null : AccountOf(message),
-            message is null ? "" : Json.Format(message), status.ToString());
+            message is null ? "" : Json.Format(message), status);
         try
         {
-            await audit.RecordAsync(read, cancellationToken);
+            await audit.RecordAsync(read, CancellationToken.None);
         }
         catch (Exception e) when (rethrowing && ErrorInterceptor.Unavailable(e) is not null)
         {

@@ -51,7 +51,7 @@ public sealed partial class OpsService
             PeriodEnd = Window(validation, "renews", request.Renews),
             GraceEnd = Window(validation, "grace_ends", request.GraceEnds),
             Limit = PageSize(validation, request.PageSize),
-            After = PageToken(validation, request.PageToken, ProjectionOrder.Key),
+            After = PageToken(validation, request.PageToken, ProjectionOrder.Key, "subscription"),
         };
         validation.ThrowIfInvalid();
         var page = await projection.SearchAsync(query, context.CancellationToken);
@@ -92,7 +92,7 @@ public sealed partial class OpsService
             MinBalance = minBalance,
             Currency = CommonMapping.Blank(request.CurrencyCode)?.Trim().ToUpperInvariant(),
             Limit = PageSize(validation, request.PageSize),
-            After = PageToken(validation, request.PageToken, ProjectionOrder.Key),
+            After = PageToken(validation, request.PageToken, ProjectionOrder.Key, "invoice"),
         };
         validation.ThrowIfInvalid();
         var page = await projection.SearchAsync(query, context.CancellationToken);
@@ -128,7 +128,7 @@ public sealed partial class OpsService
             AccountId = OptionalId(validation, "account_id", request.AccountId),
             Expires = Window(validation, "expires", request.Expires),
             Limit = PageSize(validation, request.PageSize),
-            After = PageToken(validation, request.PageToken, ProjectionOrder.Key),
+            After = PageToken(validation, request.PageToken, ProjectionOrder.Key, "quote"),
         };
         validation.ThrowIfInvalid();
         var page = await projection.SearchAsync(query, context.CancellationToken);
@@ -160,7 +160,7 @@ public sealed partial class OpsService
             States = States(validation, "states", request.States, OrderStates),
             AccountId = OptionalId(validation, "account_id", request.AccountId),
             Limit = PageSize(validation, request.PageSize),
-            After = PageToken(validation, request.PageToken, ProjectionOrder.Key),
+            After = PageToken(validation, request.PageToken, ProjectionOrder.Key, "order"),
         };
         validation.ThrowIfInvalid();
         var page = await projection.SearchAsync(query, context.CancellationToken);
@@ -200,7 +200,7 @@ public sealed partial class OpsService
             RealClockOnly = request.RealClockOnly,
             Order = ProjectionOrder.WakeAt,
             Limit = PageSize(validation, request.PageSize),
-            After = PageToken(validation, request.PageToken, ProjectionOrder.WakeAt),
+            After = PageToken(validation, request.PageToken, ProjectionOrder.WakeAt, CommonMapping.Blank(request.GrainType)),
         };
         validation.ThrowIfInvalid();
         var page = await projection.SearchAsync(query, context.CancellationToken);
@@ -335,7 +335,7 @@ public sealed partial class OpsService
     }
 
     /// <summary>The cursor a page token holds: base64url JSON of the last row's wake-up (wake order only), type and key.</summary>
-    private static ProjectionCursor? PageToken(EdgeValidation validation, string token, ProjectionOrder order)
+    private static ProjectionCursor? PageToken(EdgeValidation validation, string token, ProjectionOrder order, string? grainType)
     {
         if (token.Length == 0)
         {
@@ -355,7 +355,8 @@ public sealed partial class OpsService
             cursor = null;
         }
 
-        var valid = cursor is { GrainType: { Length: > 0 }, GrainKey: { Length: > 0 } } && (cursor.WakeAt is not null) == (order == ProjectionOrder.WakeAt);
+        var valid = cursor is { GrainType: { Length: > 0 }, GrainKey: { Length: > 0 } } && (cursor.WakeAt is not null) == (order == ProjectionOrder.WakeAt)
+            && (grainType is null || cursor.GrainType == grainType);
         validation.Check("page_token", valid, PageTokenViolation);
         return valid ? cursor : null;
     }

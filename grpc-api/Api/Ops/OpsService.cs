@@ -107,11 +107,12 @@ public sealed partial class OpsService(
             .Required("sink", request.Sink)
             .Check("reason", !string.IsNullOrWhiteSpace(request.Reason), "is required: why the notification is sent again; it is recorded with the caller")
             .ThrowIfInvalid();
-        var redelivered = await deliveries.RedeliverAsync(request.EventId, request.Sink, EdgeInterceptor.Caller(context).Subject, request.Reason.Trim(), context.CancellationToken)
+        var redelivered = await deliveries.RedeliverAsync(
+            request.EventId, request.Sink, EdgeInterceptor.Caller(context).Subject, request.RequestId, request.Reason.Trim(), CancellationToken.None)
             ?? throw new NotFoundException("Notification delivery", $"{request.EventId} to {request.Sink}");
-        if (redelivered.PreviousState == "delivered")
+        if (!redelivered.Retried && redelivered.PreviousState != "dead")
         {
-            throw new RuleViolationException(Rules.Not1, $"{request.EventId} was delivered to {request.Sink} already; only a dead letter is sent again.");
+            throw new RuleViolationException(Rules.Not1, $"{request.EventId} to {request.Sink} is {redelivered.PreviousState}, not dead: only a dead letter is sent again.");
         }
 
         return ToProto(redelivered.Delivery);

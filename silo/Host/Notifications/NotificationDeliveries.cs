@@ -15,26 +15,36 @@ public sealed class NotificationDeliveries(NotificationTables tables, TimeProvid
     public static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// How long a watch waits for a gap in the outbox ids to fill: an id is taken when its change's statement runs and
-    /// shows once it commits, so a later id may show first; a gap still open after this belongs to a change that rolled back.
+    /// How long a watch waits for a gap in the outbox ids to fill before it goes on: an id is taken when its change's
+    /// statement runs and shows once it commits, so a later id may show first. A gap older than this (the message after
+    /// it was committed this long ago) is passed at once.
     /// </summary>
     public static readonly TimeSpan GapWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a watch keeps looking for the ids of a gap it went past: one that commits within this is sent when it
+    /// does, after the messages behind it; one that never shows belonged to a change that rolled back.
+    /// </summary>
+    public static readonly TimeSpan LateCommitWindow = TimeSpan.FromMinutes(5);
+
+    /// <summary>The most ids of passed gaps a watch keeps looking for.</summary>
+    public const int MaxLateIds = 1000;
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<NotificationDeliveryView>> ListAsync(string state, string? accountId, int limit, CancellationToken cancellationToken) =>
         [.. (await tables.ListAsync(state, accountId, limit, cancellationToken)).Select(View)];
 
     /// <inheritdoc />
-    public async Task<(string PreviousState, NotificationDeliveryView Delivery)?> RedeliverAsync(
-        string eventId, string sink, string caller, string reason, CancellationToken cancellationToken)
+    public async Task<(string PreviousState, bool Retried, NotificationDeliveryView Delivery)?> RedeliverAsync(
+        string eventId, string sink, string caller, string requestId, string reason, CancellationToken cancellationToken)
     {
         if (OutboxIdOf(eventId) is not { } outboxId)
         {
             return null;
         }
 
-        var before = await tables.RedeliverAsync(outboxId, sink, caller, reason, time.GetUtcNow(), cancellationToken);
-        return before is not null && await tables.FindAsync(outboxId, sink, cancellationToken) is { } now ? (before, View(now)) : null;
+        var before = await tables.RedeliverAsync(outboxId, sink, caller, requestId, reason, time.GetUtcNow(), cancellationToken);
+        return before is { } done && await tables.FindAsync(outboxId, sink, cancellationToken) is { } now ? (done.State, done.Retried, View(now)) : null;
     }
 
     /// <inheritdoc />
@@ -43,29 +53,56 @@ public sealed class NotificationDeliveries(NotificationTables tables, TimeProvid
         ArgumentNullException.ThrowIfNull(filter);
         var last = filter.AfterEventId is { } after ? OutboxIdOf(after) ?? 0 : await tables.LatestOutboxIdAsync(cancellationToken);
         DateTimeOffset? gapSeen = null;
+        var late = new Dictionary<long, DateTimeOffset>();
+        bool Wanted(OutboxMessage message) =>
+            (filter.AccountId is null || message.AccountId == filter.AccountId)
+            && (filter.GrainType is null || message.GrainType == filter.GrainType)
+            && (filter.Kinds.Count == 0 || filter.Kinds.Contains(message.Kind));
+
         while (!cancellationToken.IsCancellationRequested)
         {
-            // Every message is read (not only the account's) to see the gaps in the ids, which the filter would hide.
+            // Ids of gaps passed before: those committed since are sent now; those still missing after the window are dropped.
+            if (late.Count > 0)
+            {
+                foreach (var message in await tables.ReadOutboxIdsAsync(late.Keys, cancellationToken))
+                {
+                    late.Remove(message.Id);
+                    if (Wanted(message))
+                    {
+                        yield return View(message);
+                    }
+                }
+
+                foreach (var expired in late.Where(l => time.GetUtcNow() - l.Value > LateCommitWindow).Select(l => l.Key).ToList())
+                {
+                    late.Remove(expired);
+                }
+            }
+
+            // Every message is read (not only the wanted ones) to see the gaps in the ids, which the filter would hide.
             var batch = await tables.ReadOutboxAfterAsync(last, null, null, 500, cancellationToken);
             foreach (var message in batch)
             {
                 if (message.Id != last + 1)
                 {
-                    gapSeen ??= time.GetUtcNow();
-                    if (time.GetUtcNow() - gapSeen < GapWait)
+                    var now = time.GetUtcNow();
+                    gapSeen ??= now;
+                    if (now - gapSeen < GapWait && now - message.CreatedAt < GapWait)
                     {
                         break;
+                    }
+
+                    for (var id = last + 1; id < message.Id && late.Count < MaxLateIds; id++)
+                    {
+                        late[id] = now;
                     }
                 }
 
                 gapSeen = null;
                 last = message.Id;
-                if ((filter.AccountId is null || message.AccountId == filter.AccountId)
-                    && (filter.GrainType is null || message.GrainType == filter.GrainType)
-                    && (filter.Kinds.Count == 0 || filter.Kinds.Contains(message.Kind)))
+                if (Wanted(message))
                 {
-                    yield return new TransitionView(
-                        NotificationEvent.EventIdOf(message.Id), message.AccountId, message.GrainType, message.GrainKey, message.Kind, message.CreatedAt, message.PayloadJson);
+                    yield return View(message);
                 }
             }
 
@@ -75,6 +112,9 @@ public sealed class NotificationDeliveries(NotificationTables tables, TimeProvid
             }
         }
     }
+
+    private static TransitionView View(OutboxMessage message) => new(
+        NotificationEvent.EventIdOf(message.Id), message.AccountId, message.GrainType, message.GrainKey, message.Kind, message.CreatedAt, message.PayloadJson);
 
     /// <summary>The outbox id of event id "evt_000000000042", or null.</summary>
     public static long? OutboxIdOf(string eventId) =>

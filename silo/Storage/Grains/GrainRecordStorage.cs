@@ -78,11 +78,19 @@ public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorag
         {
             if (grainState.ETag is { } etag)
             {
-                await using var command = dataSource.CreateCommand("DELETE FROM public.grain_records WHERE grain_type = $1 AND grain_key = $2 AND version = $3");
+                // The grain's ops projection row goes with its record, so a grain created again is projected from version 1.
+                await using var command = dataSource.CreateCommand(
+                    """
+                    WITH gone AS (
+                        DELETE FROM public.grain_records WHERE grain_type = $1 AND grain_key = $2 AND version = $3 RETURNING 1),
+                    unprojected AS (
+                        DELETE FROM public.ops_projection WHERE grain_type = $1 AND grain_key = $2 AND EXISTS (SELECT 1 FROM gone))
+                    SELECT count(*) FROM gone
+                    """);
                 command.Parameters.Add(new() { Value = stateName });
                 command.Parameters.Add(new() { Value = key });
                 command.Parameters.Add(new() { Value = long.Parse(etag, System.Globalization.CultureInfo.InvariantCulture) });
-                if (await command.ExecuteNonQueryAsync() != 1)
+                if ((long)(await command.ExecuteScalarAsync())! != 1)
                 {
                     throw new InconsistentStateException($"{stateName}/{key} was changed by another activation: its stored version is not {etag}.", "unknown", etag);
                 }

@@ -188,6 +188,39 @@ public sealed class OpsProjectionTable(NpgsqlDataSource dataSource, TimeSpan rem
         });
     }
 
+    /// <summary>
+    /// Builds the projection from the stored grains unless it was built already (<c>ops_projection_built</c>): the first
+    /// start after the migration that created it fills it, and a build stopped half-way is done again. Returns the rows
+    /// written, or null when it was built before.
+    /// </summary>
+    public async Task<long?> EnsureBuiltAsync(IGrainStorageSerializer serializer, CancellationToken cancellationToken)
+    {
+        var built = await Database.GuardAsync("reading whether the ops projection is built", async () =>
+        {
+            await using var command = dataSource.CreateCommand(
+                "SELECT to_regclass('public.ops_projection_built') IS NULL OR EXISTS (SELECT 1 FROM public.ops_projection_built)");
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        });
+        if (built)
+        {
+            return null;
+        }
+
+        var rows = await RebuildAsync(serializer, null, batchSize: 1000, cancellationToken);
+        await MarkBuiltAsync(rows, cancellationToken);
+        return rows;
+    }
+
+    /// <summary>Records that the projection was built from every stored grain (by a start, or by rebuild-projections), once.</summary>
+    public Task MarkBuiltAsync(long rows, CancellationToken cancellationToken) =>
+        Database.GuardAsync("recording that the ops projection is built", async () =>
+        {
+            await using var command = dataSource.CreateCommand(
+                "INSERT INTO public.ops_projection_built (built_at, rows) SELECT now(), $1 WHERE NOT EXISTS (SELECT 1 FROM public.ops_projection_built)");
+            command.Parameters.Add(new() { Value = rows });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        });
+
     /// <summary>Every row, in key order, as stored (a rebuild's check, and tests).</summary>
     public Task<IReadOnlyList<ProjectedGrain>> ReadAllAsync(CancellationToken cancellationToken) =>
         Database.GuardAsync<IReadOnlyList<ProjectedGrain>>("reading the ops projection", async () =>

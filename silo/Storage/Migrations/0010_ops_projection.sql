@@ -1,7 +1,8 @@
 -- 0010_ops_projection: the ops projection, what billing ops search grains by (docs/ops.md). One row per grain, written
 -- by the grain storage in the same statement as the grain's record and the rest of its change, so it never runs ahead
 -- of the grain; the records stay the source of truth, and `subscriptions-silo rebuild-projections` computes every row
--- again from them. A row is only ever replaced by one of a later version of its record.
+-- again from them. A row is only ever replaced by one of a later version of its record. The migration creates it empty;
+-- a silo starting on it (or `migrate`) fills it from the stored grains before serving (ops_projection_built).
 
 CREATE TABLE public.ops_projection (
     grain_type    text        NOT NULL,
@@ -27,6 +28,13 @@ CREATE TABLE public.ops_projection (
     expires_at    timestamptz,
     updated_at    timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (grain_type, grain_key)
+);
+
+-- When the projection was first built from the grains stored before it existed: a silo (or `migrate`) builds it until
+-- this holds a row, so a build stopped half-way is done again at the next start.
+CREATE TABLE public.ops_projection_built (
+    built_at timestamptz NOT NULL,
+    rows     bigint      NOT NULL
 );
 
 -- Searches page in key order (type, key) or in wake-up order; each filter ops use has an index that keeps that order
@@ -57,10 +65,12 @@ CREATE INDEX ops_reads_at ON public.ops_reads (at);
 -- pending with its attempts reset.
 CREATE TABLE public.notification_redeliveries (
     id        bigserial   PRIMARY KEY,
-    outbox_id bigint      NOT NULL REFERENCES public.outbox (id),
-    sink      text        NOT NULL,
-    at        timestamptz NOT NULL,
-    caller    text        NOT NULL,
-    reason    text        NOT NULL
+    outbox_id  bigint      NOT NULL,
+    sink       text        NOT NULL,
+    at         timestamptz NOT NULL,
+    caller     text        NOT NULL,
+    request_id text        NOT NULL,
+    reason     text        NOT NULL,
+    UNIQUE (caller, request_id)
 );
 CREATE INDEX notification_redeliveries_delivery ON public.notification_redeliveries (sink, outbox_id);

@@ -96,31 +96,59 @@ public sealed class NotificationTables(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Sends a dead letter again: its delivery to <paramref name="sink"/> goes back to pending, due at
-    /// <paramref name="now"/> with its attempts reset, and the redelivery is recorded with its caller and reason, in one
-    /// transaction. Returns the delivery's state before ("dead" when it was redelivered), or null when there is none.
+    /// <paramref name="now"/> with its attempts reset, and the redelivery is recorded with its caller, request id and
+    /// reason, in one transaction; a retry of the same caller's request id changes nothing. Returns the delivery's state
+    /// before and whether the request was a retry, or null when there is no such delivery.
     /// </summary>
-    public Task<string?> RedeliverAsync(long outboxId, string sink, string caller, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
-        Database.GuardAsync("redelivering a notification", async () =>
+    public Task<(string State, bool Retried)?> RedeliverAsync(
+        long outboxId, string sink, string caller, string requestId, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Database.GuardAsync<(string State, bool Retried)?>("redelivering a notification", async () =>
         {
+            // "moved" reads "before", so it runs after the row is locked and its state read, whatever order PostgreSQL picks.
             await using var command = dataSource.CreateCommand(
                 """
-                WITH before AS (
+                WITH prior AS (
+                    SELECT 1 FROM public.notification_redeliveries WHERE caller = $4 AND request_id = $5),
+                before AS (
                     SELECT state FROM public.notification_deliveries WHERE sink = $1 AND outbox_id = $2 FOR UPDATE),
                 moved AS (
-                    UPDATE public.notification_deliveries SET state = 'pending', attempts = 0, next_attempt_at = $3, delivered_at = NULL
-                     WHERE sink = $1 AND outbox_id = $2 AND state = 'dead'
-                    RETURNING outbox_id),
+                    UPDATE public.notification_deliveries d SET state = 'pending', attempts = 0, next_attempt_at = $3, delivered_at = NULL
+                      FROM before
+                     WHERE d.sink = $1 AND d.outbox_id = $2 AND before.state = 'dead' AND NOT EXISTS (SELECT 1 FROM prior)
+                    RETURNING d.outbox_id),
                 recorded AS (
-                    INSERT INTO public.notification_redeliveries (outbox_id, sink, at, caller, reason)
-                    SELECT outbox_id, $1, $3, $4, $5 FROM moved)
-                SELECT state FROM before
+                    INSERT INTO public.notification_redeliveries (outbox_id, sink, at, caller, request_id, reason)
+                    SELECT outbox_id, $1, $3, $4, $5, $6 FROM moved
+                    ON CONFLICT DO NOTHING)
+                SELECT (SELECT state FROM before), EXISTS (SELECT 1 FROM prior)
                 """);
             command.Parameters.Add(new() { Value = sink });
             command.Parameters.Add(new() { Value = outboxId });
             command.Parameters.Add(new() { Value = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero) });
             command.Parameters.Add(new() { Value = caller });
+            command.Parameters.Add(new() { Value = requestId });
             command.Parameters.Add(new() { Value = reason });
-            return (string?)await command.ExecuteScalarAsync(cancellationToken);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return reader.IsDBNull(0) ? null : (reader.GetString(0), reader.GetBoolean(1));
+        });
+
+    /// <summary>The outbox messages among <paramref name="ids"/> that are committed now, in id order.</summary>
+    public Task<IReadOnlyList<OutboxMessage>> ReadOutboxIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+        Database.GuardAsync<IReadOnlyList<OutboxMessage>>("reading the outbox", async () =>
+        {
+            await using var command = dataSource.CreateCommand(
+                "SELECT id, grain_type, grain_key, account_id, kind, created_at, payload::text FROM public.outbox WHERE id = ANY($1) ORDER BY id");
+            command.Parameters.Add(new() { Value = ids.ToArray() });
+            var found = new List<OutboxMessage>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found.Add(new OutboxMessage(
+                    reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6)));
+            }
+
+            return found;
         });
 
     /// <summary>One delivery row, or null.</summary>

@@ -116,16 +116,19 @@ public sealed class WebhookTests(ApiServer server)
         var again = await server.Client.OpsAsync<Proto.RedeliverNotificationRequest, Proto.NotificationDelivery>("RedeliverNotification", request, server.Tokens.Ops());
         var twice = await server.Client.OpsAsync<Proto.RedeliverNotificationRequest, Proto.NotificationDelivery>("RedeliverNotification", request, server.Tokens.Ops());
         await sender.DispatchOnceAsync();
+        var retriedLater = await server.Client.OpsAsync<Proto.RedeliverNotificationRequest, Proto.NotificationDelivery>("RedeliverNotification", request, server.Tokens.Ops());
         var delivered = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => server.Client.OpsAsync<Proto.RedeliverNotificationRequest, Proto.NotificationDelivery>(
-            "RedeliverNotification", request, server.Tokens.Ops()));
+            "RedeliverNotification", new Proto.RedeliverNotificationRequest(request) { RequestId = Requests.NewRequestId() }, server.Tokens.Ops()));
         var unknown = await Api.FailsWithAsync(StatusCode.NotFound, () => server.Client.OpsAsync<Proto.RedeliverNotificationRequest, Proto.NotificationDelivery>(
             "RedeliverNotification", new Proto.RedeliverNotificationRequest { RequestId = Requests.NewRequestId(), EventId = dead.EventId, Sink = "webhook:nobody", Reason = "x" }, server.Tokens.Ops()));
 
         Assert.Equal(("pending", 0), (again.State, again.Attempts));
         Assert.Equal(("pending", 0), (twice.State, twice.Attempts));
+        Assert.Equal("delivered", retriedLater.State);
         Assert.Equal([(dead.EventId, "invoice-issued")], receiver.Accepted.Where(e => e.AccountId == kit.AccountId).Select(e => (e.Id, e.Type)));
         Assert.Equal(Subscriptions.Domain.Rules.Not1, delivered.RuleId());
         Assert.Contains("webhook:nobody", unknown.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("is delivered, not dead", delivered.Status.Detail, StringComparison.Ordinal);
         await using var recorded = server.Cluster.DataSource.CreateCommand("SELECT caller, reason FROM public.notification_redeliveries WHERE sink = 'webhook:flaky' AND outbox_id = $1");
         recorded.Parameters.Add(new() { Value = long.Parse(dead.EventId[4..], System.Globalization.CultureInfo.InvariantCulture) });
         await using var reader = await recorded.ExecuteReaderAsync();

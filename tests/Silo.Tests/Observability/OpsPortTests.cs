@@ -79,6 +79,7 @@ public sealed class OpsSilo : IAsyncLifetime
 /// counters move; a browser signs in and reads the Orleans Dashboard; nothing of the API is served there, and the ops
 /// pages are not served on the API's port; a gRPC call is one trace through its grain call to its SQL.
 /// </summary>
+[Collection(OpsPortCollection.Name)]
 public sealed class OpsPortTests(OpsSilo silo) : IClassFixture<OpsSilo>
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
@@ -315,4 +316,14 @@ public sealed class OpsPortSettingsTests
         Assert.Contains("--Ops:Address=", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("--OpenTelemetry:OtlpEndpoint=", output.ToString(), StringComparison.Ordinal);
     }
+}
+
+/// <summary>
+/// The ops port tests run alone: the metrics they scrape are the process's meters by name, and another silo of this test
+/// process, started meanwhile, creates instruments of the same names that the scrape would see, or conflict with.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class OpsPortCollection
+{
+    public const string Name = "ops-port";
 }
