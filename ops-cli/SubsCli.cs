@@ -60,7 +60,14 @@ public static class SubsCli
         root.Options.Add(json);
 
         var grain = new Argument<string>("grain") { Description = "type/key: account/acme-1, subscription/acme-1/meeting-1, invoice/acme-1/ACME-1-000001, quote/…, order/…, testclock/…" };
-        var inspect = new Command("inspect", "A grain as stored: state, version, test clock, pending wake-ups and history with causes") { grain };
+        var historyLimit = new Option<int>("--history")
+        {
+            Description = "How many history entries, the newest (1 to 1000, default 100)",
+            DefaultValueFactory = _ => 100,
+            Validators = { result => { if (result.GetValueOrDefault<int>() is < 1 or > 1000) { result.AddError("--history must be 1 to 1000"); } } },
+        };
+        var historyBefore = new Option<long>("--before") { Description = "Only history entries before this index (the earlier page an inspection names)" };
+        var inspect = new Command("inspect", "A grain as stored: state, version, test clock, pending wake-ups and history with causes") { grain, historyLimit, historyBefore };
         var kind = new Argument<string>("kind") { Description = "subscription, invoice, quote or order" };
         var dot = new Option<bool>("--dot") { Description = "The Graphviz dot graph instead of the table" };
         var lifecycle = new Command("lifecycle", "A lifecycle table: every allowed transition with its rule, and the explained refusals") { kind, dot };
@@ -98,7 +105,11 @@ public static class SubsCli
             var ops = new Proto.OpsService.OpsServiceClient(channel);
             var target = parse.GetValue(grain)!;
             var slash = target.IndexOf('/', StringComparison.Ordinal);
-            var request = new Proto.InspectGrainRequest { GrainType = slash > 0 ? target[..slash] : target, GrainKey = slash > 0 ? target[(slash + 1)..] : "" };
+            var request = new Proto.InspectGrainRequest
+            {
+                GrainType = slash > 0 ? target[..slash] : target, GrainKey = slash > 0 ? target[(slash + 1)..] : "",
+                HistoryLimit = parse.GetValue(historyLimit), HistoryBefore = parse.GetValue(historyBefore),
+            };
             var inspection = await ops.InspectGrainAsync(request, call);
             if (asJson)
             {
@@ -126,6 +137,11 @@ public static class SubsCli
             }
 
             console.Write(history);
+            if (inspection.EarlierHistoryBefore != 0)
+            {
+                console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture, $"Earlier entries: subs inspect {target} --before {inspection.EarlierHistoryBefore} --history {parse.GetValue(historyLimit)}"));
+            }
         }));
         lifecycle.SetAction((parse, _) => Call(parse, async (channel, call, console, asJson) =>
         {

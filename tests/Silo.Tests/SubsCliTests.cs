@@ -151,6 +151,7 @@ public sealed class SubsCliTests : IAsyncLifetime
         var early = await RunAsync(Ops, "wake", "fire", "subscription/cli-find/meeting-1", "--reason", "try it");
         var moved = await RunAsync(Ops, "wake", "reschedule", "subscription/cli-find/meeting-1", "--reason", "customer asked", "--to", "2026-04-03T00:00:00Z", "--json");
         var noReason = await RunAsync(Ops, "wake", "cancel", "subscription/cli-find/meeting-1");
+        var paged = await RunAsync(Ops, "inspect", "subscription/cli-find/meeting-1", "--history", "1");
         var audit = await RunAsync(Ops, "audit", "--account", "cli-find");
         var badWindow = await RunAsync(Ops, "find", "subscriptions", "--renews-within", "soon");
         var redeliver = await RunAsync(Ops, "deliveries", "redeliver", "evt_000000999999", "--sink", "webhook:none", "--reason", "receiver fixed");
@@ -181,6 +182,8 @@ public sealed class SubsCliTests : IAsyncLifetime
         }
 
         Assert.Equal(SubsCli.UsageError, noReason.Exit);
+        Assert.Equal(SubsCli.Ok, paged.Exit);
+        Assert.Contains("Earlier entries: subs inspect subscription/cli-find/meeting-1 --before", paged.Output, StringComparison.Ordinal);
         Assert.Contains("--reason", noReason.Error, StringComparison.Ordinal);
         Assert.Equal(SubsCli.Ok, audit.Exit);
         Assert.Contains("SearchSubscriptions", audit.Output, StringComparison.Ordinal);

@@ -6,8 +6,15 @@ namespace Subscriptions.Grains.Ops;
 [Alias("subscriptions.inspectable")]
 public interface IInspectableGrain : IGrainWithStringKey
 {
-    /// <summary>The grain's stored state and what hangs on it; NOT_FOUND when it was never written.</summary>
+    /// <summary>The grain's stored state and what hangs on it, with its whole history; NOT_FOUND when it was never written.</summary>
     Task<GrainInspection> InspectAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The same with one page of its history: the newest <paramref name="historyLimit"/> entries numbered before
+    /// <paramref name="historyBefore"/> (null: the newest), so an old grain's inspection costs what a new one's does.
+    /// </summary>
+    [Alias("inspect-page")]
+    Task<GrainInspection> InspectPageAsync(int historyLimit, long? historyBefore, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -25,7 +32,8 @@ public sealed record GrainInspection(
     [property: Id(5)] string? ClockId,
     [property: Id(6)] DateTimeOffset UpdatedAt,
     [property: Id(7)] IReadOnlyList<PendingWakeUp> WakeUps,
-    [property: Id(8)] IReadOnlyList<HistoryEntry> History);
+    [property: Id(8)] IReadOnlyList<HistoryEntry> History,
+    [property: Id(9)] long? EarlierHistoryBefore = null);
 
 /// <summary>When a grain will next be woken: by an Orleans reminder (no clock) or by its test clock.</summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.PendingWakeUp")]

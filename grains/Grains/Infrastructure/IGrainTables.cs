@@ -15,8 +15,11 @@ public interface IGrainTables
     /// <summary>The answer a grain gave to request <paramref name="answerKey"/> ("caller request-id"), or null.</summary>
     Task<AnsweredRequest?> ReadAnswerAsync(string grainType, string grainKey, string answerKey, CancellationToken cancellationToken);
 
-    /// <summary>The history of a grain, in order.</summary>
-    Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(string grainType, string grainKey, CancellationToken cancellationToken);
+    /// <summary>
+    /// A grain's history entries numbered before <paramref name="beforeSeq"/> (null: all), the newest
+    /// <paramref name="limit"/> of them (null: every one), oldest first.
+    /// </summary>
+    Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(string grainType, string grainKey, long? beforeSeq, int? limit, CancellationToken cancellationToken);
 
     /// <summary>An issued invoice as JSON with the clock its account followed, or null.</summary>
     Task<IssuedInvoiceRow?> ReadIssuedInvoiceAsync(string accountId, string number, CancellationToken cancellationToken);

@@ -91,7 +91,16 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     }
 
     /// <inheritdoc />
-    public virtual async Task<GrainInspection> InspectAsync(CancellationToken cancellationToken = default)
+    public virtual Task<GrainInspection> InspectAsync(CancellationToken cancellationToken = default) => InspectAsync(null, null, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual Task<GrainInspection> InspectPageAsync(int historyLimit, long? historyBefore, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(historyLimit, 1);
+        return InspectAsync(historyLimit, historyBefore, cancellationToken);
+    }
+
+    private async Task<GrainInspection> InspectAsync(int? historyLimit, long? historyBefore, CancellationToken cancellationToken)
     {
         if (!RecordExists)
         {
@@ -99,7 +108,11 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         }
 
         var stored = _record.State;
-        var history = await Services.Tables.ReadHistoryAsync(GrainTypeName, GrainKey, cancellationToken);
+
+        // One entry more than the page says whether older ones remain.
+        var page = await Services.Tables.ReadHistoryAsync(GrainTypeName, GrainKey, historyBefore, historyLimit + 1, cancellationToken);
+        var earlier = historyLimit is { } limit && page.Count > limit;
+        var history = earlier ? page.Skip(1).ToList() : page;
         List<PendingWakeUp> wakeUps = [];
         if (stored.ClockId is { } clock)
         {
@@ -114,7 +127,8 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         }
 
         return new GrainInspection(
-            GrainTypeName, GrainKey, stored.Version, _record.Etag, JsonSerializer.Serialize(stored.Value, DomainJson.Options), stored.ClockId, stored.UpdatedAt, wakeUps, history);
+            GrainTypeName, GrainKey, stored.Version, _record.Etag, JsonSerializer.Serialize(stored.Value, DomainJson.Options), stored.ClockId, stored.UpdatedAt, wakeUps, history,
+            earlier ? history[0].Seq : null);
     }
 
     /// <summary>

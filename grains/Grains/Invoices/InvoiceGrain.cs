@@ -97,6 +97,13 @@ public sealed class InvoiceGrain(
     }
 
     /// <inheritdoc />
+    public override async Task<GrainInspection> InspectPageAsync(int historyLimit, long? historyBefore, CancellationToken cancellationToken = default)
+    {
+        await InvoiceAsync(cancellationToken);
+        return await base.InspectPageAsync(historyLimit, historyBefore, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<PaymentResult> PayAsync(Actor actor, PayInvoice command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);

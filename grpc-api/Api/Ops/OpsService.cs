@@ -19,6 +19,12 @@ namespace Subscriptions.Grpc.Api.Ops;
 public sealed partial class OpsService(
     IGrainFactory grains, INotificationDeliveries deliveries, IOpsProjection projection, IOpsReadAudit reads, TimeProvider time, SubscriptionsApiOptions options) : Proto.OpsService.OpsServiceBase
 {
+    /// <summary>History entries an inspection answers unless told otherwise.</summary>
+    public const int DefaultHistoryPage = 100;
+
+    /// <summary>The most history entries one inspection answers.</summary>
+    public const int MaxHistoryPage = 1000;
+
     /// <summary>The grain types ops can inspect.</summary>
     public static readonly IReadOnlyList<string> GrainTypes = ["account", "subscription", "invoice", "quote", "order", "testclock"];
 
@@ -28,7 +34,10 @@ public sealed partial class OpsService(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        EdgeValidation.Reading().Required("grain_type", request.GrainType).Required("grain_key", request.GrainKey).ThrowIfInvalid();
+        EdgeValidation.Reading().Required("grain_type", request.GrainType).Required("grain_key", request.GrainKey)
+            .Check("history_limit", request.HistoryLimit is >= 0 and <= MaxHistoryPage, $"must be 0 (for {DefaultHistoryPage}) to {MaxHistoryPage}")
+            .Check("history_before", request.HistoryBefore >= 0, "must be 0 (the newest) or an entry's index")
+            .ThrowIfInvalid();
         if (!GrainTypes.Contains(request.GrainType))
         {
             throw new ValidationException("grain_type", $"must be one of {string.Join(", ", GrainTypes)} (got {Quoted.Of(request.GrainType)}).");
@@ -37,7 +46,8 @@ public sealed partial class OpsService(
         GrainInspection found;
         using (CallScope.Enter(context))
         {
-            found = await grains.GetGrain<IInspectableGrain>(GrainId.Create(request.GrainType, request.GrainKey)).InspectAsync(context.CancellationToken);
+            found = await grains.GetGrain<IInspectableGrain>(GrainId.Create(request.GrainType, request.GrainKey)).InspectPageAsync(
+                request.HistoryLimit == 0 ? DefaultHistoryPage : request.HistoryLimit, request.HistoryBefore == 0 ? null : request.HistoryBefore, context.CancellationToken);
         }
 
         var inspection = new Proto.GrainInspection
@@ -51,6 +61,7 @@ public sealed partial class OpsService(
         };
         inspection.Reminders.AddRange(found.WakeUps.Select(ToProto));
         inspection.History.AddRange(found.History.Select(ToProto));
+        inspection.EarlierHistoryBefore = found.EarlierHistoryBefore ?? 0;
         return inspection;
     }
 

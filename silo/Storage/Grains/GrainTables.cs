@@ -39,16 +39,19 @@ public sealed class GrainTables(NpgsqlDataSource dataSource) : IGrainTables
         });
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(string grainType, string grainKey, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(string grainType, string grainKey, long? beforeSeq, int? limit, CancellationToken cancellationToken) =>
         Database.GuardAsync<IReadOnlyList<HistoryEntry>>($"reading the history of {grainType}/{grainKey}", async () =>
         {
             await using var command = dataSource.CreateCommand(
                 """
                 SELECT seq, version, at, cause_kind, cause_name, caller, request_id, change, from_state, to_state, payload::text
-                FROM public.grain_history WHERE grain_type = $1 AND grain_key = $2 ORDER BY seq
+                FROM public.grain_history WHERE grain_type = $1 AND grain_key = $2 AND ($3::bigint IS NULL OR seq < $3)
+                ORDER BY seq DESC LIMIT $4
                 """);
             command.Parameters.Add(new() { Value = grainType });
             command.Parameters.Add(new() { Value = grainKey });
+            command.Parameters.Add(new() { Value = (object?)beforeSeq ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+            command.Parameters.Add(new() { Value = (object?)limit ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
             var entries = new List<HistoryEntry>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -64,6 +67,7 @@ public sealed class GrainTables(NpgsqlDataSource dataSource) : IGrainTables
                     reader.IsDBNull(10) ? null : reader.GetString(10)));
             }
 
+            entries.Reverse();
             return entries;
         });
 
