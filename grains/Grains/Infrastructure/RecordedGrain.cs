@@ -225,14 +225,15 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     /// same method) or refused (another method); otherwise run, then committed in one write with everything it produced.
     /// A change that throws, or whose write fails, leaves nothing behind.
     /// </summary>
-    protected async Task<T> ChangeAsync<T>(string method, Func<Task<T>> change, CancellationToken cancellationToken, bool answersRequestId = true)
+    /// <param name="requestChecked">True when the caller looked the request id up itself in this call (<see cref="AnsweredAsync{T}"/>) and found no answer.</param>
+    protected async Task<T> ChangeAsync<T>(string method, Func<Task<T>> change, CancellationToken cancellationToken, bool answersRequestId = true, bool requestChecked = false)
     {
         ArgumentNullException.ThrowIfNull(change);
         // A change this grain left unfinished (its write failed after it changed other grains) is finished first.
         await FinishIntentAsync();
         var caller = CallContext.Caller;
         var requestId = answersRequestId ? CallContext.RequestId : null;
-        if (requestId is not null && await FindAnswerAsync(AnswerKey(caller, requestId), cancellationToken) is { } answered)
+        if (requestId is not null && !requestChecked && await FindAnswerAsync(AnswerKey(caller, requestId), cancellationToken) is { } answered)
         {
             return answered.Method == method
                 ? JsonSerializer.Deserialize<T>(answered.ResultJson, DomainJson.Options)!
@@ -243,6 +244,30 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         cancellationToken.ThrowIfCancellationRequested();
         var at = await ClockTimeAsync(cancellationToken);
         return await RunAsync(new TurnCause(TurnCause.CallKind, method, caller, requestId), at, change, cancellationToken);
+    }
+
+    /// <summary>
+    /// The answer the grain gave to the current request id for <paramref name="method"/> (a retry), read before any work
+    /// the change would do first (reading other grains); null when the request was not answered. The same id used for
+    /// another method is refused, as <see cref="ChangeAsync{T}(string, Func{Task{T}}, CancellationToken, bool)"/> refuses it.
+    /// </summary>
+    protected async Task<T?> AnsweredAsync<T>(string method, CancellationToken cancellationToken) where T : class
+    {
+        // A change this grain left unfinished is finished first: it may be this very request's, whose answer it stores.
+        await FinishIntentAsync();
+        if (CallContext.RequestId is not { } requestId)
+        {
+            return null;
+        }
+
+        if (await FindAnswerAsync(AnswerKey(CallContext.Caller, requestId), cancellationToken) is not { } answered)
+        {
+            return null;
+        }
+
+        return answered.Method == method
+            ? JsonSerializer.Deserialize<T>(answered.ResultJson, DomainJson.Options)
+            : throw new RequestIdReusedException(GrainName, requestId, answered.Method, method);
     }
 
     /// <summary>A synchronous change (see <see cref="ChangeAsync{T}(string, Func{Task{T}}, CancellationToken)"/>).</summary>

@@ -110,6 +110,12 @@ public sealed class InvoiceGrain(
         ArgumentNullException.ThrowIfNull(command);
         await InvoiceAsync(cancellationToken);
 
+        // A retry of an answered payment is answered at once: no account read, no reconciliation (IDEM-1).
+        if (await AnsweredAsync<PaymentResult>(nameof(PayAsync), cancellationToken) is { } answered)
+        {
+            return answered;
+        }
+
         // The account is read once for the whole payment. Charges the invoice never recorded (a crash between the
         // gateway's answer and the write) are recorded first, in a change of their own, so the balance checked below is
         // the real one whatever this call's outcome.
@@ -146,7 +152,7 @@ public sealed class InvoiceGrain(
             var outcome = Invoice.Decide(invoice, new RecordPaymentAttempt(attempt), Context(account));
             await ApplyAsync(outcome, account, attempt);
             return new PaymentResult(outcome.Invoice, attempt);
-        }, cancellationToken);
+        }, cancellationToken, requestChecked: true);
     }
 
     /// <inheritdoc />
