@@ -48,8 +48,8 @@ internal static partial class SearchCommands
         var account = Account();
         var product = new Option<string?>("--product") { Description = "Only this product" };
         var plan = new Option<string?>("--plan") { Description = "Only this plan" };
-        var renews = Window("--renews-within", "Renewing (current period ending) within this time from --at, e.g. 7d");
-        var graceEnds = Window("--grace-ends-within", "Limited, with the grace period ending within this time from --at, e.g. 3d");
+        var renews = Duration("--renews-within", "Renewing (current period ending) within this time from --at, e.g. 7d");
+        var graceEnds = Duration("--grace-ends-within", "Limited, with the grace period ending within this time from --at, e.g. 3d");
         var at = At();
         var limit = Limit();
         var command = new Command("subscriptions", "Subscriptions by state, account, product, plan, renewal and grace window") { states, account, product, plan, renews, graceEnds, at, limit };
@@ -139,7 +139,7 @@ internal static partial class SearchCommands
     {
         var states = States("draft, sent, accepted, rejected, expired or superseded");
         var account = Account();
-        var expires = Window("--expires-within", "Sent quotes expiring within this time from --at, e.g. 2d");
+        var expires = Duration("--expires-within", "Sent quotes expiring within this time from --at, e.g. 2d");
         var at = At();
         var limit = Limit();
         var command = new Command("quotes", "Quotes by state, account and expiry") { states, account, expires, at, limit };
@@ -325,8 +325,6 @@ internal static partial class SearchCommands
 
     private static Option<DateTimeOffset?> At() =>
         CliParts.DateOption("--at", "The time windows count from (default now, UTC); a sandbox's test clock time, e.g. 2026-08-01");
-
-    private static Option<TimeSpan?> Window(string name, string description) => Duration(name, description);
 
     /// <summary>A length of time: a number and a unit (30s, 15m, 1h, 10d, 2w) or a .NET time span (1.12:00:00).</summary>
     private static Option<TimeSpan?> Duration(string name, string description) => new(name)

@@ -44,6 +44,13 @@ public sealed record ProjectedFields(string AccountId, string EntityId, string S
     public DateTimeOffset? ExpiresAt { get; init; }
 }
 
+/// <summary>The grain types the ops projection holds a row for, and whose wake-ups ops list and correct (test clocks have none).</summary>
+public static class ProjectedGrainTypes
+{
+    /// <summary>"account", "subscription", "invoice", "quote", "order".</summary>
+    public static readonly IReadOnlyList<string> All = ["account", "subscription", "invoice", "quote", "order"];
+}
+
 /// <summary>One grain as the ops projection holds it: its type and key, the version the row was written at, its fields, test clock, wanted wake-up, and when a wake-up last changed it.</summary>
 public sealed record ProjectedGrain(
     string GrainType, string GrainKey, long Version, ProjectedFields Fields, string? ClockId, DateTimeOffset? WakeAt, DateTimeOffset? LastWokenAt, DateTimeOffset UpdatedAt);

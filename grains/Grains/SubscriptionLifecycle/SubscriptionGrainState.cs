@@ -49,7 +49,10 @@ public sealed record SubscriptionGrainState : IProjectedState<SubscriptionGrainS
         : null;
 }
 
-/// <summary>A service order's line applied to a subscription, and the charges the order bills for it (QUO-5).</summary>
+/// <summary>
+/// A service order's line applied to a subscription, and the charges the order bills for it (QUO-5). Bounded: the charge
+/// lines of one seats decision (a proration credit and a charge), and only the last order's (the next replaces it).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.OrderApplied")]
 public sealed record OrderApplied([property: Id(0)] string OrderNumber, [property: Id(1)] IReadOnlyList<Subscriptions.Domain.Invoices.ChargeLine> Charges);
 

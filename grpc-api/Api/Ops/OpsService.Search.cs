@@ -31,8 +31,8 @@ public sealed partial class OpsService
     private static readonly IReadOnlyList<string> QuoteStates = [.. System.Enum.GetValues<QuoteStatus>().Select(s => s.ToWireName())];
     private static readonly IReadOnlyList<string> OrderStates = [.. System.Enum.GetValues<OrderStatus>().Select(s => s.ToWireName())];
 
-    /// <summary>The grain types with wake-ups ops can list.</summary>
-    private static readonly IReadOnlyList<string> WakeableTypes = ["account", "subscription", "invoice", "quote", "order"];
+    /// <summary>The grain types with wake-ups ops can list and correct.</summary>
+    private static readonly IReadOnlyList<string> WakeableTypes = ProjectedGrainTypes.All;
 
     /// <summary>Subscriptions by state, account, product, plan, renewal and grace windows, in key order.</summary>
     [OpsOnly]
@@ -53,10 +53,9 @@ public sealed partial class OpsService
             Limit = PageSize(validation, request.PageSize),
             After = PageToken(validation, request.PageToken, ProjectionOrder.Key, "subscription"),
         };
-        validation.ThrowIfInvalid();
-        var page = await projection.SearchAsync(query, context.CancellationToken);
-        var response = new Proto.SearchSubscriptionsResponse { NextPageToken = Token(page.Next) };
-        response.Subscriptions.AddRange(page.Rows.Select(row => new Proto.SubscriptionSummary
+        var (rows, next) = await PageAsync(validation, query, context.CancellationToken);
+        var response = new Proto.SearchSubscriptionsResponse { NextPageToken = next };
+        response.Subscriptions.AddRange(rows.Select(row => new Proto.SubscriptionSummary
         {
             AccountId = row.Fields.AccountId,
             SubscriptionId = row.Fields.EntityId,
@@ -94,10 +93,9 @@ public sealed partial class OpsService
             Limit = PageSize(validation, request.PageSize),
             After = PageToken(validation, request.PageToken, ProjectionOrder.Key, "invoice"),
         };
-        validation.ThrowIfInvalid();
-        var page = await projection.SearchAsync(query, context.CancellationToken);
-        var response = new Proto.SearchInvoicesResponse { NextPageToken = Token(page.Next) };
-        response.Invoices.AddRange(page.Rows.Select(row => new Proto.InvoiceSummary
+        var (rows, next) = await PageAsync(validation, query, context.CancellationToken);
+        var response = new Proto.SearchInvoicesResponse { NextPageToken = next };
+        response.Invoices.AddRange(rows.Select(row => new Proto.InvoiceSummary
         {
             AccountId = row.Fields.AccountId,
             Number = row.Fields.EntityId,
@@ -130,10 +128,9 @@ public sealed partial class OpsService
             Limit = PageSize(validation, request.PageSize),
             After = PageToken(validation, request.PageToken, ProjectionOrder.Key, "quote"),
         };
-        validation.ThrowIfInvalid();
-        var page = await projection.SearchAsync(query, context.CancellationToken);
-        var response = new Proto.SearchQuotesResponse { NextPageToken = Token(page.Next) };
-        response.Quotes.AddRange(page.Rows.Select(row => new Proto.QuoteSummary
+        var (rows, next) = await PageAsync(validation, query, context.CancellationToken);
+        var response = new Proto.SearchQuotesResponse { NextPageToken = next };
+        response.Quotes.AddRange(rows.Select(row => new Proto.QuoteSummary
         {
             AccountId = row.Fields.AccountId,
             Number = row.Fields.EntityId,
@@ -162,10 +159,9 @@ public sealed partial class OpsService
             Limit = PageSize(validation, request.PageSize),
             After = PageToken(validation, request.PageToken, ProjectionOrder.Key, "order"),
         };
-        validation.ThrowIfInvalid();
-        var page = await projection.SearchAsync(query, context.CancellationToken);
-        var response = new Proto.SearchOrdersResponse { NextPageToken = Token(page.Next) };
-        response.Orders.AddRange(page.Rows.Select(row => new Proto.OrderSummary
+        var (rows, next) = await PageAsync(validation, query, context.CancellationToken);
+        var response = new Proto.SearchOrdersResponse { NextPageToken = next };
+        response.Orders.AddRange(rows.Select(row => new Proto.OrderSummary
         {
             AccountId = row.Fields.AccountId,
             Number = row.Fields.EntityId,
@@ -202,11 +198,10 @@ public sealed partial class OpsService
             Limit = PageSize(validation, request.PageSize),
             After = PageToken(validation, request.PageToken, ProjectionOrder.WakeAt, CommonMapping.Blank(request.GrainType)),
         };
-        validation.ThrowIfInvalid();
-        var page = await projection.SearchAsync(query, context.CancellationToken);
+        var (rows, next) = await PageAsync(validation, query, context.CancellationToken);
         var now = time.GetUtcNow();
-        var response = new Proto.ListWakeUpsResponse { NextPageToken = Token(page.Next) };
-        response.WakeUps.AddRange(page.Rows.Select(row => new Proto.WakeUpSummary
+        var response = new Proto.ListWakeUpsResponse { NextPageToken = next };
+        response.WakeUps.AddRange(rows.Select(row => new Proto.WakeUpSummary
         {
             GrainType = row.GrainType,
             GrainKey = row.GrainKey,
@@ -359,6 +354,14 @@ public sealed partial class OpsService
             && (grainType is null || cursor.GrainType == grainType);
         validation.Check("page_token", valid, PageTokenViolation);
         return valid ? cursor : null;
+    }
+
+    /// <summary>Refuses the request if a field was wrong, else one page of the search and the token of the next.</summary>
+    private async Task<(IReadOnlyList<ProjectedGrain> Rows, string NextPageToken)> PageAsync(EdgeValidation validation, ProjectionQuery query, CancellationToken cancellationToken)
+    {
+        validation.ThrowIfInvalid();
+        var page = await projection.SearchAsync(query, cancellationToken);
+        return (page.Rows, Token(page.Next));
     }
 
     private static string Token(ProjectionCursor? next) =>

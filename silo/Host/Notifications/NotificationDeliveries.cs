@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Subscriptions.Grpc.Api.Ops;
 using Subscriptions.Storage.Notifications;
@@ -38,7 +37,7 @@ public sealed class NotificationDeliveries(NotificationTables tables, TimeProvid
     public async Task<(string PreviousState, bool Retried, NotificationDeliveryView Delivery)?> RedeliverAsync(
         string eventId, string sink, string caller, string requestId, string reason, CancellationToken cancellationToken)
     {
-        if (OutboxIdOf(eventId) is not { } outboxId)
+        if (EventIds.OutboxIdOf(eventId) is not { } outboxId)
         {
             return null;
         }
@@ -51,7 +50,7 @@ public sealed class NotificationDeliveries(NotificationTables tables, TimeProvid
     public async IAsyncEnumerable<TransitionView> WatchAsync(TransitionFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var last = filter.AfterEventId is { } after ? OutboxIdOf(after) ?? 0 : await tables.LatestOutboxIdAsync(cancellationToken);
+        var last = filter.AfterEventId is { } after ? EventIds.OutboxIdOf(after) ?? 0 : await tables.LatestOutboxIdAsync(cancellationToken);
         DateTimeOffset? gapSeen = null;
         var late = new Dictionary<long, DateTimeOffset>();
         bool Wanted(OutboxMessage message) =>
@@ -80,7 +79,7 @@ public sealed class NotificationDeliveries(NotificationTables tables, TimeProvid
             }
 
             // Every message is read (not only the wanted ones) to see the gaps in the ids, which the filter would hide.
-            var batch = await tables.ReadOutboxAfterAsync(last, null, null, 500, cancellationToken);
+            var batch = await tables.ReadOutboxAfterAsync(last, 500, cancellationToken);
             foreach (var message in batch)
             {
                 if (message.Id != last + 1)
@@ -115,10 +114,6 @@ public sealed class NotificationDeliveries(NotificationTables tables, TimeProvid
 
     private static TransitionView View(OutboxMessage message) => new(
         NotificationEvent.EventIdOf(message.Id), message.AccountId, message.GrainType, message.GrainKey, message.Kind, message.CreatedAt, message.PayloadJson);
-
-    /// <summary>The outbox id of event id "evt_000000000042", or null.</summary>
-    public static long? OutboxIdOf(string eventId) =>
-        eventId.StartsWith("evt_", StringComparison.Ordinal) && long.TryParse(eventId.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
     private static NotificationDeliveryView View(DeliveryRow row) => new(
         NotificationEvent.EventIdOf(row.OutboxId), row.Sink, row.AccountId, row.Kind, row.Subject, row.State, row.Attempts, row.LastError,

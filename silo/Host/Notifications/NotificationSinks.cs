@@ -18,7 +18,7 @@ public sealed record NotificationEvent(long OutboxId, string AccountId, string K
     public string EventId => EventIdOf(OutboxId);
 
     /// <summary>The event id of outbox message <paramref name="outboxId"/>.</summary>
-    public static string EventIdOf(long outboxId) => $"evt_{outboxId:D12}";
+    public static string EventIdOf(long outboxId) => Subscriptions.Grpc.Api.Ops.EventIds.Of(outboxId);
 }
 
 /// <summary>Where notifications go. Delivery is at least once: a sink must tolerate (or let its receiver drop) duplicates.</summary>

@@ -23,9 +23,6 @@ namespace Subscriptions.Storage.Grains;
 /// </summary>
 public sealed class OpsProjectionTable(NpgsqlDataSource dataSource, TimeSpan reminderPeriod) : IOpsProjection
 {
-    /// <summary>The grain types that have a projection row.</summary>
-    public static readonly IReadOnlyList<string> ProjectedTypes = ["account", "subscription", "invoice", "quote", "order"];
-
     private const string Columns =
         "grain_type, grain_key, version, account_id, entity_id, state, clock_id, wake_at, wake_name, last_woken_at, product_id, plan_id, seats, " +
         "period_end, grace_end, currency, total, balance, issued_at, due_at, expires_at";
@@ -170,13 +167,7 @@ public sealed class OpsProjectionTable(NpgsqlDataSource dataSource, TimeSpan rem
             // One row more than the page tells whether another page follows.
             command.CommandText =
                 $"SELECT {Selected} FROM public.ops_projection{(where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where))} ORDER BY {order} LIMIT {Add(query.Limit + 1, NpgsqlDbType.Integer)}";
-            var rows = new List<ProjectedGrain>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add(Read(reader));
-            }
-
+            var rows = await ReadRowsAsync(command, cancellationToken);
             if (rows.Count <= query.Limit)
             {
                 return new ProjectionPage(rows, null);
@@ -226,14 +217,7 @@ public sealed class OpsProjectionTable(NpgsqlDataSource dataSource, TimeSpan rem
         Database.GuardAsync<IReadOnlyList<ProjectedGrain>>("reading the ops projection", async () =>
         {
             await using var command = dataSource.CreateCommand($"SELECT {Selected} FROM public.ops_projection ORDER BY grain_type, grain_key");
-            var rows = new List<ProjectedGrain>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add(Read(reader));
-            }
-
-            return rows;
+            return await ReadRowsAsync(command, cancellationToken);
         });
 
     /// <summary>
@@ -359,6 +343,18 @@ public sealed class OpsProjectionTable(NpgsqlDataSource dataSource, TimeSpan rem
 
     // Cut to the microsecond as Npgsql cuts a parameter, so a rebuilt row equals the one the write path stored.
     private static string? Json(DateTimeOffset? time) => time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static async Task<List<ProjectedGrain>> ReadRowsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<ProjectedGrain>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(Read(reader));
+        }
+
+        return rows;
+    }
 
     private static ProjectedGrain Read(NpgsqlDataReader reader)
     {

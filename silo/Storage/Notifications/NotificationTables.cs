@@ -81,6 +81,19 @@ public sealed class NotificationTables(NpgsqlDataSource dataSource)
             return found;
         });
 
+    private static async Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var found = new List<OutboxMessage>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found.Add(new OutboxMessage(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6)));
+        }
+
+        return found;
+    }
+
     private static DeliveryRow ReadDelivery(NpgsqlDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetString(1),
@@ -140,15 +153,7 @@ public sealed class NotificationTables(NpgsqlDataSource dataSource)
             await using var command = dataSource.CreateCommand(
                 "SELECT id, grain_type, grain_key, account_id, kind, created_at, payload::text FROM public.outbox WHERE id = ANY($1) ORDER BY id");
             command.Parameters.Add(new() { Value = ids.ToArray() });
-            var found = new List<OutboxMessage>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                found.Add(new OutboxMessage(
-                    reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6)));
-            }
-
-            return found;
+            return await ReadOutboxAsync(command, cancellationToken);
         });
 
     /// <summary>One delivery row, or null.</summary>
@@ -176,29 +181,17 @@ public sealed class NotificationTables(NpgsqlDataSource dataSource)
             return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         });
 
-    /// <summary>Outbox messages after <paramref name="afterId"/>, in id order, of one account and grain type or all.</summary>
-    public Task<IReadOnlyList<OutboxMessage>> ReadOutboxAfterAsync(long afterId, string? accountId, string? grainType, int limit, CancellationToken cancellationToken) =>
+    /// <summary>The first <paramref name="limit"/> outbox messages after <paramref name="afterId"/>, in id order.</summary>
+    public Task<IReadOnlyList<OutboxMessage>> ReadOutboxAfterAsync(long afterId, int limit, CancellationToken cancellationToken) =>
         Database.GuardAsync<IReadOnlyList<OutboxMessage>>("reading the outbox", async () =>
         {
             await using var command = dataSource.CreateCommand(
                 """
-                SELECT id, grain_type, grain_key, account_id, kind, created_at, payload::text FROM public.outbox
-                 WHERE id > $1 AND ($2::text IS NULL OR account_id = $2) AND ($3::text IS NULL OR grain_type = $3)
-                 ORDER BY id LIMIT $4
+                SELECT id, grain_type, grain_key, account_id, kind, created_at, payload::text FROM public.outbox WHERE id > $1 ORDER BY id LIMIT $2
                 """);
             command.Parameters.Add(new() { Value = afterId });
-            command.Parameters.Add(new() { Value = (object?)accountId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            command.Parameters.Add(new() { Value = (object?)grainType ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             command.Parameters.Add(new() { Value = limit });
-            var found = new List<OutboxMessage>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                found.Add(new OutboxMessage(
-                    reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6)));
-            }
-
-            return found;
+            return await ReadOutboxAsync(command, cancellationToken);
         });
 
     internal static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] values)

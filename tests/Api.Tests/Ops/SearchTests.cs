@@ -312,7 +312,7 @@ public sealed class SearchTests(ApiServer server) : IAsyncLifetime
         var rebuilt = Ours(await table.ReadAllAsync(CancellationToken.None));
 
         Assert.Equal(kept.Select(Comparable), rebuilt.Select(Comparable));
-        Assert.Equal(OpsProjectionTable.ProjectedTypes, progress.Select(p => p.GrainType).Distinct());
+        Assert.Equal(ProjectedGrainTypes.All, progress.Select(p => p.GrainType).Distinct());
         Assert.All(progress.GroupBy(p => p.GrainType), g => Assert.Equal(g.Last().Total, g.Last().Done));
     }
 
