@@ -9,6 +9,7 @@ using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Tax;
 using Subscriptions.Grains.Infrastructure;
 using Subscriptions.Grains.Invoices;
+using Subscriptions.Grains.SubscriptionLifecycle;
 
 namespace Subscriptions.Grains.Accounts;
 
@@ -93,6 +94,7 @@ public sealed class AccountGrain(
                 await EraseAsync(actor, erase, decision, cancellationToken);
             }
 
+            await ForgetAccessAsync(decision);
             return Apply(decision);
         }, cancellationToken);
     }
@@ -141,6 +143,7 @@ public sealed class AccountGrain(
             var erase = new ErasePersonalData($"Retention period over: {Account.RetentionMonths} months after the last subscription ended on {last.UtcDateTime:yyyy-MM-dd} ({Rules.Acc8}).");
             var decision = Account.Decide(RequireAccount(), erase, Context(actor));
             await EraseAsync(actor, erase, decision, CancellationToken.None);
+            await ForgetAccessAsync(decision);
             Apply(decision);
         });
     }
@@ -151,6 +154,19 @@ public sealed class AccountGrain(
         SubscriptionIds = State.SubscriptionIds,
         LiveSubscriptionIds = [.. State.SubscriptionIds.Where(id => !State.SubscriptionEndedAt.ContainsKey(id))],
     };
+
+    /// <summary>
+    /// Before a change of who may act on the account (its members, or its erasure: ACC-2, ACC-8) commits, its
+    /// subscriptions forget the account they authorize reads with, so none authorizes a read by the old members after
+    /// it. Nothing is asked when neither changes.
+    /// </summary>
+    private Task ForgetAccessAsync(AccountDecision decision)
+    {
+        var before = RequireAccount();
+        return !decision.Changed || (before.PersonalDataErasedAt == decision.State.PersonalDataErasedAt && before.Members.SequenceEqual(decision.State.Members))
+            ? Task.CompletedTask
+            : Task.WhenAll(State.SubscriptionIds.Select(id => GrainFactory.GetGrain<ISubscriptionAccessGrain>(SubscriptionKey.Of(GrainKey, id)).ForgetAccountAsync()));
+    }
 
     /// <summary>Scrubs the personal data earlier changes committed to the history and outbox, and announces the erasure without the erased values (ACC-8, NOT-1).</summary>
     private async Task EraseAsync(Actor actor, ErasePersonalData erase, AccountDecision decision, CancellationToken cancellationToken)

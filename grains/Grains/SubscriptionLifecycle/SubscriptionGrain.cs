@@ -26,10 +26,16 @@ namespace Subscriptions.Grains.SubscriptionLifecycle;
 public sealed class SubscriptionGrain(
     [PersistentState(SubscriptionGrain.TypeName, SubscriptionsStorage.Name)] IPersistentState<GrainRecord<SubscriptionGrainState>> record,
     GrainServices services,
-    ProductCatalog catalog) : RecordedGrain<SubscriptionGrainState>(record, services), ISubscriptionGrain, ISubscriptionDunningGrain, ISubscriptionOrderGrain, IWakeableGrain
+    ProductCatalog catalog) : RecordedGrain<SubscriptionGrainState>(record, services), ISubscriptionGrain, ISubscriptionDunningGrain, ISubscriptionOrderGrain, ISubscriptionAccessGrain, IWakeableGrain
 {
     /// <summary>The grain type name under which subscriptions are stored and inspected (OPS-1).</summary>
     public const string TypeName = "subscription";
+
+    /// <summary>The account as last read, for authorizing reads (ACC-2); null until read and once the account asks to forget it.</summary>
+    private Account? _account;
+
+    /// <summary>How many times the account asked this activation to forget it: a read that spans one is not kept.</summary>
+    private long _accountForgotten;
 
     /// <inheritdoc />
     protected override string GrainTypeName => TypeName;
@@ -54,11 +60,25 @@ public sealed class SubscriptionGrain(
         cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(actor);
         var subscription = RequireSubscription();
-        var snapshot = await Ledger(subscription.AccountId).ReadAsync();
-        var account = snapshot.Account;
-        account.Authorize(actor, AccountAction.ViewSubscriptions);
+        if (_account is { } known && State.AwaitingPayment is null)
+        {
+            // The account's members and erasure as last read: the account makes this activation forget them before it
+            // commits a change to either (ISubscriptionAccessGrain), so a read is authorized without a second grain call.
+            known.Authorize(actor, AccountAction.ViewSubscriptions);
+            return View(null, [], []);
+        }
 
+        var snapshot = await ReadAccountAsync(subscription.AccountId);
+        snapshot.Account.Authorize(actor, AccountAction.ViewSubscriptions);
         return View(null, [], snapshot.Invoices);
+    }
+
+    /// <inheritdoc />
+    public Task ForgetAccountAsync()
+    {
+        _account = null;
+        _accountForgotten++;
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -430,7 +450,7 @@ public sealed class SubscriptionGrain(
     /// </summary>
     private async Task<DecisionInputs> InputsAsync(Actor? actor, string accountId, SubscriptionCommand? command, CancellationToken cancellationToken, bool asOps = false)
     {
-        var snapshot = await Ledger(accountId).ReadAsync();
+        var snapshot = await ReadAccountAsync(accountId);
         var account = snapshot.Account;
         if (account.PersonalDataErasedAt is { } erasedAt && actor is not null)
         {
@@ -510,6 +530,23 @@ public sealed class SubscriptionGrain(
     private SubscriptionState RequireSubscription() => State.Subscription ?? throw new NotFoundException("Subscription", GrainKey);
 
     private IAccountLedgerGrain Ledger(string accountId) => GrainFactory.GetGrain<IAccountLedgerGrain>(accountId);
+
+    /// <summary>
+    /// Reads the account and keeps it for authorizing reads when the account already lists this subscription, so it
+    /// will ask this activation to forget it before a change of members or an erasure; not when it asked while the read
+    /// was under way (the answer may then predate the change that asked).
+    /// </summary>
+    private async Task<AccountSnapshot> ReadAccountAsync(string accountId)
+    {
+        var forgotten = _accountForgotten;
+        var snapshot = await Ledger(accountId).ReadAsync();
+        if (forgotten == _accountForgotten && State.Subscription?.Id is { } id && snapshot.SubscriptionIds.Contains(id))
+        {
+            _account = snapshot.Account;
+        }
+
+        return snapshot;
+    }
 
     /// <summary>A decided change stored before its nested calls, so the grain can finish it by itself (see <see cref="RecordedGrain{TState}.RecordIntentAsync"/>).</summary>
     private sealed record SubscriptionIntent(SubscriptionDecision Decision, bool Created);

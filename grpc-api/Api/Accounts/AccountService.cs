@@ -43,7 +43,7 @@ public sealed class AccountService(IGrainFactory grains) : Proto.AccountService.
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Reading().Id("account_id", request.AccountId).ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        return AccountMapping.ToProto(await Account(request.AccountId).GetAsync(CallScope.ActorOf(context), context.CancellationToken));
+        return AccountMapping.ToProto(await Account(request.AccountId).GetAsync(CallScope.ActorOf(context), CallScope.Read));
     }
 
     /// <summary>Changes company name, primary contact and time zone.</summary>

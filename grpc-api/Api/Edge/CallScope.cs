@@ -15,6 +15,14 @@ internal static class CallScope
         return new Actor(caller.Subject, caller.IsOps || caller.IsService);
     }
 
+    /// <summary>
+    /// The token a read passes to its grains: none. A read answers from memory in well under a millisecond and changes
+    /// nothing, so cancelling it when its caller goes away saves nothing, while passing the call's token makes the
+    /// runtime watch it on every grain call: GetSubscription served about a sixth fewer reads with it
+    /// (docs/benchmarks-grpc.md). Changes pass the call's token.
+    /// </summary>
+    public static CancellationToken Read => CancellationToken.None;
+
     /// <summary>Sets the caller and the client request id for the grain calls of this call (IDEM-1, history causes); dispose to end.</summary>
     public static IDisposable Enter(ServerCallContext context, string? requestId = null) =>
         CallContext.Enter(EdgeInterceptor.Caller(context).Subject, string.IsNullOrEmpty(requestId) ? null : requestId);

@@ -31,7 +31,7 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Reading().Id("account_id", request.AccountId).Required("invoice_number", request.InvoiceNumber).ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        return InvoiceMapping.ToProto(await (await IssuedInvoiceAsync(request.AccountId, request.InvoiceNumber, context)).GetAsync(context.CancellationToken));
+        return InvoiceMapping.ToProto(await (await IssuedInvoiceAsync(request.AccountId, request.InvoiceNumber, context)).GetAsync(CallScope.Read));
     }
 
     /// <summary>
@@ -53,7 +53,7 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
             .Check("statuses", request.Statuses.Count <= 5 && request.Statuses.All(s => InvoiceMapping.ToDomain(s) is not null), "must list at most 5 invoice states, none unspecified")
             .ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context), context.CancellationToken);
+        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context), CallScope.Read);
         var numbers = account.InvoiceNumbers;
         var end = request.PageToken.Length == 0 ? numbers.Count : before;
         EdgeValidation.Reading().Check("page_token", end <= numbers.Count, PageTokenViolation).ThrowIfInvalid();
@@ -83,7 +83,7 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
         var more = Enumerable.Range(0, next).Any(i => Matches(numbers[i]));
         var response = new Proto.ListInvoicesResponse { NextPageToken = more ? next.ToString(CultureInfo.InvariantCulture) : "" };
         // Each invoice is its own grain: read the page at once, newest first.
-        var invoices = await Task.WhenAll(page.Select(number => Invoice(request.AccountId, number).GetAsync(context.CancellationToken)));
+        var invoices = await Task.WhenAll(page.Select(number => Invoice(request.AccountId, number).GetAsync(CallScope.Read)));
         response.Invoices.AddRange(invoices.Select(InvoiceMapping.ToProto));
         return response;
     }
@@ -113,7 +113,7 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Reading().Id("account_id", request.AccountId).Required("invoice_number", request.InvoiceNumber).ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        var invoice = await (await IssuedInvoiceAsync(request.AccountId, request.InvoiceNumber, context)).GetAsync(context.CancellationToken);
+        var invoice = await (await IssuedInvoiceAsync(request.AccountId, request.InvoiceNumber, context)).GetAsync(CallScope.Read);
         var response = new Proto.ListPaymentAttemptsResponse();
         response.Attempts.AddRange(invoice.Attempts.Select(InvoiceMapping.ToProto));
         return response;
@@ -167,13 +167,13 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
                 $"is required with local_currency (and only then), and must be more than 0 and at most {Limits.MaxExchangeRate}")
             .ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context), context.CancellationToken);
+        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(CallScope.ActorOf(context), CallScope.Read);
         if (!account.InvoiceNumbers.Contains(request.InvoiceNumber, StringComparer.Ordinal))
         {
             throw new NotFoundException("Invoice", InvoiceKey.Of(request.AccountId, request.InvoiceNumber));
         }
 
-        var invoice = await Invoice(request.AccountId, request.InvoiceNumber).GetAsync(context.CancellationToken);
+        var invoice = await Invoice(request.AccountId, request.InvoiceNumber).GetAsync(CallScope.Read);
         var localCurrency = rate is { } r ? new InvoiceDocument.LocalCurrency(local, r) : null;
         var pdf = documents.Render(invoice, account.Account, localCurrency);
         return new Proto.InvoiceDocument
@@ -211,7 +211,7 @@ public sealed class InvoiceService(IGrainFactory grains, SubscriptionsApiOptions
     /// <summary>The invoice grain, after the account confirmed the caller may read it (ACC-2) and that it issued it (else NOT_FOUND).</summary>
     private async Task<IInvoiceGrain> IssuedInvoiceAsync(string accountId, string number, ServerCallContext context)
     {
-        var account = await grains.GetGrain<IAccountGrain>(accountId).GetAsync(CallScope.ActorOf(context), context.CancellationToken);
+        var account = await grains.GetGrain<IAccountGrain>(accountId).GetAsync(CallScope.ActorOf(context), CallScope.Read);
         return account.InvoiceNumbers.Contains(number, StringComparer.Ordinal)
             ? Invoice(accountId, number)
             : throw new NotFoundException("Invoice", InvoiceKey.Of(accountId, number));

@@ -43,7 +43,7 @@ public sealed class TestClockService(IGrainFactory grains) : Proto.TestClockServ
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Reading().Id("clock_id", request.ClockId).ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        return ToProto(await Clock(request.ClockId).GetAsync(context.CancellationToken));
+        return ToProto(await Clock(request.ClockId).GetAsync(CallScope.Read));
     }
 
     private static Proto.TestClock ToProto(TestClockView clock) => new() { ClockId = clock.ClockId, Now = CommonMapping.ToProto(clock.Now) };

@@ -116,7 +116,7 @@ public sealed class QuoteService(IGrainFactory grains, SubscriptionsApiOptions o
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Reading().Id("account_id", request.AccountId).Id("quote_number", request.QuoteNumber).ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        return QuoteMapping.ToProto(await Quote(request.AccountId, request.QuoteNumber).GetAsync(CallScope.ActorOf(context), context.CancellationToken));
+        return QuoteMapping.ToProto(await Quote(request.AccountId, request.QuoteNumber).GetAsync(CallScope.ActorOf(context), CallScope.Read));
     }
 
     /// <summary>A page of the account's quotes, newest first; numbers given to refused requests are skipped.</summary>
@@ -127,7 +127,7 @@ public sealed class QuoteService(IGrainFactory grains, SubscriptionsApiOptions o
         var response = new Proto.ListQuotesResponse();
         response.NextPageToken = await PageAsync(request.AccountId, request.PageSize, request.PageToken, NumberedDocument.Quote, context, async (actor, number) =>
         {
-            response.Quotes.Add(QuoteMapping.ToProto(await Quote(request.AccountId, number).GetAsync(actor, context.CancellationToken)));
+            response.Quotes.Add(QuoteMapping.ToProto(await Quote(request.AccountId, number).GetAsync(actor, CallScope.Read)));
         });
         return response;
     }
@@ -139,7 +139,7 @@ public sealed class QuoteService(IGrainFactory grains, SubscriptionsApiOptions o
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Reading().Id("account_id", request.AccountId).Id("order_number", request.OrderNumber).ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        return QuoteMapping.ToProto(await grains.GetGrain<IServiceOrderGrain>(QuoteKey.Of(request.AccountId, request.OrderNumber)).GetAsync(CallScope.ActorOf(context), context.CancellationToken));
+        return QuoteMapping.ToProto(await grains.GetGrain<IServiceOrderGrain>(QuoteKey.Of(request.AccountId, request.OrderNumber)).GetAsync(CallScope.ActorOf(context), CallScope.Read));
     }
 
     /// <summary>A page of the account's service orders, newest first; numbers given to refused requests are skipped.</summary>
@@ -150,7 +150,7 @@ public sealed class QuoteService(IGrainFactory grains, SubscriptionsApiOptions o
         var response = new Proto.ListOrdersResponse();
         response.NextPageToken = await PageAsync(request.AccountId, request.PageSize, request.PageToken, NumberedDocument.Order, context, async (actor, number) =>
         {
-            response.Orders.Add(QuoteMapping.ToProto(await grains.GetGrain<IServiceOrderGrain>(QuoteKey.Of(request.AccountId, number)).GetAsync(actor, context.CancellationToken)));
+            response.Orders.Add(QuoteMapping.ToProto(await grains.GetGrain<IServiceOrderGrain>(QuoteKey.Of(request.AccountId, number)).GetAsync(actor, CallScope.Read)));
         });
         return response;
     }
@@ -170,7 +170,7 @@ public sealed class QuoteService(IGrainFactory grains, SubscriptionsApiOptions o
             .ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
         var actor = CallScope.ActorOf(context);
-        var account = await grains.GetGrain<IAccountGrain>(accountId).GetAsync(actor, context.CancellationToken);
+        var account = await grains.GetGrain<IAccountGrain>(accountId).GetAsync(actor, CallScope.Read);
         var count = document == NumberedDocument.Quote ? account.QuoteCount : account.OrderCount;
         var next = pageToken.Length == 0 ? count : before;
         EdgeValidation.Reading().Check("page_token", next <= count, PageTokenViolation).ThrowIfInvalid();

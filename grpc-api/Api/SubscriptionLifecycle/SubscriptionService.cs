@@ -60,7 +60,7 @@ public sealed class SubscriptionService(IGrainFactory grains, ProductCatalog cat
         ArgumentNullException.ThrowIfNull(request);
         EdgeValidation.Reading().Id("account_id", request.AccountId).Id("subscription_id", request.SubscriptionId).ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
-        return SubscriptionMapping.ToProto(await Subscription(request.AccountId, request.SubscriptionId).GetAsync(CallScope.ActorOf(context), context.CancellationToken));
+        return SubscriptionMapping.ToProto(await Subscription(request.AccountId, request.SubscriptionId).GetAsync(CallScope.ActorOf(context), CallScope.Read));
     }
 
     /// <summary>Lists the account's subscriptions in the order they were started.</summary>
@@ -71,10 +71,10 @@ public sealed class SubscriptionService(IGrainFactory grains, ProductCatalog cat
         EdgeValidation.Reading().Id("account_id", request.AccountId).ThrowIfInvalid();
         using var scope = CallScope.Enter(context);
         var actor = CallScope.ActorOf(context);
-        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(actor, context.CancellationToken);
+        var account = await grains.GetGrain<IAccountGrain>(request.AccountId).GetAsync(actor, CallScope.Read);
         var response = new Proto.ListSubscriptionsResponse();
         // Each subscription is its own grain: read them all at once, keep the order they were started in.
-        var views = await Task.WhenAll(account.SubscriptionIds.Select(id => Subscription(request.AccountId, id).GetAsync(actor, context.CancellationToken)));
+        var views = await Task.WhenAll(account.SubscriptionIds.Select(id => Subscription(request.AccountId, id).GetAsync(actor, CallScope.Read)));
         response.Subscriptions.AddRange(views.Select(SubscriptionMapping.ToProto));
 
         return response;

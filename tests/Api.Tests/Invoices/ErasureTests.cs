@@ -28,8 +28,10 @@ public sealed class ErasureTests(ApiServer server)
 
         await kit.AdvanceToAsync(new DateTimeOffset(2026, 9, 29, 0, 0, 0, TimeSpan.Zero));
         var kept = await server.Client.GetAccountAsync(kit.AccountId, kit.Ops);
+        Assert.Equal("meeting-1", (await kit.GetAsync("meeting-1")).SubscriptionId);
         await kit.AdvanceToAsync(new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero));
         var erased = await server.Client.GetAccountAsync(kit.AccountId, kit.Ops);
+        var read = await Api.FailsWithAsync(StatusCode.PermissionDenied, () => kit.GetAsync("meeting-1"));
 
         Assert.Equal(("Acme Widgets", null), (kept.CompanyName, kept.PersonalDataErasedAt));
         Assert.Equal(new DateTimeOffset(2026, 9, 30, 0, 0, 0, TimeSpan.Zero), erased.PersonalDataErasedAt.ToDateTimeOffset());
@@ -43,6 +45,7 @@ public sealed class ErasureTests(ApiServer server)
         Assert.Equal(("12.00", Proto.InvoiceStatus.Paid), (invoice.Total.Amount, invoice.Status));
         var reactivate = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => kit.ActAsync("ReactivateSubscription", "meeting-1", kit.Ops));
         Assert.Equal(Rules.Acc8, reactivate.RuleId());
+        Assert.Equal(Rules.Acc2, read.RuleId());
         Assert.Equal(0, await MentionsAsync(kit.AccountId, "ada@acme.example"));
         Assert.Contains(PersonalDataErased.Kind, await kit.NotificationsAsync(AccountGrain.TypeName, kit.AccountId));
     }
@@ -58,6 +61,7 @@ public sealed class ErasureTests(ApiServer server)
         await kit.ActAsync("CancelSubscription", "meeting-1", kit.Holder);
         await kit.AdvanceToAsync(Start.AddDays(31));
         Assert.True(await MentionsAsync(kit.AccountId, "ada@acme.example") > 0);
+        Assert.Equal("meeting-1", (await kit.GetAsync("meeting-1")).SubscriptionId);
         var erased = await EraseAsync(kit, kit.Ops);
         var again = await EraseAsync(kit, kit.Ops);
 
@@ -73,8 +77,10 @@ public sealed class ErasureTests(ApiServer server)
         Assert.Equal("reason: GDPR request 2026-118", entry.To);
         Assert.Contains(history, h => h.Change == "invoice_issued" && h.To == number);
 
-        // The holder is no longer a member; billing ops may read but change nothing, and nothing is reactivated.
+        // The holder is no longer a member, not even of the subscription they read just before; billing ops may read but
+        // change nothing, and nothing is reactivated.
         await Api.FailsWithAsync(StatusCode.PermissionDenied, () => server.Client.GetAccountAsync(kit.AccountId, kit.Holder));
+        await Api.FailsWithAsync(StatusCode.PermissionDenied, () => kit.GetAsync("meeting-1"));
         var change = await Api.FailsWithAsync(StatusCode.FailedPrecondition, () => server.Client.AccountAsync("UpdateCompanyProfile", new Proto.UpdateCompanyProfileRequest
         {
             RequestId = Requests.NewRequestId(), AccountId = kit.AccountId, CompanyName = "Back again",
