@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans;
 using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.Invoices;
+using Subscriptions.Grains.SubscriptionLifecycle;
 using Subscriptions.Silo;
 using Subscriptions.TestHost;
 
@@ -10,7 +13,9 @@ namespace Subscriptions.Grains.Tests;
 
 /// <summary>
 /// A grain's stored record does not grow with the requests it answered (IDEM-1): answers live in the
-/// answered_requests table, written in the same statement as the record, and are deleted after the retention.
+/// answered_requests table, written in the same statement as the record, and are deleted after the retention. Nor with
+/// the invoices it issued (ACC-6): a paid invoice leaves the account's ledger, and a subscription keeps its newest
+/// invoice numbers only.
 /// </summary>
 public sealed class BoundedRecordTests : IAsyncLifetime
 {
@@ -79,7 +84,46 @@ public sealed class BoundedRecordTests : IAsyncLifetime
         }
     }
 
-    private Task<long> RecordSizeAsync(string accountId) =>
+    [Fact]
+    public async Task ACC_6_an_account_and_a_subscription_that_issued_and_were_paid_100_invoices_keep_the_size_they_had_after_5()
+    {
+        await Grains.OpenAccountAsync("billed-acc");
+        var number = (await Grains.BuyAsync("billed-acc", "sub-1")).IssuedInvoiceNumber!;
+        var subscription = Grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of("billed-acc", "sub-1"));
+        var holder = Actor.Customer("holder-billed-acc");
+        (long Account, long Subscription) afterFive = default;
+        for (var change = 0; change <= 100; change++)
+        {
+            if (change > 0)
+            {
+                using (CallContext.Enter(Billing.Ops.SubjectId, $"seats-{change}"))
+                {
+                    number = (await subscription.AddSeatsAsync(Billing.Ops, new AddSeats(1))).IssuedInvoiceNumber!;
+                }
+            }
+
+            using (CallContext.Enter(holder.SubjectId, $"pay-{change}"))
+            {
+                await Grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of("billed-acc", number)).PayAsync(holder, new PayInvoice(null, null, null));
+            }
+
+            if (change == 5)
+            {
+                afterFive = (await RecordSizeAsync("billed-acc"), await RecordSizeAsync("billed-acc/sub-1", "subscription"));
+            }
+        }
+
+        var account = await Grains.GetGrain<IAccountGrain>("billed-acc").GetAsync(Billing.Ops);
+        var afterHundred = (await RecordSizeAsync("billed-acc"), await RecordSizeAsync("billed-acc/sub-1", "subscription"));
+
+        // The paid invoices left the ledger; the subscription keeps its newest invoice numbers only.
+        Assert.Equal((101, 0, 0m), (account.InvoiceCount, account.Invoices.Count, account.Balances.Balance.Amount));
+        Assert.InRange(afterHundred.Item1 - afterFive.Account, -1024, 1024);
+        Assert.InRange(afterHundred.Item2 - afterFive.Subscription, -1024, 1024);
+        Assert.Equal(SubscriptionGrainState.MaxInvoiceNumbers, (await subscription.GetAsync(Billing.Ops)).InvoiceNumbers.Count);
+    }
+
+    private Task<long> RecordSizeAsync(string key, string type = "account") =>
         _cluster.CountAsync(
-            "SELECT octet_length(payload) FROM public.grain_records WHERE grain_type = 'account' AND grain_key = $1", accountId);
+            "SELECT octet_length(payload) FROM public.grain_records WHERE grain_type = $1 AND grain_key = $2", type, key);
 }

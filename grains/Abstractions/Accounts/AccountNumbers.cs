@@ -21,3 +21,38 @@ public static class AccountNumbers
         return string.Create(CultureInfo.InvariantCulture, $"{Prefix(accountId)}-{letter}{sequence:D6}");
     }
 }
+
+/// <summary>
+/// The invoice numbers 1 to <see cref="Count"/> of an account (INV-1), each formatted when it is read, so listing or
+/// paging them costs what is read, not what the account has issued.
+/// </summary>
+public sealed class InvoiceNumberRange(string prefix, int count) : IReadOnlyList<string>
+{
+    /// <inheritdoc />
+    public int Count { get; } = count;
+
+    /// <inheritdoc />
+    public string this[int index] => index >= 0 && index < Count
+        ? Subscriptions.Domain.Invoices.InvoiceNumber.Format(prefix, index + 1L)
+        : throw new ArgumentOutOfRangeException(nameof(index), index, $"There are {Count} invoice numbers.");
+
+    /// <summary>The sequence of <paramref name="number"/> when it is one of the numbers of the account with this prefix, else null.</summary>
+    public static long? SequenceOf(string prefix, string number) =>
+        number is not null && number.Length > prefix.Length && number.StartsWith(prefix, StringComparison.Ordinal) && number[prefix.Length] == '-'
+        && Subscriptions.Domain.Invoices.InvoiceNumber.SequenceOf(number) is { } sequence
+        && Subscriptions.Domain.Invoices.InvoiceNumber.Format(prefix, sequence) == number
+            ? sequence
+            : null;
+
+    /// <inheritdoc />
+    public IEnumerator<string> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    /// <inheritdoc />
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}

@@ -45,16 +45,29 @@ public enum NumberedDocument
     Order,
 }
 
-/// <summary>An account as callers see it: the domain account plus its subscriptions, its invoices' amounts and status, and its balances (ACC-6) when read.</summary>
+/// <summary>
+/// An account as callers see it: the domain account plus its subscriptions, how many invoices it issued, the ledger
+/// of the invoices it is still owed or that are disputed or void (ACC-6), and its balances when read. Paid invoices
+/// leave the ledger, so neither the account's record nor this snapshot grows with the invoices it has issued.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.AccountSnapshot")]
 public sealed record AccountSnapshot(
     [property: Id(0)] Account Account,
     [property: Id(1)] IReadOnlyList<string> SubscriptionIds,
-    [property: Id(2)] IReadOnlyList<string> InvoiceNumbers,
+    [property: Id(2)] int InvoiceCount,
     [property: Id(3)] Subscriptions.Domain.Currencies.Money UnappliedCredit,
     [property: Id(4)] IReadOnlyList<Subscriptions.Domain.Invoices.InvoiceLedgerEntry> Invoices,
     [property: Id(5)] Subscriptions.Domain.Invoices.AccountBalances Balances)
 {
+    /// <summary>The numbers of the invoices issued so far, oldest first (INV-1: the account's prefix and 1 to <see cref="InvoiceCount"/>), formatted when read.</summary>
+    public IReadOnlyList<string> InvoiceNumbers => new InvoiceNumberRange(AccountNumbers.Prefix(Account.Id), InvoiceCount);
+
+    /// <summary>True when <paramref name="number"/> is one of the invoices this account issued.</summary>
+    public bool Issued(string number) => InvoiceNumberRange.SequenceOf(AccountNumbers.Prefix(Account.Id), number) is { } n && n <= InvoiceCount;
+
+    /// <summary>The ledger as of this read: its entries and how many invoices were issued.</summary>
+    public Subscriptions.Domain.Invoices.InvoiceLedger Ledger => new(Invoices, InvoiceCount);
+
     /// <summary>The quotes sent and not yet answered, oldest first (QUO-3).</summary>
     [Id(6)]
     public IReadOnlyList<string> PendingQuotes { get; init; } = [];

@@ -23,6 +23,53 @@ public sealed record InvoiceLedgerEntry(string Number, DateTimeOffset IssuedAt, 
     public bool IsPastDue(DateTimeOffset now) => Status is InvoiceStatus.Open or InvoiceStatus.Overdue && !Balance.IsZero && DueAt <= now;
 }
 
+/// <summary>
+/// What an account's ledger holds at one read (ACC-6): an entry for each invoice still owed, disputed or void, and how
+/// many invoices the account had issued. A paid invoice leaves the ledger, so it does not grow with the invoices an
+/// account issues: an invoice issued by then that has no entry is paid.
+/// </summary>
+public sealed record InvoiceLedger(IReadOnlyList<InvoiceLedgerEntry> Entries, long IssuedCount)
+{
+    /// <summary>No invoice issued.</summary>
+    public static readonly InvoiceLedger Empty = new([], 0);
+
+    /// <summary>
+    /// Paid, or paid and then disputed (INV-7: a dispute on a paid upgrade does not take the plan back), as of this read;
+    /// an invoice issued after it is not paid.
+    /// </summary>
+    public bool IsPaid(string number) => Entries.FirstOrDefault(e => e.Number == number) is { } entry
+        ? entry.Status == InvoiceStatus.Paid || (entry.Status == InvoiceStatus.Disputed && entry.Balance.IsZero)
+        : InvoiceNumber.SequenceOf(number) is { } sequence && sequence <= IssuedCount;
+
+    /// <summary>
+    /// <paramref name="entries"/> with <paramref name="report"/> taken in: in its entry's place, or after the others for
+    /// an invoice that had none; without it when it is paid, and without any paid entry an older ledger still held.
+    /// </summary>
+    public static IReadOnlyList<InvoiceLedgerEntry> With(IReadOnlyList<InvoiceLedgerEntry> entries, InvoiceLedgerEntry report)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(report);
+        var result = new List<InvoiceLedgerEntry>(entries.Count + 1);
+        var placed = false;
+        foreach (var entry in entries)
+        {
+            var current = entry.Number == report.Number ? report : entry;
+            placed |= entry.Number == report.Number;
+            if (current.Status != InvoiceStatus.Paid)
+            {
+                result.Add(current);
+            }
+        }
+
+        if (!placed && report.Status != InvoiceStatus.Paid)
+        {
+            result.Add(report);
+        }
+
+        return result;
+    }
+}
+
 /// <summary>An account's balances (ACC-6) at one instant, in its currency.</summary>
 /// <param name="Balance">Open invoice balances minus unapplied credit (negative when the credit is larger).</param>
 /// <param name="OverdueBalance">Balances of invoices past their due date.</param>

@@ -17,4 +17,15 @@ public static class InvoiceNumber
             ? $"{prefix}-{sequence:D6}"
             : throw new ValidationException("sequence", $"Invoice sequence must be 1 or more (got {sequence}).");
     }
+
+    /// <summary>The sequence of a number this class formatted (the digits after its last '-'), or null when it is not one.</summary>
+    public static long? SequenceOf(string number)
+    {
+        var dash = number?.LastIndexOf('-') ?? -1;
+        return dash > 0 && number!.Length - dash - 1 is >= 6 and <= 18
+            && long.TryParse(number.AsSpan(dash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence)
+            && sequence >= 1
+            ? sequence
+            : null;
+    }
 }

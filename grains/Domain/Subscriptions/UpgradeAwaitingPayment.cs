@@ -14,11 +14,11 @@ public sealed record UpgradeAwaitingPayment(string PaidPlanId, string InvoiceNum
     /// upgrade is upgraded again); any other plan change ends the wait, and a paid invoice ends it too.
     /// </summary>
     public static UpgradeAwaitingPayment? After(
-        UpgradeAwaitingPayment? waiting, SubscriptionState? before, SubscriptionDecision decision, string? invoiceNumber, IReadOnlyList<InvoiceLedgerEntry> invoices)
+        UpgradeAwaitingPayment? waiting, SubscriptionState? before, SubscriptionDecision decision, string? invoiceNumber, InvoiceLedger ledger)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        ArgumentNullException.ThrowIfNull(invoices);
-        var unpaid = waiting is not null && !IsPaid(waiting.InvoiceNumber, invoices) ? waiting : null;
+        ArgumentNullException.ThrowIfNull(ledger);
+        var unpaid = waiting is not null && !ledger.IsPaid(waiting.InvoiceNumber) ? waiting : null;
         if (decision.History.Any(h => h.Change == SubscriptionEvent.PlanUpgraded.ToWireName()) && invoiceNumber is not null && before is not null)
         {
             return new UpgradeAwaitingPayment(unpaid?.PaidPlanId ?? before.PlanId, invoiceNumber);
@@ -28,13 +28,9 @@ public sealed record UpgradeAwaitingPayment(string PaidPlanId, string InvoiceNum
     }
 
     /// <summary>The plan the customer may use while an upgrade waits for payment, or null when none waits or it is paid.</summary>
-    public static string? PaidPlan(UpgradeAwaitingPayment? waiting, IReadOnlyList<InvoiceLedgerEntry> invoices)
+    public static string? PaidPlan(UpgradeAwaitingPayment? waiting, InvoiceLedger ledger)
     {
-        ArgumentNullException.ThrowIfNull(invoices);
-        return waiting is not null && !IsPaid(waiting.InvoiceNumber, invoices) ? waiting.PaidPlanId : null;
+        ArgumentNullException.ThrowIfNull(ledger);
+        return waiting is not null && !ledger.IsPaid(waiting.InvoiceNumber) ? waiting.PaidPlanId : null;
     }
-
-    /// <summary>Paid, or paid and then disputed (INV-7): a dispute on a paid upgrade does not take the plan back.</summary>
-    private static bool IsPaid(string invoiceNumber, IReadOnlyList<InvoiceLedgerEntry> invoices) =>
-        invoices.Any(i => i.Number == invoiceNumber && (i.Status == InvoiceStatus.Paid || (i.Status == InvoiceStatus.Disputed && i.Balance.IsZero)));
 }

@@ -257,14 +257,22 @@ public sealed class AccountGrain(
             var account = RequireAccount();
             var credit = new Money(State.UnappliedCredit, account.Currency);
             var before = AccountBalances.Of(State.Invoices, credit, Now).OverdueBalance;
-            var known = State.Invoices.FirstOrDefault(i => i.Number == entry.Number)
-                ?? throw new NotFoundException("Invoice", InvoiceKey.Of(account.Id, entry.Number));
-            // The invoice is the only writer of its entry. An equal revision with other values is a report whose
-            // invoice change failed after reporting and was then replaced by another: the newer values win.
-            if (entry.Revision > known.Revision || (entry.Revision == known.Revision && entry != known))
+            if (InvoiceNumberRange.SequenceOf(InvoicePrefix(account.Id), entry.Number) is not { } sequence || sequence > State.IssuedInvoiceCount)
             {
-                State = State with { Invoices = [.. State.Invoices.Select(i => i.Number == entry.Number ? entry : i)] };
-                RecordHistory("invoice_balance", Describe(known), Describe(entry), new { entry.Number, Status = entry.Status.ToString(), Balance = entry.Balance.ToString() });
+                throw new NotFoundException("Invoice", InvoiceKey.Of(account.Id, entry.Number));
+            }
+
+            // The invoice is the only writer of its entry, and reports each change before it commits it, one at a time.
+            // An equal revision with other values is a report whose invoice change failed after reporting and was then
+            // replaced by another: the newer values win. A paid invoice leaves the ledger (nothing is owed on it), so
+            // the record does not grow with the invoices issued; a later report on it that is not "paid" (a dispute, or
+            // a change that replaced a failed payment) brings it back.
+            var known = State.Invoices.FirstOrDefault(i => i.Number == entry.Number);
+            if (known is null ? entry.Status != InvoiceStatus.Paid : entry.Revision > known.Revision || (entry.Revision == known.Revision && entry != known))
+            {
+                State = State with { Invoices = InvoiceLedger.With(State.Invoices, entry) };
+                RecordHistory("invoice_balance", known is null ? $"{entry.Number} paid" : Describe(known), Describe(entry),
+                    new { entry.Number, Status = entry.Status.ToString(), Balance = entry.Balance.ToString() });
             }
 
             var after = AccountBalances.Of(State.Invoices, credit, Now).OverdueBalance;
@@ -373,12 +381,11 @@ public sealed class AccountGrain(
     private AccountSnapshot Snapshot(DateTimeOffset now)
     {
         var account = RequireAccount();
-        var prefix = InvoicePrefix(account.Id);
         var credit = new Money(State.UnappliedCredit, account.Currency);
         return new(
             account,
             State.SubscriptionIds,
-            [.. Enumerable.Range(1, State.IssuedInvoiceCount).Select(n => InvoiceNumber.Format(prefix, n))],
+            State.IssuedInvoiceCount,
             credit,
             State.Invoices,
             AccountBalances.Of(State.Invoices, credit, now))

@@ -7,7 +7,7 @@ namespace Subscriptions.Grains.Accounts;
 
 /// <summary>
 /// The state of an account grain: the domain account, its subscriptions, how many invoices it issued, its unapplied
-/// credit and a ledger of its invoices' balances (ACC-6). Issued invoices themselves go to the issued-invoices table
+/// credit and a ledger of its unpaid invoices' balances (ACC-6). Issued invoices themselves go to the issued-invoices table
 /// with the change that issues them; their numbers are the account's prefix and 1..<see cref="IssuedInvoiceCount"/> (INV-1).
 /// </summary>
 [GenerateSerializer, Alias("subscriptions.AccountState")]
@@ -29,7 +29,11 @@ public sealed record AccountState : IProjectedState<AccountState>
     [Id(3)]
     public decimal UnappliedCredit { get; init; }
 
-    /// <summary>Every issued invoice's amounts, due date and status as the invoice last reported them, in issue order (ACC-6).</summary>
+    /// <summary>
+    /// The ledger (ACC-6): the amounts, due date and status of every invoice not paid (open, overdue, disputed or
+    /// void), as the invoice last reported them, in issue order. A paid invoice leaves it, so it holds what the account
+    /// is owed, not what it has issued; an issued invoice without an entry is paid (<see cref="Subscriptions.Domain.Invoices.InvoiceLedger"/>).
+    /// </summary>
     [Id(4)]
     public IReadOnlyList<Subscriptions.Domain.Invoices.InvoiceLedgerEntry> Invoices { get; init; } = [];
 

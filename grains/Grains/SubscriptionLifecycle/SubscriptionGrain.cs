@@ -65,12 +65,12 @@ public sealed class SubscriptionGrain(
             // The account's members and erasure as last read: the account makes this activation forget them before it
             // commits a change to either (ISubscriptionAccessGrain), so a read is authorized without a second grain call.
             known.Authorize(actor, AccountAction.ViewSubscriptions);
-            return View(null, [], []);
+            return View(null, [], InvoiceLedger.Empty);
         }
 
         var snapshot = await ReadAccountAsync(subscription.AccountId);
         snapshot.Account.Authorize(actor, AccountAction.ViewSubscriptions);
-        return View(null, [], snapshot.Invoices);
+        return View(null, [], snapshot.Ledger);
     }
 
     /// <inheritdoc />
@@ -467,7 +467,7 @@ public sealed class SubscriptionGrain(
         var overdue = AccountBalances.Of(snapshot.Invoices, snapshot.UnappliedCredit, now).OverdueBalance.Amount > 0m;
         var facts = AccountFacts.Of(account, now, overdue);
         var authority = asOps ? CallerAuthority.BillingOps : actor is null ? CallerAuthority.System : account.AuthorityOf(actor);
-        return new DecisionInputs(account, new SubscriptionContext(catalog, facts, authority, now), snapshot.Invoices);
+        return new DecisionInputs(account, new SubscriptionContext(catalog, facts, authority, now), snapshot.Ledger);
     }
 
     /// <summary>
@@ -482,11 +482,11 @@ public sealed class SubscriptionGrain(
         var billing = await SubscriptionBilling.SettleAsync(
             Ledger(inputs.Account.Id), billedBy is null ? decision : decision with { Charges = [] }, inputs.Account.Currency, autopay, NestedAsync,
             invoice => OpenInvoiceAsync(invoice, inputs.Account.TestClockId));
-        var awaiting = UpgradeAwaitingPayment.After(State.AwaitingPayment, State.Subscription, decision, billing.InvoiceNumber, inputs.Invoices);
+        var awaiting = UpgradeAwaitingPayment.After(State.AwaitingPayment, State.Subscription, decision, billing.InvoiceNumber, inputs.Ledger);
         State = State with
         {
             Subscription = decision.State,
-            InvoiceNumbers = billing.InvoiceNumber is { } number ? [.. State.InvoiceNumbers, number] : State.InvoiceNumbers,
+            InvoiceNumbers = billing.InvoiceNumber is { } number ? State.WithInvoice(number) : State.InvoiceNumbers,
             AwaitingPayment = awaiting,
         };
         foreach (var entry in decision.History)
@@ -516,16 +516,16 @@ public sealed class SubscriptionGrain(
                 after.AccountId, after.Id, after.ProductId, after.Status.ToWireName(), decision.History.LastOrDefault()?.Description ?? "", inputs.Account.InvoiceRecipientEmails));
         }
 
-        return View(billing.InvoiceNumber, billing.Credits, inputs.Invoices);
+        return View(billing.InvoiceNumber, billing.Credits, inputs.Ledger);
     }
 
     /// <summary>When a cancelled or expired subscription ended; null while it is live.</summary>
     private static DateTimeOffset? Ended(SubscriptionState? state) =>
         state is { Status: SubscriptionStatus.Cancelled or SubscriptionStatus.Expired } ? state.EndedAt ?? state.ServiceStart : null;
 
-    private SubscriptionView View(string? issuedInvoiceNumber, IReadOnlyList<AccountCredit> credits, IReadOnlyList<InvoiceLedgerEntry> invoices) =>
+    private SubscriptionView View(string? issuedInvoiceNumber, IReadOnlyList<AccountCredit> credits, InvoiceLedger ledger) =>
         new(RequireSubscription(), State.InvoiceNumbers, issuedInvoiceNumber, credits,
-            UpgradeAwaitingPayment.PaidPlan(State.AwaitingPayment, invoices));
+            UpgradeAwaitingPayment.PaidPlan(State.AwaitingPayment, ledger));
 
     private SubscriptionState RequireSubscription() => State.Subscription ?? throw new NotFoundException("Subscription", GrainKey);
 
@@ -555,5 +555,5 @@ public sealed class SubscriptionGrain(
         new(Rules.Quo5, $"Subscription {Quoted.Of(GrainKey)} is held by service order {hold.OrderNumber} while its seats are applied: try again in a moment.");
 
     /// <summary>What a decision is made with.</summary>
-    private sealed record DecisionInputs(Account Account, SubscriptionContext Context, IReadOnlyList<InvoiceLedgerEntry> Invoices);
+    private sealed record DecisionInputs(Account Account, SubscriptionContext Context, InvoiceLedger Ledger);
 }

@@ -13,9 +13,19 @@ public sealed record SubscriptionGrainState : IProjectedState<SubscriptionGrainS
     [Id(0)]
     public SubscriptionState? Subscription { get; init; }
 
-    /// <summary>Numbers of the invoices this subscription caused, oldest first (INV-1).</summary>
+    /// <summary>
+    /// Numbers of the newest invoices this subscription caused, oldest first (INV-1): at most
+    /// <see cref="MaxInvoiceNumbers"/>, so the record does not grow with the subscription's age. The account's invoice
+    /// list (ListInvoices) reaches every one.
+    /// </summary>
     [Id(1)]
     public IReadOnlyList<string> InvoiceNumbers { get; init; } = [];
+
+    /// <summary>The most invoice numbers a subscription keeps: two years of monthly renewals.</summary>
+    public const int MaxInvoiceNumbers = 24;
+
+    /// <summary><see cref="InvoiceNumbers"/> with <paramref name="number"/> added last, the oldest dropped beyond <see cref="MaxInvoiceNumbers"/>.</summary>
+    public IReadOnlyList<string> WithInvoice(string number) => [.. InvoiceNumbers.Skip(Math.Max(0, InvoiceNumbers.Count + 1 - MaxInvoiceNumbers)), number];
 
     /// <summary>A plan upgrade whose invoice is not paid yet: access stays on the paid plan until it is (SUB-4).</summary>
     [Id(2)]

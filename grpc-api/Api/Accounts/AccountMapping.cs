@@ -40,9 +40,15 @@ internal static class AccountMapping
         proto.PaymentMethods.AddRange(account.PaymentMethods.Select(m => ToProto(m, m.Id == account.DefaultPaymentMethodId)));
         proto.InvoiceRecipients.AddRange(account.InvoiceRecipients);
         proto.SubscriptionIds.AddRange(snapshot.SubscriptionIds);
-        proto.InvoiceNumbers.AddRange(snapshot.InvoiceNumbers);
+        var numbers = snapshot.InvoiceNumbers;
+        var first = Math.Max(0, numbers.Count - MaxInvoiceNumbers);
+        proto.InvoiceNumbers.AddRange(Enumerable.Range(first, numbers.Count - first).Select(i => numbers[i]));
+        proto.InvoiceCount = snapshot.InvoiceCount;
         return proto;
     }
+
+    /// <summary>How many of the newest invoice numbers an account answers with (ListInvoices pages through all).</summary>
+    public const int MaxInvoiceNumbers = 100;
 
     /// <summary>The domain kind; unspecified maps to an undefined value the domain refuses on field "kind".</summary>
     public static AccountKind ToDomain(Proto.AccountKind kind) => kind switch

@@ -1,6 +1,9 @@
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Subscriptions.Api.Tests.Invoices;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.TestHost;
+using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Api.Tests.SubscriptionLifecycle;
 
@@ -44,5 +47,37 @@ public sealed class InvoiceIssuanceTests(ApiServer server)
         var connect = (await kit.GetAsync("connect-1")).InvoiceNumbers;
         Assert.Equal((13, 13), (meeting.Count, connect.Count));
         Assert.Equal(invoices.Select(i => i.Number), meeting.Concat(connect).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ACC_6_invoices_are_listed_by_status_and_due_date_whether_the_ledger_still_holds_them_or_they_are_paid()
+    {
+        var kit = await SubscriptionKit.OpenAsync(server);
+        await kit.SetAutopayAsync(false);
+        var paid = (await kit.BuyAsync("meeting-1", "meeting", "professional")).IssuedInvoiceNumber;
+        await kit.PayAsync(paid);
+        await kit.AdvanceToAsync(Start.AddDays(5));
+        var open = (await kit.BuyAsync("meeting-2", "meeting", "professional")).IssuedInvoiceNumber;
+
+        async Task<IReadOnlyList<string>> ListAsync(Proto.InvoiceStatus[] statuses, DateTimeOffset? dueFrom = null, DateTimeOffset? dueBefore = null)
+        {
+            var request = new Proto.ListInvoicesRequest { AccountId = kit.AccountId, Statuses = { statuses } };
+            request.DueFrom = dueFrom is { } from ? Timestamp.FromDateTimeOffset(from) : null;
+            request.DueBefore = dueBefore is { } before ? Timestamp.FromDateTimeOffset(before) : null;
+            var page = await kit.Client.InvoiceAsync<Proto.ListInvoicesRequest, Proto.ListInvoicesResponse>("ListInvoices", request, kit.Holder);
+            Assert.Empty(page.NextPageToken);
+            return [.. page.Invoices.Select(i => i.Number)];
+        }
+
+        var account = await kit.Client.GetAccountAsync(kit.AccountId, kit.Holder);
+        Assert.Equal(2, account.InvoiceCount);
+        Assert.Equal([paid, open], account.InvoiceNumbers);
+        Assert.Equal([paid], await ListAsync([Proto.InvoiceStatus.Paid]));
+        Assert.Equal([open], await ListAsync([Proto.InvoiceStatus.Open]));
+        Assert.Equal([open, paid], await ListAsync([Proto.InvoiceStatus.Open, Proto.InvoiceStatus.Paid]));
+        Assert.Equal([paid], await ListAsync([], dueBefore: Start.AddDays(16)));
+        Assert.Equal([open], await ListAsync([], dueFrom: Start.AddDays(16)));
+        Assert.Empty(await ListAsync([Proto.InvoiceStatus.Paid], dueFrom: Start.AddDays(16)));
+        Assert.Equal([paid], await ListAsync([Proto.InvoiceStatus.Paid], dueFrom: Start.AddDays(15), dueBefore: Start.AddDays(16)));
     }
 }
