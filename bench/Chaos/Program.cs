@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
+using Subscriptions.Bench;
 using Subscriptions.Chaos;
 
 // Usage: subscriptions-chaos [--subscriptions N] [--clocks K] [--outage SECONDS]
@@ -51,8 +52,8 @@ var report = await ChaosRun.RunAsync(new ChaosOptions
     Clocks = clocks,
     SiloConnectionString = connectionString,
     CheckConnectionString = connectionString,
-    DatabaseDown = () => PgLocalAsync("stop"),
-    DatabaseUp = () => PgLocalAsync("start"),
+    DatabaseDown = () => PgLocal.RunAsync(repo, "stop", port),
+    DatabaseUp = () => PgLocal.RunAsync(repo, "start", port),
     Outage = TimeSpan.FromSeconds(outage),
     Log = Console.Error,
 });
@@ -60,15 +61,3 @@ Console.WriteLine($"PostgreSQL restarted mid-burst ({outage} s stopped); {Enviro
 Console.WriteLine();
 Console.WriteLine(report.Describe());
 return report.Violations.Count == 0 ? 0 : 1;
-
-async Task PgLocalAsync(string command)
-{
-    var start = new ProcessStartInfo("bash", [Path.Combine(repo, "scripts", "pg-local.sh"), command]) { RedirectStandardOutput = true, RedirectStandardError = true };
-    start.Environment["PGLOCAL_PORT"] = port.ToString(CultureInfo.InvariantCulture);
-    using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
-    await process.WaitForExitAsync();
-    if (process.ExitCode != 0)
-    {
-        throw new InvalidOperationException($"scripts/pg-local.sh {command} failed: {await process.StandardError.ReadToEndAsync()}");
-    }
-}

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Grpc.Core;
+using Subscriptions.Bench;
 using Proto = Subscriptions.Grpc.Api.V1;
 
 namespace Subscriptions.Grpc.Bench;
@@ -61,9 +62,9 @@ internal static class OutageRun
         var running = Enumerable.Range(0, writers).Select(WriteAsync).ToArray();
         await Task.Delay(TimeSpan.FromSeconds(3));
         Console.WriteLine($"stopping PostgreSQL for {outage.TotalSeconds:F0} s under {writers} writers");
-        await PgLocalAsync(repo, "stop", port);
+        await PgLocal.RunAsync(repo, "stop", port);
         await Task.Delay(outage);
-        await PgLocalAsync(repo, "start", port);
+        await PgLocal.RunAsync(repo, "start", port);
         var restarted = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(5));
         await stop.CancelAsync();
@@ -120,17 +121,5 @@ internal static class OutageRun
         }
         while (token.Length > 0);
         return count;
-    }
-
-    private static async Task PgLocalAsync(string repo, string command, int port)
-    {
-        var start = new ProcessStartInfo("bash", [Path.Combine(repo, "scripts", "pg-local.sh"), command]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["PGLOCAL_PORT"] = port.ToString(CultureInfo.InvariantCulture);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"scripts/pg-local.sh {command} failed: {await process.StandardError.ReadToEndAsync()}");
-        }
     }
 }
