@@ -141,6 +141,8 @@ Proto.AddSeatsRequest Write(int w)
     var (account, subscription) = ids[n % Pool];
     return new() { RequestId = $"seats-{n}", AccountId = account, SubscriptionId = subscription, Seats = 1 };
 }
+// Every call on one subscription: its changes queue behind each other in its grain.
+Proto.AddSeatsRequest WriteOne(int w) => new() { RequestId = $"one-seats-{Interlocked.Increment(ref requestCounter)}", AccountId = ids[0].Account, SubscriptionId = ids[0].Subscription, Seats = 1 };
 plain.Subscription = await subscriptions.GetSubscriptionAsync(Read(0), options);
 plain.Change = await subscriptions.AddSeatsAsync(Write(0), options);
 
@@ -164,6 +166,7 @@ foreach (var (name, grain, control2) in new (string, Func<int, Task>, Func<int, 
 {
     ("GetSubscription", w => subscriptions.GetSubscriptionAsync(Read(w), options).ResponseAsync, w => control.GetSubscriptionAsync(Read(w), options).ResponseAsync),
     ("AddSeats", w => subscriptions.AddSeatsAsync(Write(w), options).ResponseAsync, w => control.AddSeatsAsync(Write(w), options).ResponseAsync),
+    ("AddSeats, one subscription", w => subscriptions.AddSeatsAsync(WriteOne(w), options).ResponseAsync, w => control.AddSeatsAsync(WriteOne(w), options).ResponseAsync),
 })
 {
     foreach (var streams in concurrency)
