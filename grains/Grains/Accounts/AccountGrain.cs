@@ -230,7 +230,7 @@ public sealed class AccountGrain(
             State = State with
             {
                 IssuedInvoiceCount = State.IssuedInvoiceCount + 1,
-                Invoices = [.. State.Invoices, InvoiceLedgerEntry.Issued(invoice)],
+                Invoices = InvoiceLedger.With(State.Invoices, InvoiceLedgerEntry.Issued(invoice)),
                 UnappliedCredit = State.UnappliedCredit - applied.Amount,
             };
             RecordIssuedInvoice(new PendingInvoice(
