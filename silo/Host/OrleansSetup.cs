@@ -87,6 +87,7 @@ public static class OrleansSetup
         // timeout only bounds calls nothing else ends; it stays long enough for a long test clock advance or a queue of
         // renewal ticks (docs/runtime.md, "Failover").
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
+        silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = settings.IdleActivationAge);
 
         // Grain state goes through this service's own storage (silo/Storage): one statement commits a change's record with
         // its history, outbox rows, issued invoices and answer (docs/runtime.md, "One commit per change").

@@ -48,6 +48,14 @@ public sealed class SiloSettings
     /// <summary>How long a grain call waits for its answer unless its caller's deadline, or the eviction of the silo it went to, ends it first (Orleans' ResponseTimeout).</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a grain activation stays in memory after its last call (Orleans' CollectionAge). Accounts,
+    /// subscriptions and invoices are each woken about once a period, so keeping them long buys little; a renewal burst
+    /// keeps about this long's worth of its grains in memory at once, so it bounds the silo's memory by the burst's rate,
+    /// not by how many grains it touches (docs/runtime.md, "Memory").
+    /// </summary>
+    public TimeSpan IdleActivationAge { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Reads the settings from configuration; throws an ArgumentException naming a bad one.</summary>
     public static SiloSettings From(IConfiguration configuration)
     {
@@ -100,6 +108,13 @@ public sealed class SiloSettings
         if (ResponseTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"Cluster:ResponseTimeout ({ResponseTimeout}) must be positive.", nameof(ResponseTimeout));
+        }
+
+        if (IdleActivationAge <= TimeSpan.FromMinutes(1) || IdleActivationAge > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentException(
+                $"Cluster:IdleActivationAge ({IdleActivationAge}) must be more than 00:01:00 (Orleans collects idle activations once a minute) and at most 1.00:00:00.",
+                nameof(IdleActivationAge));
         }
 
         if (!IPAddress.TryParse(AdvertisedAddress, out _))

@@ -256,6 +256,7 @@ public sealed class SiloProcessTests : IAsyncLifetime
         [
             .. Settings(_database.ConnectionString),
             "--Cluster:ProbeTimeout=00:00:03", "--Cluster:MissedProbesLimit=4", "--Cluster:DeathVotes=2", "--Cluster:ResponseTimeout=00:01:00",
+            "--Cluster:IdleActivationAge=00:05:00",
         ]);
 
         var membership = app.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
@@ -266,6 +267,18 @@ public sealed class SiloProcessTests : IAsyncLifetime
             (TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 4, 2, TimeSpan.FromSeconds(5)),
             (membership.ProbeTimeout, membership.MaxProbeTimeout, membership.NumMissedProbesLimit, membership.NumVotesForDeathDeclaration, membership.TableRefreshTimeout));
         Assert.Equal(TimeSpan.FromMinutes(1), messaging.ResponseTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(5), app.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value.CollectionAge);
+    }
+
+    [Fact]
+    public async Task when_the_idle_activation_age_is_a_minute_or_less_then_the_silo_exits_2_naming_the_setting()
+    {
+        var error = new StringWriter();
+
+        var exit = await SiloProgram.RunAsync(["run", .. Settings(_database.ConnectionString), "--Cluster:IdleActivationAge=00:00:30"], TextWriter.Null, error);
+
+        Assert.Equal(SiloProgram.BadConfiguration, exit);
+        Assert.Contains("Cluster:IdleActivationAge", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
