@@ -13,7 +13,8 @@ public interface ISubscriptionAccessGrain : IGrainWithStringKey
     /// <summary>
     /// The account's members or its erasure are about to change: the subscription forgets the account it authorizes
     /// reads with and reads it again on the next one. It runs between the turns of a call the subscription is in the
-    /// middle of, since that call may be waiting on the very account that asks, and it activates nothing it needs.
+    /// middle of, since that call may be waiting on the very account that asks, and calls nothing. A subscription not in
+    /// memory is activated by it, with nothing to forget.
     /// </summary>
     [AlwaysInterleave]
     Task ForgetAccountAsync();
