@@ -36,13 +36,12 @@ public sealed class InvoiceNumberRange(string prefix, int count) : IReadOnlyList
         ? Subscriptions.Domain.Invoices.InvoiceNumber.Format(prefix, index + 1L)
         : throw new ArgumentOutOfRangeException(nameof(index), index, $"There are {Count} invoice numbers.");
 
-    /// <summary>The sequence of <paramref name="number"/> when it is one of the numbers of the account with this prefix, else null.</summary>
-    public static long? SequenceOf(string prefix, string number) =>
+    /// <summary>True when <paramref name="number"/> is one of these numbers (parsed, not looked up: it costs what one number does).</summary>
+    public bool Holds(string number) =>
         number is not null && number.Length > prefix.Length && number.StartsWith(prefix, StringComparison.Ordinal) && number[prefix.Length] == '-'
         && Subscriptions.Domain.Invoices.InvoiceNumber.SequenceOf(number) is { } sequence
-        && Subscriptions.Domain.Invoices.InvoiceNumber.Format(prefix, sequence) == number
-            ? sequence
-            : null;
+        && sequence <= Count
+        && Subscriptions.Domain.Invoices.InvoiceNumber.Format(prefix, sequence) == number;
 
     /// <inheritdoc />
     public IEnumerator<string> GetEnumerator()

@@ -63,7 +63,7 @@ public sealed record AccountSnapshot(
     public IReadOnlyList<string> InvoiceNumbers => new InvoiceNumberRange(AccountNumbers.Prefix(Account.Id), InvoiceCount);
 
     /// <summary>True when <paramref name="number"/> is one of the invoices this account issued.</summary>
-    public bool Issued(string number) => InvoiceNumberRange.SequenceOf(AccountNumbers.Prefix(Account.Id), number) is { } n && n <= InvoiceCount;
+    public bool Issued(string number) => new InvoiceNumberRange(AccountNumbers.Prefix(Account.Id), InvoiceCount).Holds(number);
 
     /// <summary>The ledger as of this read: its entries and how many invoices were issued.</summary>
     public Subscriptions.Domain.Invoices.InvoiceLedger Ledger => new(Invoices, InvoiceCount);

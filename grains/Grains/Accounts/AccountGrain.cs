@@ -257,7 +257,7 @@ public sealed class AccountGrain(
             var account = RequireAccount();
             var credit = new Money(State.UnappliedCredit, account.Currency);
             var before = AccountBalances.Of(State.Invoices, credit, Now).OverdueBalance;
-            if (InvoiceNumberRange.SequenceOf(InvoicePrefix(account.Id), entry.Number) is not { } sequence || sequence > State.IssuedInvoiceCount)
+            if (!new InvoiceNumberRange(InvoicePrefix(account.Id), State.IssuedInvoiceCount).Holds(entry.Number))
             {
                 throw new NotFoundException("Invoice", InvoiceKey.Of(account.Id, entry.Number));
             }

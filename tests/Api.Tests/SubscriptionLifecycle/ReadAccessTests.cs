@@ -17,18 +17,18 @@ public sealed class ReadAccessTests(ApiServer server)
     {
         var kit = await SubscriptionKit.OpenAsync(server);
         await kit.BuyAsync("meeting-1", "meeting", "professional");
-        Assert.Equal("meeting-1", (await ReadAsync(kit, kit.Viewer)).SubscriptionId);
-        Assert.Equal("meeting-1", (await ReadAsync(kit, kit.Viewer)).SubscriptionId);
+        Assert.Equal("meeting-1", (await kit.GetAsync("meeting-1", kit.Viewer)).SubscriptionId);
+        Assert.Equal("meeting-1", (await kit.GetAsync("meeting-1", kit.Viewer)).SubscriptionId);
 
         await server.Client.AccountAsync("RemoveMember", new Proto.RemoveMemberRequest
         {
             RequestId = Requests.NewRequestId(), AccountId = kit.AccountId, SubjectId = TestTokens.ViewerOf(kit.AccountId),
         }, kit.Holder);
 
-        var denied = await Api.FailsWithAsync(StatusCode.PermissionDenied, () => ReadAsync(kit, kit.Viewer));
+        var denied = await Api.FailsWithAsync(StatusCode.PermissionDenied, () => kit.GetAsync("meeting-1", kit.Viewer));
         Assert.Equal(Rules.Acc2, denied.RuleId());
         Assert.Contains("not a member", denied.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal("meeting-1", (await ReadAsync(kit, kit.Holder)).SubscriptionId);
+        Assert.Equal("meeting-1", (await kit.GetAsync("meeting-1", kit.Holder)).SubscriptionId);
     }
 
     [Fact]
@@ -37,8 +37,8 @@ public sealed class ReadAccessTests(ApiServer server)
         var kit = await SubscriptionKit.OpenAsync(server);
         await kit.BuyAsync("meeting-1", "meeting", "professional");
         var newcomer = server.Tokens.As("newcomer", $"{RoleClaims.BillingViewer}:{kit.AccountId}");
-        Assert.Equal("meeting-1", (await ReadAsync(kit, kit.Holder)).SubscriptionId);
-        var before = await Api.FailsWithAsync(StatusCode.PermissionDenied, () => ReadAsync(kit, newcomer));
+        Assert.Equal("meeting-1", (await kit.GetAsync("meeting-1", kit.Holder)).SubscriptionId);
+        var before = await Api.FailsWithAsync(StatusCode.PermissionDenied, () => kit.GetAsync("meeting-1", newcomer));
 
         await server.Client.AccountAsync("AddMember", new Proto.AddMemberRequest
         {
@@ -47,11 +47,6 @@ public sealed class ReadAccessTests(ApiServer server)
         }, kit.Holder);
 
         Assert.Equal(Rules.Acc2, before.RuleId());
-        Assert.Equal("meeting-1", (await ReadAsync(kit, newcomer)).SubscriptionId);
+        Assert.Equal("meeting-1", (await kit.GetAsync("meeting-1", newcomer)).SubscriptionId);
     }
-
-    private Task<Proto.Subscription> ReadAsync(SubscriptionKit kit, CallOptions caller) =>
-        server.Client.UnaryAsync<Proto.GetSubscriptionRequest, Proto.Subscription>(
-            "/subscriptions.v1.SubscriptionService/GetSubscription",
-            new Proto.GetSubscriptionRequest { AccountId = kit.AccountId, SubscriptionId = "meeting-1" }, caller);
 }

@@ -129,10 +129,10 @@ public sealed class SubscriptionKit
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Not a subscription-only change."),
     };
 
-    /// <summary>Reads a subscription back as the primary holder.</summary>
-    public Task<Proto.Subscription> GetAsync(string subscriptionId) =>
+    /// <summary>Reads a subscription back as the primary holder, or as <paramref name="caller"/>.</summary>
+    public Task<Proto.Subscription> GetAsync(string subscriptionId, CallOptions? caller = null) =>
         Client.UnaryAsync<Proto.GetSubscriptionRequest, Proto.Subscription>(
-            "/subscriptions.v1.SubscriptionService/GetSubscription", new Proto.GetSubscriptionRequest { AccountId = AccountId, SubscriptionId = subscriptionId }, Holder);
+            "/subscriptions.v1.SubscriptionService/GetSubscription", new Proto.GetSubscriptionRequest { AccountId = AccountId, SubscriptionId = subscriptionId }, caller ?? Holder);
 
     /// <summary>Lists the account's subscriptions as the primary holder.</summary>
     public async Task<IReadOnlyList<Proto.Subscription>> ListAsync() =>
