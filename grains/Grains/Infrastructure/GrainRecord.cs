@@ -75,9 +75,23 @@ public sealed record ChangeRows(
     /// <summary>The grain's ops projection row, when it differs from the one last written; null otherwise.</summary>
     public ProjectionRow? Projection { get; init; }
 
+    /// <summary>The grain's Orleans reminder row as the change wants it (armed or dropped), when the change moves it; null otherwise.</summary>
+    public ReminderRow? Reminder { get; init; }
+
+    /// <summary>Nothing but the record.</summary>
+    public static ChangeRows None { get; } = new([], [], [], null, null);
+
     /// <summary>True when there is nothing to commit besides the state.</summary>
-    public bool IsEmpty => History.Count == 0 && Notifications.Count == 0 && Invoices.Count == 0 && Answer is null && ClockWakeUp is null && Projection is null;
+    public bool IsEmpty => History.Count == 0 && Notifications.Count == 0 && Invoices.Count == 0 && Answer is null && ClockWakeUp is null && Projection is null && Reminder is null;
 }
+
+/// <summary>
+/// A grain's row in Orleans' reminder table (<c>orleans_reminders</c>) as a change wants it, committed with the change:
+/// registered to start at <paramref name="StartTime"/> (the reminder service's clock) with <paramref name="Period"/>,
+/// or removed when <paramref name="StartTime"/> is null. <paramref name="GrainId"/> and <paramref name="GrainHash"/> are
+/// Orleans' text form and uniform hash of the grain id, as the reminder provider stores them.
+/// </summary>
+public sealed record ReminderRow(string ServiceId, string GrainId, int GrainHash, string Name, DateTimeOffset? StartTime, TimeSpan Period);
 
 /// <summary>
 /// An ops correction of a grain's wake-up: woken at <paramref name="At"/> instead (null: not at all) while the state

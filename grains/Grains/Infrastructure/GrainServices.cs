@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Reminders;
+using Orleans.Configuration;
 
 namespace Subscriptions.Grains.Infrastructure;
 
@@ -113,8 +117,19 @@ public sealed class GrainClock(TimeProvider time)
 }
 
 /// <summary>What every grain of this service is built with.</summary>
-public sealed class GrainServices(IGrainTables tables, GrainClock clock, GrainRecordOptions options, WakeUpSlots wakeUps, ILoggerFactory loggers, BillingMetrics metrics)
+public sealed class GrainServices(
+    IGrainTables tables, GrainClock clock, GrainRecordOptions options, WakeUpSlots wakeUps, ILoggerFactory loggers, BillingMetrics metrics, IOptions<ClusterOptions> cluster,
+    IServiceProvider provider)
 {
+    /// <summary>The cluster's service id, which the reminder table's rows are kept under.</summary>
+    public string ServiceId { get; } = cluster.Value.ServiceId;
+
+    /// <summary>
+    /// The clock Orleans' reminder service schedules with (the real one, in tests too): a reminder row committed with a
+    /// change starts where the service's own registration of it will, so that registration writes nothing.
+    /// </summary>
+    public TimeProvider ReminderTime { get; } = provider.GetKeyedService<TimeProvider>(ReminderTimeProviderNames.Reminders) ?? TimeProvider.System;
+
     /// <summary>The silo's wake-up slots.</summary>
     public WakeUpSlots WakeUps { get; } = wakeUps;
 

@@ -30,6 +30,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     private StoredAnswer? _lastAnswer;
     private int _reminderRegistrations;
     private DateTimeOffset? _recoveryArmedFor;
+    private IGrainReminder? _reminder;
     private ProjectionRow? _projected;
 
     /// <summary>Creates the grain on its stored record.</summary>
@@ -183,7 +184,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         {
             // No change of this wake-up re-armed the reminder: it is armed for the next event (or dropped), so a tick
             // never leaves the reminder firing for nothing.
-            await ArmAfterWriteAsync(null, _record.State.WakeAt, force: true, cancellationToken);
+            await RearmAsync(_record.State.WakeAt, cancellationToken);
         }
 
         return _record.State.WakeAt;
@@ -293,6 +294,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         var old = _record.State;
         var siloNow = Services.Time.GetUtcNow();
         var recoverAt = siloNow + Services.Options.IntentRecoveryDelay;
+        ReminderRow? recovery = null;
         if (_recoveryArmedFor is { } armed && armed <= recoverAt && armed > siloNow)
         {
             // The reminder an earlier change armed for its recovery fires by then: the grain is woken in time.
@@ -300,18 +302,24 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         }
         else if (old.ClockId is not null || turn.ClockId is not null || old.WakeAt is not { } wake || wake > recoverAt)
         {
-            await ArmReminderAsync(recoverAt, recovery: true);
+            recovery = ReminderAt(recoverAt);
             turn.IntentArmed = true;
         }
 
+        // The recovery reminder's row is committed with the intent.
         var next = old with
         {
             Version = old.Version + 1,
             Intent = new PendingIntent(turn.Cause, _now, JsonSerializer.Serialize(payload, payload.GetType(), DomainJson.Options), siloNow),
             UpdatedAt = siloNow,
+            Change = recovery is null ? null : ChangeRows.None with { Reminder = recovery },
         };
         await WriteRecordAsync(old, next);
         turn.IntentRecorded = true;
+        if (recovery is not null)
+        {
+            await RegisterCommittedAsync(recovery, null, recoverAt);
+        }
     }
 
     /// <summary>
@@ -596,17 +604,20 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             Intent = null,
         };
 
-        // The ops projection row goes with the write when it differs from the one this activation last wrote.
+        // The ops projection row goes with the write when it differs from the one this activation last wrote, and so does
+        // the reminder row when the wanted wake-up moves.
         var projected = Services.Options.OpsProjection ? ProjectionRow.Of(next) : null;
+        var reminder = clockId is null ? WantedReminder(old, wakeAt, turn.IntentArmed) : null;
+        var dropping = reminder is { StartTime: null } ? _reminder ?? await ReadReminderAsync() : null;
         next = next with
         {
             Change = new ChangeRows(history, notifications, turn.Invoices, answer, clockId is null ? null : new ClockWakeUp(clockId, wakeAt))
             {
                 Projection = projected == _projected ? null : projected,
+                Reminder = reminder,
             },
         };
 
-        var armedBefore = await ArmBeforeWriteAsync(old, next);
         await WriteRecordAsync(old, next);
         Services.Metrics.Committed(GrainTypeName, turn.Cause, clockId is not null, history, notifications);
         if (history.Count > 0 && _logger.IsEnabled(LogLevel.Information))
@@ -617,13 +628,92 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
         _lastAnswer = answer ?? _lastAnswer;
         _projected = projected;
-
-        // A reminder armed for an intent's recovery is left to fire: its tick, finding nothing due, sets the reminder to
-        // what the record wants then, so a run of changes within the recovery delay arms one reminder, not two each.
-        if (clockId is null && !armedBefore && !(turn.IntentArmed && _recoveryArmedFor is not null))
+        if (reminder is not null)
         {
-            await ArmAfterWriteAsync(old.WakeAt, wakeAt, force: turn.IntentArmed, CancellationToken.None);
+            await RegisterCommittedAsync(reminder, dropping, null);
         }
+    }
+
+    /// <summary>
+    /// The reminder row a change commits (production clock), or null to leave the reminder as it is: armed for the
+    /// wanted wake-up when it moves, removed when none is wanted any more. A reminder armed for an intent's recovery
+    /// is left to fire: its tick, finding nothing due, sets the reminder to what the record wants then, so a run of
+    /// changes within the recovery delay arms one reminder, not two each.
+    /// </summary>
+    private ReminderRow? WantedReminder(GrainRecord<TState> old, DateTimeOffset? wakeAt, bool intentArmed)
+    {
+        if (intentArmed && _recoveryArmedFor is not null)
+        {
+            return null;
+        }
+
+        if (wakeAt is { } wake)
+        {
+            return old.WakeAt == wake && old.ClockId is null && !intentArmed ? null : ReminderAt(wake);
+        }
+
+        return old.WakeAt is not null || intentArmed ? ReminderRowOf(null) : null;
+    }
+
+    /// <summary>
+    /// The reminder row for a wake-up at <paramref name="wake"/> (the grain's time). A wake-up due now or in the past is
+    /// asked for <see cref="GrainRecordOptions.MinimumWakeDelay"/> ahead: Orleans schedules a reminder whose start time
+    /// has passed by the time its row is written at the next period boundary, not at once. The start is on the reminder
+    /// service's clock, where its registration after the commit will put it.
+    /// </summary>
+    private ReminderRow ReminderAt(DateTimeOffset wake)
+    {
+        var dueTime = wake - Services.Time.GetUtcNow();
+        var minimum = Services.Options.MinimumWakeDelay;
+        return ReminderRowOf(Services.ReminderTime.GetUtcNow() + (dueTime < minimum ? minimum : dueTime));
+    }
+
+    private ReminderRow ReminderRowOf(DateTimeOffset? start)
+    {
+        var id = this.GetGrainId();
+        return new ReminderRow(Services.ServiceId, id.ToString(), unchecked((int)id.GetUniformHashCode()), WakeReminder, start, Services.Options.WakeRetryPeriod);
+    }
+
+    /// <summary>
+    /// Tells Orleans' reminder service about the reminder row just committed, so it ticks without waiting for its next
+    /// read of the table: the registration finds the row stored with that schedule and writes nothing
+    /// (0011_reminder_in_commit.sql); a removal stops the reminder the service holds. When the service cannot be told
+    /// (an outage), the committed row stands and the service loads it at its next read of the table (every few minutes).
+    /// </summary>
+    private async Task RegisterCommittedAsync(ReminderRow row, IGrainReminder? dropping, DateTimeOffset? recoveryFor)
+    {
+        _reminderRegistrations++;
+        _recoveryArmedFor = null;
+        try
+        {
+            if (row.StartTime is { } start)
+            {
+                var dueTime = start - Services.ReminderTime.GetUtcNow();
+                _reminder = null;
+                _reminder = await this.RegisterOrUpdateReminder(WakeReminder, dueTime > TimeSpan.Zero ? dueTime : Services.Options.MinimumWakeDelay, row.Period);
+                _recoveryArmedFor = recoveryFor;
+            }
+            else
+            {
+                _reminder = null;
+                if (dropping is not null)
+                {
+                    await this.UnregisterReminder(dropping);
+                }
+            }
+        }
+        catch (Exception e) when (e is ReminderException or OrleansException or TimeoutException || DatabaseFailures.Is(e))
+        {
+            LogReminderDeferred(_logger, GrainName, Quoted.Cut(e.Message));
+        }
+    }
+
+    /// <summary>The grain's reminder as the reminder table holds it, or null (read before a change removes its row).</summary>
+    private async Task<IGrainReminder?> ReadReminderAsync()
+    {
+        IGrainReminder? reminder = null;
+        await GuardReminderAsync("reading", async () => reminder = await this.GetReminder(WakeReminder));
+        return reminder;
     }
 
     /// <summary>
@@ -658,62 +748,31 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     }
 
     /// <summary>
-    /// Arms the production reminder before the write when the record wants an earlier wake-up than the one armed, so a
-    /// crash after the write can only wake the grain early; true when it did (the write then needs no second arming).
+    /// Sets the reminder to exactly what the record wants, outside a change (a tick that changed nothing): registered for
+    /// <paramref name="wake"/>, or removed. A wake-up due now or in the past is asked for a few seconds ahead
+    /// (<see cref="GrainRecordOptions.MinimumWakeDelay"/>): Orleans schedules a reminder whose start time has passed by
+    /// the time its row is written at the next period boundary, not at once.
     /// </summary>
-    private async Task<bool> ArmBeforeWriteAsync(GrainRecord<TState> old, GrainRecord<TState> next)
+    private async Task RearmAsync(DateTimeOffset? wake, CancellationToken cancellationToken)
     {
-        if (next.ClockId is not null || next.WakeAt is not { } wake || (old.WakeAt is { } before && before <= wake && old.ClockId is null)
-            || _recoveryArmedFor is { } recovery && recovery <= wake)
+        _reminderRegistrations++;
+        _recoveryArmedFor = null;
+        _reminder = null;
+        if (wake is { } at)
         {
-            // Nothing earlier is wanted than what is armed: the stored wake-up, or an intent's recovery reminder (whose
-            // tick sets the reminder to what the record wants).
-            return false;
-        }
-
-        await ArmReminderAsync(wake);
-        return true;
-    }
-
-    /// <summary>After the write the reminder is set to exactly what the record wants (a later one, or none).</summary>
-    private async Task ArmAfterWriteAsync(DateTimeOffset? before, DateTimeOffset? after, bool force, CancellationToken cancellationToken)
-    {
-        if (before == after && !force)
-        {
+            var dueTime = at - Services.Time.GetUtcNow();
+            var minimum = Services.Options.MinimumWakeDelay;
+            await GuardReminderAsync("arming", async () => _reminder = await this.RegisterOrUpdateReminder(WakeReminder, dueTime < minimum ? minimum : dueTime, Services.Options.WakeRetryPeriod));
             return;
         }
 
-        if (after is { } wake)
+        await GuardReminderAsync("dropping", async () =>
         {
-            await ArmReminderAsync(wake);
-        }
-        else if (before is not null || force)
-        {
-            await GuardReminderAsync("dropping", async () =>
+            if (await this.GetReminder(WakeReminder, cancellationToken) is { } reminder)
             {
-                if (await this.GetReminder(WakeReminder, cancellationToken) is { } reminder)
-                {
-                    await this.UnregisterReminder(reminder, cancellationToken);
-                }
-            });
-            _reminderRegistrations++;
-            _recoveryArmedFor = null;
-        }
-    }
-
-    /// <summary>
-    /// Registers the grain's reminder for <paramref name="wake"/>. A wake-up due now or in the past is asked for a few
-    /// seconds ahead (<see cref="GrainRecordOptions.MinimumWakeDelay"/>): Orleans schedules a reminder whose start time
-    /// has passed by the time its row is written at the next period boundary, not at once.
-    /// </summary>
-    private async Task ArmReminderAsync(DateTimeOffset wake, bool recovery = false)
-    {
-        var dueTime = wake - Services.Time.GetUtcNow();
-        var minimum = Services.Options.MinimumWakeDelay;
-        _reminderRegistrations++;
-        _recoveryArmedFor = null;
-        await GuardReminderAsync("arming", () => this.RegisterOrUpdateReminder(WakeReminder, dueTime < minimum ? minimum : dueTime, Services.Options.WakeRetryPeriod));
-        _recoveryArmedFor = recovery ? wake : null;
+                await this.UnregisterReminder(reminder, cancellationToken);
+            }
+        });
     }
 
     /// <summary>
@@ -744,6 +803,9 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Grain} put its wake-up off to its reminder's next tick: the silo's wake-up slots are all busy")]
     private static partial void LogWakeUpPutOff(ILogger logger, string grain);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} committed its reminder row but could not tell the reminder service, which loads it at its next read of the table: {Reason}")]
+    private static partial void LogReminderDeferred(ILogger logger, string grain, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} keeps an unfinished change until its reminder or next call finishes it: {Reason}")]
     private static partial void LogIntentDeferred(ILogger logger, string grain, string reason);

@@ -12,8 +12,8 @@ namespace Subscriptions.Storage.Grains;
 /// The grains' storage (<see cref="IGrainStorage"/>) on PostgreSQL: one row per grain in <c>grain_records</c>, keyed by
 /// grain type and key as given, the version as ETag. A write is one statement, so one transaction and one round trip:
 /// the record (replaced on its version, or created) and, when the state carries them (<see cref="IRecordWithChange"/>),
-/// the rows its change produced: history, outbox, issued invoices, the answered request id and a sandbox grain's
-/// wake-up, and the grain's ops projection row. Each is stored only when the record was, so a write that loses a race stores nothing at all. A database
+/// the rows its change produced: history, outbox, issued invoices, the answered request id, a sandbox grain's
+/// wake-up or a production grain's reminder row, and the grain's ops projection row. Each is stored only when the record was, so a write that loses a race stores nothing at all. A database
 /// that cannot be reached surfaces as <see cref="StorageUnavailableException"/>.
 /// </summary>
 public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorageSerializer serializer) : IGrainStorage
@@ -223,6 +223,32 @@ public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorag
                   woken AS (
                       DELETE FROM public.test_clock_events
                        WHERE clock_id = {Add(wake.ClockId)} AND grain_type = {type} AND grain_key = {key} AND EXISTS (SELECT 1 FROM written))
+                  """);
+        }
+
+        if (change?.Reminder is { } reminder)
+        {
+            // The reminder row as Orleans' reminder provider writes it (0001_orleans.sql), its version moved on when the
+            // schedule changes; the grain then registers the same schedule with the reminder service, whose upsert finds
+            // it stored and writes nothing (0011_reminder_in_commit.sql).
+            var id = $"{Add(reminder.ServiceId)}, {Add(reminder.GrainId)}, {Add(reminder.Name)}";
+            sql.Append(reminder.StartTime is { } start
+                ? $"""
+                  ,
+                  reminded AS (
+                      INSERT INTO public.orleans_reminders AS r (service_id, grain_id, reminder_name, grain_hash, start_time, period_ms, version)
+                      SELECT {id}, {Add(reminder.GrainHash)}, {Add(start.ToUniversalTime())}, {Add((long)reminder.Period.TotalMilliseconds)}, 1
+                       WHERE EXISTS (SELECT 1 FROM written)
+                      ON CONFLICT (service_id, grain_id, reminder_name) DO UPDATE
+                         SET grain_hash = EXCLUDED.grain_hash, start_time = EXCLUDED.start_time, period_ms = EXCLUDED.period_ms,
+                             version = r.version % 2147483647 + 1
+                       WHERE r.start_time <> EXCLUDED.start_time OR r.period_ms <> EXCLUDED.period_ms OR r.grain_hash <> EXCLUDED.grain_hash)
+                  """
+                : $"""
+                  ,
+                  reminded AS (
+                      DELETE FROM public.orleans_reminders
+                       WHERE (service_id, grain_id, reminder_name) = ({id}) AND EXISTS (SELECT 1 FROM written))
                   """);
         }
 
