@@ -9,10 +9,9 @@ using Subscriptions.TestHost;
 namespace Subscriptions.Grains.Tests;
 
 /// <summary>
-/// A grain's reminder row is written once per change at most, and only when its time moves: billing changes within the
-/// intent recovery delay share one recovery reminder, whose tick then sets the reminder back to the renewal. The row a
-/// change moves is written in the change's own transaction, and registering it with the reminder service after the
-/// commit writes nothing more.
+/// A grain's reminder row is written only in the transaction of a write the grain makes anyway, and only when its time
+/// moves: a billing change arms its recovery reminder with its intent and sets the reminder back with its commit, and
+/// registering the row with the reminder service after the commit writes nothing more.
 /// </summary>
 public sealed class ReminderArmingTests : IAsyncLifetime
 {
@@ -23,12 +22,13 @@ public sealed class ReminderArmingTests : IAsyncLifetime
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
-    public async Task SUB_3_seat_changes_within_the_recovery_delay_write_no_reminder_and_its_tick_sets_it_back_to_the_renewal()
+    public async Task SUB_3_a_seat_change_arms_its_recovery_with_its_intent_and_sets_the_renewal_back_with_its_commit_leaving_no_tick()
     {
+        await WatchWritesAsync();
         await _cluster.Grains.OpenAccountAsync("arm-acc");
         var bought = await _cluster.Grains.BuyAsync("arm-acc", "sub-1");
         var subscription = _cluster.Grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of("arm-acc", "sub-1"));
-        var afterPurchase = await ReminderVersionAsync();
+        var afterPurchase = await AtRenewalAsync();
 
         using (CallContext.Enter(Billing.Ops.SubjectId, "seats-1"))
         {
@@ -40,20 +40,21 @@ public sealed class ReminderArmingTests : IAsyncLifetime
             await subscription.AddSeatsAsync(Billing.Ops, new AddSeats(1));
         }
 
-        var afterSeats = await ReminderVersionAsync();
-        var recoverySoon = await _cluster.CountAsync(
-            "SELECT count(*) FROM public.orleans_reminders WHERE grain_id LIKE '%arm-acc/sub-1' AND start_time <= now() + interval '20 seconds'");
+        var afterSeats = await AtRenewalAsync();
+        var writes = await OperationsAsync("arm-acc/sub-1");
+
+        // A tick now (as a late recovery tick would come) finds nothing due; setting the reminder to the renewal it
+        // already holds writes nothing.
         await subscription.AsReference<IRemindable>().ReceiveReminder(
             RecordedGrain<SubscriptionGrainState>.WakeReminder, new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow));
-        var afterTick = await ReminderVersionAsync();
-        var atRenewal = await _cluster.CountAsync(
-            "SELECT count(*) FROM public.orleans_reminders WHERE grain_id LIKE '%arm-acc/sub-1' AND start_time > now() + interval '20 days'");
 
-        // The purchase armed its recovery reminder; both seat changes came within its delay and wrote none.
-        Assert.Equal(afterPurchase, afterSeats);
-        Assert.Equal(1, recoverySoon);
-        Assert.Equal(afterSeats + 1, afterTick);
-        Assert.Equal(1, atRenewal);
+        // The purchase and each seat change: the recovery reminder with the intent, the renewal with the commit. Six
+        // writes of the row, every one in a transaction that wrote the subscription's record, and none after the tick.
+        Assert.Equal(1, afterPurchase);
+        Assert.Equal(1, afterSeats);
+        Assert.Equal("INSERT,UPDATE,UPDATE,UPDATE,UPDATE,UPDATE", writes);
+        Assert.Equal(writes, await OperationsAsync("arm-acc/sub-1"));
+        Assert.Equal(0, await OutsideRecordWritesAsync("arm-acc/sub-1"));
         Assert.Equal(3, (await subscription.GetAsync(Billing.Ops)).Subscription.Seats);
         Assert.NotNull(bought.IssuedInvoiceNumber);
     }
@@ -69,26 +70,23 @@ public sealed class ReminderArmingTests : IAsyncLifetime
             await subscription.StartTrialAsync(Billing.Ops, new StartTrial("sub-1", "tx-acc", "central", "basic", 1, BillingFrequency.Monthly), null);
         }
 
-        // A new subscription stores its intent first, with its recovery reminder in the same commit.
-        var recoverySoon = await _cluster.CountAsync(
-            "SELECT count(*) FROM public.orleans_reminders WHERE grain_id LIKE '%tx-acc/sub-1' AND start_time <= now() + interval '20 seconds'");
+        // A new subscription stores its intent first, with its recovery reminder in the same commit; its own commit sets
+        // the reminder to the trial's end.
+        var atTrialEnd = await _cluster.CountAsync(
+            "SELECT count(*) FROM public.orleans_reminders WHERE grain_id LIKE '%tx-acc/sub-1' AND start_time > now() + interval '5 days'");
         _cluster.Clock.Advance(TimeSpan.FromDays(40));
         await subscription.AsReference<IRemindable>().ReceiveReminder(
             RecordedGrain<SubscriptionGrainState>.WakeReminder, new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow));
         var ended = await subscription.GetAsync(Billing.Ops);
 
-        // The intent armed its recovery (an insert); the trial's end, a wake-up that made it a free subscription wanting
-        // no wake-up, removed it (a delete): two writes of the row, each in a transaction that wrote the subscription's record.
-        Assert.Equal(1, recoverySoon);
+        // The intent armed its recovery (an insert), the commit set the trial's end (an update), and the trial's end, a
+        // wake-up that made it a free subscription wanting no wake-up, removed it (a delete): each write of the row in a
+        // transaction that wrote the subscription's record.
+        Assert.Equal(1, atTrialEnd);
         Assert.Equal(SubscriptionStatus.Free, ended.Subscription.Status);
         Assert.Equal(0, await _cluster.CountAsync("SELECT count(*) FROM public.orleans_reminders WHERE grain_id LIKE '%tx-acc/sub-1'"));
-        Assert.Equal("INSERT,DELETE", await OperationsAsync("tx-acc/sub-1"));
-        Assert.Equal(0, await _cluster.CountAsync(
-            """
-            SELECT count(*) FROM reminder_writes w
-             WHERE w.grain_id LIKE '%tx-acc/sub-1'
-               AND NOT EXISTS (SELECT 1 FROM record_writes r WHERE r.txid = w.txid AND r.grain_key = 'tx-acc/sub-1')
-            """));
+        Assert.Equal("INSERT,UPDATE,DELETE", await OperationsAsync("tx-acc/sub-1"));
+        Assert.Equal(0, await OutsideRecordWritesAsync("tx-acc/sub-1"));
     }
 
     /// <summary>Records every write of a reminder row and of a grain record with its transaction, by triggers on the test's database.</summary>
@@ -121,6 +119,14 @@ public sealed class ReminderArmingTests : IAsyncLifetime
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
-    private Task<long> ReminderVersionAsync() =>
-        _cluster.CountAsync("SELECT version FROM public.orleans_reminders WHERE grain_id LIKE '%arm-acc/sub-1'");
+    /// <summary>Writes of the grain's reminder row in a transaction that did not write its record.</summary>
+    private Task<long> OutsideRecordWritesAsync(string grainKey) => _cluster.CountAsync(
+        """
+        SELECT count(*) FROM reminder_writes w
+         WHERE w.grain_id LIKE '%' || $1
+           AND NOT EXISTS (SELECT 1 FROM record_writes r WHERE r.txid = w.txid AND r.grain_key = $1)
+        """, grainKey);
+
+    private Task<long> AtRenewalAsync() => _cluster.CountAsync(
+        "SELECT count(*) FROM public.orleans_reminders WHERE grain_id LIKE '%arm-acc/sub-1' AND start_time > now() + interval '20 days'");
 }

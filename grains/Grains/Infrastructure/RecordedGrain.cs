@@ -455,13 +455,28 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             return;
         }
 
+        // The recovery reminder, if the intent armed one, is set back to what the record wants in the same write.
+        var reminder = _recoveryArmedFor is not null && old.ClockId is null ? WantedReminder(old, old.WakeAt, intentArmed: true) : null;
+        var dropping = reminder is { StartTime: null } ? _reminder : null;
         try
         {
-            await WriteRecordAsync(old, old with { Version = old.Version + 1, Intent = null, UpdatedAt = Services.Time.GetUtcNow() });
+            await WriteRecordAsync(old, old with
+            {
+                Version = old.Version + 1,
+                Intent = null,
+                UpdatedAt = Services.Time.GetUtcNow(),
+                Change = reminder is null ? null : ChangeRows.None with { Reminder = reminder },
+            });
         }
         catch (Exception e) when (e is StorageUnavailableException or ConcurrentChangeException)
         {
             LogIntentDeferred(_logger, GrainName, e.Message);
+            return;
+        }
+
+        if (reminder is not null)
+        {
+            await RegisterCommittedAsync(reminder, dropping, null);
         }
     }
 
@@ -636,17 +651,12 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
     /// <summary>
     /// The reminder row a change commits (production clock), or null to leave the reminder as it is: armed for the
-    /// wanted wake-up when it moves, removed when none is wanted any more. A reminder armed for an intent's recovery
-    /// is left to fire: its tick, finding nothing due, sets the reminder to what the record wants then, so a run of
-    /// changes within the recovery delay arms one reminder, not two each.
+    /// wanted wake-up when it moves, removed when none is wanted any more. A change whose intent armed the recovery
+    /// reminder (<paramref name="intentArmed"/>) sets it back to what the record wants in the same commit: its intent is
+    /// gone, and the row rides on a write the change makes anyway, so no recovery tick is left to fire.
     /// </summary>
     private ReminderRow? WantedReminder(GrainRecord<TState> old, DateTimeOffset? wakeAt, bool intentArmed)
     {
-        if (intentArmed && _recoveryArmedFor is not null)
-        {
-            return null;
-        }
-
         if (wakeAt is { } wake)
         {
             return old.WakeAt == wake && old.ClockId is null && !intentArmed ? null : ReminderAt(wake);
