@@ -109,6 +109,9 @@ public static class OrleansSetup
         silo.Services.TryAddSingleton<IOpsReadAudit>(new OpsReadTable(dataSource));
         silo.Services.TryAddSingleton<IOpsProjection>(services => new OpsProjectionTable(dataSource, services.GetRequiredService<GrainRecordOptions>().WakeRetryPeriod));
         silo.Services.AddSubscriptionGrains();
+
+        // Changes whose own write never landed after they billed elsewhere are finished by a sweep of stored intents.
+        silo.Services.AddHostedService<IntentRecovery>();
         return silo;
     }
 }

@@ -65,6 +65,13 @@ public static class Billing
     public static async Task<IReadOnlyList<string>> InvoiceNumbersAsync(this IGrainFactory grains, string accountId) =>
         (await grains.GetGrain<IAccountGrain>(accountId).GetAsync(Ops)).InvoiceNumbers;
 
+    /// <summary>The text a single-value query on the cluster's database answers (empty for none).</summary>
+    public static async Task<string> TextAsync(this TestCluster cluster, string sql)
+    {
+        await using var command = cluster.DataSource.CreateCommand(sql);
+        return await command.ExecuteScalarAsync() as string ?? "";
+    }
+
     /// <summary>The value of a single-value query on the cluster's database.</summary>
     public static async Task<long> CountAsync(this TestCluster cluster, string sql, params object[] parameters)
     {

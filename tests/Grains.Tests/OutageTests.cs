@@ -29,6 +29,11 @@ public sealed class OutageTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
+    /// <summary>A silo's sweep of stored intents, on the cluster's clock.</summary>
+    private Subscriptions.Silo.IntentRecovery Sweep() => new(
+        _cluster.SiloService<Subscriptions.Storage.Grains.GrainTables>(), Grains, _cluster.SiloService<GrainRecordOptions>(), _cluster.SiloService<GrainClock>(),
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<Subscriptions.Silo.IntentRecovery>.Instance);
+
     [Fact]
     public async Task storage_down_at_activation_is_UNAVAILABLE()
     {
@@ -66,11 +71,13 @@ public sealed class OutageTests : IAsyncLifetime
         _cluster.Proxy!.Restore();
         var invoices = await Grains.InvoiceNumbersAsync("nest-acc");
         var halfDone = (await subscription.GetAsync(Billing.Ops)).Subscription.Seats;
-        var reminders = await _cluster.CountAsync(
-            "SELECT count(*) FROM public.orleans_reminders WHERE grain_id LIKE '%nest-acc/sub-1' AND start_time <= now() + interval '15 seconds'");
+        var stored = await _cluster.CountAsync("SELECT count(*) FROM public.pending_intents WHERE grain_type = 'subscription' AND grain_key = 'nest-acc/sub-1'");
 
-        // Nobody retries: the grain's reminder fires, as Orleans fires it within the recovery delay.
-        await subscription.AsReference<IRemindable>().ReceiveReminder(RecordedGrain<SubscriptionGrainState>.WakeReminder, new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow));
+        // Nobody retries: a silo's sweep finds the intent once it is older than the recovery delay.
+        var sweep = Sweep();
+        var tooEarly = await sweep.SweepOnceAsync();
+        _cluster.Clock.Advance(_cluster.SiloService<GrainRecordOptions>().IntentRecoveryDelay);
+        var finished = await sweep.SweepOnceAsync();
 
         var after = await subscription.GetAsync(Billing.Ops);
         var history = (await subscription.AsReference<IInspectableGrain>().InspectAsync()).History;
@@ -82,7 +89,9 @@ public sealed class OutageTests : IAsyncLifetime
 
         Assert.Equal(2, invoices.Count);
         Assert.Equal(1, halfDone);
-        Assert.Equal(1, reminders);
+        Assert.Equal(1, stored);
+        Assert.Equal((0, 1), (tooEarly, finished));
+        Assert.Equal(0, await _cluster.CountAsync("SELECT count(*) FROM public.pending_intents"));
         Assert.Equal(3, after.Subscription.Seats);
         Assert.Equal([first, invoices[1]], after.InvoiceNumbers);
         Assert.Equal(invoices, await Grains.InvoiceNumbersAsync("nest-acc"));
@@ -116,7 +125,8 @@ public sealed class OutageTests : IAsyncLifetime
 
         _cluster.Proxy!.Restore();
         var ledgerMeanwhile = await Grains.GetGrain<IAccountGrain>("paid-acc").GetAsync(Billing.Ops);
-        await invoice.AsReference<IRemindable>().ReceiveReminder(RecordedGrain<SubscriptionGrainState>.WakeReminder, new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow));
+        _cluster.Clock.Advance(_cluster.SiloService<GrainRecordOptions>().IntentRecoveryDelay);
+        var finished = await Sweep().SweepOnceAsync();
 
         var paid = await invoice.GetAsync();
         var history = (await invoice.AsReference<IInspectableGrain>().InspectAsync()).History;
@@ -126,7 +136,7 @@ public sealed class OutageTests : IAsyncLifetime
             retried = await invoice.PayAsync(holder, new Invoices.PayInvoice(null, null, null));
         }
 
-        Assert.Equal((true, 0), (ledgerMeanwhile.Ledger.IsPaid(number), ledgerMeanwhile.Invoices.Count));
+        Assert.Equal((true, 0, 1), (ledgerMeanwhile.Ledger.IsPaid(number), ledgerMeanwhile.Invoices.Count, finished));
         Assert.Equal((Domain.Invoices.InvoiceStatus.Paid, 1), (paid.Status, paid.Attempts.Count));
         Assert.Single(history, h => h.Change == "change-completed");
         Assert.Single(await _cluster.OutboxAsync("invoice", key), n => n.Kind == Invoices.InvoiceNotice.Receipt);
@@ -152,8 +162,8 @@ public sealed class OutageTests : IAsyncLifetime
         // The stored intent no longer reads (as after a release that cannot read it): finishing it fails for good.
         await using (var corrupt = _cluster.DataSource.CreateCommand(
             """
-            UPDATE public.grain_records
-               SET payload = convert_to(replace(convert_from(payload, 'UTF8'), '"payloadJson":"', '"payloadJson":"not json'), 'UTF8')
+            UPDATE public.pending_intents
+               SET intent = convert_to(replace(convert_from(intent, 'UTF8'), '"payloadJson":"', '"payloadJson":"not json'), 'UTF8')
              WHERE grain_type = 'subscription' AND grain_key = 'stuck-acc/sub-1'
             """))
         {

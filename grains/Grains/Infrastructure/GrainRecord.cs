@@ -38,7 +38,11 @@ public sealed record GrainRecord<TState> : IRecordWithChange where TState : clas
     /// <summary>An ops correction of the wake-up (rescheduled or cancelled), while it lasts; null when none.</summary>
     public WakeCorrection? WakeCorrection { get; init; }
 
-    /// <summary>A change that made nested changes in other grains and is not committed yet, which the grain finishes by itself; null when none.</summary>
+    /// <summary>
+    /// A change that made nested changes in other grains and is not committed yet, which the grain finishes by itself;
+    /// null when none. Stored in <c>pending_intents</c> by the commit of the first nested change (not in the record), and
+    /// set here when the record is read (<see cref="IRecordWithChange.WithIntent"/>).
+    /// </summary>
     public PendingIntent? Intent { get; init; }
 
     /// <summary>
@@ -47,6 +51,9 @@ public sealed record GrainRecord<TState> : IRecordWithChange where TState : clas
     /// </summary>
     [JsonIgnore]
     public ChangeRows? Change { get; init; }
+
+    /// <inheritdoc />
+    public object WithIntent(PendingIntent intent) => this with { Intent = intent };
 }
 
 /// <summary>A stored state that carries, for its next write, the rows its change produced (see <see cref="ChangeRows"/>).</summary>
@@ -54,6 +61,9 @@ public interface IRecordWithChange
 {
     /// <summary>The rows the next write commits with the state, or null.</summary>
     ChangeRows? Change { get; }
+
+    /// <summary>The record with the intent the storage found stored for its grain (<c>pending_intents</c>).</summary>
+    object WithIntent(PendingIntent intent);
 }
 
 /// <summary>
@@ -78,12 +88,29 @@ public sealed record ChangeRows(
     /// <summary>The grain's Orleans reminder row as the change wants it (armed or dropped), when the change moves it; null otherwise.</summary>
     public ReminderRow? Reminder { get; init; }
 
+    /// <summary>
+    /// Another grain's intent, carried by this change because it is that grain's first nested change: stored in
+    /// <c>pending_intents</c> with this commit, so the other grain finishes its change even if its own write never lands.
+    /// </summary>
+    public CarriedIntent? CarriedIntent { get; init; }
+
+    /// <summary>True when this commit finishes the grain's own intent: its <c>pending_intents</c> row goes with it.</summary>
+    public bool ClearsIntent { get; init; }
+
     /// <summary>Nothing but the record.</summary>
     public static ChangeRows None { get; } = new([], [], [], null, null);
 
     /// <summary>True when there is nothing to commit besides the state.</summary>
-    public bool IsEmpty => History.Count == 0 && Notifications.Count == 0 && Invoices.Count == 0 && Answer is null && ClockWakeUp is null && Projection is null && Reminder is null;
+    public bool IsEmpty => History.Count == 0 && Notifications.Count == 0 && Invoices.Count == 0 && Answer is null && ClockWakeUp is null && Projection is null && Reminder is null
+        && CarriedIntent is null && !ClearsIntent;
 }
+
+/// <summary>
+/// A grain's intent travelling with its first nested call (in the call's request context) to the grain that commits it:
+/// the grain's type and key, and the intent.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("subscriptions.CarriedIntent")]
+public sealed record CarriedIntent([property: Id(0)] string GrainType, [property: Id(1)] string GrainKey, [property: Id(2)] PendingIntent Intent);
 
 /// <summary>
 /// A grain's row in Orleans' reminder table (<c>orleans_reminders</c>) as a change wants it, committed with the change:
@@ -108,14 +135,16 @@ public sealed record StoredAnswer(string Key, string Method, string ResultJson, 
 
 /// <summary>
 /// A change the grain has decided and started to carry into other grains (an invoice issued, a credit granted), stored
-/// before the first such nested call: the call that caused it (method, caller, request id), the grain's time for it, what
-/// the grain needs to finish it (its decision, as JSON) and when it was recorded (silo clock). The grain finishes it on
-/// its next activation, call or reminder, whichever comes first, with the same nested request ids, so the nested changes
-/// already made are answered, not made again.
+/// with the first such nested change: the call that caused it (method, caller, request id), the grain's time for it, what
+/// the grain needs to finish it (its decision, as JSON), when it was recorded (silo clock) and the version of the grain's
+/// record it was decided on (null for an intent stored in the record by an earlier release). The grain finishes it on its
+/// next activation or call, or when a silo's sweep finds it, whichever comes first, with the same nested request ids, so
+/// the nested changes already made are answered, not made again.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.PendingIntent")]
 public sealed record PendingIntent(
-    [property: Id(0)] TurnCause Cause, [property: Id(1)] DateTimeOffset At, [property: Id(2)] string PayloadJson, [property: Id(3)] DateTimeOffset RecordedAt);
+    [property: Id(0)] TurnCause Cause, [property: Id(1)] DateTimeOffset At, [property: Id(2)] string PayloadJson, [property: Id(3)] DateTimeOffset RecordedAt,
+    [property: Id(4)] long? BaseVersion = null);
 
 /// <summary>An invoice an account issued (INV-1), committed with the account's change: its account, number, clock and the invoice as JSON.</summary>
 public sealed record PendingInvoice(string AccountId, string Number, string? ClockId, string InvoiceJson, DateTimeOffset IssuedAt);

@@ -28,8 +28,8 @@ public sealed class GrainRecordOptions
     public TimeSpan MinimumWakeDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How soon a grain whose change stopped between its nested changes and its own write is woken to finish it, when
-    /// no call or activation comes first (the reminder fires this long after the change began).
+    /// How old a stored intent (a change stopped between its nested changes and its own write) must be before a silo's
+    /// sweep wakes its grain to finish it, when no call or activation came first (grains' clock).
     /// </summary>
     public TimeSpan IntentRecoveryDelay { get; set; } = TimeSpan.FromSeconds(15);
 

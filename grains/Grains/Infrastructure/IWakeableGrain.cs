@@ -16,3 +16,14 @@ public static class SubscriptionsStorage
     /// <summary>The storage provider name.</summary>
     public const string Name = "subscriptions";
 }
+
+/// <summary>
+/// A grain that stores intents (docs/runtime.md, "A change that billed elsewhere is finished by the service"): a silo's
+/// sweep asks it to finish the change whose intent is stored for it; an internal contract.
+/// </summary>
+[Alias("subscriptions.intent-recovery")]
+public interface IIntentRecoveryGrain : IGrainWithStringKey
+{
+    /// <summary>Finishes the grain's stored intent, if it has one (read again from storage when this activation has none in memory).</summary>
+    Task FinishStoredIntentAsync();
+}

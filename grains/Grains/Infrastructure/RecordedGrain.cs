@@ -18,7 +18,7 @@ namespace Subscriptions.Grains.Infrastructure;
 /// entries with their cause, its notifications, the invoices it issued, the answered request id with its answer
 /// (IDEM-1), the test clock binding and the wanted wake-up (<see cref="ChangeRows"/>).
 /// </summary>
-public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, IRemindable where TState : class, IProjectedState<TState>, new()
+public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, IRemindable, IIntentRecoveryGrain where TState : class, IProjectedState<TState>, new()
 {
     /// <summary>The name of a grain's one Orleans reminder (production clock).</summary>
     public const string WakeReminder = "wake";
@@ -29,7 +29,6 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     private DateTimeOffset _now;
     private StoredAnswer? _lastAnswer;
     private int _reminderRegistrations;
-    private DateTimeOffset? _recoveryArmedFor;
     private IGrainReminder? _reminder;
     private ProjectionRow? _projected;
 
@@ -230,6 +229,9 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     protected async Task<T> ChangeAsync<T>(string method, Func<Task<T>> change, CancellationToken cancellationToken, bool answersRequestId = true, bool requestChecked = false)
     {
         ArgumentNullException.ThrowIfNull(change);
+        // Another grain's intent this change is to store, when it is that grain's first nested change.
+        var carried = IntentCarrier.Take();
+
         // A change this grain left unfinished (its write failed after it changed other grains) is finished first.
         await FinishIntentAsync();
         var caller = CallContext.Caller;
@@ -244,7 +246,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         // A call whose caller gave up (deadline, cancellation) before it ran changes nothing.
         cancellationToken.ThrowIfCancellationRequested();
         var at = await ClockTimeAsync(cancellationToken);
-        return await RunAsync(new TurnCause(TurnCause.CallKind, method, caller, requestId), at, change, cancellationToken);
+        return await RunAsync(new TurnCause(TurnCause.CallKind, method, caller, requestId), at, change, cancellationToken, carried);
     }
 
     /// <summary>
@@ -276,54 +278,41 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         ChangeAsync(method, () => Task.FromResult(change()), cancellationToken);
 
     /// <summary>
-    /// Stores the running change's intent before its first nested change in another grain: <paramref name="payload"/>
-    /// is what <see cref="CompleteIntentAsync"/> needs to finish the change if this grain's own write never lands (its
-    /// decision). Written at once, with a reminder on the real clock <see cref="GrainRecordOptions.IntentRecoveryDelay"/>
-    /// ahead, so the grain finishes the change by itself, without a client retry, on its next activation, call or tick.
-    /// Only calls with a request id record one: a wake-up is retried by its own reminder under the same ids.
+    /// Gives the running change an intent: <paramref name="payload"/> is what <see cref="CompleteIntentAsync"/> needs to
+    /// finish the change if this grain's own write never lands (its decision). It is stored by the commit of the
+    /// change's first nested change in another grain (<see cref="NestedAsync{T}(Func{Task{T}})"/> carries it in the
+    /// call's context), so nothing is written for it before then and no nested change is ever made without it; this
+    /// grain's own commit deletes it. Until then, the grain's next activation or call, or a silo's sweep of intents
+    /// older than <see cref="GrainRecordOptions.IntentRecoveryDelay"/>, finishes the change without a client retry.
+    /// Only calls with a request id carry one: a wake-up is retried by its own reminder under the same ids.
     /// </summary>
-    protected async Task RecordIntentAsync(object payload)
+    protected void CarryIntent(object payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
         var turn = RequireTurn();
-        if (turn.Cause.Kind != TurnCause.CallKind || turn.Cause.RequestId is null || turn.IntentRecorded || turn.FinishingIntent)
+        if (turn.Cause.Kind != TurnCause.CallKind || turn.Cause.RequestId is null || turn.Intent is not null || turn.FinishingIntent)
         {
             return;
         }
 
-        var old = _record.State;
-        var siloNow = Services.Time.GetUtcNow();
-        var recoverAt = siloNow + Services.Options.IntentRecoveryDelay;
-        ReminderRow? recovery = null;
-        if (_recoveryArmedFor is { } armed && armed <= recoverAt && armed > siloNow)
+        turn.Intent = new PendingIntent(
+            turn.Cause, _now, JsonSerializer.Serialize(payload, payload.GetType(), DomainJson.Options), Services.Time.GetUtcNow(), _record.State.Version);
+    }
+
+    /// <inheritdoc />
+    public async Task FinishStoredIntentAsync()
+    {
+        if (_record.State.Intent is null)
         {
-            // The reminder an earlier change armed for its recovery fires by then: the grain is woken in time.
-            turn.IntentArmed = true;
-        }
-        else if (old.ClockId is not null || turn.ClockId is not null || old.WakeAt is not { } wake || wake > recoverAt)
-        {
-            recovery = ReminderAt(recoverAt);
-            turn.IntentArmed = true;
+            // A nested change may have stored one that this activation does not know of.
+            await _record.ReadStateAsync(CancellationToken.None);
         }
 
-        // The recovery reminder's row is committed with the intent.
-        var next = old with
-        {
-            Version = old.Version + 1,
-            Intent = new PendingIntent(turn.Cause, _now, JsonSerializer.Serialize(payload, payload.GetType(), DomainJson.Options), siloNow),
-            UpdatedAt = siloNow,
-            Change = recovery is null ? null : ChangeRows.None with { Reminder = recovery },
-        };
-        await WriteRecordAsync(old, next);
-        turn.IntentRecorded = true;
-        if (recovery is not null)
-        {
-            await RegisterCommittedAsync(recovery, null, recoverAt);
-        }
+        await FinishIntentAsync();
     }
 
     /// <summary>
-    /// Finishes a change stored by <see cref="RecordIntentAsync"/> (the grain's write failed after it changed other
+    /// Finishes a change whose intent was stored (<see cref="CarryIntent"/>) (the grain's write failed after it changed other
     /// grains): re-applies the stored decision under the same cause, time and nested request ids, records it, and returns
     /// the change's answer (kept for a retry of its request id).
     /// </summary>
@@ -376,8 +365,8 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     }
 
     /// <summary>
-    /// A nested change in another grain, under its derived request id (see <see cref="NestedCall"/>); the running change
-    /// counts it as made once it returns, so a change whose first nested call was refused knows nothing was made elsewhere.
+    /// A nested change in another grain, under its derived request id (see <see cref="NestedCall"/>); the first one after
+    /// the running change got an intent carries it, to be stored with its commit (<see cref="CarryIntent"/>).
     /// </summary>
     protected async Task<T> NestedAsync<T>(Func<Task<T>> call)
     {
@@ -386,10 +375,9 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         T result;
         using (NestedCall())
         {
-            result = await call();
+            result = await CarryingAsync(turn, call);
         }
 
-        turn.NestedChangesMade++;
         return result;
     }
 
@@ -419,11 +407,38 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         using (new RestoreRequestId(requestId))
         {
             CallContext.SetRequestId(requestId is null ? null : $"{requestId}>{GrainName}:{step}");
-            result = await call();
+            result = await CarryingAsync(turn, call);
         }
 
-        turn.NestedChangesMade++;
         return result;
+    }
+
+    /// <summary>
+    /// Makes a nested change; the first one after the change got an intent carries it, to be stored with its commit.
+    /// When that call fails in a way that does not say nothing was written (an outage, a timeout), the intent may be
+    /// stored: the activation goes, so the next one reads what is.
+    /// </summary>
+    private async Task<T> CarryingAsync<T>(Turn turn, Func<Task<T>> call)
+    {
+        if (turn.Intent is not { } intent || turn.IntentStored)
+        {
+            return await call();
+        }
+
+        using var carrying = IntentCarrier.Carry(new CarriedIntent(GrainTypeName, GrainKey, intent));
+        try
+        {
+            var result = await call();
+            turn.IntentStored = true;
+            return result;
+        }
+        catch (Exception e) when (e is ConcurrentChangeException || !NothingWrittenElsewhere(e))
+        {
+            // Stored or not, as far as this activation knows (a lost write race may also be another stored intent of
+            // this grain that the called grain's commit ran into): the activation goes, and the next one reads it.
+            turn.IntentUncertain = true;
+            throw;
+        }
     }
 
     private static string AnswerKey(string caller, string requestId) => $"{caller} {requestId}";
@@ -446,40 +461,6 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     private static bool NothingWrittenElsewhere(Exception e) =>
         e is ConcurrentChangeException or DomainException or AlreadyExistsException or RequestIdReusedException;
 
-    /// <summary>Removes a stored intent that has nothing left to finish; when that write fails the intent stays and is finished instead, which is as safe.</summary>
-    private async Task DropIntentAsync()
-    {
-        var old = _record.State;
-        if (old.Intent is null)
-        {
-            return;
-        }
-
-        // The recovery reminder, if the intent armed one, is set back to what the record wants in the same write.
-        var reminder = _recoveryArmedFor is not null && old.ClockId is null ? WantedReminder(old, old.WakeAt, intentArmed: true) : null;
-        var dropping = reminder is { StartTime: null } ? _reminder : null;
-        try
-        {
-            await WriteRecordAsync(old, old with
-            {
-                Version = old.Version + 1,
-                Intent = null,
-                UpdatedAt = Services.Time.GetUtcNow(),
-                Change = reminder is null ? null : ChangeRows.None with { Reminder = reminder },
-            });
-        }
-        catch (Exception e) when (e is StorageUnavailableException or ConcurrentChangeException)
-        {
-            LogIntentDeferred(_logger, GrainName, e.Message);
-            return;
-        }
-
-        if (reminder is not null)
-        {
-            await RegisterCommittedAsync(reminder, dropping, null);
-        }
-    }
-
     /// <summary>Finishes the stored intent, if any, as a change of its own cause (see <see cref="CompleteIntentAsync"/>).</summary>
     private async Task FinishIntentAsync()
     {
@@ -495,6 +476,12 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             {
                 // The intent is already stored: finishing it stores none, and keeps it whatever fails, until it commits.
                 RequireTurn().FinishingIntent = true;
+                if (intent.BaseVersion is { } decidedOn && decidedOn != _record.State.Version)
+                {
+                    throw new InvalidOperationException(
+                        $"The change was decided on version {decidedOn} of {GrainName}, which is at version {_record.State.Version} now: another activation wrote it since.");
+                }
+
                 var answer = await CompleteIntentAsync(intent);
                 RecordHistory("change-completed", null, null, new
                 {
@@ -537,7 +524,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     private async Task<DateTimeOffset> ClockNowAsync(string clockId, CancellationToken cancellationToken) =>
         CallContext.ClockTime(clockId) ?? (await GrainFactory.GetGrain<ITestClockGrain>(clockId).GetAsync(cancellationToken)).Now;
 
-    private async Task<T> RunAsync<T>(TurnCause cause, DateTimeOffset at, Func<Task<T>> change, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(TurnCause cause, DateTimeOffset at, Func<Task<T>> change, CancellationToken cancellationToken, CarriedIntent? carried = null)
     {
         if (_turn is not null)
         {
@@ -545,7 +532,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         }
 
         _now = at;
-        var turn = _turn = new Turn(cause);
+        var turn = _turn = new Turn(cause) { Carried = carried };
         var incomingRequestId = CallContext.RequestId;
 
         // A wake-up acts on the service's own authority, whoever's call delivered it (a test clock advance carries its
@@ -556,11 +543,9 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         {
             result = await change();
         }
-        catch (Exception e) when (turn.IntentRecorded && turn.NestedChangesMade == 0 && NothingWrittenElsewhere(e))
+        catch (Exception) when (turn.IntentStored || turn.IntentUncertain)
         {
-            // The first nested call was refused and wrote nothing: there is nothing to finish, so the intent goes.
-            _turn = null;
-            await DropIntentAsync();
+            KeepIntent(turn);
             throw;
         }
         finally
@@ -577,14 +562,40 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         }
 
         // Once the change has run (and may have billed through nested calls), its write is carried through.
-        await CommitAsync(turn, result);
+        try
+        {
+            await CommitAsync(turn, result);
+        }
+        catch (Exception) when (turn.IntentStored)
+        {
+            KeepIntent(turn);
+            throw;
+        }
+
         return result;
+    }
+
+    /// <summary>
+    /// A change that failed after its intent went with a nested change: the intent is stored, and kept in memory so the
+    /// next call finishes it; when whether it was stored is not known, the activation goes and the next one reads it.
+    /// </summary>
+    private void KeepIntent(Turn turn)
+    {
+        if (turn.IntentStored && turn.Intent is { } intent)
+        {
+            _record.State = _record.State with { Intent = intent };
+        }
+        else
+        {
+            DeactivateOnIdle();
+        }
     }
 
     private async Task CommitAsync<T>(Turn turn, T result)
     {
         var old = _record.State;
-        if (!turn.Changed)
+        var clearsIntent = turn.IntentStored || old.Intent is not null;
+        if (!turn.Changed && !clearsIntent)
         {
             return;
         }
@@ -622,7 +633,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         // The ops projection row goes with the write when it differs from the one this activation last wrote, and so does
         // the reminder row when the wanted wake-up moves.
         var projected = Services.Options.OpsProjection ? ProjectionRow.Of(next) : null;
-        var reminder = clockId is null ? WantedReminder(old, wakeAt, turn.IntentArmed) : null;
+        var reminder = clockId is null ? WantedReminder(old, wakeAt) : null;
         var dropping = reminder is { StartTime: null } ? _reminder ?? await ReadReminderAsync() : null;
         next = next with
         {
@@ -630,6 +641,8 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             {
                 Projection = projected == _projected ? null : projected,
                 Reminder = reminder,
+                CarriedIntent = turn.Carried,
+                ClearsIntent = clearsIntent,
             },
         };
 
@@ -645,24 +658,22 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         _projected = projected;
         if (reminder is not null)
         {
-            await RegisterCommittedAsync(reminder, dropping, null);
+            await RegisterCommittedAsync(reminder, dropping);
         }
     }
 
     /// <summary>
     /// The reminder row a change commits (production clock), or null to leave the reminder as it is: armed for the
-    /// wanted wake-up when it moves, removed when none is wanted any more. A change whose intent armed the recovery
-    /// reminder (<paramref name="intentArmed"/>) sets it back to what the record wants in the same commit: its intent is
-    /// gone, and the row rides on a write the change makes anyway, so no recovery tick is left to fire.
+    /// wanted wake-up when it moves, removed when none is wanted any more.
     /// </summary>
-    private ReminderRow? WantedReminder(GrainRecord<TState> old, DateTimeOffset? wakeAt, bool intentArmed)
+    private ReminderRow? WantedReminder(GrainRecord<TState> old, DateTimeOffset? wakeAt)
     {
         if (wakeAt is { } wake)
         {
-            return old.WakeAt == wake && old.ClockId is null && !intentArmed ? null : ReminderAt(wake);
+            return old.WakeAt == wake && old.ClockId is null ? null : ReminderAt(wake);
         }
 
-        return old.WakeAt is not null || intentArmed ? ReminderRowOf(null) : null;
+        return old.WakeAt is not null ? ReminderRowOf(null) : null;
     }
 
     /// <summary>
@@ -690,10 +701,9 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     /// (0011_reminder_in_commit.sql); a removal stops the reminder the service holds. When the service cannot be told
     /// (an outage), the committed row stands and the service loads it at its next read of the table (every few minutes).
     /// </summary>
-    private async Task RegisterCommittedAsync(ReminderRow row, IGrainReminder? dropping, DateTimeOffset? recoveryFor)
+    private async Task RegisterCommittedAsync(ReminderRow row, IGrainReminder? dropping)
     {
         _reminderRegistrations++;
-        _recoveryArmedFor = null;
         try
         {
             if (row.StartTime is { } start)
@@ -701,7 +711,6 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
                 var dueTime = start - Services.ReminderTime.GetUtcNow();
                 _reminder = null;
                 _reminder = await this.RegisterOrUpdateReminder(WakeReminder, dueTime > TimeSpan.Zero ? dueTime : Services.Options.MinimumWakeDelay, row.Period);
-                _recoveryArmedFor = recoveryFor;
             }
             else
             {
@@ -766,7 +775,6 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     private async Task RearmAsync(DateTimeOffset? wake, CancellationToken cancellationToken)
     {
         _reminderRegistrations++;
-        _recoveryArmedFor = null;
         _reminder = null;
         if (wake is { } at)
         {
@@ -843,7 +851,17 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
         public int NestedCalls { get; set; }
 
-        public bool IntentRecorded { get; set; }
+        /// <summary>The change's intent (<see cref="CarryIntent"/>), until its first nested change stores it.</summary>
+        public PendingIntent? Intent { get; set; }
+
+        /// <summary>True once a nested change committed (or had committed) with the intent.</summary>
+        public bool IntentStored { get; set; }
+
+        /// <summary>True when a nested call carrying the intent failed without saying that nothing was written.</summary>
+        public bool IntentUncertain { get; set; }
+
+        /// <summary>Another grain's intent this change stores with its commit.</summary>
+        public CarriedIntent? Carried { get; init; }
 
         public bool FinishingIntent { get; set; }
 
@@ -851,11 +869,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
         public WakeCorrection? Correction { get; set; }
 
-        public int NestedChangesMade { get; set; }
-
-        public bool IntentArmed { get; set; }
-
-        public bool Changed => IntentRecorded || CorrectionSet || State is not null || ClockId is not null || History.Count > 0 || Notifications.Count > 0 || Invoices.Count > 0;
+        public bool Changed => Carried is not null || CorrectionSet || State is not null || ClockId is not null || History.Count > 0 || Notifications.Count > 0 || Invoices.Count > 0;
     }
 
     private sealed class RestoreRequestId(string? requestId) : IDisposable

@@ -410,7 +410,7 @@ public sealed class InvoiceGrain(
     {
         // A call's outcome (a payment the gateway made included) is stored before the account and subscriptions are told,
         // so the invoice finishes it by itself if its own write fails after they were.
-        await RecordIntentAsync(new InvoiceIntent(outcome, attempt));
+        CarryIntent(new InvoiceIntent(outcome, attempt));
         var invoice = outcome.Invoice;
         State = State with { Invoice = invoice, Revision = State.Revision + 1 };
         foreach (var step in outcome.Steps)
@@ -471,7 +471,7 @@ public sealed class InvoiceGrain(
         : outcome.Has(InvoiceEvent.PaidDisputeCredited) ? $"Dispute on the paid invoice {outcome.Invoice.Number} resolved with a credit"
         : $"Payment {attempt?.Number} of invoice {outcome.Invoice.Number} was taken after the invoice was settled";
 
-    /// <summary>A call's outcome stored before its nested calls (see <see cref="RecordedGrain{TState}.RecordIntentAsync"/>).</summary>
+    /// <summary>A call's outcome stored with its first nested change (see <see cref="RecordedGrain{TState}.CarryIntent"/>).</summary>
     private sealed record InvoiceIntent(InvoiceOutcome Outcome, PaymentAttempt? Attempt);
 
     private static string? Notice(InvoiceEvent invoiceEvent) => invoiceEvent switch

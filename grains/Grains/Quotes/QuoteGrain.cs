@@ -133,7 +133,7 @@ public sealed class QuoteGrain(
             var subscription = await GrainFactory.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of(account.Id, subscriptionId)).GetAsync(actor, cancellationToken);
             var decision = Quote.OrderSeats(new OrderSeats(Number, subscription.Subscription, seats), account, context);
             cancellationToken.ThrowIfCancellationRequested();
-            await RecordIntentAsync(decision);
+            CarryIntent(decision);
             return await SendOrderAsync(decision);
         }, cancellationToken);
     }
@@ -184,7 +184,7 @@ public sealed class QuoteGrain(
         });
     }
 
-    /// <summary>Finishes a seats order or an answer whose write failed after it told the account (see <see cref="RecordedGrain{TState}.RecordIntentAsync"/>).</summary>
+    /// <summary>Finishes a seats order or an answer whose write failed after it told the account (see <see cref="RecordedGrain{TState}.CarryIntent"/>).</summary>
     protected override async Task<object> CompleteIntentAsync(PendingIntent intent)
     {
         ArgumentNullException.ThrowIfNull(intent);
@@ -226,13 +226,13 @@ public sealed class QuoteGrain(
             cancellationToken.ThrowIfCancellationRequested();
             if (decision.Event == QuoteEvent.Sent)
             {
-                await RecordIntentAsync(decision);
+                CarryIntent(decision);
                 return await SendDraftAsync(decision);
             }
 
             if (decision.Event is QuoteEvent.Rejected)
             {
-                await RecordIntentAsync(decision);
+                CarryIntent(decision);
             }
 
             return await ApplySettledAsync(decision, account);

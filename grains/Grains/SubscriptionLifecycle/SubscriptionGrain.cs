@@ -367,7 +367,7 @@ public sealed class SubscriptionGrain(
             // Nothing is written before this point; once the account is asked to bill, the change is carried through.
             cancellationToken.ThrowIfCancellationRequested();
             var decision = decide(inputs.Context, currency);
-            await RecordIntentAsync(new SubscriptionIntent(decision, Created: true));
+            CarryIntent(new SubscriptionIntent(decision, Created: true));
             return await CarryOutAsync(decision, inputs, created: true);
         }, cancellationToken);
     }
@@ -391,7 +391,7 @@ public sealed class SubscriptionGrain(
             var decision = Subscription.Decide(subscription, command, inputs.Context);
             if (ChangesOtherGrains(subscription, decision))
             {
-                await RecordIntentAsync(new SubscriptionIntent(decision, Created: false));
+                CarryIntent(new SubscriptionIntent(decision, Created: false));
             }
 
             return await CarryOutAsync(decision, inputs, created: false);
@@ -548,7 +548,7 @@ public sealed class SubscriptionGrain(
         return snapshot;
     }
 
-    /// <summary>A decided change stored before its nested calls, so the grain can finish it by itself (see <see cref="RecordedGrain{TState}.RecordIntentAsync"/>).</summary>
+    /// <summary>A decided change stored with its first nested change, so the grain can finish it by itself (see <see cref="RecordedGrain{TState}.CarryIntent"/>).</summary>
     private sealed record SubscriptionIntent(SubscriptionDecision Decision, bool Created);
 
     private RuleViolationException HeldRefusal(OrderHold hold) =>

@@ -25,22 +25,29 @@ public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorag
         var key = grainId.Key.ToString();
         return Database.GuardAsync($"reading {stateName}/{key}", async () =>
         {
-            await using var command = dataSource.CreateCommand("SELECT version, payload FROM public.grain_records WHERE grain_type = $1 AND grain_key = $2");
+            // The record and the grain's stored intent, if a change of it is under way (0012_pending_intents.sql).
+            await using var command = dataSource.CreateCommand(
+                """
+                SELECT r.version, r.payload, i.intent
+                  FROM (SELECT $1::text AS grain_type, $2::text AS grain_key) AS k
+                  LEFT JOIN public.grain_records r ON r.grain_type = k.grain_type AND r.grain_key = k.grain_key
+                  LEFT JOIN public.pending_intents i ON i.grain_type = k.grain_type AND i.grain_key = k.grain_key
+                """);
             command.Parameters.Add(new() { Value = stateName });
             command.Parameters.Add(new() { Value = key });
             await using var reader = await command.ExecuteReaderAsync();
-            if (!await reader.ReadAsync())
+            await reader.ReadAsync();
+            var exists = !reader.IsDBNull(0);
+            var state = exists ? serializer.Deserialize<T>(new BinaryData(reader.GetFieldValue<byte[]>(1))) : Activator.CreateInstance<T>();
+            if (!reader.IsDBNull(2) && state is IRecordWithChange record)
             {
-                grainState.State = Activator.CreateInstance<T>();
-                grainState.ETag = null;
-                grainState.RecordExists = false;
-                return;
+                state = (T)record.WithIntent(serializer.Deserialize<PendingIntent>(new BinaryData(reader.GetFieldValue<byte[]>(2)))
+                    ?? throw new InvalidOperationException($"{stateName}/{key} has an empty stored intent."));
             }
 
-            var version = reader.GetInt64(0);
-            grainState.State = serializer.Deserialize<T>(new BinaryData(reader.GetFieldValue<byte[]>(1)));
-            grainState.ETag = Etag(version);
-            grainState.RecordExists = true;
+            grainState.State = state;
+            grainState.ETag = exists ? Etag(reader.GetInt64(0)) : null;
+            grainState.RecordExists = exists;
         });
     }
 
@@ -54,10 +61,22 @@ public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorag
             var expected = grainState.ETag is { } etag ? long.Parse(etag, System.Globalization.CultureInfo.InvariantCulture) : (long?)null;
             var payload = serializer.Serialize(grainState.State).ToArray();
             var change = (grainState.State as IRecordWithChange)?.Change;
-            await using var command = WriteCommand(stateName, key, expected, payload, change);
+            var carried = change?.CarriedIntent is { } intent ? serializer.Serialize(intent.Intent).ToArray() : null;
+            await using var command = WriteCommand(stateName, key, expected, payload, change, carried);
             await using var connection = await dataSource.OpenConnectionAsync();
             command.Connection = connection;
-            var written = await command.ExecuteScalarAsync();
+            object? written;
+            try
+            {
+                written = await command.ExecuteScalarAsync();
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.TableName == "pending_intents")
+            {
+                // The grain whose intent this change carried has one stored already: nothing of the change is written.
+                throw new InconsistentStateException(
+                    $"{change?.CarriedIntent?.GrainType}/{change?.CarriedIntent?.GrainKey} has an unfinished change stored already; {stateName}/{key} wrote nothing.",
+                    "unknown", grainState.ETag ?? "");
+            }
             if (written is not long version)
             {
                 throw new InconsistentStateException(
@@ -109,7 +128,7 @@ public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorag
     /// it), and every other part stores its rows only if <c>written</c> returned one. Parts with nothing to store are
     /// left out, so the statement texts are few and each is prepared once per connection.
     /// </summary>
-    private static NpgsqlCommand WriteCommand(string grainType, string grainKey, long? expected, byte[] payload, ChangeRows? change)
+    private static NpgsqlCommand WriteCommand(string grainType, string grainKey, long? expected, byte[] payload, ChangeRows? change, byte[]? carriedIntent)
     {
         var command = new NpgsqlCommand();
         var parameters = command.Parameters;
@@ -250,6 +269,29 @@ public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorag
                       DELETE FROM public.orleans_reminders
                        WHERE (service_id, grain_id, reminder_name) = ({id}) AND EXISTS (SELECT 1 FROM written))
                   """);
+        }
+
+        if (change?.CarriedIntent is { } carried)
+        {
+            // Another grain's intent, stored with this change because it is that grain's first nested change. A second
+            // intent of the same grain breaks the key, and the whole statement with it.
+            sql.Append($"""
+                ,
+                carried AS (
+                    INSERT INTO public.pending_intents (grain_type, grain_key, base_version, intent, recorded_at)
+                    SELECT {Add(carried.GrainType)}, {Add(carried.GrainKey)}, {Add(carried.Intent.BaseVersion ?? 0L)}, {Add(carriedIntent, NpgsqlDbType.Bytea)},
+                           {Add(carried.Intent.RecordedAt.ToUniversalTime())}
+                     WHERE EXISTS (SELECT 1 FROM written))
+                """);
+        }
+
+        if (change is { ClearsIntent: true })
+        {
+            sql.Append($"""
+                ,
+                finished AS (
+                    DELETE FROM public.pending_intents WHERE grain_type = {type} AND grain_key = {key} AND EXISTS (SELECT 1 FROM written))
+                """);
         }
 
         if (change?.Projection is { } projection)

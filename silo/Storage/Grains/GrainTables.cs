@@ -38,6 +38,27 @@ public sealed class GrainTables(NpgsqlDataSource dataSource) : IGrainTables
             return await command.ExecuteNonQueryAsync(cancellationToken);
         });
 
+    /// <summary>
+    /// The grains with an intent stored at or before <paramref name="before"/> (silo clock) and not finished since, oldest
+    /// first, at most <paramref name="limit"/>: the changes a silo's sweep wakes their grains to finish.
+    /// </summary>
+    public Task<IReadOnlyList<(string GrainType, string GrainKey)>> StoredIntentsAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        Database.GuardAsync<IReadOnlyList<(string, string)>>("reading the stored intents", async () =>
+        {
+            await using var command = dataSource.CreateCommand(
+                "SELECT grain_type, grain_key FROM public.pending_intents WHERE recorded_at <= $1 ORDER BY recorded_at LIMIT $2");
+            command.Parameters.Add(new() { Value = before.ToUniversalTime() });
+            command.Parameters.Add(new() { Value = limit });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var grains = new List<(string, string)>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                grains.Add((reader.GetString(0), reader.GetString(1)));
+            }
+
+            return grains;
+        });
+
     /// <inheritdoc />
     public Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(string grainType, string grainKey, long? beforeSeq, int? limit, CancellationToken cancellationToken) =>
         Database.GuardAsync<IReadOnlyList<HistoryEntry>>($"reading the history of {grainType}/{grainKey}", async () =>

@@ -9,20 +9,20 @@ using Subscriptions.TestHost;
 namespace Subscriptions.Grains.Tests;
 
 /// <summary>
-/// A grain's reminder row is written only in the transaction of a write the grain makes anyway, and only when its time
-/// moves: a billing change arms its recovery reminder with its intent and sets the reminder back with its commit, and
-/// registering the row with the reminder service after the commit writes nothing more.
+/// A grain's reminder row is written only in the transaction of the change that moves its time, and registering the row
+/// with the reminder service after the commit writes nothing more; a billing change's intent is stored by its first
+/// nested change's transaction and deleted by its own.
 /// </summary>
-public sealed class ReminderArmingTests : IAsyncLifetime
+public sealed class ChangeTransactionTests : IAsyncLifetime
 {
     private TestCluster _cluster = null!;
 
-    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(nameof(ReminderArmingTests));
+    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(nameof(ChangeTransactionTests));
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
-    public async Task SUB_3_a_seat_change_arms_its_recovery_with_its_intent_and_sets_the_renewal_back_with_its_commit_leaving_no_tick()
+    public async Task SUB_3_seat_changes_write_no_reminder_row_and_a_tick_that_finds_nothing_due_writes_none_either()
     {
         await WatchWritesAsync();
         await _cluster.Grains.OpenAccountAsync("arm-acc");
@@ -48,11 +48,11 @@ public sealed class ReminderArmingTests : IAsyncLifetime
         await subscription.AsReference<IRemindable>().ReceiveReminder(
             RecordedGrain<SubscriptionGrainState>.WakeReminder, new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow));
 
-        // The purchase and each seat change: the recovery reminder with the intent, the renewal with the commit. Six
-        // writes of the row, every one in a transaction that wrote the subscription's record, and none after the tick.
+        // The purchase armed the renewal in its commit (an insert); the seat changes, which leave the renewal where it
+        // is, wrote nothing (their intents went with the account's invoices), and neither did the tick.
         Assert.Equal(1, afterPurchase);
         Assert.Equal(1, afterSeats);
-        Assert.Equal("INSERT,UPDATE,UPDATE,UPDATE,UPDATE,UPDATE", writes);
+        Assert.Equal("INSERT", writes);
         Assert.Equal(writes, await OperationsAsync("arm-acc/sub-1"));
         Assert.Equal(0, await OutsideRecordWritesAsync("arm-acc/sub-1"));
         Assert.Equal(3, (await subscription.GetAsync(Billing.Ops)).Subscription.Seats);
@@ -70,8 +70,7 @@ public sealed class ReminderArmingTests : IAsyncLifetime
             await subscription.StartTrialAsync(Billing.Ops, new StartTrial("sub-1", "tx-acc", "central", "basic", 1, BillingFrequency.Monthly), null);
         }
 
-        // A new subscription stores its intent first, with its recovery reminder in the same commit; its own commit sets
-        // the reminder to the trial's end.
+        // A new subscription's commit arms the trial's end.
         var atTrialEnd = await _cluster.CountAsync(
             "SELECT count(*) FROM public.orleans_reminders WHERE grain_id LIKE '%tx-acc/sub-1' AND start_time > now() + interval '5 days'");
         _cluster.Clock.Advance(TimeSpan.FromDays(40));
@@ -79,17 +78,52 @@ public sealed class ReminderArmingTests : IAsyncLifetime
             RecordedGrain<SubscriptionGrainState>.WakeReminder, new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow));
         var ended = await subscription.GetAsync(Billing.Ops);
 
-        // The intent armed its recovery (an insert), the commit set the trial's end (an update), and the trial's end, a
-        // wake-up that made it a free subscription wanting no wake-up, removed it (a delete): each write of the row in a
-        // transaction that wrote the subscription's record.
+        // The trial armed its end (an insert), and the trial's end, a wake-up that made it a free subscription wanting no
+        // wake-up, removed it (a delete): each write of the row in a transaction that wrote the subscription's record.
         Assert.Equal(1, atTrialEnd);
         Assert.Equal(SubscriptionStatus.Free, ended.Subscription.Status);
         Assert.Equal(0, await _cluster.CountAsync("SELECT count(*) FROM public.orleans_reminders WHERE grain_id LIKE '%tx-acc/sub-1'"));
-        Assert.Equal("INSERT,UPDATE,DELETE", await OperationsAsync("tx-acc/sub-1"));
+        Assert.Equal("INSERT,DELETE", await OperationsAsync("tx-acc/sub-1"));
         Assert.Equal(0, await OutsideRecordWritesAsync("tx-acc/sub-1"));
     }
 
-    /// <summary>Records every write of a reminder row and of a grain record with its transaction, by triggers on the test's database.</summary>
+    [Fact]
+    public async Task SUB_4_a_seat_change_writes_its_record_once_and_its_intent_goes_with_the_account_s_invoice()
+    {
+        await WatchWritesAsync();
+        await _cluster.Grains.OpenAccountAsync("carry-acc");
+        await _cluster.Grains.BuyAsync("carry-acc", "sub-1");
+        var subscription = _cluster.Grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of("carry-acc", "sub-1"));
+        await using (var reset = _cluster.DataSource.CreateCommand("TRUNCATE record_writes; TRUNCATE intent_writes"))
+        {
+            await reset.ExecuteNonQueryAsync();
+        }
+
+        SubscriptionView added;
+        using (CallContext.Enter(Billing.Ops.SubjectId, "carry-seats"))
+        {
+            added = await subscription.AddSeatsAsync(Billing.Ops, new AddSeats(1));
+        }
+
+        // The subscription's record is written once, by its own commit; its intent was inserted by the account's commit
+        // (the invoice) and deleted by the subscription's, and nothing else wrote it.
+        Assert.Equal(2, added.Subscription.Seats);
+        Assert.Equal(1, await _cluster.CountAsync("SELECT count(*) FROM record_writes WHERE grain_key = 'carry-acc/sub-1'"));
+        Assert.Equal("INSERT,DELETE", await _cluster.TextAsync("SELECT string_agg(op, ',' ORDER BY id) FROM intent_writes WHERE grain_key = 'carry-acc/sub-1'"));
+        Assert.Equal(1, await _cluster.CountAsync(
+            """
+            SELECT count(*) FROM intent_writes i JOIN record_writes r ON r.txid = i.txid
+             WHERE i.grain_key = 'carry-acc/sub-1' AND i.op = 'INSERT' AND r.grain_key = 'carry-acc'
+            """));
+        Assert.Equal(1, await _cluster.CountAsync(
+            """
+            SELECT count(*) FROM intent_writes i JOIN record_writes r ON r.txid = i.txid
+             WHERE i.grain_key = 'carry-acc/sub-1' AND i.op = 'DELETE' AND r.grain_key = 'carry-acc/sub-1'
+            """));
+        Assert.Equal(0, await _cluster.CountAsync("SELECT count(*) FROM public.pending_intents"));
+    }
+
+    /// <summary>Records every write of a reminder row, a grain record and a stored intent with its transaction, by triggers on the test's database.</summary>
     private async Task WatchWritesAsync()
     {
         await using var command = _cluster.DataSource.CreateCommand(
@@ -108,6 +142,13 @@ public sealed class ReminderArmingTests : IAsyncLifetime
             END $f$;
             CREATE OR REPLACE TRIGGER watch_reminders AFTER INSERT OR UPDATE OR DELETE ON public.orleans_reminders FOR EACH ROW EXECUTE FUNCTION watch_reminders();
             CREATE OR REPLACE TRIGGER watch_records AFTER INSERT OR UPDATE ON public.grain_records FOR EACH ROW EXECUTE FUNCTION watch_records();
+            CREATE TABLE IF NOT EXISTS intent_writes (id bigserial, txid xid8, grain_key text, op text);
+            CREATE OR REPLACE FUNCTION watch_intents() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                INSERT INTO intent_writes (txid, grain_key, op) VALUES (pg_current_xact_id(), COALESCE(NEW.grain_key, OLD.grain_key), TG_OP);
+                RETURN NULL;
+            END $f$;
+            CREATE OR REPLACE TRIGGER watch_intents AFTER INSERT OR DELETE ON public.pending_intents FOR EACH ROW EXECUTE FUNCTION watch_intents();
             """);
         await command.ExecuteNonQueryAsync();
     }
