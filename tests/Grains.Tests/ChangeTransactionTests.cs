@@ -2,7 +2,9 @@ using Orleans;
 using Orleans.Runtime;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Subscriptions;
+using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.Ops;
 using Subscriptions.Grains.SubscriptionLifecycle;
 using Subscriptions.TestHost;
 
@@ -121,6 +123,23 @@ public sealed class ChangeTransactionTests : IAsyncLifetime
              WHERE i.grain_key = 'carry-acc/sub-1' AND i.op = 'DELETE' AND r.grain_key = 'carry-acc/sub-1'
             """));
         Assert.Equal(0, await _cluster.CountAsync("SELECT count(*) FROM public.pending_intents"));
+    }
+
+    [Fact]
+    public async Task SUB_3_a_purchase_is_added_to_its_account_by_the_change_that_issues_its_invoice()
+    {
+        await _cluster.Grains.OpenAccountAsync("buy-acc");
+        var bought = await _cluster.Grains.BuyAsync("buy-acc", "sub-1");
+        var history = (await _cluster.Grains.GetGrain<IAccountGrain>("buy-acc").AsReference<IInspectableGrain>().InspectAsync()).History;
+
+        // One change of the account issued the invoice and listed the subscription: the same version, the same cause.
+        var issued = Assert.Single(history, h => h.Change == "invoice_issued");
+        var listed = Assert.Single(history, h => h.Change == "subscription");
+        Assert.Equal(bought.IssuedInvoiceNumber, issued.To);
+        Assert.Equal("sub-1", listed.To);
+        Assert.Equal(issued.Version, listed.Version);
+        Assert.Equal(nameof(IAccountLedgerGrain.IssueInvoiceAsync), listed.Cause.Name);
+        Assert.Contains("sub-1", (await _cluster.Grains.GetGrain<IAccountGrain>("buy-acc").GetAsync(Billing.Ops)).SubscriptionIds);
     }
 
     /// <summary>Records every write of a reminder row, a grain record and a stored intent with its transaction, by triggers on the test's database.</summary>

@@ -244,6 +244,14 @@ public sealed class AccountGrain(
                 invoice.Total.Amount.ToString(CultureInfo.InvariantCulture),
                 invoice.Currency.Code,
                 account.InvoiceRecipientEmails));
+
+            // A new subscription's first invoice adds it to the account in the same change.
+            if (command.NewSubscriptionId is { } subscriptionId && !State.SubscriptionIds.Contains(subscriptionId))
+            {
+                State = State with { SubscriptionIds = [.. State.SubscriptionIds, subscriptionId] };
+                RecordHistory("subscription", null, subscriptionId);
+            }
+
             return invoice;
         }, CancellationToken.None);
     }

@@ -60,10 +60,12 @@ public interface IAccountLedgerGrain : IGrainWithStringKey
 /// <summary>
 /// Charges to invoice now (renewal, upgrade, proration): the account numbers, taxes and issues the invoice (INV-1,
 /// INV-2). With <see cref="AutopaySchedule"/>, the invoice is charged to the default method at those instants while the
-/// account has autopay on (INV-6).
+/// account has autopay on (INV-6). With <see cref="NewSubscriptionId"/>, the invoice is a new subscription's first, and the
+/// same change adds the subscription to the account.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.IssueInvoice")]
-public sealed record IssueInvoice([property: Id(0)] IReadOnlyList<ChargeLine> Charges, [property: Id(1)] IReadOnlyList<DateTimeOffset>? AutopaySchedule = null);
+public sealed record IssueInvoice(
+    [property: Id(0)] IReadOnlyList<ChargeLine> Charges, [property: Id(1)] IReadOnlyList<DateTimeOffset>? AutopaySchedule = null, [property: Id(2)] string? NewSubscriptionId = null);
 
 /// <summary>An invoice as its account issued it, and the test clock the account follows (CLOCK-1), if any.</summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.IssuedInvoice")]

@@ -13,10 +13,14 @@ namespace Subscriptions.Grains.SubscriptionLifecycle;
 /// </summary>
 internal static class SubscriptionBilling
 {
-    /// <summary>Issues the invoice and records the credits of <paramref name="decision"/>, each a nested call with its own derived request id; returns what was done.</summary>
+    /// <summary>
+    /// Issues the invoice and records the credits of <paramref name="decision"/>, each a nested call with its own derived
+    /// request id; returns what was done. The invoice of a new subscription (<paramref name="newSubscriptionId"/>) adds it to
+    /// the account in the same change.
+    /// </summary>
     public static async Task<SubscriptionBillingResult> SettleAsync(
         IAccountLedgerGrain account, SubscriptionDecision decision, Currency currency, IReadOnlyList<DateTimeOffset> autopay, Func<Func<Task>, Task> nested,
-        Func<Invoice, Task> openInvoice)
+        Func<Invoice, Task> openInvoice, string? newSubscriptionId = null)
     {
         string? invoiceNumber = null;
         var credits = decision.Credits.ToList();
@@ -37,7 +41,7 @@ internal static class SubscriptionBilling
         if (decision.Charges.Count > 0 && !net.IsNegative && !net.IsZero)
         {
             Invoice? issued = null;
-            await nested(async () => issued = await account.IssueInvoiceAsync(new IssueInvoice(decision.Charges, autopay)));
+            await nested(async () => issued = await account.IssueInvoiceAsync(new IssueInvoice(decision.Charges, autopay, newSubscriptionId)));
             invoiceNumber = issued!.Number;
 
             // The new invoice is handed to its grain at once, which arms its own autopay and due-date wake-ups (INV-5,

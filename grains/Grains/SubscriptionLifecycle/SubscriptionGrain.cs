@@ -428,11 +428,15 @@ public sealed class SubscriptionGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>Applies a decision and, for a new subscription, tells the account it has it.</summary>
+    /// <summary>
+    /// Applies a decision and, for a new subscription, tells the account it has it: the invoice that bills it does so in
+    /// the same change; without one (a trial, a free plan, an order's line), a change of its own does. A change being
+    /// finished asks that change too (it is answered once), in case it was decided before invoices added subscriptions.
+    /// </summary>
     private async Task<SubscriptionView> CarryOutAsync(SubscriptionDecision decision, DecisionInputs inputs, bool created, string? billedBy = null)
     {
-        var view = await ApplyAsync(decision, inputs, billedBy);
-        if (created)
+        var view = await ApplyAsync(decision, inputs, billedBy, created ? decision.State.Id : null);
+        if (created && (view.IssuedInvoiceNumber is null || FinishingIntent))
         {
             await NestedAsync(() => Ledger(inputs.Account.Id).AddSubscriptionAsync(view.Subscription.Id));
         }
@@ -474,14 +478,14 @@ public sealed class SubscriptionGrain(
     /// Applies a decision: its charges become an invoice of the account, unless service order <paramref name="billedBy"/>
     /// bills them on its own invoice (QUO-5); its credits go to the account either way.
     /// </summary>
-    private async Task<SubscriptionView> ApplyAsync(SubscriptionDecision decision, DecisionInputs inputs, string? billedBy = null)
+    private async Task<SubscriptionView> ApplyAsync(SubscriptionDecision decision, DecisionInputs inputs, string? billedBy = null, string? newSubscriptionId = null)
     {
         var before = State.Subscription?.Status;
         var endedBefore = Ended(State.Subscription);
         var autopay = InvoiceLifecycle.AutopaySchedule(InvoiceLifecycle.FirstAutopayAt(decision.State.BillingModel, Now, inputs.Context.Zone), catalog.Product(decision.State.ProductId).AutopayRetryDays);
         var billing = await SubscriptionBilling.SettleAsync(
             Ledger(inputs.Account.Id), billedBy is null ? decision : decision with { Charges = [] }, inputs.Account.Currency, autopay, NestedAsync,
-            invoice => OpenInvoiceAsync(invoice, inputs.Account.TestClockId));
+            invoice => OpenInvoiceAsync(invoice, inputs.Account.TestClockId), newSubscriptionId);
         var awaiting = UpgradeAwaitingPayment.After(State.AwaitingPayment, State.Subscription, decision, billing.InvoiceNumber, inputs.Ledger);
         State = State with
         {
