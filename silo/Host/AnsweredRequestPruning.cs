@@ -34,25 +34,15 @@ public sealed partial class AnsweredRequestPruning(GrainTables records, GrainRec
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicPass.RunAsync(Interval, time, async token =>
         {
-            try
+            var deleted = await PruneOnceAsync(token);
+            if (deleted > 0)
             {
-                var deleted = await PruneOnceAsync(stoppingToken);
-                if (deleted > 0)
-                {
-                    LogPruned(logger, deleted);
-                }
+                LogPruned(logger, deleted);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e.Message);
-            }
-        }
-    }
+        }, e => LogFailed(logger, e.Message), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} answered request ids past their retention")]
     private static partial void LogPruned(ILogger logger, int count);

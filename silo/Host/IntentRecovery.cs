@@ -42,25 +42,15 @@ public sealed partial class IntentRecovery(GrainTables records, IGrainFactory gr
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicPass.RunAsync(Interval, TimeProvider.System, async token =>
         {
-            try
+            var finished = await SweepOnceAsync(token);
+            if (finished > 0)
             {
-                var finished = await SweepOnceAsync(stoppingToken);
-                if (finished > 0)
-                {
-                    LogFinished(logger, finished);
-                }
+                LogFinished(logger, finished);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e.Message);
-            }
-        }
-    }
+        }, e => LogFailed(logger, e.Message), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Asked {Count} grains to finish a change stored longer than the recovery delay")]
     private static partial void LogFinished(ILogger logger, int count);

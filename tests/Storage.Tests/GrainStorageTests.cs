@@ -283,6 +283,50 @@ public sealed class GrainStorageTests(StorageCluster cluster) : IClassFixture<St
         Assert.Equal(("second", 2L, null), (stored.State!.Value.Name, stored.State.Version, stored.State.Change));
     }
 
+    [Fact]
+    public async Task A_carried_intent_is_stored_with_the_write_read_with_its_grain_refused_twice_and_cleared_by_its_grain()
+    {
+        var account = $"acc-{Guid.NewGuid():N}";
+        var subscription = $"{account}/sub-1";
+        var accountId = GrainId.Create("account", account);
+        var subscriptionId = GrainId.Create("subscription", subscription);
+        var cause = new Subscriptions.Grains.Ops.TurnCause("call", "AddSeatsAsync", "ops", "seats-1");
+        var intent = new PendingIntent(cause, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), """{"decision":1}""", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), 0);
+        GrainRecord<ProfileState> Carrying(long version) => new()
+        {
+            Value = new ProfileState { Name = $"v{version}" },
+            Version = version,
+            Change = ChangeRows.None with { CarriedIntent = new CarriedIntent("subscription", subscription, intent) },
+        };
+
+        // The account's change carries the subscription's intent: the subscription, never written, reads it back.
+        var first = new GrainState<GrainRecord<ProfileState>>(Carrying(1));
+        await DefaultStorage.WriteStateAsync("account", accountId, first);
+        var pending = new GrainState<GrainRecord<ProfileState>>();
+        await DefaultStorage.ReadStateAsync("subscription", subscriptionId, pending);
+
+        // A second intent of the same grain breaks the key: the account's second write stores nothing at all.
+        var second = new GrainState<GrainRecord<ProfileState>>(Carrying(2)) { ETag = first.ETag };
+        await Assert.ThrowsAsync<InconsistentStateException>(() => DefaultStorage.WriteStateAsync("account", accountId, second));
+        var account1 = await cluster.Database.ScalarAsync<long>("SELECT version FROM public.grain_records WHERE grain_type = 'account' AND grain_key = $1", account);
+
+        // The subscription's own write that finishes the change deletes it.
+        var finished = new GrainState<GrainRecord<ProfileState>>(new GrainRecord<ProfileState>
+        {
+            Value = new ProfileState { Name = "done" },
+            Version = 1,
+            Change = ChangeRows.None with { ClearsIntent = true },
+        });
+        await DefaultStorage.WriteStateAsync("subscription", subscriptionId, finished);
+        var after = new GrainState<GrainRecord<ProfileState>>();
+        await DefaultStorage.ReadStateAsync("subscription", subscriptionId, after);
+
+        Assert.Equal((false, null, "seats-1", 0L), (pending.RecordExists, pending.ETag, pending.State!.Intent?.Cause.RequestId, pending.State.Intent?.BaseVersion));
+        Assert.Equal(1, account1);
+        Assert.Equal(("done", (PendingIntent?)null), (after.State!.Value.Name, after.State.Intent));
+        Assert.Equal(0L, await cluster.Database.ScalarAsync<long>("SELECT count(*) FROM public.pending_intents WHERE grain_key = $1", subscription));
+    }
+
     private static GrainRecord<ProfileState> Record(string key, long version, string name)
     {
         var at = new DateTimeOffset(2026, 1, (int)version, 0, 0, 0, TimeSpan.Zero);
