@@ -256,8 +256,8 @@ await using (var bench = await Bench.StartAsync(admin, "costs"))
         return ((after - before - 1) / (double)N, bench.Calls.Since(calls));
     }
 
-    // A billing change leaves its intent's recovery reminder to fire (docs/runtime.md); its tick, which sets the
-    // reminder to what the record wants, is part of what the change costs, so each measure below waits for it.
+    // Each measure below waits past the intent recovery delay, so whatever a change leaves to happen after it (a
+    // recovery tick, in releases that armed one; a sweep of its stored intent) is counted as part of its cost.
     var recoveryTicks = new GrainRecordOptions().IntentRecoveryDelay + TimeSpan.FromSeconds(10);
 
     // Setting up an account: the account, its card, a purchase and that purchase's autopay charge.
