@@ -183,12 +183,7 @@ public sealed class AccountGrain(
         return ChangeSync(nameof(AddSubscriptionAsync), () =>
         {
             RequireAccount();
-            if (!State.SubscriptionIds.Contains(subscriptionId))
-            {
-                State = State with { SubscriptionIds = [.. State.SubscriptionIds, subscriptionId] };
-                RecordHistory("subscription", null, subscriptionId);
-            }
-
+            ListSubscription(subscriptionId);
             return Snapshot(Now);
         }, CancellationToken.None);
     }
@@ -246,14 +241,23 @@ public sealed class AccountGrain(
                 account.InvoiceRecipientEmails));
 
             // A new subscription's first invoice adds it to the account in the same change.
-            if (command.NewSubscriptionId is { } subscriptionId && !State.SubscriptionIds.Contains(subscriptionId))
+            if (command.NewSubscriptionId is { } subscriptionId)
             {
-                State = State with { SubscriptionIds = [.. State.SubscriptionIds, subscriptionId] };
-                RecordHistory("subscription", null, subscriptionId);
+                ListSubscription(subscriptionId);
             }
 
             return invoice;
         }, CancellationToken.None);
+    }
+
+    /// <summary>Lists <paramref name="subscriptionId"/> among the account's subscriptions with the running change, once.</summary>
+    private void ListSubscription(string subscriptionId)
+    {
+        if (!State.SubscriptionIds.Contains(subscriptionId))
+        {
+            State = State with { SubscriptionIds = [.. State.SubscriptionIds, subscriptionId] };
+            RecordHistory("subscription", null, subscriptionId);
+        }
     }
 
     /// <inheritdoc />

@@ -682,11 +682,13 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     /// has passed by the time its row is written at the next period boundary, not at once. The start is on the reminder
     /// service's clock, where its registration after the commit will put it.
     /// </summary>
-    private ReminderRow ReminderAt(DateTimeOffset wake)
+    private ReminderRow ReminderAt(DateTimeOffset wake) => ReminderRowOf(Services.ReminderTime.GetUtcNow() + DueTime(wake));
+
+    /// <summary>How long from now a reminder for <paramref name="wake"/> (the grain's time) is asked for: at least <see cref="GrainRecordOptions.MinimumWakeDelay"/>.</summary>
+    private TimeSpan DueTime(DateTimeOffset wake)
     {
         var dueTime = wake - Services.Time.GetUtcNow();
-        var minimum = Services.Options.MinimumWakeDelay;
-        return ReminderRowOf(Services.ReminderTime.GetUtcNow() + (dueTime < minimum ? minimum : dueTime));
+        return dueTime < Services.Options.MinimumWakeDelay ? Services.Options.MinimumWakeDelay : dueTime;
     }
 
     private ReminderRow ReminderRowOf(DateTimeOffset? start)
@@ -778,9 +780,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         _reminder = null;
         if (wake is { } at)
         {
-            var dueTime = at - Services.Time.GetUtcNow();
-            var minimum = Services.Options.MinimumWakeDelay;
-            await GuardReminderAsync("arming", async () => _reminder = await this.RegisterOrUpdateReminder(WakeReminder, dueTime < minimum ? minimum : dueTime, Services.Options.WakeRetryPeriod));
+            await GuardReminderAsync("arming", async () => _reminder = await this.RegisterOrUpdateReminder(WakeReminder, DueTime(at), Services.Options.WakeRetryPeriod));
             return;
         }
 
