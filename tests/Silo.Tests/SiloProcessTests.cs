@@ -282,6 +282,17 @@ public sealed class SiloProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task when_the_notification_retention_is_under_an_hour_then_the_silo_exits_2_naming_the_setting()
+    {
+        var error = new StringWriter();
+
+        var exit = await SiloProgram.RunAsync(["run", .. Settings(_database.ConnectionString), "--Notifications:Retention=00:10:00"], TextWriter.Null, error);
+
+        Assert.Equal(SiloProgram.BadConfiguration, exit);
+        Assert.Contains("Notifications:Retention", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task when_the_probe_timeout_is_zero_then_the_silo_exits_2_naming_the_setting()
     {
         var error = new StringWriter();

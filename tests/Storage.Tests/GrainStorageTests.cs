@@ -327,6 +327,84 @@ public sealed class GrainStorageTests(StorageCluster cluster) : IClassFixture<St
         Assert.Equal(0L, await cluster.Database.ScalarAsync<long>("SELECT count(*) FROM public.pending_intents WHERE grain_key = $1", subscription));
     }
 
+    [Fact]
+    public async Task NOT_1_a_changes_messages_take_the_next_numbers_of_their_accounts_stream_and_a_delivery_per_enabled_sink_in_its_commit()
+    {
+        var account = $"acc-{Guid.NewGuid():N}";
+        var sinks = new[] { $"webhook:on-{account}", $"webhook:off-{account}" };
+        await cluster.Database.ExecuteAsync(
+            "INSERT INTO public.notification_sinks (sink, enabled) VALUES ($1, true), ($2, false)", sinks[0], sinks[1]);
+        GrainRecord<ProfileState> Notifying(long version, params string[] kinds) => new()
+        {
+            Value = new ProfileState { Name = $"v{version}" },
+            Version = version,
+            Change = ChangeRows.None with
+            {
+                Notifications = [.. kinds.Select((kind, i) => new PendingNotification(version * 10 + i, version, kind, "{}", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)))],
+            },
+        };
+
+        // Two grains of one account share its stream: two messages from the account, one from its subscription, two more
+        // from the account; a stale write takes no number.
+        var accountId = GrainId.Create("account", account);
+        var first = new GrainState<GrainRecord<ProfileState>>(Notifying(1, "a1", "a2"));
+        await DefaultStorage.WriteStateAsync("account", accountId, first);
+        await DefaultStorage.WriteStateAsync("subscription", GrainId.Create("subscription", $"{account}/sub-1"), new GrainState<GrainRecord<ProfileState>>(Notifying(1, "s1")));
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            DefaultStorage.WriteStateAsync("account", accountId, new GrainState<GrainRecord<ProfileState>>(Notifying(2, "stale")) { ETag = "0" }));
+        await DefaultStorage.WriteStateAsync("account", accountId, new GrainState<GrainRecord<ProfileState>>(Notifying(2, "a3", "a4")) { ETag = first.ETag });
+
+        var messages = await cluster.Database.RowsAsync(
+            "SELECT kind, account_seq FROM public.outbox WHERE account_id = $1 ORDER BY id", account);
+        Assert.Equal([("a1", 1L), ("a2", 2L), ("s1", 3L), ("a3", 4L), ("a4", 5L)], messages.Select(r => ((string)r[0]!, (long)r[1]!)));
+        Assert.Equal(5L, await cluster.Database.ScalarAsync<long>("SELECT last_seq FROM public.notification_streams WHERE account_id = $1", account));
+
+        // Every message is queued for the log sink and the enabled webhook, in stream order; none for the retired one.
+        var queued = await cluster.Database.RowsAsync(
+            "SELECT sink, account_seq, state FROM public.notification_deliveries WHERE account_id = $1 AND sink = ANY($2) ORDER BY sink, account_seq", account, sinks);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], queued.Select(r => (long)r[1]!));
+        Assert.All(queued, r => Assert.Equal((sinks[0], "pending"), ((string)r[0]!, (string)r[2]!)));
+        Assert.Equal(5L, await cluster.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM public.notification_deliveries WHERE account_id = $1 AND sink = 'log'", account));
+    }
+
+    [Fact]
+    public async Task NOT_1_a_message_delivered_to_every_sink_is_pruned_past_the_retention_with_its_deliveries_and_one_still_owed_is_kept()
+    {
+        var account = $"acc-{Guid.NewGuid():N}";
+        var old = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        GrainRecord<ProfileState> Notifying(long version, DateTimeOffset at, params string[] kinds) => new()
+        {
+            Value = new ProfileState { Name = $"v{version}" },
+            Version = version,
+            Change = ChangeRows.None with { Notifications = [.. kinds.Select((kind, i) => new PendingNotification(version * 10 + i, version, kind, "{}", at))] },
+        };
+        var grainId = GrainId.Create("account", account);
+        var first = new GrainState<GrainRecord<ProfileState>>(Notifying(1, old, "delivered", "dead", "pending"));
+        await DefaultStorage.WriteStateAsync("account", grainId, first);
+        await DefaultStorage.WriteStateAsync("account", grainId, new GrainState<GrainRecord<ProfileState>>(Notifying(2, old.AddYears(6), "recent")) { ETag = first.ETag });
+
+        // "delivered" reached every sink, "dead" reached all but one, "pending" none yet; "recent" was delivered too.
+        await cluster.Database.ExecuteAsync(
+            "UPDATE public.notification_deliveries d SET state = 'delivered' FROM public.outbox o WHERE o.id = d.outbox_id AND o.account_id = $1 AND o.kind IN ('delivered', 'dead', 'recent')", account);
+        await cluster.Database.ExecuteAsync(
+            "UPDATE public.notification_deliveries d SET state = 'dead' FROM public.outbox o WHERE o.id = d.outbox_id AND o.account_id = $1 AND o.kind = 'dead' AND d.sink = 'log'", account);
+
+        const string Kept = "SELECT count(*) FROM public.notification_deliveries d JOIN public.outbox o ON o.id = d.outbox_id WHERE o.account_id = $1 AND o.kind <> 'delivered'";
+        var keptBefore = await cluster.Database.ScalarAsync<long>(Kept, account);
+        var tables = new Subscriptions.Storage.Notifications.NotificationTables(cluster.Database.DataSource);
+        var pruned = await tables.PruneDeliveredAsync(old.AddYears(1), 100, CancellationToken.None);
+        var again = await tables.PruneDeliveredAsync(old.AddYears(1), 100, CancellationToken.None);
+
+        Assert.Equal((1, 0), (pruned, again));
+        Assert.Equal(["dead", "pending", "recent"], (await cluster.Database.RowsAsync(
+            "SELECT kind FROM public.outbox WHERE account_id = $1 ORDER BY id", account)).Select(r => (string)r[0]!));
+        Assert.Equal(0L, await cluster.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM public.notification_deliveries d WHERE d.account_id = $1 AND NOT EXISTS (SELECT 1 FROM public.outbox o WHERE o.id = d.outbox_id)", account));
+        Assert.Equal(keptBefore, await cluster.Database.ScalarAsync<long>(Kept, account));
+        Assert.True(keptBefore >= 3);
+    }
+
     private static GrainRecord<ProfileState> Record(string key, long version, string name)
     {
         var at = new DateTimeOffset(2026, 1, (int)version, 0, 0, 0, TimeSpan.Zero);

@@ -30,6 +30,12 @@ public sealed class NotificationOptions
     /// <summary>The most messages one pass reads per sink.</summary>
     public int BatchSize { get; set; } = 200;
 
+    /// <summary>How long a message delivered to every sink is kept (on the silos' real clock) before it is deleted.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>The longest <see cref="Retention"/> accepted.</summary>
+    public static readonly TimeSpan MaxRetention = TimeSpan.FromDays(3650);
+
     /// <summary>The wait before attempt <paramref name="failures"/> + 1, after that many failures (1 or more).</summary>
     public TimeSpan RetryDelay(int failures)
     {
@@ -44,6 +50,12 @@ public sealed class NotificationOptions
         {
             throw new InvalidOperationException(
                 "Notifications: MaxAttempts and BatchSize must be 1 or more, FirstRetryDelay and PollInterval positive, MaxRetryDelay at least FirstRetryDelay.");
+        }
+
+        if (Retention < TimeSpan.FromHours(1) || Retention > MaxRetention)
+        {
+            throw new InvalidOperationException(
+                $"Notifications:Retention must be between 01:00:00 and {MaxRetention.Days}.00:00:00 (got {Retention}): how long a delivered message is kept.");
         }
 
         foreach (var hook in Webhooks)

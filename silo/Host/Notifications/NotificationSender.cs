@@ -75,43 +75,51 @@ public sealed partial class NotificationSender(
             var now = time.GetUtcNow();
             var ready = await pass.ReadyAsync(now, options.BatchSize, cancellationToken);
             var waiting = new HashSet<string>(StringComparer.Ordinal);
-            var delivered = 0;
-            foreach (var row in ready)
+            var delivered = new List<(long OutboxId, int Attempts)>();
+            try
             {
-                // In order per account: once a message of an account fails, its later messages wait for it.
-                if (waiting.Contains(row.AccountId))
+                foreach (var row in ready)
                 {
-                    continue;
-                }
-
-                var notification = new NotificationEvent(row.OutboxId, row.AccountId, row.Kind, row.CreatedAt, row.Subject, row.PayloadJson);
-                try
-                {
-                    await sink.DeliverAsync(notification, cancellationToken);
-                    await pass.RecordAsync(row.OutboxId, "delivered", row.Attempts + 1, now, null, cancellationToken);
-                    metrics?.Delivered(sink.Name, row.CreatedAt, time.GetUtcNow());
-                    delivered++;
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    var failures = row.Attempts + 1;
-                    var dead = failures >= options.MaxAttempts;
-                    var error = exception.Message.Length > 500 ? exception.Message[..500] : exception.Message;
-                    await pass.RecordAsync(row.OutboxId, dead ? "dead" : "pending", failures, now + options.RetryDelay(failures), error, cancellationToken);
-                    metrics?.Failed(sink.Name, dead);
-                    if (dead)
+                    // In order per account: once a message of an account fails, its later messages wait for it.
+                    if (waiting.Contains(row.AccountId))
                     {
-                        LogDead(logger, notification.EventId, notification.Kind, sink.Name, failures, error);
+                        continue;
                     }
-                    else
+
+                    var notification = new NotificationEvent(row.OutboxId, row.AccountId, row.Kind, row.CreatedAt, row.Subject, row.PayloadJson);
+                    try
                     {
-                        waiting.Add(row.AccountId);
-                        LogRetry(logger, notification.EventId, notification.Kind, sink.Name, failures, error);
+                        await sink.DeliverAsync(notification, cancellationToken);
+                        delivered.Add((row.OutboxId, row.Attempts + 1));
+                        metrics?.Delivered(sink.Name, row.CreatedAt, time.GetUtcNow());
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        var failures = row.Attempts + 1;
+                        var dead = failures >= options.MaxAttempts;
+                        var error = exception.Message.Length > 500 ? exception.Message[..500] : exception.Message;
+                        await pass.RecordAsync(row.OutboxId, dead ? "dead" : "pending", failures, now + options.RetryDelay(failures), error, cancellationToken);
+                        metrics?.Failed(sink.Name, dead);
+                        if (dead)
+                        {
+                            LogDead(logger, notification.EventId, notification.Kind, sink.Name, failures, error);
+                        }
+                        else
+                        {
+                            waiting.Add(row.AccountId);
+                            LogRetry(logger, notification.EventId, notification.Kind, sink.Name, failures, error);
+                        }
                     }
                 }
             }
+            finally
+            {
+                // The pass's deliveries are recorded together, also when it stops half-way: a message delivered and not
+                // recorded (a crash, the database gone) is delivered again, as at-least-once allows.
+                await pass.RecordDeliveredAsync(delivered, now, CancellationToken.None);
+            }
 
-            return delivered;
+            return delivered.Count;
         }, reason => LogUnlockFailed(logger, sink.Name, reason), cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {EventId} ({Kind}) to {Sink} failed (attempt {Attempts}); retried later: {Error}")]

@@ -33,6 +33,7 @@ public static class NotificationServices
         services.AddSingleton<NotificationTables>();
         services.AddSingleton<INotificationDeliveries, NotificationDeliveries>();
         services.AddHostedService<NotificationSender>();
+        services.AddHostedService<NotificationPruning>();
         return services;
     }
 }

@@ -178,18 +178,34 @@ public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorag
 
         if (change is { Notifications.Count: > 0 } withNotifications)
         {
+            // The messages take the next numbers of their account's stream, whose row stays locked until the change
+            // commits (an account's messages commit in the order of their numbers), and one delivery row per enabled
+            // sink (0013_outbox_in_the_write.sql).
             var n = withNotifications.Notifications;
+            var count = Add((long)n.Count);
             sql.Append($"""
                 ,
+                stream AS (
+                    INSERT INTO public.notification_streams AS s (account_id, last_seq)
+                    SELECT split_part({key}, '/', 1), {count}
+                     WHERE EXISTS (SELECT 1 FROM written)
+                    ON CONFLICT (account_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq
+                    RETURNING last_seq),
                 outbox AS (
-                    INSERT INTO public.outbox (grain_type, grain_key, seq, version, kind, payload, created_at)
-                    SELECT {type}, {key}, n.seq, n.version, n.kind, n.payload::jsonb, n.created_at
+                    INSERT INTO public.outbox (grain_type, grain_key, seq, version, kind, payload, created_at, account_seq)
+                    SELECT {type}, {key}, n.seq, n.version, n.kind, n.payload::jsonb, n.created_at, s.last_seq - {count} + n.ord
                       FROM unnest({Add(n.Select(e => e.Seq).ToArray())}::bigint[], {Add(n.Select(e => e.Version).ToArray())}::bigint[],
                                   {Add(n.Select(e => e.Kind).ToArray())}::text[], {Add(n.Select(e => e.PayloadJson).ToArray())}::text[],
                                   {Add(n.Select(e => e.CreatedAt.ToUniversalTime()).ToArray())}::timestamptz[])
                            WITH ORDINALITY AS n(seq, version, kind, payload, created_at, ord)
-                     WHERE EXISTS (SELECT 1 FROM written)
-                     ORDER BY n.ord)
+                     CROSS JOIN stream AS s
+                     ORDER BY n.ord
+                    RETURNING id, account_id, account_seq, created_at),
+                queued AS (
+                    INSERT INTO public.notification_deliveries (sink, outbox_id, account_id, account_seq, state, next_attempt_at)
+                    SELECT k.sink, o.id, o.account_id, o.account_seq, 'pending', o.created_at
+                      FROM outbox AS o CROSS JOIN public.notification_sinks AS k
+                     WHERE k.enabled)
                 """);
         }
 

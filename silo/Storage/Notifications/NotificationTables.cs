@@ -4,7 +4,7 @@ namespace Subscriptions.Storage.Notifications;
 
 /// <summary>
 /// The outbound notification tables (NOT-1) on the service's one data source: the sinks, and one delivery row per sink
-/// and outbox message (numbered in its account's stream and created by the outbox triggers). The sender works a sink
+/// and outbox message (numbered in its account's stream and created by the write that commits the message). The sender works a sink
 /// under a cluster-wide advisory lock (<see cref="WithSinkLockAsync"/>); ops read the rows (<see cref="ListAsync"/>).
 /// </summary>
 public sealed class NotificationTables(NpgsqlDataSource dataSource)
@@ -54,6 +54,33 @@ public sealed class NotificationTables(NpgsqlDataSource dataSource)
             }
         });
     }
+
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> outbox messages created before <paramref name="before"/> and delivered to
+    /// every sink they were queued for, with their delivery rows; a message with a pending or dead delivery stays. Returns
+    /// how many messages went.
+    /// </summary>
+    public Task<int> PruneDeliveredAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        Database.GuardAsync("pruning delivered notifications", async () =>
+        {
+            // A message and its delivery rows go in one statement (found by their key, sink and message, through the few
+            // sinks there are), so no delivery is ever left without its message.
+            await using var command = dataSource.CreateCommand(
+                """
+                WITH old AS (
+                    SELECT o.id FROM public.outbox o
+                     WHERE o.created_at < $1
+                       AND NOT EXISTS (SELECT 1 FROM public.notification_sinks s JOIN public.notification_deliveries d ON d.sink = s.sink
+                                        WHERE d.outbox_id = o.id AND d.state <> 'delivered')
+                     LIMIT $2),
+                deliveries AS (
+                    DELETE FROM public.notification_deliveries d USING old, public.notification_sinks s WHERE d.sink = s.sink AND d.outbox_id = old.id)
+                DELETE FROM public.outbox o USING old WHERE o.id = old.id
+                """);
+            command.Parameters.Add(new() { Value = before.ToUniversalTime() });
+            command.Parameters.Add(new() { Value = limit });
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        });
 
     /// <summary>Delivery rows in <paramref name="state"/> (pending, delivered, dead), of one account or all, oldest message first.</summary>
     public Task<IReadOnlyList<DeliveryRow>> ListAsync(string state, string? accountId, int limit, CancellationToken cancellationToken) =>
@@ -266,11 +293,36 @@ public sealed class DeliveryPass
         command.Parameters.Add(new() { Value = outboxId });
         command.Parameters.Add(new() { Value = state });
         command.Parameters.Add(new() { Value = attempts });
-        // PostgreSQL keeps microseconds: the time is cut down to one, so a pass at exactly that time finds the row due.
-        command.Parameters.Add(new() { Value = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero) });
+        command.Parameters.Add(new() { Value = Microseconds(at) });
         command.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Records <paramref name="delivered"/> messages (each with its attempts so far) delivered at <paramref name="at"/>, in one statement.</summary>
+    public async Task RecordDeliveredAsync(IReadOnlyList<(long OutboxId, int Attempts)> delivered, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivered);
+        if (delivered.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand(
+            """
+            UPDATE public.notification_deliveries AS d
+               SET state = 'delivered', attempts = x.attempts, last_error = NULL, delivered_at = $2
+              FROM unnest($3::bigint[], $4::int[]) AS x(outbox_id, attempts)
+             WHERE d.sink = $1 AND d.outbox_id = x.outbox_id
+            """, _connection);
+        command.Parameters.Add(new() { Value = Sink });
+        command.Parameters.Add(new() { Value = Microseconds(at) });
+        command.Parameters.Add(new() { Value = delivered.Select(d => d.OutboxId).ToArray() });
+        command.Parameters.Add(new() { Value = delivered.Select(d => d.Attempts).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // PostgreSQL keeps microseconds: a time is cut down to one, so a pass at exactly that time finds a row due.
+    private static DateTimeOffset Microseconds(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero);
 }
 
 /// <summary>A message ready for a sink: its outbox id, account, kind, creation time, the grain it comes from, its payload and the attempts so far.</summary>

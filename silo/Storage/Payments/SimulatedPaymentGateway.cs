@@ -64,12 +64,14 @@ public sealed class SimulatedPaymentGateway(NpgsqlDataSource dataSource) : IPaym
         var (status, reason) = Decide(charge.Token);
         var reference = "sim_" + Guid.NewGuid().ToString("N");
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // A first call is one statement, committed on its own; only a retry of a stored key reads and settles it in a
+        // transaction.
         await using (var insert = new NpgsqlCommand(
             """
             INSERT INTO public.payment_simulator_charges (idempotency_key, reference, token, amount, currency, description, status, decline_reason, invoice_key)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (idempotency_key) DO NOTHING
-            """, connection, transaction))
+            """, connection))
         {
             insert.Parameters.AddWithValue(charge.IdempotencyKey);
             insert.Parameters.AddWithValue(reference);
@@ -82,13 +84,13 @@ public sealed class SimulatedPaymentGateway(NpgsqlDataSource dataSource) : IPaym
             insert.Parameters.AddWithValue(charge.InvoiceKey);
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
             {
-                await transaction.CommitAsync(cancellationToken);
                 return status == Transient
                     ? throw new PaymentGatewayUnavailableException($"The payment gateway failed before deciding charge {charge.IdempotencyKey}; retry with the same key.")
                     : Result(status, reference, reason);
             }
         }
 
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var select = new NpgsqlCommand(
             "SELECT reference, token, amount, currency, status, decline_reason FROM public.payment_simulator_charges WHERE idempotency_key = $1 FOR UPDATE",
             connection, transaction);
