@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans;
+using Subscriptions.Domain;
 using Subscriptions.Domain.Accounts;
+using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Infrastructure;
@@ -88,6 +91,12 @@ public sealed class BoundedRecordTests : IAsyncLifetime
     public async Task ACC_6_an_account_and_a_subscription_that_issued_and_were_paid_100_invoices_keep_the_size_they_had_after_5()
     {
         await Grains.OpenAccountAsync("billed-acc");
+        using (CallContext.Enter(Billing.Ops.SubjectId, "autopay-off"))
+        {
+            // The holder pays each invoice: autopay would charge it as soon as it is issued (INV-6).
+            await Grains.GetGrain<IAccountGrain>("billed-acc").ChangeAsync(Billing.Ops, new SetAutopay(false));
+        }
+
         var number = (await Grains.BuyAsync("billed-acc", "sub-1")).IssuedInvoiceNumber!;
         var subscription = Grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of("billed-acc", "sub-1"));
         var holder = Actor.Customer("holder-billed-acc");
@@ -121,6 +130,38 @@ public sealed class BoundedRecordTests : IAsyncLifetime
         Assert.InRange(afterHundred.Item1 - afterFive.Account, -1024, 1024);
         Assert.InRange(afterHundred.Item2 - afterFive.Subscription, -1024, 1024);
         Assert.Equal(SubscriptionGrainState.MaxInvoiceNumbers, (await subscription.GetAsync(Billing.Ops)).InvoiceNumbers.Count);
+    }
+
+    [Fact]
+    public async Task ACC_8_an_account_starts_at_most_200_subscriptions_and_a_purchase_or_trial_past_them_is_refused_storing_nothing()
+    {
+        await Grains.OpenAccountAsync("many-acc");
+        for (var n = 1; n <= AccountState.MaxSubscriptions; n++)
+        {
+            using (CallContext.Enter(Billing.Ops.SubjectId, $"trial-{n}"))
+            {
+                await Grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of("many-acc", $"sub-{n}"))
+                    .StartTrialAsync(Billing.Ops, new StartTrial($"sub-{n}", "many-acc", "central", "basic", 1, BillingFrequency.Monthly), null);
+            }
+        }
+
+        var full = await RecordSizeAsync("many-acc");
+        var bought = await Assert.ThrowsAsync<RuleViolationException>(() => Grains.BuyAsync("many-acc", "sub-extra"));
+        RuleViolationException tried;
+        using (CallContext.Enter(Billing.Ops.SubjectId, "trial-extra"))
+        {
+            tried = await Assert.ThrowsAsync<RuleViolationException>(() => Grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of("many-acc", "sub-extra-trial"))
+                .StartTrialAsync(Billing.Ops, new StartTrial("sub-extra-trial", "many-acc", "central", "basic", 1, BillingFrequency.Monthly), null));
+        }
+
+        var account = await Grains.GetGrain<IAccountGrain>("many-acc").GetAsync(Billing.Ops);
+        Assert.Equal((Rules.Acc8, Rules.Acc8), (bought.RuleId, tried.RuleId));
+        Assert.Contains("200 subscriptions", bought.Message, StringComparison.Ordinal);
+        Assert.Equal((AccountState.MaxSubscriptions, 0), (account.SubscriptionIds.Count, account.InvoiceCount));
+        Assert.Equal(0L, await _cluster.CountAsync(
+            "SELECT count(*) FROM public.grain_records WHERE grain_type = 'subscription' AND grain_key LIKE 'many-acc/sub-extra%'"));
+        Assert.Equal(full, await RecordSizeAsync("many-acc"));
+        Assert.True(full < 16 * 1024, $"the account's record with {AccountState.MaxSubscriptions} subscriptions is {full} bytes");
     }
 
     private Task<long> RecordSizeAsync(string key, string type = "account") =>

@@ -1,8 +1,10 @@
 using Orleans;
 using Orleans.Runtime;
 using Subscriptions.Domain.Billing;
+using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Grains.Accounts;
+using Subscriptions.Grains.Invoices;
 using Subscriptions.Grains.Infrastructure;
 using Subscriptions.Grains.Ops;
 using Subscriptions.Grains.SubscriptionLifecycle;
@@ -140,6 +142,41 @@ public sealed class ChangeTransactionTests : IAsyncLifetime
         Assert.Equal(issued.Version, listed.Version);
         Assert.Equal(nameof(IAccountLedgerGrain.IssueInvoiceAsync), listed.Cause.Name);
         Assert.Contains("sub-1", (await _cluster.Grains.GetGrain<IAccountGrain>("buy-acc").GetAsync(Billing.Ops)).SubscriptionIds);
+    }
+
+    [Fact]
+    public async Task INV_6_an_autopay_due_at_issue_is_charged_by_the_invoice_at_once_its_reminder_row_written_and_removed_only_by_its_commits()
+    {
+        // A reminder tick would come an hour after the invoice was taken: the charge cannot be waiting for one.
+        var options = _cluster.SiloService<GrainRecordOptions>();
+        var delay = options.MinimumWakeDelay;
+        options.MinimumWakeDelay = TimeSpan.FromHours(1);
+        try
+        {
+            await WatchWritesAsync();
+            await _cluster.Grains.OpenAccountAsync("now-acc");
+            var number = (await _cluster.Grains.BuyAsync("now-acc", "sub-1")).IssuedInvoiceNumber!;
+            var key = InvoiceKey.Of("now-acc", number);
+            var invoice = _cluster.Grains.GetGrain<IInvoiceGrain>(key);
+            var status = (await invoice.GetAsync()).Status;
+            for (var polls = 0; status != InvoiceStatus.Paid && polls < 600; polls++)
+            {
+                await Task.Delay(50);
+                status = (await invoice.GetAsync()).Status;
+            }
+
+            // Taking the invoice wrote its autopay's reminder row with its record (the safety net, an hour ahead); the
+            // payment's commit removed it. Nothing else wrote the row, and no row is left.
+            Assert.Equal(InvoiceStatus.Paid, status);
+            Assert.Equal("INSERT,DELETE", await OperationsAsync(key));
+            Assert.Equal(0, await OutsideRecordWritesAsync(key));
+            Assert.Equal(0, await _cluster.CountAsync("SELECT count(*) FROM public.orleans_reminders WHERE grain_id LIKE '%' || $1", key));
+            Assert.Equal(1, await _cluster.CountAsync("SELECT count(*) FROM public.payment_simulator_charges WHERE invoice_key = $1", key));
+        }
+        finally
+        {
+            options.MinimumWakeDelay = delay;
+        }
     }
 
     /// <summary>Records every write of a reminder row, a grain record and a stored intent with its transaction, by triggers on the test's database.</summary>

@@ -250,11 +250,21 @@ public sealed class AccountGrain(
         }, CancellationToken.None);
     }
 
-    /// <summary>Lists <paramref name="subscriptionId"/> among the account's subscriptions with the running change, once.</summary>
+    /// <summary>
+    /// Lists <paramref name="subscriptionId"/> among the account's subscriptions with the running change, once; refuses
+    /// (ACC-8) a subscription past <see cref="AccountState.MaxSubscriptions"/>, so the change that asked stores nothing.
+    /// </summary>
     private void ListSubscription(string subscriptionId)
     {
         if (!State.SubscriptionIds.Contains(subscriptionId))
         {
+            if (State.SubscriptionIds.Count >= AccountState.MaxSubscriptions)
+            {
+                throw new RuleViolationException(
+                    Rules.Acc8,
+                    $"Account {Quoted.Of(GrainKey)} has started {AccountState.MaxSubscriptions} subscriptions, the most one account holds (ended ones count: they stay listed so that erasure reaches each of them); open another account for more.");
+            }
+
             State = State with { SubscriptionIds = [.. State.SubscriptionIds, subscriptionId] };
             RecordHistory("subscription", null, subscriptionId);
         }

@@ -17,7 +17,10 @@ public sealed record AccountState : IProjectedState<AccountState>
     [Id(0)]
     public Account? Account { get; init; }
 
-    /// <summary>Ids of the account's subscriptions, in the order they were started.</summary>
+    /// <summary>
+    /// Ids of the account's subscriptions, in the order they were started: at most <see cref="MaxSubscriptions"/>. Ended
+    /// ones stay listed, since erasure reaches every subscription (ACC-8).
+    /// </summary>
     [Id(1)]
     public IReadOnlyList<string> SubscriptionIds { get; init; } = [];
 
@@ -56,6 +59,9 @@ public sealed record AccountState : IProjectedState<AccountState>
     /// </summary>
     [Id(8)]
     public IReadOnlyList<string> PendingQuotes { get; init; } = [];
+
+    /// <summary>The most subscriptions one account starts over its life, ended ones included.</summary>
+    public const int MaxSubscriptions = 200;
 
     /// <summary>The most quotes an account has waiting for an answer at once.</summary>
     public const int MaxPendingQuotes = 50;

@@ -22,8 +22,9 @@ public sealed class GrainRecordOptions
     public TimeSpan WakeRetryPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// The least delay a reminder is registered with: a wake-up already due (an autopay at issue, a catch-up after an
-    /// outage) fires this long after it is armed rather than one period later.
+    /// The least delay a reminder is registered with: a wake-up already due fires this long after it is armed rather than
+    /// one period later. One due when a change commits it (an autopay at issue) runs at once on a grain timer; its
+    /// committed reminder row, this far ahead, is then only the safety net.
     /// </summary>
     public TimeSpan MinimumWakeDelay { get; set; } = TimeSpan.FromSeconds(5);
 

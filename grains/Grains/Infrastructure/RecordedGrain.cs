@@ -30,6 +30,12 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     private StoredAnswer? _lastAnswer;
     private int _reminderRegistrations;
     private IGrainReminder? _reminder;
+
+    // True while the reminder row this activation last committed was not told to the reminder service (a wake-up due at
+    // once, run by the grain itself): removing that row needs no unregistering.
+    private bool _rowOnly;
+    private IGrainTimer? _wakeNow;
+    private bool _wakingUp;
     private ProjectionRow? _projected;
 
     /// <summary>Creates the grain on its stored record.</summary>
@@ -168,17 +174,26 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         await FinishIntentAsync();
         await BeforeWakeAsync(cancellationToken);
         var registrations = _reminderRegistrations;
-        for (var handled = 0; handled < Services.Options.MaxEventsPerWake; handled++)
+        _wakingUp = true;
+        try
         {
-            if (!RecordExists || WantedWakeAt(_record.State.Value) is not { } due || due > at || Deferred(at))
+            for (var handled = 0; handled < Services.Options.MaxEventsPerWake; handled++)
             {
-                break;
+                if (!RecordExists || WantedWakeAt(_record.State.Value) is not { } due || due > at || Deferred(at))
+                {
+                    break;
+                }
+
+                await HandleDueAsync(at, cancellationToken);
             }
 
-            await HandleDueAsync(at, cancellationToken);
+            await EndCorrectionAsync(at, cancellationToken);
+        }
+        finally
+        {
+            _wakingUp = false;
         }
 
-        await EndCorrectionAsync(at, cancellationToken);
         if (_record.State.ClockId is null && _reminderRegistrations == registrations)
         {
             // No change of this wake-up re-armed the reminder: it is armed for the next event (or dropped), so a tick
@@ -634,7 +649,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         // the reminder row when the wanted wake-up moves.
         var projected = Services.Options.OpsProjection ? ProjectionRow.Of(next) : null;
         var reminder = clockId is null ? WantedReminder(old, wakeAt) : null;
-        var dropping = reminder is { StartTime: null } ? _reminder ?? await ReadReminderAsync() : null;
+        var dropping = reminder is { StartTime: null } && !_rowOnly ? _reminder ?? await ReadReminderAsync() : null;
         next = next with
         {
             Change = new ChangeRows(history, notifications, turn.Invoices, answer, clockId is null ? null : new ClockWakeUp(clockId, wakeAt))
@@ -656,9 +671,66 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
         _lastAnswer = answer ?? _lastAnswer;
         _projected = projected;
-        if (reminder is not null)
+        if (reminder is { StartTime: not null } && wakeAt <= Services.Time.GetUtcNow() && !_wakingUp)
+        {
+            WakeAtOnce();
+        }
+        else if (reminder is not null)
         {
             await RegisterCommittedAsync(reminder, dropping);
+        }
+    }
+
+    /// <summary>
+    /// A change left its grain with a wake-up due already (an autopay at issue): the grain runs it in its next turn, on a
+    /// timer, rather than asking the reminder service for a tick <see cref="GrainRecordOptions.MinimumWakeDelay"/> later.
+    /// The committed reminder row is the safety net: when the activation goes before the timer fires, the reminder
+    /// service loads the row at its next read of the table; when the wake-up fails, the grain registers the row, so the
+    /// reminder's tick tries again.
+    /// </summary>
+    private void WakeAtOnce()
+    {
+        _reminderRegistrations++;
+        _reminder = null;
+        _rowOnly = true;
+        _wakeNow ??= this.RegisterGrainTimer(WakeNowAsync, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task WakeNowAsync(CancellationToken cancellationToken)
+    {
+        _wakeNow?.Dispose();
+        _wakeNow = null;
+        if (!_rowOnly || _record.State.ClockId is not null)
+        {
+            // A later change registered the reminder (or bound a test clock): the wake-up is theirs now.
+            return;
+        }
+
+        try
+        {
+            using var slot = await Services.WakeUps.TryEnterAsync();
+            if (slot is null)
+            {
+                LogWakeUpPutOff(_logger, GrainName);
+                await RearmAsync(_record.State.WakeAt, CancellationToken.None);
+                return;
+            }
+
+            await WakeUpAsync(Services.Time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // Whatever failed, the reminder service takes the wake-up over: its tick tries again (with the database gone,
+            // the stored row is loaded at the service's next read of the table).
+            LogReminderDeferred(_logger, GrainName, Quoted.Cut(e.Message));
+            try
+            {
+                await RearmAsync(_record.State.WakeAt, CancellationToken.None);
+            }
+            catch (Exception rearm) when (IsOutage(rearm))
+            {
+                LogReminderDeferred(_logger, GrainName, Quoted.Cut(rearm.Message));
+            }
         }
     }
 
@@ -706,6 +778,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     private async Task RegisterCommittedAsync(ReminderRow row, IGrainReminder? dropping)
     {
         _reminderRegistrations++;
+        _rowOnly = false;
         try
         {
             if (row.StartTime is { } start)
@@ -778,6 +851,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     {
         _reminderRegistrations++;
         _reminder = null;
+        _rowOnly = false;
         if (wake is { } at)
         {
             await GuardReminderAsync("arming", async () => _reminder = await this.RegisterOrUpdateReminder(WakeReminder, DueTime(at), Services.Options.WakeRetryPeriod));
