@@ -1,7 +1,7 @@
 namespace Subscriptions.Silo;
 
 /// <summary>
-/// The loop of a silo's background passes (answered requests and delivered notifications pruned, stored intents swept): one pass every period
+/// The loop of a silo's background passes (rows past their retention pruned, stored intents swept): one pass every period
 /// until the silo stops; a pass that fails is reported and the next one runs when it is due, so none stops the silo.
 /// </summary>
 internal static class PeriodicPass
