@@ -720,8 +720,9 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         }
         catch (Exception e)
         {
-            // Whatever failed, the reminder service takes the wake-up over: its tick tries again (with the database gone,
-            // the stored row is loaded at the service's next read of the table).
+            // Whatever failed, the reminder service takes the wake-up over: its tick tries again. When it cannot be told
+            // either (the database gone), the grain tries again itself one retry period later, while the stored row
+            // waits for the service's next read of the table.
             LogReminderDeferred(_logger, GrainName, Quoted.Cut(e.Message));
             try
             {
@@ -730,6 +731,8 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             catch (Exception rearm) when (IsOutage(rearm))
             {
                 LogReminderDeferred(_logger, GrainName, Quoted.Cut(rearm.Message));
+                _rowOnly = true;
+                _wakeNow ??= this.RegisterGrainTimer(WakeNowAsync, Services.Options.WakeRetryPeriod, Timeout.InfiniteTimeSpan);
             }
         }
     }
