@@ -77,6 +77,9 @@ public static class DatabaseFailures
 /// </summary>
 public static class Microseconds
 {
+    /// <summary><paramref name="time"/> cut down to a whole microsecond, in UTC: a row written with it is due at exactly that time.</summary>
+    public static DateTimeOffset Floor(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+
     /// <summary><paramref name="time"/> rounded up to a whole microsecond.</summary>
     public static DateTimeOffset Ceiling(DateTimeOffset time)
     {

@@ -1,4 +1,5 @@
 using Npgsql;
+using Subscriptions.Grains.Infrastructure;
 
 namespace Subscriptions.Storage.Notifications;
 
@@ -164,7 +165,7 @@ public sealed class NotificationTables(NpgsqlDataSource dataSource)
                 """);
             command.Parameters.Add(new() { Value = sink });
             command.Parameters.Add(new() { Value = outboxId });
-            command.Parameters.Add(new() { Value = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero) });
+            command.Parameters.Add(new() { Value = Microseconds.Floor(now) });
             command.Parameters.Add(new() { Value = caller });
             command.Parameters.Add(new() { Value = requestId });
             command.Parameters.Add(new() { Value = reason });
@@ -293,7 +294,7 @@ public sealed class DeliveryPass
         command.Parameters.Add(new() { Value = outboxId });
         command.Parameters.Add(new() { Value = state });
         command.Parameters.Add(new() { Value = attempts });
-        command.Parameters.Add(new() { Value = Microseconds(at) });
+        command.Parameters.Add(new() { Value = Microseconds.Floor(at) });
         command.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -315,14 +316,11 @@ public sealed class DeliveryPass
              WHERE d.sink = $1 AND d.outbox_id = x.outbox_id
             """, _connection);
         command.Parameters.Add(new() { Value = Sink });
-        command.Parameters.Add(new() { Value = Microseconds(at) });
+        command.Parameters.Add(new() { Value = Microseconds.Floor(at) });
         command.Parameters.Add(new() { Value = delivered.Select(d => d.OutboxId).ToArray() });
         command.Parameters.Add(new() { Value = delivered.Select(d => d.Attempts).ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    // PostgreSQL keeps microseconds: a time is cut down to one, so a pass at exactly that time finds a row due.
-    private static DateTimeOffset Microseconds(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero);
 }
 
 /// <summary>A message ready for a sink: its outbox id, account, kind, creation time, the grain it comes from, its payload and the attempts so far.</summary>
