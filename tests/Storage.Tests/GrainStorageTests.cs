@@ -284,6 +284,53 @@ public sealed class GrainStorageTests(StorageCluster cluster) : IClassFixture<St
     }
 
     [Fact]
+    public async Task INV_1_an_invoice_record_born_with_its_accounts_change_is_stored_with_its_history_reminder_and_projection_or_not_at_all()
+    {
+        var account = $"acc-{Guid.NewGuid():N}";
+        var accountId = GrainId.Create("account", account);
+        var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var cause = new Subscriptions.Grains.Ops.TurnCause("call", "IssueInvoiceAsync", "sub", "buy-1");
+        BornRecord Invoice(string number) => new(
+            "invoice",
+            $"{account}/{number}",
+            new GrainRecord<ProfileState> { Value = new ProfileState { Name = number }, Version = 1, LastSeq = 1, WakeAt = at.AddDays(15) },
+            [new Subscriptions.Grains.Ops.HistoryEntry(1, 1, at, cause, "issued", null, "open", """{"n":1}""")],
+            new ProjectionRow(new Subscriptions.Grains.Ops.ProjectedFields(account, number, "open"), null, at.AddDays(15), null),
+            new ReminderRow(cluster.ServiceId, $"invoice/{account}/{number}", 42, "wake", at.AddDays(15), TimeSpan.FromMinutes(1)),
+            null);
+        GrainRecord<ProfileState> Issuing(long version, string number) => new()
+        {
+            Value = new ProfileState { Name = $"v{version}" },
+            Version = version,
+            Change = ChangeRows.None with { Born = Invoice(number) },
+        };
+        async Task<long> CountAsync(string table, string number) =>
+            await cluster.Database.ScalarAsync<long>($"SELECT count(*) FROM public.{table} WHERE grain_key = $1", $"{account}/{number}");
+
+        var first = new GrainState<GrainRecord<ProfileState>>(Issuing(1, "INV-1"));
+        await DefaultStorage.WriteStateAsync("account", accountId, first);
+
+        // A write that loses its race creates nothing; one whose invoice is stored already fails whole.
+        var stale = new GrainState<GrainRecord<ProfileState>>(Issuing(1, "INV-2"));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => DefaultStorage.WriteStateAsync("account", accountId, stale));
+        var again = new GrainState<GrainRecord<ProfileState>>(Issuing(2, "INV-1")) { ETag = first.ETag };
+        await Assert.ThrowsAnyAsync<Exception>(() => DefaultStorage.WriteStateAsync("account", accountId, again));
+
+        var invoice = new GrainState<GrainRecord<ProfileState>>();
+        await DefaultStorage.ReadStateAsync("invoice", GrainId.Create("invoice", $"{account}/INV-1"), invoice);
+        Assert.Equal((true, "1", "INV-1", 1L), (invoice.RecordExists, invoice.ETag, invoice.State!.Value.Name, invoice.State.LastSeq));
+        Assert.Equal(["issued"], (await cluster.Database.RowsAsync(
+            "SELECT change FROM public.grain_history WHERE grain_type = 'invoice' AND grain_key = $1 AND request_id = 'buy-1'", $"{account}/INV-1")).Select(r => (string)r[0]!));
+        Assert.Equal(new DateTime(2026, 1, 16, 0, 0, 0, DateTimeKind.Utc), await cluster.Database.ScalarAsync<DateTime>(
+            "SELECT start_time FROM public.orleans_reminders WHERE grain_id = $1", $"invoice/{account}/INV-1"));
+        Assert.Equal("open at 1", await cluster.Database.ScalarAsync<string>(
+            "SELECT state || ' at ' || version FROM public.ops_projection WHERE grain_type = 'invoice' AND grain_key = $1", $"{account}/INV-1"));
+        Assert.Equal(1L, await cluster.Database.ScalarAsync<long>("SELECT version FROM public.grain_records WHERE grain_type = 'account' AND grain_key = $1", account));
+        Assert.Equal((0L, 0L, 0L), (await CountAsync("grain_records", "INV-2"), await CountAsync("grain_history", "INV-2"), await CountAsync("ops_projection", "INV-2")));
+        Assert.Equal(0L, await cluster.Database.ScalarAsync<long>("SELECT count(*) FROM public.orleans_reminders WHERE grain_id = $1", $"invoice/{account}/INV-2"));
+    }
+
+    [Fact]
     public async Task A_carried_intent_is_stored_with_the_write_read_with_its_grain_refused_twice_and_cleared_by_its_grain()
     {
         var account = $"acc-{Guid.NewGuid():N}";

@@ -6,6 +6,7 @@ using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Invoices;
+using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Domain.Tax;
 using Subscriptions.Grains.Infrastructure;
 using Subscriptions.Grains.Invoices;
@@ -219,9 +220,10 @@ public sealed class AccountGrain(
             var number = InvoiceNumber.Format(InvoicePrefix(account.Id), State.IssuedInvoiceCount + 1);
             var (invoice, applied) = account.IssueInvoice(number, command.Charges, command.AutopaySchedule, new Money(State.UnappliedCredit, account.Currency), Now, tax);
 
-            // Numbering, the issued-invoices row and the notification commit together in this change, or none of them
-            // does: no other grain is called, so a failed write leaves no invoice anywhere and the next issue takes the
-            // same number. The subscription that asked hands the invoice to its invoice grain.
+            // Numbering, the issued-invoices row, the invoice grain's record and the notification commit together in this
+            // change, or none of them does: no other grain is called, so a failed write leaves no invoice anywhere and the
+            // next issue takes the same number. The subscription that asked hands the invoice to its grain, which arms its
+            // wake-up.
             State = State with
             {
                 IssuedInvoiceCount = State.IssuedInvoiceCount + 1,
@@ -230,6 +232,12 @@ public sealed class AccountGrain(
             };
             RecordIssuedInvoice(new PendingInvoice(
                 account.Id, number, account.TestClockId, JsonSerializer.Serialize(invoice, DomainJson.Options), invoice.IssuedAt));
+
+            // The invoice grain's record, with its autopay or due-date wake-up, is created by this same commit.
+            var issued = new InvoiceState { Invoice = invoice };
+            RecordBorn(
+                GrainFactory.GetGrain<IInvoiceOpeningGrain>(InvoiceKey.Of(account.Id, number)), InvoiceGrain.TypeName, issued, account.TestClockId, InvoiceGrain.WakeAtOf(issued),
+                "issued", invoice.Status.ToWireName(), new { invoice.Number, invoice.IssuedAt, Total = invoice.Total.ToString() });
             RecordHistory("invoice_issued", null, number, new { invoice.Number, Total = invoice.Total.ToString(), CreditApplied = applied.ToString(), invoice.DueAt });
             Notify(InvoiceIssued.Kind, new InvoiceIssued(
                 invoice.AccountId,

@@ -97,12 +97,15 @@ public sealed record ChangeRows(
     /// <summary>True when this commit finishes the grain's own intent: its <c>pending_intents</c> row goes with it.</summary>
     public bool ClearsIntent { get; init; }
 
+    /// <summary>Another grain's first record, created by this change in the same commit (an invoice, by the account change that issues it); null when none.</summary>
+    public BornRecord? Born { get; init; }
+
     /// <summary>Nothing but the record.</summary>
     public static ChangeRows None { get; } = new([], [], [], null, null);
 
     /// <summary>True when there is nothing to commit besides the state.</summary>
     public bool IsEmpty => History.Count == 0 && Notifications.Count == 0 && Invoices.Count == 0 && Answer is null && ClockWakeUp is null && Projection is null && Reminder is null
-        && CarriedIntent is null && !ClearsIntent;
+        && CarriedIntent is null && !ClearsIntent && Born is null;
 }
 
 /// <summary>
@@ -111,6 +114,17 @@ public sealed record ChangeRows(
 /// </summary>
 [GenerateSerializer, Immutable, Alias("subscriptions.CarriedIntent")]
 public sealed record CarriedIntent([property: Id(0)] string GrainType, [property: Id(1)] string GrainKey, [property: Id(2)] PendingIntent Intent);
+
+/// <summary>
+/// A grain's first record, created by another grain's change and committed with it, so the grain is never written a
+/// second time just to take what that change made (an invoice issued by its account, docs/runtime.md): the grain's type
+/// and key, its record at version 1 (a <see cref="GrainRecord{TState}"/> of the grain's state), its first history
+/// entries, its ops projection row, and its wake-up as a reminder row (production) or a test clock's event (CLOCK-1).
+/// The record is inserted only if the creating change's own record is written, and a record of that key already
+/// stored fails the whole commit.
+/// </summary>
+public sealed record BornRecord(
+    string GrainType, string GrainKey, object Record, IReadOnlyList<HistoryEntry> History, ProjectionRow? Projection, ReminderRow? Reminder, ClockWakeUp? ClockWakeUp);
 
 /// <summary>
 /// A grain's row in Orleans' reminder table (<c>orleans_reminders</c>) as a change wants it, committed with the change:

@@ -352,6 +352,78 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     /// <summary>Records an issued invoice for the issued-invoices table, committed with the change (INV-1).</summary>
     private protected void RecordIssuedInvoice(PendingInvoice invoice) => RequireTurn().Invoices.Add(invoice);
 
+    /// <summary>
+    /// Creates another grain's first record with the running change, committed in its statement (<see cref="BornRecord"/>):
+    /// <paramref name="value"/> at version 1, following test clock <paramref name="clockId"/> (null: the real clock), with one
+    /// history entry of this change's cause and time, its projection row and its wake-up at <paramref name="wakeAt"/>. The grain finds it on activation and arms
+    /// the wake-up on its first call (<see cref="ArmWakeUpAsync"/>). At most one per change.
+    /// </summary>
+    private protected void RecordBorn<TOther>(
+        IAddressable grain, string grainType, TOther value, string? clockId, DateTimeOffset? wakeAt, string change, string? to, object? payload)
+        where TOther : class, IProjectedState<TOther>, new()
+    {
+        ArgumentNullException.ThrowIfNull(grain);
+        var turn = RequireTurn();
+        if (turn.Born is not null)
+        {
+            throw new InvalidOperationException($"{GrainName} creates one other grain's record per change at most.");
+        }
+
+        var id = grain.GetGrainId();
+        var record = new GrainRecord<TOther>
+        {
+            Value = value,
+            Version = 1,
+            LastSeq = 1,
+            ClockId = clockId,
+            WakeAt = wakeAt,
+            UpdatedAt = Services.Time.GetUtcNow(),
+        };
+        var history = new HistoryEntry(1, 1, _now, turn.Cause, change, null, to, payload is null ? null : JsonSerializer.Serialize(payload, payload.GetType(), DomainJson.Options));
+        turn.Born = new BornRecord(
+            grainType,
+            id.Key.ToString()!,
+            record,
+            [history],
+            Services.Options.OpsProjection ? ProjectionRow.Of(record) : null,
+            clockId is null && wakeAt is { } wake ? ReminderAt(id, wake) : null,
+            clockId is not null && wakeAt is not null ? new ClockWakeUp(clockId, wakeAt) : null);
+    }
+
+    /// <summary>
+    /// Arms the wake-up of a record that another grain's change created (<see cref="RecordBorn{TOther}"/>), once per
+    /// activation: its row was committed with that change, but nobody asked the reminder service for it. A wake-up due
+    /// already runs at once (an autopay at issue); a later one is registered, which finds its row stored and writes
+    /// nothing. Nothing to do for a sandbox grain (its test clock's event is committed) or a grain that armed already.
+    /// </summary>
+    protected async Task ArmWakeUpAsync()
+    {
+        if (_reminderRegistrations > 0 || _record.State.ClockId is not null || _record.State.WakeAt is not { } wake)
+        {
+            return;
+        }
+
+        if (wake <= Services.Time.GetUtcNow())
+        {
+            WakeAtOnce();
+            return;
+        }
+
+        await RegisterCommittedAsync(ReminderAt(this.GetGrainId(), wake), null);
+    }
+
+    /// <summary>
+    /// Reads the grain's record again when this activation has none: another grain's change may have created it since
+    /// the activation read it (<see cref="RecordBorn{TOther}"/>).
+    /// </summary>
+    protected async Task ReloadIfAbsentAsync()
+    {
+        if (!RecordExists && _turn is null)
+        {
+            await _record.ReadStateAsync();
+        }
+    }
+
     /// <summary>Binds the grain to a test clock (CLOCK-1) with the running change; its time and wake-ups follow that clock.</summary>
     protected async Task BindToClockAsync(string clockId, CancellationToken cancellationToken)
     {
@@ -658,6 +730,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
                 Reminder = reminder,
                 CarriedIntent = turn.Carried,
                 ClearsIntent = clearsIntent,
+                Born = turn.Born,
             },
         };
 
@@ -757,7 +830,10 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     /// has passed by the time its row is written at the next period boundary, not at once. The start is on the reminder
     /// service's clock, where its registration after the commit will put it.
     /// </summary>
-    private ReminderRow ReminderAt(DateTimeOffset wake) => ReminderRowOf(Services.ReminderTime.GetUtcNow() + DueTime(wake));
+    private ReminderRow ReminderAt(DateTimeOffset wake) => ReminderAt(this.GetGrainId(), wake);
+
+    /// <summary>The reminder row of grain <paramref name="id"/> for a wake-up at <paramref name="wake"/> (see <see cref="ReminderAt(DateTimeOffset)"/>).</summary>
+    private ReminderRow ReminderAt(GrainId id, DateTimeOffset wake) => ReminderRowOf(id, Services.ReminderTime.GetUtcNow() + DueTime(wake));
 
     /// <summary>How long from now a reminder for <paramref name="wake"/> (the grain's time) is asked for: at least <see cref="GrainRecordOptions.MinimumWakeDelay"/>.</summary>
     private TimeSpan DueTime(DateTimeOffset wake)
@@ -766,11 +842,10 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         return dueTime < Services.Options.MinimumWakeDelay ? Services.Options.MinimumWakeDelay : dueTime;
     }
 
-    private ReminderRow ReminderRowOf(DateTimeOffset? start)
-    {
-        var id = this.GetGrainId();
-        return new ReminderRow(Services.ServiceId, id.ToString(), unchecked((int)id.GetUniformHashCode()), WakeReminder, start, Services.Options.WakeRetryPeriod);
-    }
+    private ReminderRow ReminderRowOf(DateTimeOffset? start) => ReminderRowOf(this.GetGrainId(), start);
+
+    private ReminderRow ReminderRowOf(GrainId id, DateTimeOffset? start) =>
+        new(Services.ServiceId, id.ToString(), unchecked((int)id.GetUniformHashCode()), WakeReminder, start, Services.Options.WakeRetryPeriod);
 
     /// <summary>
     /// Tells Orleans' reminder service about the reminder row just committed, so it ticks without waiting for its next
@@ -926,6 +1001,9 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
         public List<PendingInvoice> Invoices { get; } = [];
 
+        /// <summary>Another grain's first record this change creates (<see cref="RecordBorn{TOther}"/>), or null.</summary>
+        public BornRecord? Born { get; set; }
+
         public int NestedCalls { get; set; }
 
         /// <summary>The change's intent (<see cref="CarryIntent"/>), until its first nested change stores it.</summary>
@@ -946,7 +1024,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
         public WakeCorrection? Correction { get; set; }
 
-        public bool Changed => Carried is not null || CorrectionSet || State is not null || ClockId is not null || History.Count > 0 || Notifications.Count > 0 || Invoices.Count > 0;
+        public bool Changed => Carried is not null || CorrectionSet || State is not null || ClockId is not null || History.Count > 0 || Notifications.Count > 0 || Invoices.Count > 0 || Born is not null;
     }
 
     private sealed class RestoreRequestId(string? requestId) : IDisposable

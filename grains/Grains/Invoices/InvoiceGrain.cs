@@ -74,18 +74,26 @@ public sealed class InvoiceGrain(
     public async Task OpenAsync(IssuedInvoice issued)
     {
         ArgumentNullException.ThrowIfNull(issued);
-        if (State.Invoice is not null)
-        {
-            return;
-        }
-
         if (InvoiceKey.Of(issued.Invoice.AccountId, issued.Invoice.Number) != GrainKey)
         {
             throw new ArgumentException($"{GrainName} was handed invoice {issued.Invoice.Number} of account {Quoted.Of(issued.Invoice.AccountId)}.", nameof(issued));
         }
 
-        await AdoptAsync(issued, CancellationToken.None);
+        // The account's change that issued the invoice created this grain's record with its wake-up's row; an activation
+        // made before that commit (a read of a number not issued yet) reads it again.
+        await ReloadIfAbsentAsync();
+        if (State.Invoice is null)
+        {
+            // Issued by a release whose accounts left the record to the invoice grain: taken here.
+            await AdoptAsync(issued, CancellationToken.None);
+            return;
+        }
+
+        await ArmWakeUpAsync();
     }
+
+    /// <summary>When an invoice grain wants to be woken for <paramref name="state"/>: its next autopay instant or its due date.</summary>
+    internal static DateTimeOffset? WakeAtOf(InvoiceState state) => state.Invoice is { } invoice ? InvoiceLifecycle.WantedWakeAt(invoice) : null;
 
     /// <inheritdoc />
     public override async Task<GrainInspection> InspectAsync(CancellationToken cancellationToken = default)
@@ -226,7 +234,7 @@ public sealed class InvoiceGrain(
     protected override Task BeforeWakeAsync(CancellationToken cancellationToken) => InvoiceAsync(cancellationToken);
 
     /// <inheritdoc />
-    protected override DateTimeOffset? WantedWakeAt(InvoiceState state) => state.Invoice is { } invoice ? InvoiceLifecycle.WantedWakeAt(invoice) : null;
+    protected override DateTimeOffset? WantedWakeAt(InvoiceState state) => WakeAtOf(state);
 
     /// <inheritdoc />
 
@@ -487,10 +495,11 @@ public sealed class InvoiceGrain(
 
     private static string Amount(Money money) => money.Amount.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The invoice, adopted from the account's record first if this grain has none yet.</summary>
+    /// <summary>The invoice: the grain's record, which its account's change created, or else (an invoice issued by an earlier release) adopted from the account's record of it.</summary>
     private async Task<Invoice> InvoiceAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        await ReloadIfAbsentAsync();
         if (State.Invoice is { } invoice)
         {
             return invoice;

@@ -5,6 +5,7 @@ using Orleans.Runtime;
 using Orleans.Storage;
 using Subscriptions.Grains;
 using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Grains.Ops;
 
 namespace Subscriptions.Storage.Grains;
 
@@ -62,7 +63,8 @@ public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorag
             var payload = serializer.Serialize(grainState.State).ToArray();
             var change = (grainState.State as IRecordWithChange)?.Change;
             var carried = change?.CarriedIntent is { } intent ? serializer.Serialize(intent.Intent).ToArray() : null;
-            await using var command = WriteCommand(stateName, key, expected, payload, change, carried);
+            var born = change?.Born is { } record ? serializer.Serialize(record.Record).ToArray() : null;
+            await using var command = WriteCommand(stateName, key, expected, payload, change, carried, born);
             await using var connection = await dataSource.OpenConnectionAsync();
             command.Connection = connection;
             object? written;
@@ -125,10 +127,11 @@ public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorag
 
     /// <summary>
     /// The write as one statement of data-modifying CTEs: <c>written</c> replaces the record on its version (or creates
-    /// it), and every other part stores its rows only if <c>written</c> returned one. Parts with nothing to store are
-    /// left out, so the statement texts are few and each is prepared once per connection.
+    /// it), and every other part stores its rows only if <c>written</c> returned one; the parts of a record another grain's
+    /// change creates (<see cref="BornRecord"/>) only if <c>born</c> did. Parts with nothing to store are left out, so the
+    /// statement texts are few and each is prepared once per connection.
     /// </summary>
-    private static NpgsqlCommand WriteCommand(string grainType, string grainKey, long? expected, byte[] payload, ChangeRows? change, byte[]? carriedIntent)
+    private static NpgsqlCommand WriteCommand(string grainType, string grainKey, long? expected, byte[] payload, ChangeRows? change, byte[]? carriedIntent, byte[]? bornPayload)
     {
         var command = new NpgsqlCommand();
         var parameters = command.Parameters;
@@ -159,21 +162,7 @@ public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorag
 
         if (change is { History.Count: > 0 } withHistory)
         {
-            var h = withHistory.History;
-            sql.Append($"""
-                ,
-                history AS (
-                    INSERT INTO public.grain_history (grain_type, grain_key, seq, version, at, cause_kind, cause_name, caller, request_id, change, from_state, to_state, payload)
-                    SELECT {type}, {key}, h.seq, h.version, h.at, h.cause_kind, h.cause_name, h.caller, h.request_id, h.change, h.from_state, h.to_state, h.payload::jsonb
-                      FROM unnest({Add(h.Select(e => e.Seq).ToArray())}::bigint[], {Add(h.Select(e => e.Version).ToArray())}::bigint[],
-                                  {Add(h.Select(e => e.At.ToUniversalTime()).ToArray())}::timestamptz[], {Add(h.Select(e => e.Cause.Kind).ToArray())}::text[],
-                                  {Add(h.Select(e => e.Cause.Name).ToArray())}::text[], {Add(h.Select(e => e.Cause.Caller).ToArray())}::text[],
-                                  {Add(h.Select(e => e.Cause.RequestId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)}::text[], {Add(h.Select(e => e.Change).ToArray())}::text[],
-                                  {Add(h.Select(e => e.From).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)}::text[], {Add(h.Select(e => e.To).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)}::text[],
-                                  {Add(h.Select(e => e.PayloadJson).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)}::text[])
-                           AS h(seq, version, at, cause_kind, cause_name, caller, request_id, change, from_state, to_state, payload)
-                     WHERE EXISTS (SELECT 1 FROM written))
-                """);
+            AppendHistory(sql, Add, "history", "written", type, key, withHistory.History);
         }
 
         if (change is { Notifications.Count: > 0 } withNotifications)
@@ -239,52 +228,12 @@ public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorag
 
         if (change?.ClockWakeUp is { } wake)
         {
-            // The row is rewritten only when its time moves, or to clear failures and lift a quarantine (CLOCK-1).
-            sql.Append(wake.DueAt is { } due
-                ? $"""
-                  ,
-                  woken AS (
-                      INSERT INTO public.test_clock_events (clock_id, grain_type, grain_key, due_at)
-                      SELECT {Add(wake.ClockId)}, {type}, {key}, {Add(Microseconds.Ceiling(due).ToUniversalTime())}
-                       WHERE EXISTS (SELECT 1 FROM written)
-                      ON CONFLICT (clock_id, grain_type, grain_key) DO UPDATE
-                         SET due_at = EXCLUDED.due_at, failures = 0, last_error = NULL, quarantined_at = NULL
-                       WHERE public.test_clock_events.due_at <> EXCLUDED.due_at
-                          OR public.test_clock_events.failures > 0
-                          OR public.test_clock_events.quarantined_at IS NOT NULL)
-                  """
-                : $"""
-                  ,
-                  woken AS (
-                      DELETE FROM public.test_clock_events
-                       WHERE clock_id = {Add(wake.ClockId)} AND grain_type = {type} AND grain_key = {key} AND EXISTS (SELECT 1 FROM written))
-                  """);
+            AppendClockWakeUp(sql, Add, "woken", "written", type, key, wake);
         }
 
         if (change?.Reminder is { } reminder)
         {
-            // The reminder row as Orleans' reminder provider writes it (0001_orleans.sql), its version moved on when the
-            // schedule changes; the grain then registers the same schedule with the reminder service, whose upsert finds
-            // it stored and writes nothing (0011_reminder_in_commit.sql).
-            var id = $"{Add(reminder.ServiceId)}, {Add(reminder.GrainId)}, {Add(reminder.Name)}";
-            sql.Append(reminder.StartTime is { } start
-                ? $"""
-                  ,
-                  reminded AS (
-                      INSERT INTO public.orleans_reminders AS r (service_id, grain_id, reminder_name, grain_hash, start_time, period_ms, version)
-                      SELECT {id}, {Add(reminder.GrainHash)}, {Add(start.ToUniversalTime())}, {Add((long)reminder.Period.TotalMilliseconds)}, 1
-                       WHERE EXISTS (SELECT 1 FROM written)
-                      ON CONFLICT (service_id, grain_id, reminder_name) DO UPDATE
-                         SET grain_hash = EXCLUDED.grain_hash, start_time = EXCLUDED.start_time, period_ms = EXCLUDED.period_ms,
-                             version = r.version % 2147483647 + 1
-                       WHERE r.start_time <> EXCLUDED.start_time OR r.period_ms <> EXCLUDED.period_ms OR r.grain_hash <> EXCLUDED.grain_hash)
-                  """
-                : $"""
-                  ,
-                  reminded AS (
-                      DELETE FROM public.orleans_reminders
-                       WHERE (service_id, grain_id, reminder_name) = ({id}) AND EXISTS (SELECT 1 FROM written))
-                  """);
+            AppendReminder(sql, Add, "reminded", "written", reminder);
         }
 
         if (change?.CarriedIntent is { } carried)
@@ -312,11 +261,117 @@ public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorag
 
         if (change?.Projection is { } projection)
         {
-            OpsProjectionTable.AppendUpsert(sql, (value, dbType) => Add(value, dbType), type, key, projection);
+            OpsProjectionTable.AppendUpsert(sql, (value, dbType) => Add(value, dbType), "projected", "written", type, key, projection);
+        }
+
+        if (change?.Born is { } born)
+        {
+            // Another grain's first record, inserted at version 1 (no ON CONFLICT: a record already stored under its key
+            // fails the whole statement), with its own history, wake-up and projection rows.
+            var bornType = Add(born.GrainType);
+            var bornKey = Add(born.GrainKey);
+            sql.Append($"""
+                ,
+                born AS (
+                    INSERT INTO public.grain_records (grain_type, grain_key, version, payload)
+                    SELECT {bornType}, {bornKey}, 1, {Add(bornPayload, NpgsqlDbType.Bytea)}
+                     WHERE EXISTS (SELECT 1 FROM written)
+                    RETURNING version)
+                """);
+            if (born.History.Count > 0)
+            {
+                AppendHistory(sql, Add, "born_history", "born", bornType, bornKey, born.History);
+            }
+
+            if (born.ClockWakeUp is { } bornWake)
+            {
+                AppendClockWakeUp(sql, Add, "born_woken", "born", bornType, bornKey, bornWake);
+            }
+
+            if (born.Reminder is { } bornReminder)
+            {
+                AppendReminder(sql, Add, "born_reminded", "born", bornReminder);
+            }
+
+            if (born.Projection is { } bornProjection)
+            {
+                OpsProjectionTable.AppendUpsert(sql, (value, dbType) => Add(value, dbType), "born_projected", "born", bornType, bornKey, bornProjection);
+            }
         }
 
         sql.Append("\nSELECT version FROM written");
         command.CommandText = sql.ToString();
         return command;
+    }
+
+    /// <summary>The CTE <paramref name="name"/> that stores history entries of grain <paramref name="type"/>/<paramref name="key"/> if <paramref name="guard"/> returned a row.</summary>
+    private static void AppendHistory(StringBuilder sql, Func<object?, NpgsqlDbType?, string> add, string name, string guard, string type, string key, IReadOnlyList<HistoryEntry> h) =>
+        sql.Append($"""
+            ,
+            {name} AS (
+                INSERT INTO public.grain_history (grain_type, grain_key, seq, version, at, cause_kind, cause_name, caller, request_id, change, from_state, to_state, payload)
+                SELECT {type}, {key}, h.seq, h.version, h.at, h.cause_kind, h.cause_name, h.caller, h.request_id, h.change, h.from_state, h.to_state, h.payload::jsonb
+                  FROM unnest({add(h.Select(e => e.Seq).ToArray(), null)}::bigint[], {add(h.Select(e => e.Version).ToArray(), null)}::bigint[],
+                              {add(h.Select(e => e.At.ToUniversalTime()).ToArray(), null)}::timestamptz[], {add(h.Select(e => e.Cause.Kind).ToArray(), null)}::text[],
+                              {add(h.Select(e => e.Cause.Name).ToArray(), null)}::text[], {add(h.Select(e => e.Cause.Caller).ToArray(), null)}::text[],
+                              {add(h.Select(e => e.Cause.RequestId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)}::text[], {add(h.Select(e => e.Change).ToArray(), null)}::text[],
+                              {add(h.Select(e => e.From).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)}::text[], {add(h.Select(e => e.To).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)}::text[],
+                              {add(h.Select(e => e.PayloadJson).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)}::text[])
+                       AS h(seq, version, at, cause_kind, cause_name, caller, request_id, change, from_state, to_state, payload)
+                 WHERE EXISTS (SELECT 1 FROM {guard}))
+            """);
+
+    /// <summary>
+    /// The CTE <paramref name="name"/> that stores a sandbox grain's wake-up on its test clock if <paramref name="guard"/>
+    /// returned a row: the row is rewritten only when its time moves, or to clear failures and lift a quarantine (CLOCK-1).
+    /// </summary>
+    private static void AppendClockWakeUp(StringBuilder sql, Func<object?, NpgsqlDbType?, string> add, string name, string guard, string type, string key, ClockWakeUp wake) =>
+        sql.Append(wake.DueAt is { } due
+            ? $"""
+              ,
+              {name} AS (
+                  INSERT INTO public.test_clock_events (clock_id, grain_type, grain_key, due_at)
+                  SELECT {add(wake.ClockId, null)}, {type}, {key}, {add(Microseconds.Ceiling(due).ToUniversalTime(), null)}
+                   WHERE EXISTS (SELECT 1 FROM {guard})
+                  ON CONFLICT (clock_id, grain_type, grain_key) DO UPDATE
+                     SET due_at = EXCLUDED.due_at, failures = 0, last_error = NULL, quarantined_at = NULL
+                   WHERE public.test_clock_events.due_at <> EXCLUDED.due_at
+                      OR public.test_clock_events.failures > 0
+                      OR public.test_clock_events.quarantined_at IS NOT NULL)
+              """
+            : $"""
+              ,
+              {name} AS (
+                  DELETE FROM public.test_clock_events
+                   WHERE clock_id = {add(wake.ClockId, null)} AND grain_type = {type} AND grain_key = {key} AND EXISTS (SELECT 1 FROM {guard}))
+              """);
+
+    /// <summary>
+    /// The CTE <paramref name="name"/> that writes a grain's reminder row as Orleans' reminder provider writes it
+    /// (0001_orleans.sql), or deletes it, if <paramref name="guard"/> returned a row; its version moves on when the
+    /// schedule changes. A grain that then registers the same schedule with the reminder service finds it stored, and
+    /// the provider writes nothing (0011_reminder_in_commit.sql).
+    /// </summary>
+    private static void AppendReminder(StringBuilder sql, Func<object?, NpgsqlDbType?, string> add, string name, string guard, ReminderRow reminder)
+    {
+        var id = $"{add(reminder.ServiceId, null)}, {add(reminder.GrainId, null)}, {add(reminder.Name, null)}";
+        sql.Append(reminder.StartTime is { } start
+            ? $"""
+              ,
+              {name} AS (
+                  INSERT INTO public.orleans_reminders AS r (service_id, grain_id, reminder_name, grain_hash, start_time, period_ms, version)
+                  SELECT {id}, {add(reminder.GrainHash, null)}, {add(start.ToUniversalTime(), null)}, {add((long)reminder.Period.TotalMilliseconds, null)}, 1
+                   WHERE EXISTS (SELECT 1 FROM {guard})
+                  ON CONFLICT (service_id, grain_id, reminder_name) DO UPDATE
+                     SET grain_hash = EXCLUDED.grain_hash, start_time = EXCLUDED.start_time, period_ms = EXCLUDED.period_ms,
+                         version = r.version % 2147483647 + 1
+                   WHERE r.start_time <> EXCLUDED.start_time OR r.period_ms <> EXCLUDED.period_ms OR r.grain_hash <> EXCLUDED.grain_hash)
+              """
+            : $"""
+              ,
+              {name} AS (
+                  DELETE FROM public.orleans_reminders
+                   WHERE (service_id, grain_id, reminder_name) = ({id}) AND EXISTS (SELECT 1 FROM {guard}))
+              """);
     }
 }

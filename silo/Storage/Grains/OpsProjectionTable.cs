@@ -43,23 +43,23 @@ public sealed class OpsProjectionTable(NpgsqlDataSource dataSource, TimeSpan rem
         "period_end, grace_end, currency, total, balance, issued_at, due_at, expires_at, updated_at";
 
     /// <summary>
-    /// Appends to a grain write the data-modifying CTE <c>projected</c> that stores <paramref name="row"/> at the version
-    /// <c>written</c> returned; nothing when the record was not written.
+    /// Appends to a grain write the data-modifying CTE <paramref name="name"/> that stores <paramref name="row"/> at the
+    /// version the CTE <paramref name="source"/> returned (the record's write); nothing when the record was not written.
     /// </summary>
-    internal static void AppendUpsert(StringBuilder sql, Func<object?, NpgsqlDbType, string> add, string type, string key, ProjectionRow row)
+    internal static void AppendUpsert(StringBuilder sql, Func<object?, NpgsqlDbType, string> add, string name, string source, string type, string key, ProjectionRow row)
     {
         var f = row.Fields;
         sql.Append($"""
             ,
-            projected AS (
+            {name} AS (
                 INSERT INTO public.ops_projection ({Columns})
-                SELECT {type}, {key}, written.version, {add(f.AccountId, NpgsqlDbType.Text)}, {add(f.EntityId, NpgsqlDbType.Text)}, {add(f.State, NpgsqlDbType.Text)},
+                SELECT {type}, {key}, {source}.version, {add(f.AccountId, NpgsqlDbType.Text)}, {add(f.EntityId, NpgsqlDbType.Text)}, {add(f.State, NpgsqlDbType.Text)},
                        {add(row.ClockId, NpgsqlDbType.Text)}, {add(Utc(row.WakeAt), NpgsqlDbType.TimestampTz)}, {add(f.WakeName, NpgsqlDbType.Text)},
                        {add(Utc(row.LastWokenAt), NpgsqlDbType.TimestampTz)}, {add(f.ProductId, NpgsqlDbType.Text)}, {add(f.PlanId, NpgsqlDbType.Text)},
                        {add(f.Seats, NpgsqlDbType.Integer)}, {add(Utc(f.PeriodEnd), NpgsqlDbType.TimestampTz)}, {add(Utc(f.GraceEnd), NpgsqlDbType.TimestampTz)},
                        {add(f.Currency, NpgsqlDbType.Text)}, {add(f.Total, NpgsqlDbType.Numeric)}, {add(f.Balance, NpgsqlDbType.Numeric)},
                        {add(Utc(f.IssuedAt), NpgsqlDbType.TimestampTz)}, {add(Utc(f.DueAt), NpgsqlDbType.TimestampTz)}, {add(Utc(f.ExpiresAt), NpgsqlDbType.TimestampTz)}
-                  FROM written
+                  FROM {source}
                 {Upsert})
             """);
     }
