@@ -287,7 +287,7 @@ await using (var bench = await Bench.StartAsync(admin, "costs"))
     });
     await Task.Delay(recoveryTicks);
 
-    // A seat added: a prorated invoice issued and handed to its grain (autopay off, so it stays to be paid).
+    // A seat added: a prorated invoice issued with its grain's record, and its due-date reminder armed (autopay off, so it stays to be paid).
     var seats = await MeasureAsync(async () =>
     {
         await Parallel.ForEachAsync(Enumerable.Range(0, N), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, token) =>
@@ -303,7 +303,7 @@ await using (var bench = await Bench.StartAsync(admin, "costs"))
     bench.Clock.Offset = TimeSpan.FromDays(32);
     var tick = new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(5), DateTime.UtcNow);
 
-    // A renewal with autopay: the tick, the invoice issued and handed over, its autopay reminder, the charge, the ledger.
+    // A renewal with autopay: the tick, the invoice issued with its grain's record, the charge at once, the ledger.
     var renewal = await MeasureAsync(async () =>
     {
         await Parallel.ForEachAsync(Enumerable.Range(0, N), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, token) =>

@@ -412,7 +412,8 @@ public sealed class SubscriptionGrain(
     }
 
     /// <summary>
-    /// Hands a new invoice to its grain, so it arms its own wake-ups (INV-5, INV-6): awaited in the turn that issues it.
+    /// Calls a new invoice's grain, whose record the account's change created, so it arms its wake-ups (INV-5, INV-6):
+    /// awaited in the turn that issues it.
     /// When a stored change is finished later, the invoice may be in a turn of its own that calls this subscription
     /// (dunning), so the call is sent without waiting for it: the two never wait on each other.
     /// </summary>
