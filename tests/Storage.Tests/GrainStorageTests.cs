@@ -307,27 +307,27 @@ public sealed class GrainStorageTests(StorageCluster cluster) : IClassFixture<St
         async Task<long> CountAsync(string table, string number) =>
             await cluster.Database.ScalarAsync<long>($"SELECT count(*) FROM public.{table} WHERE grain_key = $1", $"{account}/{number}");
 
-        var first = new GrainState<GrainRecord<ProfileState>>(Issuing(1, "INV-1"));
+        var first = new GrainState<GrainRecord<ProfileState>>(Issuing(1, "N-1"));
         await DefaultStorage.WriteStateAsync("account", accountId, first);
 
         // A write that loses its race creates nothing; one whose invoice is stored already fails whole.
-        var stale = new GrainState<GrainRecord<ProfileState>>(Issuing(1, "INV-2"));
+        var stale = new GrainState<GrainRecord<ProfileState>>(Issuing(1, "N-2"));
         await Assert.ThrowsAsync<InconsistentStateException>(() => DefaultStorage.WriteStateAsync("account", accountId, stale));
-        var again = new GrainState<GrainRecord<ProfileState>>(Issuing(2, "INV-1")) { ETag = first.ETag };
+        var again = new GrainState<GrainRecord<ProfileState>>(Issuing(2, "N-1")) { ETag = first.ETag };
         await Assert.ThrowsAnyAsync<Exception>(() => DefaultStorage.WriteStateAsync("account", accountId, again));
 
         var invoice = new GrainState<GrainRecord<ProfileState>>();
-        await DefaultStorage.ReadStateAsync("invoice", GrainId.Create("invoice", $"{account}/INV-1"), invoice);
-        Assert.Equal((true, "1", "INV-1", 1L), (invoice.RecordExists, invoice.ETag, invoice.State!.Value.Name, invoice.State.LastSeq));
+        await DefaultStorage.ReadStateAsync("invoice", GrainId.Create("invoice", $"{account}/N-1"), invoice);
+        Assert.Equal((true, "1", "N-1", 1L), (invoice.RecordExists, invoice.ETag, invoice.State!.Value.Name, invoice.State.LastSeq));
         Assert.Equal(["issued"], (await cluster.Database.RowsAsync(
-            "SELECT change FROM public.grain_history WHERE grain_type = 'invoice' AND grain_key = $1 AND request_id = 'buy-1'", $"{account}/INV-1")).Select(r => (string)r[0]!));
+            "SELECT change FROM public.grain_history WHERE grain_type = 'invoice' AND grain_key = $1 AND request_id = 'buy-1'", $"{account}/N-1")).Select(r => (string)r[0]!));
         Assert.Equal(new DateTime(2026, 1, 16, 0, 0, 0, DateTimeKind.Utc), await cluster.Database.ScalarAsync<DateTime>(
-            "SELECT start_time FROM public.orleans_reminders WHERE grain_id = $1", $"invoice/{account}/INV-1"));
+            "SELECT start_time FROM public.orleans_reminders WHERE grain_id = $1", $"invoice/{account}/N-1"));
         Assert.Equal("open at 1", await cluster.Database.ScalarAsync<string>(
-            "SELECT state || ' at ' || version FROM public.ops_projection WHERE grain_type = 'invoice' AND grain_key = $1", $"{account}/INV-1"));
+            "SELECT state || ' at ' || version FROM public.ops_projection WHERE grain_type = 'invoice' AND grain_key = $1", $"{account}/N-1"));
         Assert.Equal(1L, await cluster.Database.ScalarAsync<long>("SELECT version FROM public.grain_records WHERE grain_type = 'account' AND grain_key = $1", account));
-        Assert.Equal((0L, 0L, 0L), (await CountAsync("grain_records", "INV-2"), await CountAsync("grain_history", "INV-2"), await CountAsync("ops_projection", "INV-2")));
-        Assert.Equal(0L, await cluster.Database.ScalarAsync<long>("SELECT count(*) FROM public.orleans_reminders WHERE grain_id = $1", $"invoice/{account}/INV-2"));
+        Assert.Equal((0L, 0L, 0L), (await CountAsync("grain_records", "N-2"), await CountAsync("grain_history", "N-2"), await CountAsync("ops_projection", "N-2")));
+        Assert.Equal(0L, await cluster.Database.ScalarAsync<long>("SELECT count(*) FROM public.orleans_reminders WHERE grain_id = $1", $"invoice/{account}/N-2"));
     }
 
     [Fact]

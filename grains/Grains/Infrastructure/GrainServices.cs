@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Reminders;
 using Orleans.Configuration;
+using Orleans.Hosting;
 
 namespace Subscriptions.Grains.Infrastructure;
 
@@ -143,6 +144,13 @@ public sealed class GrainServices(
     /// <summary>Retention and wake-up settings.</summary>
     public GrainRecordOptions Options { get; } = options;
 
+    /// <summary>
+    /// How long before its tick Orleans' reminder service loads a reminder from the table into memory (its
+    /// <c>ReminderLoadingWindow</c>): a reminder further off than that lives only in the table until one of the service's
+    /// reads of it (every <c>RefreshReminderListPeriod</c>) brings it within the window, whether registered or not.
+    /// <see cref="TimeSpan.MaxValue"/> when the silo has no reminder service configured.
+    /// </summary>
+    public TimeSpan ReminderLoadingWindow { get; } = provider.GetService<IOptions<ReminderOptions>>()?.Value.ReminderLoadingWindow ?? TimeSpan.MaxValue;
 
     /// <summary>Where grains log.</summary>
     public ILoggerFactory Loggers { get; } = loggers;

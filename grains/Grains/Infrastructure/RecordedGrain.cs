@@ -32,7 +32,8 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     private IGrainReminder? _reminder;
 
     // True while the reminder row this activation last committed was not told to the reminder service (a wake-up due at
-    // once, run by the grain itself): removing that row needs no unregistering.
+    // once, run by the grain itself, or one left to the service's reads of the table): removing that row needs no
+    // unregistering.
     private bool _rowOnly;
     private IGrainTimer? _wakeNow;
     private bool _wakingUp;
@@ -393,8 +394,8 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     /// <summary>
     /// Arms the wake-up of a record that another grain's change created (<see cref="RecordBorn{TOther}"/>), once per
     /// activation: its row was committed with that change, but nobody asked the reminder service for it. A wake-up due
-    /// already runs at once (an autopay at issue); a later one is registered, which finds its row stored and writes
-    /// nothing. Nothing to do for a sandbox grain (its test clock's event is committed) or a grain that armed already.
+    /// already runs at once (an autopay at issue); one within the service's loading window is registered, which finds its
+    /// row stored and writes nothing; one further off is left to the service's reads of the table. Nothing to do for a sandbox grain (its test clock's event is committed) or a grain that armed already.
     /// </summary>
     protected async Task ArmWakeUpAsync()
     {
@@ -409,7 +410,14 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             return;
         }
 
-        await RegisterCommittedAsync(ReminderAt(this.GetGrainId(), wake), null);
+        var row = ReminderAt(this.GetGrainId(), wake);
+        if (BeyondLoadingWindow(row.StartTime!.Value, null))
+        {
+            LeaveToTable();
+            return;
+        }
+
+        await RegisterCommittedAsync(row, null);
     }
 
     /// <summary>
@@ -748,6 +756,10 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         {
             WakeAtOnce();
         }
+        else if (reminder is { StartTime: { } start } && BeyondLoadingWindow(start, old.WakeAt))
+        {
+            LeaveToTable();
+        }
         else if (reminder is not null)
         {
             await RegisterCommittedAsync(reminder, dropping);
@@ -767,6 +779,25 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
         _reminder = null;
         _rowOnly = true;
         _wakeNow ??= this.RegisterGrainTimer(WakeNowAsync, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// True when a reminder row starting at <paramref name="start"/> (the reminder service's clock), replacing one for a
+    /// wake-up at <paramref name="replaced"/> (the grain's clock; null: none), is left to the reminder service's reads of
+    /// the table: both lie beyond its loading window (<see cref="GrainServices.ReminderLoadingWindow"/>), so the service
+    /// holds neither in memory, and a read brings the new row within the window before it falls due. Registering it
+    /// would write nothing (the row is committed) and keep nothing in memory: a grain call and a statement for nothing.
+    /// </summary>
+    private bool BeyondLoadingWindow(DateTimeOffset start, DateTimeOffset? replaced) =>
+        start - Services.ReminderTime.GetUtcNow() > Services.ReminderLoadingWindow
+        && (replaced is null || replaced.Value - Services.Time.GetUtcNow() > Services.ReminderLoadingWindow);
+
+    /// <summary>The committed reminder row is left to the reminder service's reads of the table: this activation never told the service of it.</summary>
+    private void LeaveToTable()
+    {
+        _reminderRegistrations++;
+        _reminder = null;
+        _rowOnly = true;
     }
 
     private async Task WakeNowAsync(CancellationToken cancellationToken)
