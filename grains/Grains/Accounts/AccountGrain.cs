@@ -222,7 +222,7 @@ public sealed class AccountGrain(
 
             // Numbering, the issued-invoices row, the invoice grain's record and the notification commit together in this
             // change, or none of them does: no other grain is called, so a failed write leaves no invoice anywhere and the
-            // next issue takes the same number. The subscription that asked hands the invoice to its grain, which arms its
+            // next issue takes the same number. The subscription that asked then calls the invoice's grain, which arms its
             // wake-up.
             State = State with
             {
