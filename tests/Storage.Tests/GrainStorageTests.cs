@@ -294,7 +294,7 @@ public sealed class GrainStorageTests(StorageCluster cluster) : IClassFixture<St
             "invoice",
             $"{account}/{number}",
             new GrainRecord<ProfileState> { Value = new ProfileState { Name = number }, Version = 1, LastSeq = 1, WakeAt = at.AddDays(15) },
-            [new Subscriptions.Grains.Ops.HistoryEntry(1, 1, at, cause, "issued", null, "open", """{"n":1}""")],
+            new Subscriptions.Grains.Ops.HistoryEntry(1, 1, at, cause, "issued", null, "open", """{"n":1}"""),
             new ProjectionRow(new Subscriptions.Grains.Ops.ProjectedFields(account, number, "open"), null, at.AddDays(15), null),
             new ReminderRow(cluster.ServiceId, $"invoice/{account}/{number}", 42, "wake", at.AddDays(15), TimeSpan.FromMinutes(1)),
             null);

@@ -118,13 +118,14 @@ public sealed record CarriedIntent([property: Id(0)] string GrainType, [property
 /// <summary>
 /// A grain's first record, created by another grain's change and committed with it, so the grain is never written a
 /// second time just to take what that change made (an invoice issued by its account, docs/runtime.md): the grain's type
-/// and key, its record at version 1 (a <see cref="GrainRecord{TState}"/> of the grain's state), its first history
-/// entries, its ops projection row, and its wake-up as a reminder row (production) or a test clock's event (CLOCK-1).
-/// The record is inserted only if the creating change's own record is written, and a record of that key already
-/// stored fails the whole commit.
+/// and key, its record at version 1 (a <see cref="GrainRecord{TState}"/> of the grain's state), its one first history
+/// entry, its ops projection row, and its wake-up as a reminder row (production) or a test clock's event (CLOCK-1).
+/// Like the rest of <see cref="ChangeRows"/>, it travels with one write and is never stored in a record. The record is
+/// inserted only if the creating change's own record is written, and a record of that key already stored fails the
+/// whole commit.
 /// </summary>
 public sealed record BornRecord(
-    string GrainType, string GrainKey, object Record, IReadOnlyList<HistoryEntry> History, ProjectionRow? Projection, ReminderRow? Reminder, ClockWakeUp? ClockWakeUp);
+    string GrainType, string GrainKey, object Record, HistoryEntry History, ProjectionRow? Projection, ReminderRow? Reminder, ClockWakeUp? ClockWakeUp);
 
 /// <summary>
 /// A grain's row in Orleans' reminder table (<c>orleans_reminders</c>) as a change wants it, committed with the change:

@@ -385,7 +385,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             grainType,
             id.Key.ToString()!,
             record,
-            [history],
+            history,
             Services.Options.OpsProjection ? ProjectionRow.Of(record) : null,
             clockId is null && wakeAt is { } wake ? ReminderAt(id, wake) : null,
             clockId is not null && wakeAt is not null ? new ClockWakeUp(clockId, wakeAt) : null);
@@ -404,20 +404,7 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             return;
         }
 
-        if (wake <= Services.Time.GetUtcNow())
-        {
-            WakeAtOnce();
-            return;
-        }
-
-        var row = ReminderAt(this.GetGrainId(), wake);
-        if (BeyondLoadingWindow(row.StartTime!.Value, null))
-        {
-            LeaveToTable();
-            return;
-        }
-
-        await RegisterCommittedAsync(row, null);
+        await ArmCommittedAsync(ReminderAt(wake), wake, null, null);
     }
 
     /// <summary>
@@ -752,17 +739,9 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
 
         _lastAnswer = answer ?? _lastAnswer;
         _projected = projected;
-        if (reminder is { StartTime: not null } && wakeAt <= Services.Time.GetUtcNow() && !_wakingUp)
+        if (reminder is not null)
         {
-            WakeAtOnce();
-        }
-        else if (reminder is { StartTime: { } start } && BeyondLoadingWindow(start, old.WakeAt))
-        {
-            LeaveToTable();
-        }
-        else if (reminder is not null)
-        {
-            await RegisterCommittedAsync(reminder, dropping);
+            await ArmCommittedAsync(reminder, wakeAt, old.WakeAt, dropping);
         }
     }
 
@@ -775,10 +754,30 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
     /// </summary>
     private void WakeAtOnce()
     {
-        _reminderRegistrations++;
-        _reminder = null;
-        _rowOnly = true;
+        LeaveToTable();
         _wakeNow ??= this.RegisterGrainTimer(WakeNowAsync, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// Arms the wake-up at <paramref name="wakeAt"/> whose reminder row <paramref name="row"/> was just committed,
+    /// replacing one at <paramref name="replaced"/>: run at once when due already (not from inside a wake-up, which
+    /// handles every due event itself), left to the table when beyond the reminder service's loading window, and
+    /// otherwise told to the service (<paramref name="dropping"/>: the reminder a removed row leaves to unregister).
+    /// </summary>
+    private async Task ArmCommittedAsync(ReminderRow row, DateTimeOffset? wakeAt, DateTimeOffset? replaced, IGrainReminder? dropping)
+    {
+        if (row.StartTime is not null && wakeAt <= Services.Time.GetUtcNow() && !_wakingUp)
+        {
+            WakeAtOnce();
+        }
+        else if (row.StartTime is { } later && BeyondLoadingWindow(later, replaced))
+        {
+            LeaveToTable();
+        }
+        else
+        {
+            await RegisterCommittedAsync(row, dropping);
+        }
     }
 
     /// <summary>

@@ -278,10 +278,7 @@ public sealed class GrainRecordStorage(NpgsqlDataSource dataSource, IGrainStorag
                      WHERE EXISTS (SELECT 1 FROM written)
                     RETURNING version)
                 """);
-            if (born.History.Count > 0)
-            {
-                AppendHistory(sql, Add, "born_history", "born", bornType, bornKey, born.History);
-            }
+            AppendHistory(sql, Add, "born_history", "born", bornType, bornKey, [born.History]);
 
             if (born.ClockWakeUp is { } bornWake)
             {
