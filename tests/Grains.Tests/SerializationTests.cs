@@ -81,5 +81,38 @@ public sealed class SerializationTests : IDisposable
         Assert.Equal(("account", "req-1", "AddCardAsync"), (Assert.IsType<RequestIdReusedException>(reused).GrainType, ((RequestIdReusedException)reused).RequestId, ((RequestIdReusedException)reused).FirstMethod));
     }
 
+    [Fact]
+    public void a_deeply_immutable_domain_value_is_passed_between_grains_of_one_silo_as_it_is()
+    {
+        var copier = _services.GetRequiredService<DeepCopier>();
+        var actor = Actor.Customer("u-1");
+        AccountCommand command = new AddCard("card-1", CardBrand.Visa, "tok_1", "4242", 12, 2030);
+        var open = new CreateAccount(
+            "acc-1", "Acme", new ContactPerson("Ada", "ada@acme.example", "+12175550100"),
+            new PostalAddress("1 Main St", null, "Springfield", "IL", "62701", "US"), null, "USD", AccountKind.SelfService, null, "u-1");
+
+        Assert.Same(actor, copier.Copy(actor));
+        Assert.Same(command, copier.Copy(command));
+        Assert.Same(open, copier.Copy(open));
+        Assert.Same(Currency.Jpy, copier.Copy(Currency.Jpy));
+        Assert.True(SubscriptionsSerialization.IsDeeplyImmutable(typeof(Money)));
+        Assert.True(SubscriptionsSerialization.IsDeeplyImmutable(typeof(Card)));
+    }
+
+    [Fact]
+    public void a_domain_value_holding_a_collection_or_open_to_derivation_is_copied_whole()
+    {
+        var ledger = new InvoiceLedgerEntry("ACME-000001", Now, Now.AddDays(15), new Money(12.00m, Currency.Usd), new Money(2.50m, Currency.Usd), InvoiceStatus.Open, 3);
+        var entries = new List<InvoiceLedgerEntry> { ledger };
+
+        var copy = _services.GetRequiredService<DeepCopier>().Copy(new InvoiceLedger(entries, 1));
+        entries.Add(ledger with { Number = "ACME-000002" });
+
+        Assert.Equal([ledger], copy.Entries);
+        Assert.False(SubscriptionsSerialization.IsDeeplyImmutable(typeof(InvoiceLedger)));
+        Assert.False(SubscriptionsSerialization.IsDeeplyImmutable(typeof(PaymentMethod)));
+        Assert.False(SubscriptionsSerialization.IsDeeplyImmutable(typeof(List<Card>)));
+    }
+
     private T RoundTrip<T>(T value) => Serializer.Deserialize<T>(Serializer.SerializeToArray(value))!;
 }
