@@ -116,7 +116,7 @@ await Parallel.ForEachAsync(Enumerable.Range(0, Pool), new ParallelOptions { Max
 await using (var connection = new NpgsqlConnection(connectionString))
 {
     await connection.OpenAsync();
-    var paid = new NpgsqlCommand("SELECT count(*) FROM public.grain_history WHERE grain_type = 'invoice' AND change = 'paid-in-full'", connection);
+    await using var paid = new NpgsqlCommand("SELECT count(*) FROM public.grain_history WHERE grain_type = 'invoice' AND change = 'paid-in-full'", connection);
     var waited = Stopwatch.StartNew();
     while ((long)(await paid.ExecuteScalarAsync())! < Pool)
     {

@@ -10,7 +10,7 @@ namespace Subscriptions.Grains;
 /// <summary>How this service's types cross grain calls, for silos and clients alike.</summary>
 public static class SubscriptionsSerialization
 {
-    private static readonly ConcurrentDictionary<Type, bool> Immutable = new();
+    private static readonly ConcurrentDictionary<Type, bool> DeeplyImmutableTypes = new();
 
     /// <summary>
     /// Domain values (accounts, subscriptions, commands, money, periods, payment methods…) go through Orleans'
@@ -45,7 +45,7 @@ public static class SubscriptionsSerialization
     public static bool IsDeeplyImmutable(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        return Immutable.GetOrAdd(type, t => IsDeeplyImmutable(t, []));
+        return DeeplyImmutableTypes.GetOrAdd(type, t => IsDeeplyImmutable(t, []));
     }
 
     private static bool IsDeeplyImmutable(Type type, HashSet<Type> visiting)

@@ -100,7 +100,7 @@ public sealed class SerializationTests : IDisposable
     }
 
     [Fact]
-    public void a_domain_value_holding_a_collection_or_open_to_derivation_is_copied_whole()
+    public void a_domain_value_holding_a_collection_is_copied_whole()
     {
         var ledger = new InvoiceLedgerEntry("ACME-000001", Now, Now.AddDays(15), new Money(12.00m, Currency.Usd), new Money(2.50m, Currency.Usd), InvoiceStatus.Open, 3);
         var entries = new List<InvoiceLedgerEntry> { ledger };
