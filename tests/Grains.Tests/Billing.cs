@@ -17,8 +17,11 @@ public static class Billing
     /// <summary>Billing ops, who may do anything.</summary>
     public static readonly Actor Ops = Actor.Ops("ops-test");
 
-    /// <summary>Opens an account (a sandbox one on <paramref name="clockId"/> when given) with a card on file.</summary>
-    public static async Task OpenAccountAsync(this IGrainFactory grains, string accountId, string? clockId = null)
+    /// <summary>
+    /// Opens an account (a sandbox one on <paramref name="clockId"/> when given) with a card on file; with
+    /// <paramref name="autopay"/> false, turns its autopay off, so no invoice it is issued is charged in a turn of its own.
+    /// </summary>
+    public static async Task OpenAccountAsync(this IGrainFactory grains, string accountId, string? clockId = null, bool autopay = true)
     {
         using (CallContext.Enter(Ops.SubjectId, $"open-{accountId}"))
         {
@@ -39,6 +42,14 @@ public static class Billing
         using (CallContext.Enter(Ops.SubjectId, $"card-{accountId}"))
         {
             await grains.GetGrain<IAccountGrain>(accountId).ChangeAsync(Ops, new AddCard("card-1", CardBrand.Visa, $"tok-{accountId}", "4242", 12, 2035));
+        }
+
+        if (!autopay)
+        {
+            using (CallContext.Enter(Ops.SubjectId, $"autopay-off-{accountId}"))
+            {
+                await grains.GetGrain<IAccountGrain>(accountId).ChangeAsync(Ops, new SetAutopay(false));
+            }
         }
     }
 

@@ -90,12 +90,8 @@ public sealed class BoundedRecordTests : IAsyncLifetime
     [Fact]
     public async Task ACC_6_an_account_and_a_subscription_that_issued_and_were_paid_100_invoices_keep_the_size_they_had_after_5()
     {
-        await Grains.OpenAccountAsync("billed-acc");
-        using (CallContext.Enter(Billing.Ops.SubjectId, "autopay-off"))
-        {
-            // The holder pays each invoice: autopay would charge it as soon as it is issued (INV-6).
-            await Grains.GetGrain<IAccountGrain>("billed-acc").ChangeAsync(Billing.Ops, new SetAutopay(false));
-        }
+        // The holder pays each invoice: autopay would charge it as soon as it is issued (INV-6).
+        await Grains.OpenAccountAsync("billed-acc", autopay: false);
 
         var number = (await Grains.BuyAsync("billed-acc", "sub-1")).IssuedInvoiceNumber!;
         var subscription = Grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of("billed-acc", "sub-1"));

@@ -33,11 +33,7 @@ public sealed class DunningCallTests : IAsyncLifetime
     {
         var grains = _cluster.Grains;
         await grains.CreateClockAsync("dun-clock", Start);
-        await grains.OpenAccountAsync("dun-acc", "dun-clock");
-        using (CallContext.Enter(Billing.Ops.SubjectId, "autopay-off"))
-        {
-            await grains.GetGrain<IAccountGrain>("dun-acc").ChangeAsync(Billing.Ops, new SetAutopay(false));
-        }
+        await grains.OpenAccountAsync("dun-acc", "dun-clock", autopay: false);
 
         var (subscription, number) = await OverdueAsync("dun", lose: true);
 
@@ -98,11 +94,7 @@ public sealed class DunningCallTests : IAsyncLifetime
         var clock = $"{name}-clock";
         var account = $"{name}-acc";
         await grains.CreateClockAsync(clock, Start);
-        await grains.OpenAccountAsync(account, clock);
-        using (CallContext.Enter(Billing.Ops.SubjectId, $"autopay-off-{name}"))
-        {
-            await grains.GetGrain<IAccountGrain>(account).ChangeAsync(Billing.Ops, new SetAutopay(false));
-        }
+        await grains.OpenAccountAsync(account, clock, autopay: false);
 
         var number = Assert.Single((await grains.BuyAsync(account, "sub-1")).InvoiceNumbers);
         var subscription = SubscriptionKey.Of(account, "sub-1");

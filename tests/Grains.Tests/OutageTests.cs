@@ -108,11 +108,7 @@ public sealed class OutageTests : IAsyncLifetime
     [Fact]
     public async Task INV_3_a_payment_whose_write_failed_after_the_ledger_was_told_is_completed_without_a_client_retry()
     {
-        await Grains.OpenAccountAsync("paid-acc");
-        using (CallContext.Enter(Billing.Ops.SubjectId, "autopay-off"))
-        {
-            await Grains.GetGrain<IAccountGrain>("paid-acc").ChangeAsync(Billing.Ops, new Domain.Accounts.SetAutopay(false));
-        }
+        await Grains.OpenAccountAsync("paid-acc", autopay: false);
 
         var number = (await Grains.BuyAsync("paid-acc", "sub-1")).IssuedInvoiceNumber!;
         var key = Invoices.InvoiceKey.Of("paid-acc", number);
@@ -193,11 +189,7 @@ public sealed class OutageTests : IAsyncLifetime
     {
         // Autopay off: the purchase's invoice, paid at once in a turn of its own, would write the account on its own
         // time, before or after the version is moved behind the account's back.
-        await Grains.OpenAccountAsync("race-acc");
-        using (CallContext.Enter(Billing.Ops.SubjectId, "race-autopay-off"))
-        {
-            await Grains.GetGrain<IAccountGrain>("race-acc").ChangeAsync(Billing.Ops, new SetAutopay(false));
-        }
+        await Grains.OpenAccountAsync("race-acc", autopay: false);
 
         await Grains.BuyAsync("race-acc", "sub-1");
         var subscription = Grains.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of("race-acc", "sub-1"));

@@ -31,12 +31,8 @@ public sealed class PaymentCrashTests : IAsyncLifetime
     [Fact]
     public async Task INV_3_a_crash_after_the_gateway_charged_and_before_the_commit_charges_once_and_pays_once_after_restart()
     {
-        await Grains.OpenAccountAsync("pay-acc");
-        using (CallContext.Enter(Billing.Ops.SubjectId, "autopay-off"))
-        {
-            // The payment below is the customer's, not autopay's.
-            await Grains.GetGrain<IAccountGrain>("pay-acc").ChangeAsync(Billing.Ops, new SetAutopay(false));
-        }
+        // The payment below is the customer's, not autopay's.
+        await Grains.OpenAccountAsync("pay-acc", autopay: false);
 
         var number = (await Grains.BuyAsync("pay-acc", "sub-1")).IssuedInvoiceNumber!;
         var invoice = Grains.GetGrain<IInvoiceGrain>(InvoiceKey.Of("pay-acc", number));
@@ -79,11 +75,7 @@ public sealed class PaymentCrashTests : IAsyncLifetime
     [Fact]
     public async Task INV_3_a_charge_left_unrecorded_by_a_crash_is_found_before_anyone_is_charged_again()
     {
-        await Grains.OpenAccountAsync("orphan-acc");
-        using (CallContext.Enter(Billing.Ops.SubjectId, "autopay-off"))
-        {
-            await Grains.GetGrain<IAccountGrain>("orphan-acc").ChangeAsync(Billing.Ops, new SetAutopay(false));
-        }
+        await Grains.OpenAccountAsync("orphan-acc", autopay: false);
 
         var number = (await Grains.BuyAsync("orphan-acc", "sub-1")).IssuedInvoiceNumber!;
         var key = InvoiceKey.Of("orphan-acc", number);

@@ -28,11 +28,7 @@ public sealed class ReminderRegistrationTests : IAsyncLifetime
     [Fact]
     public async Task SUB_3_a_purchase_commits_its_renewal_and_its_invoices_due_date_reminder_rows_and_asks_the_reminder_service_nothing()
     {
-        await _cluster.Grains.OpenAccountAsync("far-acc");
-        using (CallContext.Enter(Billing.Ops.SubjectId, "autopay-off"))
-        {
-            await _cluster.Grains.GetGrain<IAccountGrain>("far-acc").ChangeAsync(Billing.Ops, new SetAutopay(false));
-        }
+        await _cluster.Grains.OpenAccountAsync("far-acc", autopay: false);
 
         var before = _registrations.Count;
         var bought = await _cluster.Grains.BuyAsync("far-acc", "sub-1");

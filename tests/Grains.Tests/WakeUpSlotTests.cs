@@ -27,12 +27,8 @@ public sealed class WakeUpSlotTests : IAsyncLifetime
     [Fact]
     public async Task SUB_3_a_renewal_tick_that_finds_every_wake_up_slot_busy_is_put_off_and_renews_once_at_a_later_tick()
     {
-        await _cluster.Grains.OpenAccountAsync("slot-acc");
-        using (CallContext.Enter(Billing.Ops.SubjectId, "slot-autopay-off"))
-        {
-            // With autopay on, the purchase's invoice would charge at once, in the silo's one wake-up slot.
-            await _cluster.Grains.GetGrain<IAccountGrain>("slot-acc").ChangeAsync(Billing.Ops, new SetAutopay(false));
-        }
+        // With autopay on, the purchase's invoice would charge at once, in the silo's one wake-up slot.
+        await _cluster.Grains.OpenAccountAsync("slot-acc", autopay: false);
 
         await _cluster.Grains.BuyAsync("slot-acc", "sub-1");
         var subscription = _cluster.Grains.GetGrain<ISubscriptionGrain>("slot-acc/sub-1").AsReference<IRemindable>();
