@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Orleans.Storage;
 using Subscriptions.Grains.Infrastructure;
+using Subscriptions.Storage.Grains;
 
 namespace Subscriptions.Storage.Tests;
 
@@ -281,6 +282,42 @@ public sealed class GrainStorageTests(StorageCluster cluster) : IClassFixture<St
         var stored = new GrainState<GrainRecord<ProfileState>>();
         await DefaultStorage.ReadStateAsync("account", grainId, stored);
         Assert.Equal(("second", 2L, null), (stored.State!.Value.Name, stored.State.Version, stored.State.Change));
+    }
+
+    [Fact]
+    public async Task A_write_is_planned_once_per_connection_and_leaves_the_connection_to_plan_other_statements_as_PostgreSQL_chooses()
+    {
+        // One connection, so every write and the questions after them share it.
+        await using var dataSource = ServiceDataSource.Create(
+            new Npgsql.NpgsqlConnectionStringBuilder(cluster.Database.ConnectionString) { MaxPoolSize = 1 }.ConnectionString);
+        var storage = new GrainRecordStorage(dataSource, cluster.Silo.Services.GetRequiredService<IGrainStorageSerializer>());
+        var key = $"acc-{Guid.NewGuid():N}";
+        var grainId = GrainId.Create("account", key);
+        var state = new GrainState<GrainRecord<ProfileState>>(Record(key, 1, "v1"));
+        await storage.WriteStateAsync("account", grainId, state);
+        for (var version = 2; version <= 12; version++)
+        {
+            state.State = Record(key, version, $"v{version}");
+            await storage.WriteStateAsync("account", grainId, state);
+        }
+
+        // Npgsql prepares a statement run often; each prepared write was planned for any parameters, never for its own.
+        var plans = await ScalarRowAsync(dataSource,
+            "SELECT count(*), coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0) FROM pg_prepared_statements WHERE statement LIKE 'WITH written AS%'");
+        Assert.Equal((1L, 0L), ((long)plans[0], (long)(decimal)plans[2]));
+        Assert.True((decimal)plans[1] >= 1, $"the prepared write was planned generically {plans[1]} times");
+        Assert.Equal("auto", (await ScalarRowAsync(dataSource, "SELECT current_setting('plan_cache_mode')"))[0]);
+        Assert.Equal(12L, await cluster.Database.ScalarAsync<long>("SELECT version FROM public.grain_records WHERE grain_type = 'account' AND grain_key = $1", key));
+    }
+
+    private static async Task<object[]> ScalarRowAsync(Npgsql.NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        var row = new object[reader.FieldCount];
+        reader.GetValues(row);
+        return row;
     }
 
     [Fact]
