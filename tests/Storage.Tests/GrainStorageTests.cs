@@ -302,15 +302,15 @@ public sealed class GrainStorageTests(StorageCluster cluster) : IClassFixture<St
         }
 
         // Npgsql prepares a statement run often; each prepared write was planned for any parameters, never for its own.
-        var plans = await ScalarRowAsync(dataSource,
+        var plans = await RowAsync(dataSource,
             "SELECT count(*), coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0) FROM pg_prepared_statements WHERE statement LIKE 'WITH written AS%'");
         Assert.Equal((1L, 0L), ((long)plans[0], (long)(decimal)plans[2]));
         Assert.True((decimal)plans[1] >= 1, $"the prepared write was planned generically {plans[1]} times");
-        Assert.Equal("auto", (await ScalarRowAsync(dataSource, "SELECT current_setting('plan_cache_mode')"))[0]);
+        Assert.Equal("auto", (await RowAsync(dataSource, "SELECT current_setting('plan_cache_mode')"))[0]);
         Assert.Equal(12L, await cluster.Database.ScalarAsync<long>("SELECT version FROM public.grain_records WHERE grain_type = 'account' AND grain_key = $1", key));
     }
 
-    private static async Task<object[]> ScalarRowAsync(Npgsql.NpgsqlDataSource dataSource, string sql)
+    private static async Task<object[]> RowAsync(Npgsql.NpgsqlDataSource dataSource, string sql)
     {
         await using var command = dataSource.CreateCommand(sql);
         await using var reader = await command.ExecuteReaderAsync();
