@@ -526,9 +526,9 @@ await using (var bench = await Bench.StartAsync(admin, "autopay"))
         await subscription.AsReference<IRemindable>().ReceiveReminder(RecordedGrain<SubscriptionGrainState>.WakeReminder, tick, token);
     });
     var renewedIn = burst.Elapsed;
-    // Drained when every invoice is paid: its charge succeeds at the gateway a moment before the invoice commits it.
-    var drained = await WaitForAsync(bench, Charged, 2L * autopay, TimeSpan.FromMinutes(60))
-        && await WaitForAsync(bench, Paid, 2L * autopay, TimeSpan.FromMinutes(1));
+    // Drained when every invoice is paid, not when the gateway has taken every charge: a charge succeeds at the gateway
+    // a moment before its invoice commits it.
+    var drained = await WaitForAsync(bench, Paid, 2L * autopay, TimeSpan.FromMinutes(60));
     var drainedIn = burst.Elapsed;
     var renewed = await bench.CountAsync("SELECT count(*) FROM public.grain_history WHERE grain_type = 'subscription' AND change = 'renewed'");
     var paid = await bench.CountAsync(Paid);
