@@ -64,7 +64,7 @@ internal sealed class Bench : IAsyncDisposable
             await new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection).ExecuteNonQueryAsync();
         }
 
-        return new BenchDatabase(admin, database, new NpgsqlConnectionStringBuilder(admin) { Database = database, MaxPoolSize = 100 }.ConnectionString);
+        return new BenchDatabase(admin, database, new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString);
     }
 
     public static async Task<Bench> StartAsync(string admin, string name, BenchDatabase? database = null, string serviceId = "subscriptions")
@@ -148,6 +148,9 @@ internal sealed class BenchDatabase(string admin, string name, string connection
 {
     private NpgsqlDataSource? _dataSource;
 
+    /// <summary>True to leave every database on the server when its part ends (<c>--keep-databases</c>), named on standard error.</summary>
+    public static bool Keep { get; set; }
+
     public string ConnectionString { get; } = connectionString;
 
     /// <summary>A data source on the database, for benchmarks that use its tables without a silo.</summary>
@@ -168,6 +171,12 @@ internal sealed class BenchDatabase(string admin, string name, string connection
         }
 
         NpgsqlConnection.ClearAllPools();
+        if (Keep)
+        {
+            await Console.Error.WriteLineAsync($"bench: database {name} kept");
+            return;
+        }
+
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
         await new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection).ExecuteNonQueryAsync();

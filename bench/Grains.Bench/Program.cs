@@ -23,7 +23,7 @@ using Subscriptions.Grains.SubscriptionLifecycle;
 using Subscriptions.Silo;
 using Subscriptions.Storage;
 
-// Usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--orders N] [--pgbench PATH] [--parts writes,projection,search,costs,orders,renewals,autopay,reminders,eviction]
+// Usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--orders N] [--pgbench PATH] [--parts writes,projection,search,costs,orders,renewals,autopay,reminders,eviction] [--keep-databases]
 var seconds = 10;
 int[] concurrency = [1, 8, 64];
 var renewals = 10_000;
@@ -32,9 +32,17 @@ var reminders = 1_000_000;
 var orders = 400;
 var pgbench = "pgbench";
 var parts = "writes,projection,search,costs,orders,renewals,autopay,reminders,eviction";
-for (var i = 0; i + 1 < args.Length; i += 2)
+for (var i = 0; i < args.Length; i += 2)
 {
-    switch (args[i])
+    if (args[i] == "--keep-databases")
+    {
+        // Each part's database is left on the server after the run, for inspection (pg_waldump, table statistics).
+        BenchDatabase.Keep = true;
+        i--;
+        continue;
+    }
+
+    switch (i + 1 < args.Length ? args[i] : "")
     {
         case "--seconds": seconds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--concurrency": concurrency = [.. args[i + 1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))]; break;
@@ -44,7 +52,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--orders": orders = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--pgbench": pgbench = args[i + 1]; break;
         case "--parts": parts = args[i + 1]; break;
-        default: Console.Error.WriteLine("usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--orders N] [--pgbench PATH] [--parts writes,projection,search,costs,orders,renewals,autopay,reminders,eviction]"); return 2;
+        default: Console.Error.WriteLine("usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--orders N] [--pgbench PATH] [--parts writes,projection,search,costs,orders,renewals,autopay,reminders,eviction] [--keep-databases]"); return 2;
     }
 }
 

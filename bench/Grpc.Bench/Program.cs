@@ -44,7 +44,7 @@ await using (var connection = new NpgsqlConnection(admin))
     await new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection).ExecuteNonQueryAsync();
 }
 
-var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database, MaxPoolSize = 100 }.ConnectionString;
+var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
 var plain = new PlainResponses();
 await using var app = SiloProgram.Build(
 [

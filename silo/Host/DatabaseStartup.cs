@@ -6,6 +6,8 @@ namespace Subscriptions.Silo;
 /// <summary>
 /// Runs before the silo starts: waits for PostgreSQL (Silo:StartupAttempts tries, 2 s apart; then one clear line and
 /// exit code 3) and applies pending migrations (Silo:MigrateOnStart), refusing a newer or edited schema (exit code 4).
+/// Then it logs how many connections the cluster's silos may open against how many the server takes, as a warning when
+/// they do not fit (<see cref="ConnectionBudget"/>).
 /// </summary>
 public sealed partial class DatabaseStartup(NpgsqlDataSource dataSource, SiloSettings settings, TimeProvider time, ILogger<DatabaseStartup> logger) : IHostedService
 {
@@ -51,6 +53,16 @@ public sealed partial class DatabaseStartup(NpgsqlDataSource dataSource, SiloSet
             }
         }
 
+        var budget = await ConnectionBudget.ReadAsync(dataSource, settings.ClusterId, OrleansSetup.MembershipPoolSize, cancellationToken);
+        if (budget.Exceeded)
+        {
+            LogConnectionsExceeded(logger, budget.Describe());
+        }
+        else
+        {
+            LogConnections(logger, budget.Describe());
+        }
+
         // The ops projection is filled from the grains stored before it existed, once, before the silo serves.
         if (await new Subscriptions.Storage.Grains.OpsProjectionTable(dataSource, TimeSpan.Zero)
             .EnsureBuiltAsync(Subscriptions.Storage.Grains.GrainRecordSerializer.Create(), cancellationToken) is { } rows)
@@ -76,6 +88,12 @@ public sealed partial class DatabaseStartup(NpgsqlDataSource dataSource, SiloSet
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Built the ops projection from the stored grains: {Rows} rows")]
     private static partial void LogProjectionBuilt(ILogger logger, long rows);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Budget}")]
+    private static partial void LogConnectionsExceeded(ILogger logger, string budget);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Budget}")]
+    private static partial void LogConnections(ILogger logger, string budget);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied migrations {Migrations}")]
     private static partial void LogMigrated(ILogger logger, string migrations);

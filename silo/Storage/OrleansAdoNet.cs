@@ -50,23 +50,43 @@ public static class OrleansAdoNet
 public static class ServiceDataSource
 {
     /// <summary>
-    /// A data source on <paramref name="connectionString"/> tuned for many short statements: pooled connections are not
-    /// reset on return (no session state is ever set on them), and statements run often are prepared automatically.
-    /// Settings given in the connection string win.
+    /// The most connections a silo's data source opens when the connection string does not say (Npgsql's own default is
+    /// 100). Each silo opens at most this many plus its membership's own few, so two or three silos stay under the 100
+    /// connections a PostgreSQL server allows by default; the benchmarks ran no faster with pools of 8 to 100
+    /// (docs/benchmarks-runtime.md).
+    /// </summary>
+    public const int DefaultMaxPoolSize = 32;
+
+    /// <summary>
+    /// A data source on <paramref name="connectionString"/> tuned for many short statements: at most
+    /// <see cref="DefaultMaxPoolSize"/> connections, pooled connections not reset on return (no session state is ever set
+    /// on them), and statements run often prepared automatically. Settings given in the connection string win.
     /// </summary>
     public static Npgsql.NpgsqlDataSource Create(string connectionString)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        if (!Given(builder, "No Reset On Close"))
         {
             builder.NoResetOnClose = true;
         }
 
-        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        if (!Given(builder, "Max Auto Prepare"))
         {
             builder.MaxAutoPrepare = 50;
         }
 
+        if (!Given(builder, "Maximum Pool Size"))
+        {
+            builder.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
         return Npgsql.NpgsqlDataSource.Create(builder.ConnectionString);
     }
+
+    /// <summary>
+    /// True when the connection string set the setting whose keyword is <paramref name="keyword"/>, under that name or
+    /// another ("MaxPoolSize" for "Maximum Pool Size"): the builder keeps each key it was given under its keyword.
+    /// </summary>
+    private static bool Given(Npgsql.NpgsqlConnectionStringBuilder builder, string keyword) =>
+        builder.Keys.Contains(keyword, StringComparer.OrdinalIgnoreCase);
 }
