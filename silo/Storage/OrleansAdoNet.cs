@@ -51,8 +51,8 @@ public static class ServiceDataSource
 {
     /// <summary>
     /// The most connections a silo's data source opens when the connection string does not say (Npgsql's own default is
-    /// 100). Each silo opens at most this many plus its membership's own few, so two or three silos stay under the 100
-    /// connections a PostgreSQL server allows by default; the benchmarks ran no faster with pools of 8 to 100
+    /// 100). Each silo opens at most this many plus its membership's own few, so two silos stay under the 97 connections
+    /// a PostgreSQL server takes by default; the benchmarks ran no faster with pools of 8 to 100
     /// (docs/benchmarks-runtime.md).
     /// </summary>
     public const int DefaultMaxPoolSize = 32;

@@ -66,7 +66,7 @@ public sealed class ConnectionBudgetTests
                 $"INSERT INTO public.orleans_membership (deployment_id, address, port, generation, silo_name, host_name, status, proxy_port, start_time, i_am_alive_time) VALUES ('{cluster}', '10.0.0.1', {port}, 1, 's', 'h', {status}, 0, now(), now())");
         }
 
-        // Each silo may open a third of what the server takes: two fit, three do not.
+        // Each silo may open a little over a third of what the server takes: this one and the two others do not fit.
         var third = allowed / 3 + 1;
         await using var dataSource = ServiceDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = third }.ConnectionString);
 
