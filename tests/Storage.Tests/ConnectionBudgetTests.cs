@@ -38,7 +38,7 @@ public sealed class ConnectionBudgetTests
         await using var database = await TestDatabase.CreateAsync(nameof(A_pool_larger_than_the_server_takes_is_named_with_the_setting_to_change));
         await MigrationRunner.ApplyAsync(database.DataSource, SchemaMigrations.All);
         await using var fits = ServiceDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 10 }.ConnectionString);
-        var allowed = await database.ScalarAsync<int>("SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int");
+        var allowed = await ServerTakesAsync(database);
         await using var tooLarge = ServiceDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = allowed }.ConnectionString);
 
         var fitting = await ConnectionBudget.ReadAsync(fits, "c", 4, CancellationToken.None);
@@ -57,7 +57,7 @@ public sealed class ConnectionBudgetTests
     {
         await using var database = await TestDatabase.CreateAsync(nameof(The_cluster_s_other_active_silos_count_against_the_server_s_connections));
         await MigrationRunner.ApplyAsync(database.DataSource, SchemaMigrations.All);
-        var allowed = await database.ScalarAsync<int>("SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int");
+        var allowed = await ServerTakesAsync(database);
         await database.ExecuteAsync("INSERT INTO public.orleans_membership_version (deployment_id) VALUES ('c'), ('other')");
         // Two active silos of cluster c, one dead one, and an active silo of another cluster on the same database.
         foreach (var (cluster, port, status) in new[] { ("c", 1, 3), ("c", 2, 3), ("c", 3, 6), ("other", 4, 3) })
@@ -75,4 +75,9 @@ public sealed class ConnectionBudgetTests
         Assert.Equal((2, 3 * third, true), (budget.OtherSilos, budget.ClusterMaximum, budget.Exceeded));
         Assert.Contains($"this silo and the 2 other active silo(s) of its cluster may open up to {3 * third} ({third} each)", budget.Describe(), StringComparison.Ordinal);
     }
+
+    /// <summary>What the server takes, read here as an operator would: max_connections less the reserved ones (PostgreSQL 16 adds reserved_connections).</summary>
+    private static async Task<int> ServerTakesAsync(TestDatabase database) =>
+        await database.ScalarAsync<int>(
+            "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int - coalesce(current_setting('reserved_connections', true)::int, 0)");
 }
