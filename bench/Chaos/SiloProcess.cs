@@ -3,6 +3,7 @@ using System.Text;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Subscriptions.Testing;
 
 namespace Subscriptions.Chaos;
 
@@ -53,13 +54,13 @@ public sealed class SiloProcess : IAsyncDisposable
             throw new InvalidOperationException($"The built silo is not at {silo}; a project that starts silos references the silo project, which puts it there.");
         }
 
-        var grpcPort = Ports.Next();
-        var siloPort = Ports.Next();
+        var grpcPort = LoopbackPorts.Next();
+        var siloPort = LoopbackPorts.Next();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in (string[])
             [
                 silo, "run", "--Grpc:Address=127.0.0.1", $"--Grpc:Port={grpcPort}", "--Cluster:AdvertisedAddress=127.0.0.1",
-                $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={Ports.Next()}", .. settings,
+                $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={LoopbackPorts.Next()}", .. settings,
             ])
         {
             start.ArgumentList.Add(argument);
@@ -206,17 +207,5 @@ public sealed class SiloProcess : IAsyncDisposable
                 _output.Dequeue();
             }
         }
-    }
-}
-
-/// <summary>Free TCP ports on the loopback interface.</summary>
-public static class Ports
-{
-    /// <summary>A port nothing listens on right now.</summary>
-    public static int Next()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

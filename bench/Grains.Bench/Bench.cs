@@ -11,6 +11,7 @@ using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Infrastructure;
 using Subscriptions.Silo;
 using Subscriptions.Storage;
+using Subscriptions.Testing;
 
 namespace Subscriptions.Grains.Bench;
 
@@ -81,8 +82,8 @@ internal sealed class Bench : IAsyncDisposable
             ConnectionString = db.ConnectionString,
             ServiceId = serviceId,
             ClusterId = $"bench-{name}",
-            SiloPort = FreePort(),
-            GatewayPort = FreePort(),
+            SiloPort = LoopbackPorts.Next(),
+            GatewayPort = LoopbackPorts.Next(),
         };
         builder.UseOrleans(silo =>
         {
@@ -132,14 +133,6 @@ internal sealed class Bench : IAsyncDisposable
         {
             await _ownDatabase.DisposeAsync();
         }
-    }
-
-    /// <summary>A TCP port nothing listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -22,6 +22,7 @@ using Subscriptions.Grains.Quotes;
 using Subscriptions.Grains.SubscriptionLifecycle;
 using Subscriptions.Silo;
 using Subscriptions.Storage;
+using Subscriptions.Testing;
 
 // Usage: Subscriptions.Grains.Bench [--seconds N] [--concurrency 1,8,64] [--renewals N] [--autopay N] [--reminders N] [--orders N] [--pgbench PATH] [--parts writes,projection,search,costs,orders,renewals,autopay,reminders,eviction] [--keep-databases]
 var seconds = 10;
@@ -632,14 +633,14 @@ await using (var survivor = await Bench.StartAsync(admin, "eviction"))
     Console.WriteLine();
     foreach (var signal in new[] { "KILL", "STOP" })
     {
-        var siloPort = Bench.FreePort();
+        var siloPort = LoopbackPorts.Next();
         var silo = Path.Combine(AppContext.BaseDirectory, "subscriptions-silo.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
         {
             silo, "run", $"--ConnectionStrings:Subscriptions={survivor.ConnectionString}", "--Grpc:Address=127.0.0.1", "--Grpc:Port=0",
             $"--Cluster:ClusterId={survivor.ClusterId}", $"--Cluster:ServiceId={survivor.ServiceId}", $"--Cluster:SiloPort={siloPort}",
-            $"--Cluster:GatewayPort={Bench.FreePort()}", "--Silo:MigrateOnStart=false", "--Auth:Issuer=bench", "--Auth:Audience=bench",
+            $"--Cluster:GatewayPort={LoopbackPorts.Next()}", "--Silo:MigrateOnStart=false", "--Auth:Issuer=bench", "--Auth:Audience=bench",
             "--Auth:SigningKey=YmVuY2htYXJrLW9ubHktc2lnbmluZy1rZXktMzItYnl0ZXMtbG9uZw==", "--Logging:LogLevel:Default=Warning",
         })
         {

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Npgsql;
 using Orleans.Runtime.MembershipService;
 using Orleans.Storage;
+using Subscriptions.Testing;
 
 namespace Subscriptions.Storage.Tests;
 
@@ -91,7 +92,7 @@ public sealed partial class SchemaTests
         var builder = new NpgsqlConnectionStringBuilder(TestDatabase.ServerConnectionString)
         {
             Host = "127.0.0.1",
-            Port = TestSilo.FreePort(),
+            Port = LoopbackPorts.Next(),
             Timeout = 5,
             Pooling = false,
         };

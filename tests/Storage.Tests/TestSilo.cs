@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -9,6 +8,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Subscriptions.Grains;
 using Subscriptions.Storage.Grains;
+using Subscriptions.Testing;
 
 namespace Subscriptions.Storage.Tests;
 
@@ -50,8 +50,8 @@ public sealed class TestSilo : IAsyncDisposable
         Connection connection = Connection.ConnectionString,
         Action<ISiloBuilder>? configure = null)
     {
-        var siloPort = FreePort();
-        var gatewayPort = FreePort();
+        var siloPort = LoopbackPorts.Next();
+        var gatewayPort = LoopbackPorts.Next();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             DisableDefaults = true,
@@ -146,13 +146,4 @@ public sealed class TestSilo : IAsyncDisposable
         }
     }
 
-    /// <summary>A loopback port that was free a moment ago.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
