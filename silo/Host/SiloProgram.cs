@@ -51,6 +51,11 @@ public static class SiloProgram
 
         try
         {
+            if (command is "run" or "migrate" or "rebuild-projections")
+            {
+                KnownSettings.Check(Configuration(rest));
+            }
+
             return command switch
             {
                 "run" => await ServeAsync(rest),
@@ -87,6 +92,7 @@ public static class SiloProgram
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
+        KnownSettings.Check(configuration);
         var settings = SiloSettings.From(configuration);
         var grpc = configuration.GetSection("Grpc");
         var endpoint = GrpcEndpointOptions.From(configuration);

@@ -226,6 +226,66 @@ public sealed class SiloProcessTests : IAsyncLifetime
         Assert.DoesNotContain("Cannot reach", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("run")]
+    [InlineData("migrate")]
+    public async Task when_a_setting_is_misspelt_then_the_silo_exits_2_naming_it_and_the_nearest_setting(string command)
+    {
+        var error = new StringWriter();
+
+        var exit = await SiloProgram.RunAsync([command, .. Settings(_database.ConnectionString), "--Grpc:Prot=5081"], TextWriter.Null, error);
+
+        Assert.Equal(SiloProgram.BadConfiguration, exit);
+        Assert.Contains("\"Grpc:Prot\" is not a setting of this service (did you mean \"Grpc:Port\"?); Grpc takes Address,", error.ToString(), StringComparison.Ordinal);
+        Assert.Single(error.ToString().Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task when_a_list_entry_or_a_nested_setting_is_unknown_then_the_silo_exits_2_naming_each()
+    {
+        var error = new StringWriter();
+
+        var exit = await SiloProgram.RunAsync(
+            ["run", .. Settings(_database.ConnectionString), "--Notifications:Webhooks:0:Urll=http://127.0.0.1:1/", "--Notifications:Webhooks:first:Url=x", "--Ops:Port:Number=1"],
+            TextWriter.Null,
+            error);
+
+        Assert.Equal(SiloProgram.BadConfiguration, exit);
+        Assert.Contains("\"Notifications:Webhooks:0:Urll\" is not a setting of this service (did you mean \"Notifications:Webhooks:0:Url\"?)", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("the entries of \"Notifications:Webhooks\" are numbered 0, 1, 2", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"Ops:Port:Number\" is not a setting of this service: \"Ops:Port\" is a single value", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void the_settings_table_of_the_readme_names_every_setting_the_service_reads_and_no_other()
+    {
+        var readme = File.ReadAllLines(Path.Combine(RepositoryRoot(), "README.md"));
+        var sections = KnownSettings.Paths.Select(p => p.Split(':')[0]).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(13, sections.Count);
+        var documented = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var row in readme.Where(line => line.StartsWith("| `", StringComparison.Ordinal)))
+        {
+            string? last = null;
+            foreach (var name in row.Split('|')[1].Split('`').Where((_, i) => i % 2 == 1).Select(n => n.TrimEnd('…')))
+            {
+                // "`Section:Key`, `Other`" names Section:Other; "`Section:List:0:Key`, `:Other`" names Section:List:0:Other.
+                var previous = last ?? "";
+                last = name.StartsWith(':') ? $"{previous[..previous.LastIndexOf(':')]}{name}"
+                    : sections.Contains(name.Split(':')[0]) || name.Split(':')[0] is "ConnectionStrings" or "Logging" ? name
+                    : $"{previous.Split(':')[0]}:{name}";
+                if (sections.Contains(last.Split(':')[0]) && !last.EndsWith(":1", StringComparison.Ordinal))
+                {
+                    documented.Add(last);
+                }
+            }
+        }
+
+        var undocumented = KnownSettings.Paths.Except(documented).ToList();
+        var unread = documented.Except(KnownSettings.Paths).ToList();
+        Assert.True(undocumented.Count == 0, $"Read by the service, not in the README's settings table: {string.Join(", ", undocumented)}");
+        Assert.True(unread.Count == 0, $"In the README's settings table, not read by the service: {string.Join(", ", unread)}");
+    }
+
     [Fact]
     public async Task when_the_grpc_port_is_out_of_range_then_the_silo_exits_2_naming_the_setting()
     {
@@ -324,5 +384,18 @@ public sealed class SiloProcessTests : IAsyncLifetime
 
         Assert.Equal(SiloProgram.BadConfiguration, exit);
         Assert.Contains("Auth:SigningKey", error.ToString(), StringComparison.Ordinal);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Subscriptions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Subscriptions.sln above {AppContext.BaseDirectory}.");
     }
 }
