@@ -45,6 +45,35 @@ internal static class Dunning
         }
 
         var restored = state with { Status = to, GracePeriodEndsAt = null };
-        return Outcome.Of(state, restored, SubscriptionEvent.OverdueSettled, context, "Overdue balance paid; service restored without a new invoice.");
+        var (unbilled, skipped) = state.Status == SubscriptionStatus.Suspended ? SkipSuspendedPeriods(restored, context) : (restored, 0);
+        var description = skipped == 0
+            ? "Overdue balance paid; service restored without a new invoice."
+            : $"Overdue balance paid; service restored without a new invoice; {skipped} period(s) that ran out while it was suspended are not billed, next renewal {Pricing.Date(unbilled.NextRenewal!.Value, context.Zone)}.";
+        return Outcome.Of(state, unbilled, SubscriptionEvent.OverdueSettled, context, description);
+    }
+
+    /// <summary>
+    /// A suspended subscription is not renewed: its service is cut. Restored, the periods that began and ended while
+    /// it was suspended are passed over unbilled, and the renewal of the period under way, if one is due, comes next
+    /// (SUB-9: restored with no new invoice; the service of those periods was never given).
+    /// </summary>
+    private static (SubscriptionState State, int Skipped) SkipSuspendedPeriods(SubscriptionState state, SubscriptionContext context)
+    {
+        if (state.NextRenewal is not { } renewal)
+        {
+            return (state, 0);
+        }
+
+        var schedule = state.Schedule(context.Zone);
+        var skipped = 0;
+        for (var period = schedule.PeriodStartingAt(renewal);
+             period.End <= context.Now && (state.CancellationEffectiveAt is not { } effective || period.End < effective);
+             period = schedule.PeriodStartingAt(period.End))
+        {
+            renewal = period.End;
+            skipped++;
+        }
+
+        return (state with { NextRenewal = renewal }, skipped);
     }
 }

@@ -1,3 +1,4 @@
+using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Subscriptions;
 using static Subscriptions.Domain.Tests.TestKit;
@@ -61,6 +62,35 @@ public sealed class DunningTests
         Assert.Equal(SubscriptionStatus.Active, restored.State.Status);
         Assert.Empty(restored.Charges);
         Assert.Equal([new ReminderRequest(ReminderRequest.Renewal, Utc(2025, 4, 30))], restored.Reminders);
+    }
+
+    [Fact]
+    public void SUB_9_restored_after_months_suspended_it_bills_only_the_period_under_way_not_the_periods_it_was_cut_off()
+    {
+        var suspended = Subscription.Decide(Limited(), new ElapseGracePeriod(), Service(Utc(2025, 4, 30))).State;
+
+        var restored = Subscription.Decide(suspended, new SettleOverdue(), Service(Utc(2025, 8, 15)));
+        var renewed = Subscription.Decide(restored.State, new Renew(), Service(Utc(2025, 8, 15)));
+        var again = Assert.Throws<RuleViolationException>(() => Subscription.Decide(renewed.State, new Renew(), Service(Utc(2025, 8, 15))));
+
+        // Monthly anniversary periods of 30 days from 30 April: 30 May, 29 June and 29 July ran out while suspended.
+        Assert.Empty(restored.Charges);
+        Assert.Equal([new ReminderRequest(ReminderRequest.Renewal, Utc(2025, 7, 29))], restored.Reminders);
+        Assert.Contains("3 period(s) that ran out while it was suspended are not billed", Assert.Single(restored.History).Description, StringComparison.Ordinal);
+        Assert.Equal(new BillingPeriod(Utc(2025, 7, 29), Utc(2025, 8, 28)), renewed.State.CurrentPeriod);
+        Assert.Single(renewed.Charges);
+        Assert.Equal(Rules.Sub3, again.RuleId);
+    }
+
+    [Fact]
+    public void SUB_9_a_limited_subscription_settled_keeps_the_renewals_it_was_billed_for()
+    {
+        var limited = Limited();
+
+        var settled = Subscription.Decide(limited, new SettleOverdue(), Service(Utc(2025, 4, 20)));
+
+        Assert.Equal(limited.NextRenewal, settled.State.NextRenewal);
+        Assert.DoesNotContain("not billed", Assert.Single(settled.History).Description, StringComparison.Ordinal);
     }
 
     [Fact]
