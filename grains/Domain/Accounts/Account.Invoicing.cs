@@ -13,6 +13,18 @@ public sealed partial record Account
     public TaxProfile TaxProfile => new(BillingAddress.Country, BillingAddress.Region, VatId, IsTaxExempt);
 
     /// <summary>
+    /// A credit for service charged and not given (SUB-4: seats removed, an ops downgrade, a change or an order that nets
+    /// to a credit), <paramref name="net"/> of tax, given back with the tax such a charge carries at the billing address
+    /// (INV-2). The balance pays the next invoices after their tax (ACC-6): a credit without its tax would keep the tax
+    /// of service never given.
+    /// </summary>
+    public Money CreditForUnusedService(Money net, TaxCalculator tax)
+    {
+        ArgumentNullException.ThrowIfNull(tax);
+        return net + tax.Assess(net, TaxProfile).Total(Currency);
+    }
+
+    /// <summary>
     /// Issues invoice <paramref name="number"/> for <paramref name="charges"/> at <paramref name="now"/> (INV-1): taxed
     /// by the billing address (INV-2, TAX-1, TAX-2; an approved US exemption untaxes it), with the autopay schedule only
     /// when the account has autopay on (INV-6), and paid first with the account's <paramref name="unappliedCredit"/>

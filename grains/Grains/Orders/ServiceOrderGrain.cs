@@ -8,6 +8,7 @@ using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Orders;
 using Subscriptions.Domain.Quotes;
 using Subscriptions.Domain.Subscriptions;
+using Subscriptions.Domain.Tax;
 using Subscriptions.Domain;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Infrastructure;
@@ -67,7 +68,8 @@ public sealed record ServiceOrderState : IProjectedState<ServiceOrderState>
 public sealed class ServiceOrderGrain(
     [PersistentState(ServiceOrderGrain.TypeName, SubscriptionsStorage.Name)] IPersistentState<GrainRecord<ServiceOrderState>> record,
     GrainServices services,
-    ProductCatalog catalog) : RecordedGrain<ServiceOrderState>(record, services), IServiceOrderGrain, IWakeableGrain
+    ProductCatalog catalog,
+    TaxCalculator tax) : RecordedGrain<ServiceOrderState>(record, services), IServiceOrderGrain, IWakeableGrain
 {
     /// <summary>The grain type name under which service orders are stored and inspected (OPS-1).</summary>
     public const string TypeName = "order";
@@ -298,9 +300,10 @@ public sealed class ServiceOrderGrain(
         var net = charges.Aggregate(Money.Zero(account.Currency), (sum, c) => sum + c.ExactAmount.Round());
         if (charges.Count > 0 && net.IsNegative)
         {
-            // An invoice is never negative: what the changes give back goes to the account balance (ACC-6), as a
-            // subscription's own changes do.
-            await NestedStepAsync("credit", () => Ledger().AddCreditAsync(new AddAccountCredit(order.Lines[0].SubscriptionId, -net, $"Service order {order.Number}")));
+            // An invoice is never negative: what the changes give back goes to the account balance (ACC-6) with its
+            // tax, as a subscription's own changes do.
+            var credit = account.CreditForUnusedService(-net, tax);
+            await NestedStepAsync("credit", () => Ledger().AddCreditAsync(new AddAccountCredit(order.Lines[0].SubscriptionId, credit, $"Service order {order.Number}")));
         }
 
         if (charges.Count == 0 || net.IsZero || net.IsNegative)

@@ -15,12 +15,13 @@ internal static class SubscriptionBilling
 {
     /// <summary>
     /// Issues the invoice and records the credits of <paramref name="decision"/>, each a nested call with its own derived
-    /// request id; returns what was done. The invoice of a new subscription (<paramref name="newSubscriptionId"/>) adds it to
+    /// request id; returns what was done. A credit, net of tax in the decision, goes to the balance with its tax
+    /// (<paramref name="withTax"/>). The invoice of a new subscription (<paramref name="newSubscriptionId"/>) adds it to
     /// the account in the same change.
     /// </summary>
     public static async Task<SubscriptionBillingResult> SettleAsync(
-        IAccountLedgerGrain account, SubscriptionDecision decision, Currency currency, IReadOnlyList<DateTimeOffset> autopay, Func<Func<Task>, Task> nested,
-        Func<Invoice, Task> openInvoice, string? newSubscriptionId = null)
+        IAccountLedgerGrain account, SubscriptionDecision decision, Currency currency, Func<Money, Money> withTax, IReadOnlyList<DateTimeOffset> autopay,
+        Func<Func<Task>, Task> nested, Func<Invoice, Task> openInvoice, string? newSubscriptionId = null)
     {
         string? invoiceNumber = null;
         var credits = decision.Credits.ToList();
@@ -32,7 +33,7 @@ internal static class SubscriptionBilling
 
         // Credits first: the invoice this decision issues is then paid with them where it can be (ACC-6), so a
         // downgrade's credit for the unused period lowers the new period's invoice instead of waiting for the next one.
-        IReadOnlyList<AccountCredit> granted = [.. credits.Where(c => !c.Amount.IsZero)];
+        IReadOnlyList<AccountCredit> granted = [.. credits.Where(c => !c.Amount.IsZero).Select(c => c with { Amount = withTax(c.Amount) })];
         foreach (var credit in granted)
         {
             await nested(() => account.AddCreditAsync(new AddAccountCredit(decision.State.Id, credit.Amount, credit.Description)));

@@ -7,6 +7,7 @@ using Subscriptions.Domain.Catalog;
 using Subscriptions.Domain.Errors;
 using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Subscriptions;
+using Subscriptions.Domain.Tax;
 using Subscriptions.Grains.Accounts;
 using Subscriptions.Grains.Infrastructure;
 using Subscriptions.Grains.Invoices;
@@ -26,7 +27,8 @@ namespace Subscriptions.Grains.SubscriptionLifecycle;
 public sealed class SubscriptionGrain(
     [PersistentState(SubscriptionGrain.TypeName, SubscriptionsStorage.Name)] IPersistentState<GrainRecord<SubscriptionGrainState>> record,
     GrainServices services,
-    ProductCatalog catalog) : RecordedGrain<SubscriptionGrainState>(record, services), ISubscriptionGrain, ISubscriptionDunningGrain, ISubscriptionOrderGrain, ISubscriptionAccessGrain, IWakeableGrain
+    ProductCatalog catalog,
+    TaxCalculator tax) : RecordedGrain<SubscriptionGrainState>(record, services), ISubscriptionGrain, ISubscriptionDunningGrain, ISubscriptionOrderGrain, ISubscriptionAccessGrain, IWakeableGrain
 {
     /// <summary>The grain type name under which subscriptions are stored and inspected (OPS-1).</summary>
     public const string TypeName = "subscription";
@@ -485,7 +487,8 @@ public sealed class SubscriptionGrain(
         var endedBefore = Ended(State.Subscription);
         var autopay = InvoiceLifecycle.AutopaySchedule(InvoiceLifecycle.FirstAutopayAt(decision.State.BillingModel, Now, inputs.Context.Zone), catalog.Product(decision.State.ProductId).AutopayRetryDays);
         var billing = await SubscriptionBilling.SettleAsync(
-            Ledger(inputs.Account.Id), billedBy is null ? decision : decision with { Charges = [] }, inputs.Account.Currency, autopay, NestedAsync,
+            Ledger(inputs.Account.Id), billedBy is null ? decision : decision with { Charges = [] }, inputs.Account.Currency,
+            net => inputs.Account.CreditForUnusedService(net, tax), autopay, NestedAsync,
             invoice => OpenInvoiceAsync(invoice, inputs.Account.TestClockId), newSubscriptionId);
         var awaiting = UpgradeAwaitingPayment.After(State.AwaitingPayment, State.Subscription, decision, billing.InvoiceNumber, inputs.Ledger);
         State = State with

@@ -43,6 +43,38 @@ public sealed class AccountCreditTests(ApiServer server)
     }
 
     [Fact]
+    public async Task ACC_6_INV_2_a_seat_removal_credit_carries_its_tax_so_the_renewal_pays_tax_only_on_the_service_kept()
+    {
+        var kit = await SubscriptionKit.OpenAsync(server);
+        await kit.Client.AccountAsync("ChangeBillingAddress", new Proto.ChangeBillingAddressRequest
+        {
+            RequestId = Requests.NewRequestId(),
+            AccountId = kit.AccountId,
+            BillingAddress = new Proto.PostalAddress { Line1 = "100 King St W", City = "Toronto", Region = "ON", PostalCode = "M5X 1A9", Country = "CA" },
+        }, kit.Holder);
+        await kit.BuyAsync("meeting-1", "meeting", "professional", seats: 5);
+        var seatPrice = SubscriptionKit.SeatPrice("meeting", "professional");
+        await kit.AdvanceToAsync(Start.AddDays(10));
+
+        var removed = await kit.CallAsync("RemoveSeats", new Proto.RemoveSeatsRequest
+        {
+            RequestId = Requests.NewRequestId(), AccountId = kit.AccountId, SubscriptionId = "meeting-1", Seats = 2,
+        }, kit.Holder);
+        await kit.AdvanceToAsync(Start.AddDays(31));
+        var renewal = (await kit.InvoicesAsync()).Single(i => i.Lines.Any(l => l.Description.Contains("3 seats", StringComparison.Ordinal)));
+
+        // Ontario, HST 13 % (TAX-1). Two seats unused for 20 of the period's 30 days, given back with their tax; the
+        // renewal of three seats is taxed whole and the credit pays it after tax, so the customer pays 13 % on 3 seats
+        // less the 2 seats' unused part, as if the credit had been taken off before tax.
+        var net = Math.Round(seatPrice * 2 * 20 / 30, 2);
+        var credit = net + Math.Round(net * 0.13m, 2);
+        var total = seatPrice * 3 + Math.Round(seatPrice * 3 * 0.13m, 2);
+        Assert.Equal(Amount(credit), Assert.Single(removed.Credits).Amount.Amount);
+        Assert.Equal((Amount(total), Amount(credit), Amount(total - credit)), (renewal.Total.Amount, renewal.AccountCreditApplied.Amount, renewal.AmountPaid.Amount));
+        Assert.Equal(Amount(Math.Round((seatPrice * 3 - net) * 1.13m, 2)), renewal.AmountPaid.Amount);
+    }
+
+    [Fact]
     public async Task ACC_6_a_credit_larger_than_the_next_invoice_pays_it_at_issue_and_the_rest_waits_for_the_following_one()
     {
         var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);
