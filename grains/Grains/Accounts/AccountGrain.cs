@@ -247,6 +247,15 @@ public sealed class AccountGrain(
                 invoice.Total.Amount.ToString(CultureInfo.InvariantCulture),
                 invoice.Currency.Code,
                 account.InvoiceRecipientEmails));
+            if (invoice.Status == InvoiceStatus.Paid)
+            {
+                // Paid whole by the account credit at issue: no payment follows, so the receipt goes now (INV-3).
+                string Text(Money money) => money.Amount.ToString(CultureInfo.InvariantCulture);
+                Notify(InvoiceNotice.Receipt, new InvoiceNotice(
+                    invoice.AccountId, invoice.Number, invoice.Status.ToWireName(), Text(invoice.Total), Text(invoice.AmountPaid), Text(invoice.Balance),
+                    invoice.Currency.Code, Attempt: null, Amount: null, $"Paid in full at issue with {Text(applied)} {applied.Currency.Code} of account credit.",
+                    account.IsErased ? [] : [account.ReceiptRecipient]));
+            }
 
             // A new subscription's first invoice adds it to the account in the same change.
             if (command.NewSubscriptionId is { } subscriptionId)

@@ -1,4 +1,6 @@
 using Subscriptions.Api.Tests.SubscriptionLifecycle;
+using Subscriptions.Grains.Accounts;
+using Subscriptions.TestHost;
 using UglyToad.PdfPig;
 using Proto = Subscriptions.Grpc.Api.V1;
 
@@ -89,6 +91,10 @@ public sealed class AccountCreditTests(ApiServer server)
 
         Assert.Equal((Proto.InvoiceStatus.Paid, "12.00", "0.00", 0), (renewal.Status, renewal.AccountCreditApplied.Amount, renewal.AmountPaid.Amount, renewal.PaymentAttemptCount));
         Assert.Equal(("0.00", "0.00"), (account.UnappliedCredit.Amount, account.Balance.Amount));
+
+        // Paid in full with no payment to follow: the receipt goes with the issue (INV-3).
+        var receipt = Assert.Single(await server.Cluster.OutboxAsync(AccountGrain.TypeName, kit.AccountId), m => m.Kind == "payment-receipt" && m.PayloadJson.Contains(renewal.Number, StringComparison.Ordinal));
+        Assert.Contains("Paid in full at issue with 12.00 USD of account credit.", receipt.PayloadJson, StringComparison.Ordinal);
     }
 
     [Fact]
