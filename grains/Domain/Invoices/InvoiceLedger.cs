@@ -41,6 +41,9 @@ public sealed record InvoiceLedger(IReadOnlyList<InvoiceLedgerEntry> Entries, lo
         ? entry.Status == InvoiceStatus.Paid || (entry.Status == InvoiceStatus.Disputed && entry.Balance.IsZero)
         : InvoiceNumber.SequenceOf(number) is { } sequence && sequence <= IssuedCount;
 
+    /// <summary>Voided by billing ops, as of this read: nothing is owed for it.</summary>
+    public bool IsVoid(string number) => Entries.Any(e => e.Number == number && e.Status == InvoiceStatus.Void);
+
     /// <summary>
     /// <paramref name="entries"/> with <paramref name="report"/> taken in: in its entry's place, or after the others for
     /// an invoice that had none; without it when it is paid, and without any paid entry an older ledger still held.

@@ -57,7 +57,28 @@ public sealed class UpgradeAwaitingPaymentTests
 
         Assert.Null(UpgradeAwaitingPayment.PaidPlan(waiting, new InvoiceLedger([], 2)));
         Assert.Equal("professional", UpgradeAwaitingPayment.PaidPlan(waiting, new InvoiceLedger([], 1)));
-        Assert.Equal("professional", UpgradeAwaitingPayment.PaidPlan(waiting, new InvoiceLedger([Entry("ACME-000002", InvoiceStatus.Void)], 2)));
+    }
+
+    [Fact]
+    public void SUB_4_a_voided_upgrade_invoice_ends_the_wait_nothing_being_owed_for_it()
+    {
+        var waiting = new UpgradeAwaitingPayment("professional", "ACME-000002");
+
+        Assert.Null(UpgradeAwaitingPayment.PaidPlan(waiting, new InvoiceLedger([Entry("ACME-000002", InvoiceStatus.Void)], 2)));
+        Assert.Equal("professional", UpgradeAwaitingPayment.PaidPlan(waiting, new InvoiceLedger([Entry("ACME-000002", InvoiceStatus.Overdue)], 2)));
+    }
+
+    [Fact]
+    public void SUB_4_a_renewal_billing_the_new_plan_ends_the_wait_even_with_the_upgrade_invoice_unpaid()
+    {
+        var business = Subscription.Decide(Professional(), new UpgradePlan("business"), Context(At)).State;
+        var waiting = new UpgradeAwaitingPayment("professional", "ACME-000002");
+        var renewal = Subscription.Decide(business, new Renew(), Service(business.NextRenewal!.Value));
+
+        var after = UpgradeAwaitingPayment.After(waiting, business, renewal, "ACME-000003", Ledger(Entry("ACME-000002", InvoiceStatus.Overdue)));
+
+        Assert.Equal("business", renewal.State.PlanId);
+        Assert.Null(after);
     }
 
     [Fact]
