@@ -26,6 +26,21 @@ public static class Proration
         return new ProrationFactor(unused, total);
     }
 
+    /// <summary>
+    /// The part of a period served until an end inside it (a contract's end, SUB-6): what a change on that day would not
+    /// leave unused (anniversary), or the month's days up to and with the end day (calendar). A contract's first and
+    /// last partial periods so add up to one whole period: started 15 July, 16/31; ending 15 July, 15/31.
+    /// </summary>
+    public static ProrationFactor UsedPart(BillingPeriod period, DateTimeOffset endAt, BillingModel model, TimeZoneInfo zone)
+    {
+        var unused = LeftAfter(period, endAt, model, zone);
+        return new ProrationFactor(unused.PeriodDays - unused.Days, unused.PeriodDays);
+    }
+
+    /// <summary>The part of a period after an end inside it: the complement of <see cref="UsedPart"/>.</summary>
+    public static ProrationFactor LeftAfter(BillingPeriod period, DateTimeOffset endAt, BillingModel model, TimeZoneInfo zone) =>
+        model == BillingModel.Calendar ? RestOfMonth(AccountTimeZone.LocalDate(endAt, zone)) : UnusedPart(period, endAt, zone);
+
     /// <summary>The rest of a calendar month after the given local date: days in month − day (SUB-12).</summary>
     public static ProrationFactor RestOfMonth(DateOnly date)
     {

@@ -70,14 +70,34 @@ internal static class Cancellation
             throw new RuleViolationException(Rules.Sub6, $"The cancellation took effect on {Pricing.Date(effective, context.Zone)}; reactivate the subscription instead.");
         }
 
+        var tail = UnbilledContractTail(state, context);
         var resumed = state with
         {
             Status = to,
             CancellationEffectiveAt = null,
             NextRenewal = state.NextRenewal ?? state.PrepaidUntil ?? state.CurrentPeriod?.End,
             PrepaidUntil = null,
+            DeferredCharges = tail is null ? state.DeferredCharges : [.. state.DeferredCharges, tail],
         };
         return Outcome.Of(state, resumed, SubscriptionEvent.CancellationWithdrawn, context, "Cancellation withdrawn; the subscription renews again.");
+    }
+
+    /// <summary>
+    /// A contract cancelled early billed its last period only to the contract end; withdrawn, the subscription runs to
+    /// that period's end and renews there, so the rest of the period is billed with the next renewal.
+    /// </summary>
+    private static ChargeLine? UnbilledContractTail(SubscriptionState state, SubscriptionContext context)
+    {
+        if (state.PrepaidUntil is not { } prepaid || state.CancellationEffectiveAt is not { } contractEnd || contractEnd >= prepaid
+            || state.CurrentPeriod?.End is not { } from)
+        {
+            return null;
+        }
+
+        var last = state.Schedule(context.Zone).PeriodsFrom(from, contractEnd) is { Count: > 0 } periods ? periods[^1] : null;
+        return last is not null && Proration.LeftAfter(last, contractEnd, state.BillingModel, context.Zone) is { IsZero: false } left
+            ? Pricing.Prorated(state, InvoiceLineKind.ProrationCharge, state.PlanId, state.Seats, left, last, "Rest of the last contract period, the cancellation withdrawn", context)
+            : null;
     }
 
     public static SubscriptionDecision Apply(SubscriptionState state, SubscriptionContext context)
@@ -114,18 +134,28 @@ internal static class Cancellation
         var periods = state.Schedule(context.Zone).PeriodsFrom(firstUnbilled, contractEnd);
         var firstMonth = PeriodBilling.UninvoicedFirstMonth(state, contractEnd, context);
         var charges = firstMonth is null ? new List<ChargeLine>() : [firstMonth];
-        if (periods.Count > 0)
+
+        // The periods the contract covers whole, then the last one to the contract end: the term is billed, not the
+        // days after it, which the customer cannot use.
+        var last = periods.Count > 0 && periods[^1].End > contractEnd ? periods[^1] : null;
+        var whole = last is null ? periods.Count : periods.Count - 1;
+        if (whole > 0)
         {
             var unit = Pricing.SeatPrice(context, state.ProductId, state.PlanId, state.Frequency);
-            var span = new BillingPeriod(periods[0].Start, periods[^1].End);
+            var span = new BillingPeriod(periods[0].Start, periods[whole - 1].End);
             charges.Add(new ChargeLine(
                 InvoiceLineKind.SubscriptionCharge,
-                $"Remaining contract term: {periods.Count} {state.Frequency.ToWireName()} periods × {Pricing.Seats(state.Seats)}, {Pricing.Describe(span, context.Zone)}",
-                (decimal)periods.Count * state.Seats,
+                $"Remaining contract term: {whole} {state.Frequency.ToWireName()} periods × {Pricing.Seats(state.Seats)}, {Pricing.Describe(span, context.Zone)}",
+                (decimal)whole * state.Seats,
                 unit,
                 Proration: null,
                 span,
                 state.Id));
+        }
+
+        if (last is not null && Proration.UsedPart(last, contractEnd, state.BillingModel, context.Zone) is { IsZero: false } used)
+        {
+            charges.Add(Pricing.Prorated(state, InvoiceLineKind.ProrationCharge, state.PlanId, state.Seats, used, last, "Last contract period, to the contract end", context));
         }
 
         var pending = state with

@@ -212,15 +212,36 @@ public sealed class CancellationTests
     }
 
     [Fact]
-    public void SUB_6_a_contract_cancelled_before_its_first_calendar_invoice_bills_the_prorated_first_month_with_the_remaining_term()
+    public void SUB_6_a_contract_cancelled_before_its_first_calendar_invoice_bills_the_prorated_first_month_and_the_term_to_its_end_day()
     {
         var decision = Subscription.Decide(Connect(Utc(2025, 7, 15, 10), contractMonths: 12), new Cancel(), Ops(Utc(2025, 7, 16)));
 
+        // 16/31 of July 2025, August to June whole, and 15/31 of July 2026 to the contract end: twelve months' price for
+        // the twelve months' term, the days after its end (unusable) not billed.
         Assert.Equal(
             [(InvoiceLineKind.ProrationCharge, 139.35m, new BillingPeriod(Utc(2025, 7, 1), Utc(2025, 8, 1))),
-             (InvoiceLineKind.SubscriptionCharge, 12 * 270.00m, new BillingPeriod(Utc(2025, 8, 1), Utc(2026, 8, 1)))],
+             (InvoiceLineKind.SubscriptionCharge, 11 * 270.00m, new BillingPeriod(Utc(2025, 8, 1), Utc(2026, 7, 1))),
+             (InvoiceLineKind.ProrationCharge, 130.65m, new BillingPeriod(Utc(2026, 7, 1), Utc(2026, 8, 1)))],
             decision.Charges.Select(c => (c.Kind, Amount(c), c.Period)));
+        Assert.Equal(12 * 270.00m, decision.Charges.Sum(Amount));
+        Assert.Equal(new ProrationFactor(15, 31), decision.Charges[^1].Proration);
         Assert.Equal(Utc(2026, 7, 15, 10), decision.State.CancellationEffectiveAt);
+    }
+
+    [Fact]
+    public void SUB_6_withdrawing_a_contract_cancellation_bills_the_rest_of_the_last_contract_period_with_the_next_renewal()
+    {
+        var pending = Subscription.Decide(Connect(Utc(2025, 7, 15, 10), contractMonths: 12), new Cancel(), Ops(Utc(2025, 7, 16))).State;
+        var withdrawn = Subscription.Decide(pending, new WithdrawCancellation(), Ops(Utc(2025, 7, 20))).State;
+
+        var renewal = Renew(withdrawn);
+
+        // The term billed 15/31 of July 2026; renewing again from 1 August 2026, the other 16/31 comes with that renewal.
+        Assert.Equal(Utc(2026, 8, 1), withdrawn.NextRenewal);
+        Assert.Equal(
+            [(InvoiceLineKind.SubscriptionCharge, 270.00m, new BillingPeriod(Utc(2026, 8, 1), Utc(2026, 9, 1))),
+             (InvoiceLineKind.ProrationCharge, 139.35m, new BillingPeriod(Utc(2026, 7, 1), Utc(2026, 8, 1)))],
+            renewal.Charges.Select(c => (c.Kind, Amount(c), c.Period)));
     }
 
     [Fact]
