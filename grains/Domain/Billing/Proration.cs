@@ -28,8 +28,9 @@ public static class Proration
 
     /// <summary>
     /// The part of a period served until an end inside it (a contract's end, SUB-6): what a change on that day would not
-    /// leave unused (anniversary), or the month's days up to and with the end day (calendar). A contract's first and
-    /// last partial periods so add up to one whole period: started 15 July, 16/31; ending 15 July, 15/31.
+    /// leave unused (anniversary), or the month's days up to and with the end day, none for an end on the 1st (calendar).
+    /// A contract's first and last partial periods so add up to one whole period: started 15 July, 16/31; ending
+    /// 15 July, 15/31; started and ending on a 1st, a whole month and nothing.
     /// </summary>
     public static ProrationFactor UsedPart(BillingPeriod period, DateTimeOffset endAt, BillingModel model, TimeZoneInfo zone)
     {
@@ -37,9 +38,20 @@ public static class Proration
         return new ProrationFactor(unused.PeriodDays - unused.Days, unused.PeriodDays);
     }
 
-    /// <summary>The part of a period after an end inside it: the complement of <see cref="UsedPart"/>.</summary>
-    public static ProrationFactor LeftAfter(BillingPeriod period, DateTimeOffset endAt, BillingModel model, TimeZoneInfo zone) =>
-        model == BillingModel.Calendar ? RestOfMonth(AccountTimeZone.LocalDate(endAt, zone)) : UnusedPart(period, endAt, zone);
+    /// <summary>
+    /// The part of a period after an instant inside it: the complement of <see cref="UsedPart"/>. Calendar: as from a
+    /// billing start, the rest of the month after the day, or the whole month from the 1st (SUB-12).
+    /// </summary>
+    public static ProrationFactor LeftAfter(BillingPeriod period, DateTimeOffset endAt, BillingModel model, TimeZoneInfo zone)
+    {
+        if (model != BillingModel.Calendar)
+        {
+            return UnusedPart(period, endAt, zone);
+        }
+
+        var date = AccountTimeZone.LocalDate(endAt, zone);
+        return date.Day == 1 ? new ProrationFactor(DateTime.DaysInMonth(date.Year, date.Month), DateTime.DaysInMonth(date.Year, date.Month)) : RestOfMonth(date);
+    }
 
     /// <summary>The rest of a calendar month after the given local date: days in month − day (SUB-12).</summary>
     public static ProrationFactor RestOfMonth(DateOnly date)

@@ -49,6 +49,9 @@ internal static class Cancellation
             Status = to,
             CancellationEffectiveAt = effective,
             NextRenewal = keepsRenewal ? state.NextRenewal : null,
+
+            // The renewal dropped is where a withdrawal takes billing up again: the service is billed up to it.
+            PrepaidUntil = keepsRenewal ? state.PrepaidUntil : state.NextRenewal ?? state.PrepaidUntil,
             PeriodInvoiced = state.PeriodInvoiced || firstMonth is not null,
         };
         var billed = firstMonth is null ? "" : " The prorated first month is billed now.";
@@ -125,7 +128,10 @@ internal static class Cancellation
         var today = AccountTimeZone.LocalDate(context.Now, context.Zone);
         var daysBeforeMonthEnd = DateTime.DaysInMonth(today.Year, today.Month) - today.Day;
         var nextMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(1);
-        return AccountTimeZone.StartOfDay(daysBeforeMonthEnd >= CalendarNoticeDays ? nextMonth : nextMonth.AddMonths(1), context.Zone);
+        var byNotice = AccountTimeZone.StartOfDay(daysBeforeMonthEnd >= CalendarNoticeDays ? nextMonth : nextMonth.AddMonths(1), context.Zone);
+
+        // Months already billed ahead (a contract's term, billed when a cancellation was withdrawn) are served.
+        return state.NextRenewal is { } renewal && renewal > byNotice ? renewal : byNotice;
     }
 
     private static SubscriptionDecision CancelUnderContract(SubscriptionState state, SubscriptionStatus to, DateTimeOffset contractEnd, SubscriptionContext context)

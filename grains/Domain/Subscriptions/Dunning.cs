@@ -1,4 +1,6 @@
+using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Errors;
+using Subscriptions.Domain.Invoices;
 
 namespace Subscriptions.Domain.Subscriptions;
 
@@ -45,35 +47,56 @@ internal static class Dunning
         }
 
         var restored = state with { Status = to, GracePeriodEndsAt = null };
-        var (unbilled, skipped) = state.Status == SubscriptionStatus.Suspended ? SkipSuspendedPeriods(restored, context) : (restored, 0);
-        var description = skipped == 0
-            ? "Overdue balance paid; service restored without a new invoice."
-            : $"Overdue balance paid; service restored without a new invoice; {skipped} period(s) that ran out while it was suspended are not billed, next renewal {Pricing.Date(unbilled.NextRenewal!.Value, context.Zone)}.";
-        return Outcome.Of(state, unbilled, SubscriptionEvent.OverdueSettled, context, description);
+        if (state.Status != SubscriptionStatus.Suspended || Resumed(restored, context) is not var (resumed, skipped, rest))
+        {
+            return Outcome.Of(state, restored, SubscriptionEvent.OverdueSettled, context, "Overdue balance paid; service restored without a new invoice.");
+        }
+
+        var description = $"Overdue balance paid; service restored without a new invoice. Not billed: {skipped} period(s) that ran out while it was suspended"
+            + (rest is null ? "" : $"; the rest of the period under way, {rest.Proration} days from today, is billed with the next renewal")
+            + $"; next renewal {Pricing.Date(resumed.NextRenewal!.Value, context.Zone)}.";
+        return Outcome.Of(state, resumed, SubscriptionEvent.OverdueSettled, context, description);
     }
 
     /// <summary>
-    /// A suspended subscription is not renewed: its service is cut. Restored, the periods that began and ended while
-    /// it was suspended are passed over unbilled, and the renewal of the period under way, if one is due, comes next
-    /// (SUB-9: restored with no new invoice; the service of those periods was never given).
+    /// A suspended subscription is not renewed: its service is cut (SUB-9). Restored, the renewals that fell due while it
+    /// was suspended are passed over and none is billed at the restore ("with no new invoice"): the periods that began
+    /// and ended meanwhile were never served, and the rest of the period under way, served from the restore, is billed
+    /// prorated with the next renewal, at that period's end. Null when no renewal fell due (nothing to pass over) or a
+    /// cancellation ends the service within the period under way (its renewal is then left as it was).
     /// </summary>
-    private static (SubscriptionState State, int Skipped) SkipSuspendedPeriods(SubscriptionState state, SubscriptionContext context)
+    private static (SubscriptionState State, int Skipped, ChargeLine? Remainder)? Resumed(SubscriptionState state, SubscriptionContext context)
     {
-        if (state.NextRenewal is not { } renewal)
+        if (state.NextRenewal is not { } renewal || renewal > context.Now)
         {
-            return (state, 0);
+            return null;
         }
 
         var schedule = state.Schedule(context.Zone);
+        var period = schedule.PeriodStartingAt(renewal);
         var skipped = 0;
-        for (var period = schedule.PeriodStartingAt(renewal);
-             period.End <= context.Now && (state.CancellationEffectiveAt is not { } effective || period.End < effective);
-             period = schedule.PeriodStartingAt(period.End))
+        while (period.End <= context.Now)
         {
-            renewal = period.End;
+            period = schedule.PeriodStartingAt(period.End);
             skipped++;
         }
 
-        return (state with { NextRenewal = renewal }, skipped);
+        if (state.CancellationEffectiveAt is { } effective && effective <= period.End)
+        {
+            return null;
+        }
+
+        var left = Proration.LeftAfter(period, context.Now, state.BillingModel, context.Zone);
+        var rest = left.IsZero
+            ? null
+            : Pricing.Prorated(state, InvoiceLineKind.ProrationCharge, state.PlanId, state.Seats, left, period, "Service restored for the rest of the period", context);
+        var resumed = state with
+        {
+            CurrentPeriod = period,
+            NextRenewal = period.End,
+            PeriodInvoiced = true,
+            DeferredCharges = rest is null ? state.DeferredCharges : [.. state.DeferredCharges, rest],
+        };
+        return (resumed, skipped, rest);
     }
 }

@@ -71,6 +71,37 @@ public sealed class DunningTests(ApiServer server)
     }
 
     [Fact]
+    public async Task SUB_9_restored_after_renewals_fell_due_while_suspended_no_missed_period_is_billed_and_the_rest_of_the_period_under_way_comes_with_the_next_renewal()
+    {
+        var kit = await SubscriptionKit.OpenAsync(server);
+        await kit.SetAutopayAsync(false);
+        var first = (await kit.BuyAsync("meeting-1", "meeting", "professional")).IssuedInvoiceNumber;
+        await kit.PayAsync(first);
+        await kit.AdvanceToAsync(Start.AddDays(60));
+        Assert.Equal(Proto.SubscriptionStatus.Suspended, (await kit.GetAsync("meeting-1")).Status);
+
+        // Renewals fall due on days 90 and 120 while the service is cut: none is billed, then or at the restore.
+        await kit.AdvanceToAsync(Start.AddDays(140));
+        var unpaid = (await kit.InvoicesAsync()).Where(i => i.Number != first).Select(i => i.Number).ToList();
+        foreach (var number in unpaid)
+        {
+            await kit.PayAsync(number);
+        }
+
+        var restored = await kit.GetAsync("meeting-1");
+        var atRestore = await kit.InvoicesAsync();
+        await kit.AdvanceToAsync(Start.AddDays(150));
+        var next = (await kit.InvoicesAsync()).Single(i => atRestore.All(a => a.Number != i.Number));
+
+        Assert.Equal(2, unpaid.Count);
+        Assert.Equal(Proto.SubscriptionStatus.Active, restored.Status);
+        Assert.Equal(3, atRestore.Count);
+        // Day 150 renews the period to day 180 (12.00) with the 10 of 30 days from the restore to day 150 (4.00).
+        Assert.Equal("16.00", next.Total.Amount);
+        Assert.Contains(next.Lines, l => l.Description.StartsWith("Service restored for the rest of the period", StringComparison.Ordinal) && l.Amount.Amount == "4.00");
+    }
+
+    [Fact]
     public async Task INV_1_billing_ops_void_an_overdue_invoice_nothing_was_paid_on_and_its_subscription_is_restored()
     {
         var (kit, number) = await InvoiceKit.OpenWithInvoiceAsync(server);

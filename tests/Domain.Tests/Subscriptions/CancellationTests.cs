@@ -245,6 +245,36 @@ public sealed class CancellationTests
     }
 
     [Fact]
+    public void SUB_6_a_contract_signed_on_the_1st_and_cancelled_bills_twelve_whole_months_and_nothing_of_the_month_it_ends_in()
+    {
+        var decision = Subscription.Decide(Connect(Utc(2025, 7, 1, 10), contractMonths: 12), new Cancel(), Ops(Utc(2025, 7, 16)));
+
+        Assert.Equal(
+            [(InvoiceLineKind.SubscriptionCharge, 11 * 270.00m, new BillingPeriod(Utc(2025, 8, 1), Utc(2026, 7, 1)))],
+            decision.Charges.Select(c => (c.Kind, Amount(c), c.Period)));
+        Assert.Equal(Utc(2026, 7, 1, 10), decision.State.CancellationEffectiveAt);
+    }
+
+    [Fact]
+    public void SUB_6_cancelled_again_after_a_withdrawal_it_is_served_and_billed_to_the_end_of_the_months_billed_ahead()
+    {
+        var pending = Subscription.Decide(Connect(Utc(2025, 7, 15, 10), contractMonths: 12), new Cancel(), Ops(Utc(2025, 7, 16))).State;
+        var withdrawn = Subscription.Decide(pending, new WithdrawCancellation(), Ops(Utc(2025, 7, 20))).State;
+
+        var again = Subscription.Decide(withdrawn, new Cancel(), Ops(Utc(2025, 7, 21)));
+        var ended = Subscription.Decide(again.State, new ApplyCancellation(), Service(Utc(2026, 8, 1)));
+        var withdrawnAgain = Subscription.Decide(again.State, new WithdrawCancellation(), Ops(Utc(2025, 7, 22))).State;
+
+        // Billed through July 2026 by the term (to 15 July) and the withdrawal (the rest of July, waiting for the next
+        // renewal): the second cancellation serves July whole and bills its rest when it takes effect; withdrawn again,
+        // billing takes up on 1 August 2026, never at the months already billed.
+        Assert.Empty(again.Charges);
+        Assert.Equal(Utc(2026, 8, 1), again.State.CancellationEffectiveAt);
+        Assert.Equal([(InvoiceLineKind.ProrationCharge, 139.35m)], ended.Charges.Select(c => (c.Kind, Amount(c))));
+        Assert.Equal(Utc(2026, 8, 1), withdrawnAgain.NextRenewal);
+    }
+
+    [Fact]
     public void SUB_6_a_contract_term_outside_the_catalog_is_a_validation_error()
     {
         var error = Assert.Throws<ValidationException>(() => Connect(Utc(2025, 1, 1), contractMonths: 18));

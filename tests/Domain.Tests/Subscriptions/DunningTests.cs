@@ -1,5 +1,6 @@
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Errors;
+using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Subscriptions;
 using static Subscriptions.Domain.Tests.TestKit;
 
@@ -61,25 +62,29 @@ public sealed class DunningTests
         Assert.Equal(Rules.Sub9, stillOwing.RuleId);
         Assert.Equal(SubscriptionStatus.Active, restored.State.Status);
         Assert.Empty(restored.Charges);
-        Assert.Equal([new ReminderRequest(ReminderRequest.Renewal, Utc(2025, 4, 30))], restored.Reminders);
+        Assert.Equal([new ReminderRequest(ReminderRequest.Renewal, Utc(2025, 5, 30))], restored.Reminders);
+        Assert.Equal(new ProrationFactor(28, 30), Assert.Single(restored.State.DeferredCharges).Proration);
     }
 
     [Fact]
-    public void SUB_9_restored_after_months_suspended_it_bills_only_the_period_under_way_not_the_periods_it_was_cut_off()
+    public void SUB_9_restored_after_months_suspended_it_bills_no_missed_period_and_the_rest_of_the_period_under_way_with_the_next_renewal()
     {
         var suspended = Subscription.Decide(Limited(), new ElapseGracePeriod(), Service(Utc(2025, 4, 30))).State;
 
         var restored = Subscription.Decide(suspended, new SettleOverdue(), Service(Utc(2025, 8, 15)));
-        var renewed = Subscription.Decide(restored.State, new Renew(), Service(Utc(2025, 8, 15)));
-        var again = Assert.Throws<RuleViolationException>(() => Subscription.Decide(renewed.State, new Renew(), Service(Utc(2025, 8, 15))));
+        var early = Assert.Throws<RuleViolationException>(() => Subscription.Decide(restored.State, new Renew(), Service(Utc(2025, 8, 15))));
+        var renewed = Subscription.Decide(restored.State, new Renew(), Service(Utc(2025, 8, 28)));
 
-        // Monthly anniversary periods of 30 days from 30 April: 30 May, 29 June and 29 July ran out while suspended.
+        // Monthly anniversary periods of 30 days from 30 April: those of 30 April, 30 May and 29 June ran out while it
+        // was suspended; restored on 15 August, the one from 29 July is under way, 13 of its 30 days left.
         Assert.Empty(restored.Charges);
-        Assert.Equal([new ReminderRequest(ReminderRequest.Renewal, Utc(2025, 7, 29))], restored.Reminders);
-        Assert.Contains("3 period(s) that ran out while it was suspended are not billed", Assert.Single(restored.History).Description, StringComparison.Ordinal);
-        Assert.Equal(new BillingPeriod(Utc(2025, 7, 29), Utc(2025, 8, 28)), renewed.State.CurrentPeriod);
-        Assert.Single(renewed.Charges);
-        Assert.Equal(Rules.Sub3, again.RuleId);
+        Assert.Equal([new ReminderRequest(ReminderRequest.Renewal, Utc(2025, 8, 28))], restored.Reminders);
+        Assert.Contains("Not billed: 3 period(s) that ran out while it was suspended; the rest of the period under way, 13/30 days", Assert.Single(restored.History).Description, StringComparison.Ordinal);
+        Assert.Equal(Rules.Sub3, early.RuleId);
+        Assert.Equal(
+            [(InvoiceLineKind.SubscriptionCharge, null, new BillingPeriod(Utc(2025, 8, 28), Utc(2025, 9, 27))),
+             (InvoiceLineKind.ProrationCharge, new ProrationFactor(13, 30), new BillingPeriod(Utc(2025, 7, 29), Utc(2025, 8, 28)))],
+            renewed.Charges.Select(c => (c.Kind, c.Proration, c.Period)));
     }
 
     [Fact]
