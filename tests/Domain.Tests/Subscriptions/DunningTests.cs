@@ -88,6 +88,24 @@ public sealed class DunningTests
     }
 
     [Fact]
+    public void SUB_9_SUB_10_restored_with_a_pending_switch_to_monthly_it_switches_at_the_end_of_the_year_under_way_billing_no_month_missed()
+    {
+        var annual = Paid("meeting", "business", 5, Utc(2025, 1, 1), BillingFrequency.Annual).State;
+        var switching = Subscription.Decide(annual, new ChangeFrequency(BillingFrequency.Monthly), Context(Utc(2025, 1, 5))).State;
+        var limited = Subscription.Decide(switching, new MarkRenewalOverdue(), Service(Utc(2025, 1, 16), overdue: true)).State;
+        var suspended = Subscription.Decide(limited, new ElapseGracePeriod(), Service(limited.GracePeriodEndsAt!.Value)).State;
+
+        // The renewal of 1 January 2026 fell due while suspended; restored on 15 June 2026, the year under way runs to
+        // 1 January 2027, where the switch to monthly takes effect: no month is renewed behind the restore.
+        var restored = Subscription.Decide(suspended, new SettleOverdue(), Service(Utc(2026, 6, 15)));
+
+        Assert.Equal(Utc(2026, 1, 1), suspended.NextRenewal);
+        Assert.Empty(restored.Charges);
+        Assert.Equal((Utc(2027, 1, 1), BillingFrequency.Monthly), (restored.State.NextRenewal, restored.State.PendingFrequency));
+        Assert.Equal(new BillingPeriod(Utc(2026, 1, 1), Utc(2027, 1, 1)), Assert.Single(restored.State.DeferredCharges).Period);
+    }
+
+    [Fact]
     public void SUB_9_a_limited_subscription_settled_keeps_the_renewals_it_was_billed_for()
     {
         var limited = Limited();
