@@ -62,8 +62,8 @@ internal static class Dunning
     /// A suspended subscription is not renewed: its service is cut (SUB-9). Restored, the renewals that fell due while it
     /// was suspended are passed over and none is billed at the restore ("with no new invoice"): the periods that began
     /// and ended meanwhile were never served, and the rest of the period under way, served from the restore, is billed
-    /// prorated with the next renewal, at that period's end. Null when no renewal fell due (nothing to pass over) or a
-    /// cancellation ends the service within the period under way (its renewal is then left as it was).
+    /// prorated with the next renewal, at that period's end. Null when no renewal fell due: nothing to pass over. (A
+    /// suspended subscription has no cancellation pending: cancelling is refused while the account owes, SUB-6.)
     /// </summary>
     private static (SubscriptionState State, int Skipped, ChargeLine? Remainder)? Resumed(SubscriptionState state, SubscriptionContext context)
     {
@@ -79,11 +79,6 @@ internal static class Dunning
         {
             period = schedule.PeriodStartingAt(period.End);
             skipped++;
-        }
-
-        if (state.CancellationEffectiveAt is { } effective && effective <= period.End)
-        {
-            return null;
         }
 
         var left = Proration.LeftAfter(period, context.Now, state.BillingModel, context.Zone);
