@@ -53,6 +53,12 @@ public static class TaxTableLoader
                 fields.Problem($"jurisdiction \"{duplicate.Key.TrimEnd('/')}\"", "is listed more than once");
             }
 
+            // An EU country without its rate would be invoiced no VAT at all, without a word (TAX-1).
+            foreach (var country in eu.Where(c => !jurisdictions.Any(j => j.Region is null && string.Equals(j.Country, c, StringComparison.OrdinalIgnoreCase))).Order(StringComparer.Ordinal))
+            {
+                fields.Problem($"eu_countries \"{country}\"", "has no jurisdiction row with its standard VAT rate");
+            }
+
             return problems.Count == 0
                 ? new TaxTable(version, seller ?? "", eu, jurisdictions)
                 : throw new TaxTableFormatException(problems);

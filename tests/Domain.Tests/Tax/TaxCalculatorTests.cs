@@ -75,6 +75,48 @@ public sealed class TaxCalculatorTests
         Assert.NotNull(assessment.Note);
     }
 
+    [Theory]
+    [InlineData("AT", 20.00)]
+    [InlineData("BE", 21.00)]
+    [InlineData("BG", 20.00)]
+    [InlineData("CY", 19.00)]
+    [InlineData("CZ", 21.00)]
+    [InlineData("DK", 25.00)]
+    [InlineData("EE", 24.00)]
+    [InlineData("FI", 25.50)]
+    [InlineData("GR", 24.00)]
+    [InlineData("HR", 25.00)]
+    [InlineData("HU", 27.00)]
+    [InlineData("IT", 22.00)]
+    [InlineData("LT", 21.00)]
+    [InlineData("LU", 17.00)]
+    [InlineData("LV", 21.00)]
+    [InlineData("MT", 18.00)]
+    [InlineData("NL", 21.00)]
+    [InlineData("PL", 23.00)]
+    [InlineData("PT", 23.00)]
+    [InlineData("RO", 21.00)]
+    [InlineData("SE", 25.00)]
+    [InlineData("SI", 22.00)]
+    [InlineData("SK", 23.00)]
+    public void TAX_1_every_eu_country_charges_its_standard_vat_rate(string country, decimal amount)
+    {
+        Assert.Equal([("VAT", amount)], Taxes(new TaxProfile(country, null)));
+    }
+
+    [Fact]
+    public void TAX_1_a_table_naming_an_eu_country_without_its_vat_rate_is_refused()
+    {
+        var json = """
+            { "version": "t", "seller_country": "IE", "eu_countries": ["IE", "FI"],
+              "jurisdictions": [{ "country": "IE", "components": [{ "name": "VAT", "rate": 0.23 }] }] }
+            """;
+
+        var error = Assert.Throws<TaxTableFormatException>(() => TaxTableLoader.Parse(json));
+
+        Assert.Equal(["eu_countries \"FI\": has no jurisdiction row with its standard VAT rate"], error.Problems);
+    }
+
     [Fact]
     public void TAX_3_rates_are_data_and_bad_rows_are_reported()
     {
