@@ -84,6 +84,13 @@ public sealed partial record Account
     public IReadOnlyList<string> InvoiceRecipientEmails =>
         PersonalDataErasedAt is not null ? [] : [.. new[] { PrimaryHolder.Email }.Concat(InvoiceRecipients).Distinct(StringComparer.OrdinalIgnoreCase)];
 
+    /// <summary>
+    /// The billing contact's e-mail, for what goes to the billing contact alone: quotes and order confirmations (QUO-5).
+    /// The billing contact is the primary holder (ACC-2), who can hand it over; none once personal data is erased.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> BillingContactEmails => PersonalDataErasedAt is not null ? [] : [PrimaryHolder.Email];
+
     /// <summary>True when an approved exemption applies: approved and the billing address is in the US (TAX-2).</summary>
     [JsonIgnore]
     public bool IsTaxExempt => TaxExemption?.Status == TaxExemptionStatus.Approved && BillingAddress.Country == "US";

@@ -291,7 +291,7 @@ public sealed class ServiceOrderGrain(
         Notify(ConfirmedKind, new OrderConfirmation(
             order.AccountId, order.Number, order.QuoteNumbers, invoice?.Number, invoice?.Total.Amount.ToString(CultureInfo.InvariantCulture) ?? "0.00",
             account.Currency.Code, charge, administrator.SubjectId, [.. order.Lines.Select(l => l.SubscriptionId).Distinct()],
-            "Your order is confirmed; its changes are applied. Processing can take up to 24 hours.", account.IsErased ? [] : [account.PrimaryContact.Email]));
+            "Your order is confirmed; its changes are applied. Processing can take up to 24 hours.", account.BillingContactEmails));
     }
 
     /// <summary>The order's one invoice for every line, with its tax (INV-1, INV-2), and its one charge to the checkout's method (INV-3, INV-4).</summary>

@@ -329,7 +329,7 @@ public sealed class QuoteGrain(
             var quote = decision.Quote;
             Notify(kind, new QuoteNotice(
                 quote.AccountId, quote.Number, quote.Status.ToWireName(), quote.Total.Amount.ToString(CultureInfo.InvariantCulture), quote.Currency.Code,
-                quote.ExpiresAt, quote.SupersededBy, decision.Description, account.IsErased ? [] : [account.PrimaryContact.Email]));
+                quote.ExpiresAt, quote.SupersededBy, decision.Description, account.BillingContactEmails));
         }
 
         return decision.Quote;

@@ -126,6 +126,26 @@ public sealed class QuoteTests(ApiServer server)
     }
 
     [Fact]
+    public async Task QUO_5_ACC_2_a_quote_goes_to_the_billing_contact_the_holder_handed_over_to_not_to_the_company_contact()
+    {
+        var kit = await SubscriptionKit.OpenAsync(server);
+        await kit.Client.AccountAsync("AddMember", new Proto.AddMemberRequest
+        {
+            RequestId = Requests.NewRequestId(), AccountId = kit.AccountId, SubjectId = "grace", Email = "grace@acme.example", Role = Proto.MemberRole.User,
+        }, kit.Holder);
+        await kit.Client.AccountAsync("ChangeBillingContact", new Proto.ChangeBillingContactRequest
+        {
+            RequestId = Requests.NewRequestId(), AccountId = kit.AccountId, NewHolderSubjectId = "grace",
+        }, kit.Holder);
+
+        var sent = await kit.SendQuoteAsync(QuoteKit.NewSubscription("webinar", "lite", 1));
+        var notice = Assert.Single(await server.Cluster.OutboxAsync(QuoteGrain.TypeName, $"{kit.AccountId}/{sent.Number}"));
+
+        Assert.Contains("\"grace@acme.example\"", notice.PayloadJson, StringComparison.Ordinal);
+        Assert.DoesNotContain("ada@acme.example", notice.PayloadJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task QUO_4_seats_of_a_product_the_catalog_does_not_mark_eligible_cannot_be_ordered_online()
     {
         var kit = await SubscriptionKit.OpenAsync(server);
