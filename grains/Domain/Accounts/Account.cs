@@ -99,8 +99,12 @@ public sealed partial record Account
     public PaymentMethod? ChargeableDefaultPaymentMethod(DateTimeOffset now) =>
         DefaultPaymentMethod is { } method && !method.IsExpiredOn(LocalDate(now)) ? method : null;
 
-    /// <summary>True when the default payment method is a card valid at <paramref name="now"/> or a direct-debit bank account (QUO-4).</summary>
-    public bool HasAutomaticPaymentMethod(DateTimeOffset now) => ChargeableDefaultPaymentMethod(now) is { IsAutomatic: true };
+    /// <summary>
+    /// True when a saved card valid at <paramref name="now"/> or a direct-debit bank account can pay a seats order
+    /// (QUO-4): its checkout charges any saved automatic method, not only the default. A wallet is not one.
+    /// </summary>
+    public bool HasAutomaticPaymentMethod(DateTimeOffset now) =>
+        PaymentMethods.Any(m => m.IsAutomatic && !m.IsExpiredOn(LocalDate(now)));
 
     /// <summary>The account's time zone.</summary>
     public TimeZoneInfo ResolveTimeZone() => AccountTimeZone.Resolve(TimeZoneId);

@@ -287,9 +287,9 @@ public sealed partial record Quote
             throw new RuleViolationException(Rules.Quo4, $"Seats for {product.Name} cannot be ordered online: please contact support or your sales representative.");
         }
 
-        if (!account.PaymentMethods.Any(m => m.IsAutomatic))
+        if (!account.HasAutomaticPaymentMethod(context.Now))
         {
-            throw new RuleViolationException(Rules.Quo4, $"Account {Quoted.Of(account.Id)} has no automatic payment method: add a card or a bank account for direct debit, then order again.");
+            throw new RuleViolationException(Rules.Quo4, $"Account {Quoted.Of(account.Id)} has no automatic payment method that can be charged: add a card (an expired one cannot be) or a bank account for direct debit, then order again.");
         }
 
         if (!account.HasBillingAddress)

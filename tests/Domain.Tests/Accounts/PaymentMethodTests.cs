@@ -295,16 +295,23 @@ public sealed class PaymentMethodTests
     }
 
     [Fact]
-    public void QUO_4_a_default_card_or_bank_account_is_an_automatic_payment_method()
+    public void QUO_4_a_saved_card_valid_that_day_or_a_bank_account_is_an_automatic_payment_method_a_wallet_or_an_expired_card_is_not()
     {
+        var walletDefault = new AccountBuilder().WithWallet("paypal-1").WithCard("c1", expiryMonth: 1, expiryYear: 2026).Build();
+        var inFebruary = new DateTimeOffset(2026, 2, 10, 0, 0, 0, TimeSpan.Zero);
+
         Assert.True(new AccountBuilder().WithCard("c1").Build().HasAutomaticPaymentMethod(Now));
         Assert.True(new AccountBuilder().WithBankAccount("b1").Build().HasAutomaticPaymentMethod(Now));
+        Assert.Equal("paypal-1", walletDefault.DefaultPaymentMethodId);
+        Assert.True(walletDefault.HasAutomaticPaymentMethod(Now));
+        Assert.False(walletDefault.HasAutomaticPaymentMethod(inFebruary));
+        Assert.False(new AccountBuilder().WithWallet("paypal-1").Build().HasAutomaticPaymentMethod(Now));
     }
 
     [Fact]
-    public void QUO_4_paypal_or_no_payment_method_is_not_an_automatic_payment_method()
+    public void QUO_4_paypal_alone_or_no_payment_method_is_not_an_automatic_payment_method()
     {
-        Assert.False(new AccountBuilder().WithWallet("w1").WithCard("c1").Build().HasAutomaticPaymentMethod(Now));
+        Assert.False(new AccountBuilder().WithWallet("w1").Build().HasAutomaticPaymentMethod(Now));
         Assert.False(new AccountBuilder().Build().HasAutomaticPaymentMethod(Now));
     }
 

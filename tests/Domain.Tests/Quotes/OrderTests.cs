@@ -65,6 +65,18 @@ public sealed class OrderTests
     }
 
     [Fact]
+    public void QUO_4_a_seats_order_is_refused_when_the_only_card_has_expired()
+    {
+        var subscription = Paid("meeting", "professional", 2, Day0).State;
+        var expiredCard = new AccountBuilder().WithCard("card-1", expiryMonth: 1, expiryYear: 2026).Build();
+
+        var refused = Assert.Throws<RuleViolationException>(() => Quote.OrderSeats(new OrderSeats("Q-2", subscription, 3), expiredCard, Context(Day0, CallerAuthority.PrimaryHolder)));
+
+        Assert.Equal(Rules.Quo4, refused.RuleId);
+        Assert.Contains("no automatic payment method that can be charged", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void QUO_4_a_seats_order_is_refused_without_a_billing_address()
     {
         var subscription = Paid("meeting", "professional", 2, Day0).State;
