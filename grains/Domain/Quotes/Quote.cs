@@ -1,8 +1,10 @@
+using System.Globalization;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Billing;
 using Subscriptions.Domain.Catalog;
 using Subscriptions.Domain.Currencies;
 using Subscriptions.Domain.Errors;
+using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Domain.Tax;
 
@@ -98,8 +100,19 @@ public sealed partial record Quote
 /// <summary>Who answered a quote (accepted or rejected it) and when.</summary>
 public sealed record QuoteAnswer(string By, DateTimeOffset At);
 
-/// <summary>What a quote decision is made with: the catalog, the account's taxes and currency, the caller and the time.</summary>
-public sealed record QuoteContext(ProductCatalog Catalog, TaxCalculator Tax, TaxProfile TaxProfile, Currency Currency, CallerAuthority Caller, string CallerId, DateTimeOffset Now);
+/// <summary>
+/// What a quote decision is made with: the catalog, the account's taxes and currency, the caller and the time; and, by
+/// line, what the seats a line adds would bill if an order applied them now (<see cref="SeatCharges"/>).
+/// </summary>
+public sealed record QuoteContext(ProductCatalog Catalog, TaxCalculator Tax, TaxProfile TaxProfile, Currency Currency, CallerAuthority Caller, string CallerId, DateTimeOffset Now)
+{
+    /// <summary>
+    /// By line index, the charges of the seats that line adds as the subscription would add them now (SUB-4: a new
+    /// period of all its seats from today, less the unused part of the current one); a line without any is priced at one
+    /// period of its seats.
+    /// </summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<ChargeLine>> SeatCharges { get; init; } = new Dictionary<int, IReadOnlyList<ChargeLine>>();
+}
 
 /// <summary>A quote after a decision and the step that led there (none for a new draft).</summary>
 public sealed record QuoteDecision(Quote Quote, QuoteEvent? Event, string Description);
@@ -386,7 +399,18 @@ public sealed partial record Quote
 
             var unit = plan.SeatPrice(product.Id, line.Frequency, context.Currency);
             var what = line.Kind == QuoteLineKind.AddSeats ? $"{line.Seats} seat(s) added to {line.SubscriptionId}" : $"new subscription, {line.Seats} seat(s)";
-            priced.Add(new PricedQuoteLine(line, $"{product.Name} {plan.Name}, {what}, {line.Frequency.ToWireName()}", unit, unit * line.Seats));
+            var description = $"{product.Name} {plan.Name}, {what}, {line.Frequency.ToWireName()}";
+            if (line.Kind == QuoteLineKind.AddSeats && context.SeatCharges.TryGetValue(i, out var charges) && charges.Count > 0)
+            {
+                // Priced as its order bills it: the subscription's own proration of the seats, as of now (SUB-4).
+                var amount = charges.Aggregate(Money.Zero(context.Currency), (sum, c) => sum + c.ExactAmount.Round());
+                var billed = string.Join("; ", charges.Select(c => $"{c.Description} {c.ExactAmount.Round().Amount.ToString("0.00", CultureInfo.InvariantCulture)}"));
+                var when = product.BillingModel == BillingModel.Calendar ? ", with the next monthly invoice" : "";
+                priced.Add(new PricedQuoteLine(line, $"{description}, as its order adds them{when}: {billed}", unit, amount));
+                continue;
+            }
+
+            priced.Add(new PricedQuoteLine(line, description, unit, unit * line.Seats));
         }
 
         var subtotal = priced.Aggregate(Money.Zero(context.Currency), (sum, l) => sum + l.Amount);

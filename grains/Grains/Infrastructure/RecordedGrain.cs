@@ -599,6 +599,13 @@ public abstract partial class RecordedGrain<TState> : Grain, IInspectableGrain, 
             or OrleansMessageRejectionException or SiloUnavailableException
         || DatabaseFailures.Is(e);
 
+    /// <summary>
+    /// The time for a read outside a change (a change takes its own when it starts): test clock
+    /// <paramref name="clockId"/>'s when the data read follows one (CLOCK-1), else the service's.
+    /// </summary>
+    protected Task<DateTimeOffset> ReadTimeAsync(string? clockId, CancellationToken cancellationToken) =>
+        clockId is { } clock ? ClockNowAsync(clock, cancellationToken) : Task.FromResult(Services.Time.GetUtcNow());
+
     private async Task<DateTimeOffset> ClockTimeAsync(CancellationToken cancellationToken) =>
         _record.State.ClockId is { } clock ? await ClockNowAsync(clock, cancellationToken) : Services.Time.GetUtcNow();
 

@@ -3,6 +3,7 @@ using Orleans;
 using Subscriptions.Domain.Accounts;
 using Subscriptions.Domain.Catalog;
 using Subscriptions.Domain.Errors;
+using Subscriptions.Domain.Invoices;
 using Subscriptions.Domain.Quotes;
 using Subscriptions.Domain.Subscriptions;
 using Subscriptions.Domain.Tax;
@@ -96,7 +97,9 @@ public sealed class QuoteGrain(
             }
 
             var (account, context) = await ContextAsync(actor, cancellationToken);
-            var decision = Quote.Draft(new DraftQuote(Number, account.Id, lines), context);
+            var draft = new DraftQuote(Number, account.Id, lines);
+            Quote.Draft(draft, context);
+            var decision = Quote.Draft(draft, context with { SeatCharges = await SeatChargesAsync(account.Id, lines) });
             await RequireLinesMatchAsync(account.Id, lines, actor, cancellationToken);
             return Apply(decision, null);
         }, cancellationToken);
@@ -131,7 +134,9 @@ public sealed class QuoteGrain(
             }
 
             var subscription = await GrainFactory.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of(account.Id, subscriptionId)).GetAsync(actor, cancellationToken);
-            var decision = Quote.OrderSeats(new OrderSeats(Number, subscription.Subscription, seats), account, context);
+            var order = new OrderSeats(Number, subscription.Subscription, seats);
+            var ordered = Quote.OrderSeats(order, account, context);
+            var decision = Quote.OrderSeats(order, account, context with { SeatCharges = await SeatChargesAsync(account.Id, [.. ordered.Quote.Lines.Select(l => l.Line)]) });
             cancellationToken.ThrowIfCancellationRequested();
             CarryIntent(decision);
             return await SendOrderAsync(decision);
@@ -220,6 +225,7 @@ public sealed class QuoteGrain(
             var decision = Quote.Decide(quote, command, context);
             if (command is EditQuote edit)
             {
+                decision = Quote.Decide(quote, command, context with { SeatCharges = await SeatChargesAsync(account.Id, edit.Lines) });
                 await RequireLinesMatchAsync(account.Id, edit.Lines, actor, cancellationToken);
             }
 
@@ -237,6 +243,24 @@ public sealed class QuoteGrain(
 
             return await ApplySettledAsync(decision, account);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// By line, what the seats each line adds would bill if its order applied them now (SUB-4), so that the quote shows
+    /// what its order bills; called once the lines are valid.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<int, IReadOnlyList<ChargeLine>>> SeatChargesAsync(string accountId, IReadOnlyList<QuoteLine> lines)
+    {
+        var charges = new Dictionary<int, IReadOnlyList<ChargeLine>>();
+        foreach (var (line, i) in lines.Select((l, i) => (l, i)).Where(x => x.l.Kind == QuoteLineKind.AddSeats))
+        {
+            if (await GrainFactory.GetGrain<ISubscriptionOrderGrain>(SubscriptionKey.Of(accountId, line.SubscriptionId!)).PriceSeatsAsync(line.Seats) is { } billed)
+            {
+                charges[i] = billed;
+            }
+        }
+
+        return charges;
     }
 
     /// <summary>Each line adding seats names a subscription of the account, at that subscription's product, plan and frequency (QUO-1).</summary>

@@ -26,6 +26,14 @@ public interface ISubscriptionOrderGrain : IGrainWithStringKey
     /// </summary>
     Task<bool> HoldNewForOrderAsync(string orderNumber, CreatePaid command);
 
+    /// <summary>
+    /// What adding <paramref name="seats"/> seats would bill if an order applied them now (SUB-4), for a quote to be
+    /// priced as its order bills: the charges the order's invoice would carry, or, for a calendar-model subscription,
+    /// those its next monthly invoice would (SUB-12). Null when the seats cannot be added now (an order would be
+    /// refused) or there is no such subscription. Changes nothing.
+    /// </summary>
+    Task<IReadOnlyList<ChargeLine>?> PriceSeatsAsync(int seats);
+
     /// <summary>Releases the hold of the refused order <paramref name="orderNumber"/>; false when it held nothing.</summary>
     Task<bool> ReleaseFromOrderAsync(string orderNumber);
 

@@ -196,6 +196,30 @@ public sealed class SubscriptionGrain(
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<ChargeLine>?> PriceSeatsAsync(int seats)
+    {
+        if (State.Subscription is not { } subscription)
+        {
+            return null;
+        }
+
+        // A read: the time is the account's clock's now, as the order's change would take it (CLOCK-1).
+        var snapshot = await ReadAccountAsync(subscription.AccountId);
+        var now = await ReadTimeAsync(snapshot.Account.TestClockId, CancellationToken.None);
+        var overdue = AccountBalances.Of(snapshot.Invoices, snapshot.UnappliedCredit, now).OverdueBalance.Amount > 0m;
+        var context = new SubscriptionContext(catalog, AccountFacts.Of(snapshot.Account, now, overdue), CallerAuthority.BillingOps, now);
+        try
+        {
+            var decision = Subscription.Decide(subscription, new AddSeats(seats), context);
+            return decision.Charges.Count > 0 ? decision.Charges : [.. decision.State.DeferredCharges.Skip(subscription.DeferredCharges.Count)];
+        }
+        catch (Exception e) when (e is RuleViolationException or ValidationException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
     public Task<OrderLineBilled> ApplyOrderSeatsAsync(string orderNumber, string? licenceFor)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);

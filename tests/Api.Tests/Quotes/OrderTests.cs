@@ -72,6 +72,24 @@ public sealed class OrderTests(ApiServer server)
     }
 
     [Fact]
+    public async Task QUO_1_QUO_5_seats_quoted_mid_period_are_priced_as_their_order_bills_them_and_the_invoice_is_the_quote()
+    {
+        var kit = await SubscriptionKit.OpenAsync(server);
+        await kit.BuyAsync("meeting-1", "meeting", "professional", seats: 2);
+        var seatPrice = SubscriptionKit.SeatPrice("meeting", "professional");
+        await kit.AdvanceToAsync(Start.AddDays(15));
+
+        var quote = await kit.SendQuoteAsync(QuoteKit.AddSeats("meeting-1", "meeting", "professional", 3));
+        var order = await kit.AcceptAsync(kit.Accept(quote.Number));
+        var invoice = (await kit.InvoicesAsync()).Single(i => i.Number == order.InvoiceNumber);
+
+        // SUB-4 as the order applies it: a new period of 5 seats from day 15, less the 2 seats' unused 15 of 30 days.
+        Assert.Equal((seatPrice * 5 - seatPrice * 2 * 15 / 30).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), quote.Lines[0].Amount.Amount);
+        Assert.Contains("as its order adds them: Unused part of the current period", quote.Lines[0].Description, StringComparison.Ordinal);
+        Assert.Equal((quote.Subtotal.Amount, quote.Tax.Amount, quote.Total.Amount), (invoice.Subtotal.Amount, invoice.Tax.Amount, invoice.Total.Amount));
+    }
+
+    [Fact]
     public async Task QUO_5_a_cart_containing_an_expired_quote_applies_nothing_and_names_the_quote_and_the_rule()
     {
         var kit = await SubscriptionKit.OpenAsync(server);
