@@ -82,7 +82,7 @@ public sealed partial record Account
     /// <summary>Where invoices go: the billing contact first, then the other recipients (ACC-4).</summary>
     [JsonIgnore]
     public IReadOnlyList<string> InvoiceRecipientEmails =>
-        PersonalDataErasedAt is not null ? [] : [.. new[] { PrimaryHolder.Email }.Concat(InvoiceRecipients).Distinct(StringComparer.OrdinalIgnoreCase)];
+        PersonalDataErasedAt is not null ? [] : [.. BillingContactEmails.Concat(InvoiceRecipients).Distinct(StringComparer.OrdinalIgnoreCase)];
 
     /// <summary>
     /// The billing contact's e-mail, for what goes to the billing contact alone: quotes and order confirmations (QUO-5).

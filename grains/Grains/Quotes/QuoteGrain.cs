@@ -97,9 +97,7 @@ public sealed class QuoteGrain(
             }
 
             var (account, context) = await ContextAsync(actor, cancellationToken);
-            var draft = new DraftQuote(Number, account.Id, lines);
-            Quote.Draft(draft, context);
-            var decision = Quote.Draft(draft, context with { SeatCharges = await SeatChargesAsync(account.Id, lines) });
+            var decision = Quote.Draft(new DraftQuote(Number, account.Id, lines), context with { SeatCharges = await SeatChargesAsync(account.Id, lines) });
             await RequireLinesMatchAsync(account.Id, lines, actor, cancellationToken);
             return Apply(decision, null);
         }, cancellationToken);
@@ -134,9 +132,10 @@ public sealed class QuoteGrain(
             }
 
             var subscription = await GrainFactory.GetGrain<ISubscriptionGrain>(SubscriptionKey.Of(account.Id, subscriptionId)).GetAsync(actor, cancellationToken);
-            var order = new OrderSeats(Number, subscription.Subscription, seats);
-            var ordered = Quote.OrderSeats(order, account, context);
-            var decision = Quote.OrderSeats(order, account, context with { SeatCharges = await SeatChargesAsync(account.Id, [.. ordered.Quote.Lines.Select(l => l.Line)]) });
+            var seatCharges = await PriceSeatsAsync(account.Id, subscriptionId, seats) is { } charges
+                ? new Dictionary<int, IReadOnlyList<ChargeLine>> { [0] = charges }
+                : [];
+            var decision = Quote.OrderSeats(new OrderSeats(Number, subscription.Subscription, seats), account, context with { SeatCharges = seatCharges });
             cancellationToken.ThrowIfCancellationRequested();
             CarryIntent(decision);
             return await SendOrderAsync(decision);
@@ -222,10 +221,10 @@ public sealed class QuoteGrain(
         {
             var quote = RequireQuote();
             var (account, context) = await ContextAsync(actor, cancellationToken);
-            var decision = Quote.Decide(quote, command, context);
-            if (command is EditQuote edit)
+            var edit = command as EditQuote;
+            var decision = Quote.Decide(quote, command, edit is null ? context : context with { SeatCharges = await SeatChargesAsync(account.Id, edit.Lines) });
+            if (edit is not null)
             {
-                decision = Quote.Decide(quote, command, context with { SeatCharges = await SeatChargesAsync(account.Id, edit.Lines) });
                 await RequireLinesMatchAsync(account.Id, edit.Lines, actor, cancellationToken);
             }
 
@@ -247,14 +246,14 @@ public sealed class QuoteGrain(
 
     /// <summary>
     /// By line, what the seats each line adds would bill if its order applied them now (SUB-4), so that the quote shows
-    /// what its order bills; called once the lines are valid.
+    /// what its order bills. Asked before the lines are checked: a line the quote then refuses is priced for nothing.
     /// </summary>
-    private async Task<IReadOnlyDictionary<int, IReadOnlyList<ChargeLine>>> SeatChargesAsync(string accountId, IReadOnlyList<QuoteLine> lines)
+    private async Task<IReadOnlyDictionary<int, IReadOnlyList<ChargeLine>>> SeatChargesAsync(string accountId, IReadOnlyList<QuoteLine>? lines)
     {
         var charges = new Dictionary<int, IReadOnlyList<ChargeLine>>();
-        foreach (var (line, i) in lines.Select((l, i) => (l, i)).Where(x => x.l.Kind == QuoteLineKind.AddSeats))
+        foreach (var (line, i) in (lines ?? []).Select((l, i) => (l, i)))
         {
-            if (await GrainFactory.GetGrain<ISubscriptionOrderGrain>(SubscriptionKey.Of(accountId, line.SubscriptionId!)).PriceSeatsAsync(line.Seats) is { } billed)
+            if (line is { Kind: QuoteLineKind.AddSeats, SubscriptionId: { } subscriptionId } && await PriceSeatsAsync(accountId, subscriptionId, line.Seats) is { } billed)
             {
                 charges[i] = billed;
             }
@@ -262,6 +261,11 @@ public sealed class QuoteGrain(
 
         return charges;
     }
+
+    private Task<IReadOnlyList<ChargeLine>?> PriceSeatsAsync(string accountId, string subscriptionId, int seats) =>
+        string.IsNullOrWhiteSpace(subscriptionId)
+            ? Task.FromResult<IReadOnlyList<ChargeLine>?>(null)
+            : GrainFactory.GetGrain<ISubscriptionOrderGrain>(SubscriptionKey.Of(accountId, subscriptionId)).PriceSeatsAsync(seats);
 
     /// <summary>Each line adding seats names a subscription of the account, at that subscription's product, plan and frequency (QUO-1).</summary>
     private async Task RequireLinesMatchAsync(string accountId, IReadOnlyList<QuoteLine> lines, Actor actor, CancellationToken cancellationToken)

@@ -205,9 +205,7 @@ public sealed class SubscriptionGrain(
 
         // A read: the time is the account's clock's now, as the order's change would take it (CLOCK-1).
         var snapshot = await ReadAccountAsync(subscription.AccountId);
-        var now = await ReadTimeAsync(snapshot.Account.TestClockId, CancellationToken.None);
-        var overdue = AccountBalances.Of(snapshot.Invoices, snapshot.UnappliedCredit, now).OverdueBalance.Amount > 0m;
-        var context = new SubscriptionContext(catalog, AccountFacts.Of(snapshot.Account, now, overdue), CallerAuthority.BillingOps, now);
+        var context = ContextAt(snapshot, await ReadTimeAsync(snapshot.Account.TestClockId, CancellationToken.None), CallerAuthority.BillingOps);
         try
         {
             var decision = Subscription.Decide(subscription, new AddSeats(seats), context);
@@ -494,11 +492,15 @@ public sealed class SubscriptionGrain(
             await BindToClockAsync(clockId, cancellationToken);
         }
 
-        var now = Now;
-        var overdue = AccountBalances.Of(snapshot.Invoices, snapshot.UnappliedCredit, now).OverdueBalance.Amount > 0m;
-        var facts = AccountFacts.Of(account, now, overdue);
         var authority = asOps ? CallerAuthority.BillingOps : actor is null ? CallerAuthority.System : account.AuthorityOf(actor);
-        return new DecisionInputs(account, new SubscriptionContext(catalog, facts, authority, now), snapshot.Ledger);
+        return new DecisionInputs(account, ContextAt(snapshot, Now, authority), snapshot.Ledger);
+    }
+
+    /// <summary>A decision's context at <paramref name="now"/>: the account's facts then, its overdue balance from its ledger (ACC-6).</summary>
+    private SubscriptionContext ContextAt(AccountSnapshot snapshot, DateTimeOffset now, CallerAuthority authority)
+    {
+        var overdue = AccountBalances.Of(snapshot.Invoices, snapshot.UnappliedCredit, now).OverdueBalance.Amount > 0m;
+        return new SubscriptionContext(catalog, AccountFacts.Of(snapshot.Account, now, overdue), authority, now);
     }
 
     /// <summary>
